@@ -1,0 +1,81 @@
+// Outbox rows: claimed by one consumer at a time, finished once, and swept back onto the
+// queue when a committed transition never got them enqueued.
+import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import { outbox } from "./schema.ts";
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+/** How long a claimed job is protected from a second consumer (a redelivered message). */
+export const CLAIM_MS = 2 * 60_000;
+
+/** Takes the job if nobody finished or holds it; null means another delivery has it or it is done. */
+export async function claimJob(d1: D1Database, id: string, now: number): Promise<OutboxRow | null> {
+  const row = await d1
+    .prepare(
+      `UPDATE outbox SET status = 'sending', attempts = attempts + 1, locked_until = ?, updated_at = ?
+       WHERE id = ? AND (status = 'pending' OR (status = 'sending' AND locked_until < ?))
+       RETURNING id, reservation_id AS reservationId, kind, payload, status, attempts, locked_until AS lockedUntil,
+                 enqueued_at AS enqueuedAt, provider_ref AS providerRef, delivery_status AS deliveryStatus,
+                 last_error AS lastError, result_event AS resultEvent, created_at AS createdAt, updated_at AS updatedAt`,
+    )
+    .bind(now + CLAIM_MS, now, id, now)
+    .first<OutboxRow>();
+  return row ?? null;
+}
+
+export async function finishJob(db: Db, id: string, result: { providerRef?: string; deliveryStatus?: string; event?: unknown }, now: number): Promise<void> {
+  await db
+    .update(outbox)
+    .set({
+      status: "done",
+      lockedUntil: null,
+      providerRef: result.providerRef ?? null,
+      deliveryStatus: result.deliveryStatus ?? null,
+      resultEvent: result.event ? JSON.stringify(result.event) : null,
+      lastError: null,
+      updatedAt: now,
+    })
+    .where(eq(outbox.id, id));
+}
+
+/** Gives the job back for a later attempt (the queue redelivers the message). */
+export async function releaseJob(db: Db, id: string, error: string, now: number): Promise<void> {
+  await db.update(outbox).set({ status: "pending", lockedUntil: null, lastError: error.slice(0, 500), updatedAt: now }).where(eq(outbox.id, id));
+}
+
+/** `failed`: a permanent error; `dead`: retries exhausted (the dead-letter queue). */
+export async function failJob(db: Db, id: string, status: "failed" | "dead", error: string, now: number): Promise<OutboxRow | undefined> {
+  const rows = await db
+    .update(outbox)
+    .set({ status, lockedUntil: null, lastError: error.slice(0, 500), updatedAt: now })
+    .where(and(eq(outbox.id, id), inArray(outbox.status, ["pending", "sending"])))
+    .returning();
+  return rows[0];
+}
+
+export async function markEnqueued(db: Db, ids: string[], now: number): Promise<void> {
+  if (ids.length) await db.update(outbox).set({ enqueuedAt: now }).where(inArray(outbox.id, ids));
+}
+
+export async function unenqueuedJobs(db: Db, reservationId: string): Promise<OutboxRow[]> {
+  return db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.reservationId, reservationId), eq(outbox.status, "pending"), isNull(outbox.enqueuedAt)))
+    .orderBy(asc(outbox.id));
+}
+
+/** Reservations with committed jobs that never reached the queue, oldest first. */
+export async function reservationsWithStrandedJobs(db: Db, olderThan: number, limit = 50): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ reservationId: outbox.reservationId })
+    .from(outbox)
+    .where(and(eq(outbox.status, "pending"), isNull(outbox.enqueuedAt), lt(outbox.createdAt, olderThan)))
+    .limit(limit);
+  return rows.map((r) => r.reservationId);
+}
+
+export async function getJob(db: Db, id: string): Promise<OutboxRow | undefined> {
+  return db.query.outbox.findFirst({ where: eq(outbox.id, id) });
+}

@@ -1,0 +1,152 @@
+// Reservation rows: mapping between the domain record and D1, the atomic commit that the
+// reservation's Durable Object (and nothing else) uses to write, and the read queries.
+import { asc, eq } from "drizzle-orm";
+import type { Effect, Note, ReservationRecord, Status, Timer } from "../domain/reservation/types.ts";
+import type { Db } from "./client.ts";
+import { reservationEvents, reservations } from "./schema.ts";
+
+export type ReservationRow = typeof reservations.$inferSelect;
+export type EventRow = typeof reservationEvents.$inferSelect;
+
+export function rowToRecord(row: ReservationRow): ReservationRecord {
+  return {
+    id: row.id,
+    kind: row.kind as "shop",
+    status: row.status as Status,
+    version: row.version,
+    requester: {
+      name: row.requesterName,
+      phone: row.phone,
+      ...(row.email ? { email: row.email } : {}),
+      language: row.language === "en" ? "en" : "ja",
+    },
+    startAt: row.startAt,
+    partySize: row.partySize,
+    ...(row.amountJpy !== null ? { amountJpy: row.amountJpy } : {}),
+    ...(row.apiKeyId ? { apiKeyId: row.apiKeyId } : {}),
+    timers: JSON.parse(row.timers) as Timer[],
+    data: JSON.parse(row.data) as ReservationRecord["data"],
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** Column values for a record (the guest token hash is written once, at creation). */
+function columns(r: ReservationRecord) {
+  return {
+    kind: r.kind,
+    status: r.status,
+    version: r.version,
+    service: r.data.service,
+    area: r.data.area,
+    start_at: r.startAt,
+    party_size: r.partySize,
+    requester_name: r.requester.name,
+    phone: r.requester.phone,
+    email: r.requester.email ?? null,
+    language: r.requester.language,
+    notes: r.data.notes ?? null,
+    shop_id: r.data.shop?.id ?? null,
+    amount_jpy: r.amountJpy ?? null,
+    api_key_id: r.apiKeyId ?? null,
+    data: JSON.stringify(r.data),
+    timers: JSON.stringify(r.timers),
+    next_timer_at: r.timers.length ? Math.min(...r.timers.map((t) => t.at)) : null,
+    updated_at: r.updatedAt,
+  };
+}
+
+export interface EventInput {
+  type: string;
+  actor: string;
+  fromStatus: Status | null;
+  toStatus: Status | null;
+  ignored: boolean;
+  note: Note;
+  data: unknown;
+  at: number;
+}
+
+export interface OutboxInput {
+  id: string;
+  effect: Effect;
+}
+
+export class VersionConflict extends Error {
+  constructor(id: string, expected: number) {
+    super(`reservation ${id} is not at version ${expected}`);
+  }
+}
+
+const EVENT_COLUMNS = "reservation_id, version, type, actor, from_status, to_status, ignored, note, data, created_at";
+const OUTBOX_COLUMNS = "id, reservation_id, kind, payload, status, attempts, created_at, updated_at";
+
+function eventValues(id: string, version: number, e: EventInput): unknown[] {
+  return [id, version, e.type, e.actor, e.fromStatus, e.toStatus, e.ignored ? 1 : 0, JSON.stringify(e.note), JSON.stringify(e.data ?? {}), e.at];
+}
+
+function outboxValues(reservationId: string, o: OutboxInput, at: number): unknown[] {
+  const { kind, ...payload } = o.effect;
+  return [o.id, reservationId, kind, JSON.stringify(payload), "pending", 0, at, at];
+}
+
+/**
+ * Writes a transition in one D1 batch (a transaction): the reservation row, its event, and
+ * its outbox rows. `expectedVersion` null means the reservation is new. For an update, the
+ * event and outbox rows are inserted only if the row moved to the new version, so a stale
+ * writer can never leave side effects behind.
+ */
+export async function commitTransition(
+  d1: D1Database,
+  expectedVersion: number | null,
+  next: ReservationRecord,
+  event: EventInput,
+  outbox: OutboxInput[],
+  guestTokenHash?: string,
+): Promise<void> {
+  const cols = columns(next);
+  const statements: D1PreparedStatement[] = [];
+  if (expectedVersion === null) {
+    const names = ["id", ...Object.keys(cols), "guest_token_hash", "created_at"];
+    statements.push(
+      d1
+        .prepare(`INSERT INTO reservations (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")})`)
+        .bind(next.id, ...Object.values(cols), guestTokenHash, next.createdAt),
+    );
+    statements.push(d1.prepare(`INSERT INTO reservation_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).bind(...eventValues(next.id, next.version, event)));
+    for (const o of outbox) {
+      statements.push(d1.prepare(`INSERT INTO outbox (${OUTBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).bind(...outboxValues(next.id, o, event.at)));
+    }
+  } else {
+    const sets = Object.keys(cols).map((k) => `${k} = ?`);
+    statements.push(d1.prepare(`UPDATE reservations SET ${sets.join(", ")} WHERE id = ? AND version = ?`).bind(...Object.values(cols), next.id, expectedVersion));
+    const moved = "WHERE EXISTS (SELECT 1 FROM reservations WHERE id = ? AND version = ?)";
+    statements.push(
+      d1.prepare(`INSERT INTO reservation_events (${EVENT_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? ${moved}`).bind(...eventValues(next.id, next.version, event), next.id, next.version),
+    );
+    for (const o of outbox) {
+      statements.push(d1.prepare(`INSERT INTO outbox (${OUTBOX_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ? ${moved}`).bind(...outboxValues(next.id, o, event.at), next.id, next.version));
+    }
+  }
+  const results = await d1.batch(statements);
+  if (expectedVersion !== null && results[0]!.meta.changes !== 1) throw new VersionConflict(next.id, expectedVersion);
+}
+
+/** An event that changed nothing is still part of the audit log. */
+export async function recordIgnoredEvent(d1: D1Database, record: ReservationRecord, event: EventInput): Promise<void> {
+  await d1.prepare(`INSERT INTO reservation_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).bind(...eventValues(record.id, record.version, event)).run();
+}
+
+export async function loadRecord(db: Db, id: string): Promise<ReservationRecord | null> {
+  const row = await db.query.reservations.findFirst({ where: eq(reservations.id, id) });
+  return row ? rowToRecord(row) : null;
+}
+
+export async function findByGuestTokenHash(db: Db, hash: string): Promise<ReservationRecord | null> {
+  const row = await db.query.reservations.findFirst({ where: eq(reservations.guestTokenHash, hash) });
+  return row ? rowToRecord(row) : null;
+}
+
+export async function listEvents(db: Db, reservationId: string): Promise<EventRow[]> {
+  return db.select().from(reservationEvents).where(eq(reservationEvents.reservationId, reservationId)).orderBy(asc(reservationEvents.id));
+}

@@ -1,0 +1,236 @@
+// The D1 schema: one drizzle definition that drizzle-kit turns into the SQL files in
+// migrations/ (which wrangler and the tests apply). Times are UTC epoch milliseconds.
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** Partner shops that QRV phones, imported from CSV (`npm run shops:import`). */
+export const shops = sqliteTable(
+  "shops",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** E.164; importing the same phone again updates the shop. */
+    phone: text("phone").notNull(),
+    email: text("email"),
+    area: text("area").notNull(),
+    /** Lower is called first. */
+    priority: integer("priority").notNull(),
+    priceJpy: integer("price_jpy").notNull(),
+    /** Used only by the sandbox voice provider. */
+    sandboxAnswer: text("sandbox_answer").notNull().default("accepted"),
+    address: text("address"),
+    paused: integer("paused", { mode: "boolean" }).notNull().default(false),
+    doNotCall: integer("do_not_call", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("shops_phone_unique").on(t.phone), index("shops_area_priority").on(t.area, t.priority)],
+);
+
+export const shopServices = sqliteTable(
+  "shop_services",
+  {
+    shopId: text("shop_id")
+      .notNull()
+      .references(() => shops.id, { onDelete: "cascade" }),
+    service: text("service").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.service] }), index("shop_services_service").on(t.service)],
+);
+
+/** Keys for server-to-server MCP clients; only the SHA-256 of the key is stored. */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    keyHash: text("key_hash").notNull(),
+    /** The first characters of the key, to recognise it in lists. */
+    keyPrefix: text("key_prefix").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_hash_unique").on(t.keyHash)],
+);
+
+/**
+ * One row per reservation, written only by that reservation's Durable Object.
+ * Columns hold what operators search and count by; `data` holds the kind-specific
+ * state (for shops: the call plan, attempts, payment) and `timers` what is due next.
+ */
+export const reservations = sqliteTable(
+  "reservations",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    status: text("status").notNull(),
+    version: integer("version").notNull(),
+    service: text("service"),
+    area: text("area"),
+    startAt: integer("start_at").notNull(),
+    partySize: integer("party_size").notNull(),
+    requesterName: text("requester_name").notNull(),
+    phone: text("phone").notNull(),
+    email: text("email"),
+    language: text("language").notNull(),
+    notes: text("notes"),
+    shopId: text("shop_id"),
+    amountJpy: integer("amount_jpy"),
+    guestTokenHash: text("guest_token_hash").notNull(),
+    apiKeyId: text("api_key_id"),
+    data: text("data").notNull(),
+    timers: text("timers").notNull().default("[]"),
+    /** Earliest timer, so a sweeper can wake an object whose alarm was lost. */
+    nextTimerAt: integer("next_timer_at"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("reservations_guest_token_unique").on(t.guestTokenHash),
+    index("reservations_status").on(t.status),
+    index("reservations_start").on(t.startAt),
+    index("reservations_created").on(t.createdAt),
+    index("reservations_phone").on(t.phone),
+    index("reservations_next_timer").on(t.nextTimerAt),
+  ],
+);
+
+/** Append-only audit log: every event a reservation's object received, applied or ignored. */
+export const reservationEvents = sqliteTable(
+  "reservation_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    reservationId: text("reservation_id").notNull(),
+    /** The reservation version this event produced (or saw, when ignored). */
+    version: integer("version").notNull(),
+    type: text("type").notNull(),
+    actor: text("actor").notNull(),
+    fromStatus: text("from_status"),
+    toStatus: text("to_status"),
+    ignored: integer("ignored", { mode: "boolean" }).notNull().default(false),
+    /** Timeline line: a message code and its parameters, rendered per language on read. */
+    note: text("note").notNull(),
+    data: text("data").notNull().default("{}"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("reservation_events_reservation").on(t.reservationId, t.id)],
+);
+
+/**
+ * Side effects committed with the transition that caused them. The id is the job's
+ * idempotency key (Stripe's Idempotency-Key, and the record of what was sent).
+ */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    reservationId: text("reservation_id").notNull(),
+    kind: text("kind").notNull(),
+    payload: text("payload").notNull(),
+    /** pending → sending → done | failed | dead */
+    status: text("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lockedUntil: integer("locked_until"),
+    enqueuedAt: integer("enqueued_at"),
+    providerRef: text("provider_ref"),
+    /** For messages: queued, sent, delivered, undelivered, failed (from status callbacks). */
+    deliveryStatus: text("delivery_status"),
+    lastError: text("last_error"),
+    /** The event a finished job reported to its reservation (re-sent if that report was lost). */
+    resultEvent: text("result_event"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("outbox_reservation").on(t.reservationId),
+    index("outbox_status").on(t.status, t.enqueuedAt),
+    index("outbox_provider_ref").on(t.providerRef),
+  ],
+);
+
+/** Provider webhook ids already handled (Stripe event id, Twilio MessageSid+status, Bland call id). */
+export const webhookReceipts = sqliteTable(
+  "webhook_receipts",
+  {
+    provider: text("provider").notNull(),
+    eventId: text("event_id").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.eventId] })],
+);
+
+/** Operator alerts; `key` makes a repeated alert for the same case and reservation a no-op. */
+export const alerts = sqliteTable(
+  "alerts",
+  {
+    id: text("id").primaryKey(),
+    key: text("key").notNull(),
+    reservationId: text("reservation_id"),
+    case: text("case").notNull(),
+    priority: text("priority").notNull(),
+    text: text("text").notNull(),
+    createdAt: integer("created_at").notNull(),
+    sentAt: integer("sent_at"),
+    resolvedAt: integer("resolved_at"),
+  },
+  (t) => [uniqueIndex("alerts_key_unique").on(t.key), index("alerts_created").on(t.createdAt)],
+);
+
+/** What the sandbox providers would have sent (visible at /sandbox). */
+export const sandboxRecords = sqliteTable(
+  "sandbox_records",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    channel: text("channel").notNull(),
+    reservationId: text("reservation_id"),
+    to: text("to"),
+    subject: text("subject"),
+    body: text("body").notNull(),
+    providerRef: text("provider_ref"),
+    data: text("data").notNull().default("{}"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("sandbox_records_reservation").on(t.reservationId)],
+);
+
+/** Sandbox voice calls, so a person can answer a `manual` shop's call on /sandbox. */
+export const sandboxCalls = sqliteTable("sandbox_calls", {
+  id: text("id").primaryKey(),
+  reservationId: text("reservation_id").notNull(),
+  shopId: text("shop_id").notNull(),
+  shopName: text("shop_name").notNull(),
+  phone: text("phone").notNull(),
+  /** queued (waiting for a person) | completed */
+  status: text("status").notNull(),
+  answer: text("answer"),
+  request: text("request").notNull(),
+  createdAt: integer("created_at").notNull(),
+  completedAt: integer("completed_at"),
+});
+
+/** Sandbox Checkout Sessions, mirroring the Stripe object's fields. */
+export const sandboxCheckoutSessions = sqliteTable("sandbox_checkout_sessions", {
+  id: text("id").primaryKey(),
+  reservationId: text("reservation_id").notNull(),
+  amountTotal: integer("amount_total").notNull(),
+  currency: text("currency").notNull(),
+  description: text("description").notNull(),
+  status: text("status").notNull(),
+  paymentStatus: text("payment_status").notNull(),
+  paymentIntent: text("payment_intent"),
+  successUrl: text("success_url").notNull(),
+  cancelUrl: text("cancel_url").notNull(),
+  metadata: text("metadata").notNull(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+});
+
+export const sandboxRefunds = sqliteTable("sandbox_refunds", {
+  id: text("id").primaryKey(),
+  paymentIntent: text("payment_intent").notNull(),
+  amount: integer("amount").notNull(),
+  status: text("status").notNull(),
+  idempotencyKey: text("idempotency_key"),
+  metadata: text("metadata").notNull(),
+  createdAt: integer("created_at").notNull(),
+});

@@ -1,0 +1,71 @@
+// The six cases a machine cannot settle (seed 000 §2.2), with priority and response target
+// (§2.3.2), plus the system cases that also need a person. Alerts and the operator queue use these.
+
+export type Priority = "urgent" | "high" | "medium" | "low";
+
+export interface ManualCase {
+  priority: Priority;
+  /** Response target in minutes (seed 000 §2.3.2). */
+  targetMinutes: number;
+  /** Slack/queue headline; "{id}" is the reservation id. Seed wording where the seed gives one. */
+  headline: string;
+  /** What the operator does, in order. */
+  todo: string;
+}
+
+export const MANUAL_CASES = {
+  no_shop_available: {
+    priority: "high",
+    targetMinutes: 60,
+    headline: "予約ID: {id} が全店NG",
+    todo: "予約内容を確認し、対応可能な店舗を手動で探す／依頼者に別日時を提案する／依頼者の希望でキャンセル（決済なし）",
+  },
+  sms_undeliverable: {
+    priority: "urgent",
+    targetMinutes: 30,
+    headline: "予約ID: {id} のSMS送信が全て失敗",
+    todo: "依頼者に電話で連絡し予約内容を確認。Emailで代替送信し、決済リンクがあればEmailで送る",
+  },
+  payment_timeout: {
+    priority: "low",
+    targetMinutes: 24 * 60,
+    headline: "予約ID: {id} の決済期限切れ",
+    todo: "基本は対応不要。依頼者から問い合わせがあれば事情を確認し、再予約を案内する",
+  },
+  ambiguous_answer: {
+    priority: "high",
+    targetMinutes: 60,
+    headline: "予約ID: {id} が曖昧な回答",
+    todo: "1時間以内に該当店舗へ電話し確定回答を得る。OKなら決済リンク送信、NGなら次の店舗へ電話代行を再開",
+  },
+  change_requested: {
+    priority: "medium",
+    targetMinutes: 120,
+    headline: "予約ID: {id} で変更依頼",
+    todo: "依頼者に電話し変更内容を説明。承諾なら予約内容を更新して決済リンク送信、拒否なら店舗に断りを入れ次の店舗へ",
+  },
+  late_cancellation: {
+    priority: "medium",
+    targetMinutes: 120,
+    headline: "予約ID: {id} でキャンセル期限超過後のキャンセル依頼",
+    todo: "依頼者の事情を確認。特別な事情があれば店舗と交渉し、承諾ならキャンセル＋返金、拒否なら返金なしで説明",
+  },
+  payment_system: {
+    priority: "urgent",
+    targetMinutes: 30,
+    headline: "予約ID: {id} の決済リンクを作成できません",
+    todo: "決済サービスの状態を確認し、復旧後に決済リンクを再発行する",
+  },
+  job_dead: {
+    priority: "urgent",
+    targetMinutes: 30,
+    headline: "予約ID: {id} の処理がリトライ上限に達しました",
+    todo: "ジョブの内容とエラーを確認し、必要なら手動で送信・再実行する",
+  },
+} as const satisfies Record<string, ManualCase>;
+
+export type ManualCaseId = keyof typeof MANUAL_CASES;
+
+export function caseHeadline(caseId: ManualCaseId, reservationId: string): string {
+  return MANUAL_CASES[caseId].headline.replace("{id}", reservationId);
+}

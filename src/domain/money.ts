@@ -1,0 +1,22 @@
+// Money is integer JPY (Stripe's zero-decimal currency). Prices and refunds are computed here only.
+
+export const CURRENCY = "jpy";
+
+export function assertJpy(amount: number): number {
+  if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError(`not a JPY amount: ${amount}`);
+  return amount;
+}
+
+/** What the requester pays online for a shop booking: the shop's listed price. */
+export function shopBookingPrice(shopPriceJpy: number): number {
+  return assertJpy(shopPriceJpy);
+}
+
+/** A cancellation that qualifies for a refund returns everything that was paid. */
+export function fullRefund(paidJpy: number): number {
+  return assertJpy(paidJpy);
+}
+
+export function formatJpy(amount: number, lang: "ja" | "en"): string {
+  return lang === "ja" ? `${amount.toLocaleString("ja-JP")}円` : `¥${amount.toLocaleString("en-US")}`;
+}

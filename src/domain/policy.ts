@@ -1,0 +1,42 @@
+// Every rule that depends on time or counts is a named value here, so a person can check it
+// against the source documents (seed 000 §2) and tests can refer to the same numbers.
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export const policy = {
+  /** The requester pays within 10 minutes of the payment link (seed 000 §2.2.3). */
+  paymentWindowMs: 10 * MINUTE,
+  /** Free cancellation with full refund until 48 hours before the start (seed 000 §2.2.6). */
+  cancelDeadlineMs: 48 * HOUR,
+  /** At most two rounds through the shop list (seed 000 §2.1). */
+  maxCallRounds: 2,
+  /** How long one call may take before QRV asks the provider and moves on. */
+  callAttemptTimeoutMs: 10 * MINUTE,
+  /** Default pause between the first and second round (CALL_ROUND_DELAY_SECONDS overrides). */
+  defaultRoundDelayMs: 60_000,
+  /** A confirmed reservation becomes `completed` this long after its start time. */
+  completeAfterStartMs: 2 * HOUR,
+  /** A request must leave time to phone shops: the start is at least this far ahead... */
+  minLeadTimeMs: 30 * MINUTE,
+  /** ...and at most this far ahead. */
+  maxAdvanceMs: 180 * 24 * HOUR,
+  /** Party size accepted for a shop booking. */
+  maxPartySize: 20,
+} as const;
+
+export type Policy = typeof policy;
+
+export type CancellationTier =
+  | { tier: "free" } // nothing paid yet
+  | { tier: "full_refund" } // confirmed, at least 48 hours before the start
+  | { tier: "too_late" }; // confirmed, less than 48 hours before the start
+
+/**
+ * Which cancellation rule applies. `paid` is whether money was taken; the boundary is
+ * inclusive: exactly 48 hours before the start still cancels with a refund.
+ */
+export function cancellationTier(paid: boolean, startAt: number, now: number): CancellationTier {
+  if (!paid) return { tier: "free" };
+  return startAt - now >= policy.cancelDeadlineMs ? { tier: "full_refund" } : { tier: "too_late" };
+}

@@ -1,0 +1,462 @@
+// The shop-booking state machine (seed 000 §2): a pure function from (record, event) to the
+// next record, the side effects to commit with it, and the timeline lines. The table at the
+// bottom is the whole machine: one row per status, one entry per event that applies there.
+// Anything not in the table is ignored and recorded, never an error.
+import { MANUAL_CASES, caseHeadline, type ManualCaseId } from "../cases.ts";
+import { lateCancellationMessage, requesterEmail, shopEmail, sms, type EmailContent, type MessageContext } from "../messages.ts";
+import { fullRefund, shopBookingPrice } from "../money.ts";
+import { cancellationTier, policy } from "../policy.ts";
+import { formatClock } from "../time.ts";
+import type {
+  Actor,
+  CallAttempt,
+  CallResult,
+  DecideContext,
+  Decision,
+  Effect,
+  EventType,
+  Note,
+  Outcome,
+  ReservationEvent,
+  ReservationRecord,
+  ShopRef,
+  ShopRequest,
+  Status,
+  Timer,
+} from "./types.ts";
+
+type EventOf<T extends EventType> = Extract<ReservationEvent, { type: T }>;
+type Handler<T extends EventType> = (r: ReservationRecord, e: EventOf<T>, ctx: DecideContext) => Decision;
+type Row = { [T in EventType]?: Handler<T> };
+
+// ------------------------------------------------------------------ small builders
+
+function apply(next: ReservationRecord, effects: Effect[], notes: Note[], outcome?: Outcome): Decision {
+  return { kind: "apply", next, effects, note: notes.length === 1 ? notes[0]! : { code: "multi", params: { notes: JSON.stringify(notes) } }, outcome };
+}
+
+function ignore(reason: string, outcome?: Outcome): Decision {
+  return { kind: "ignore", reason, outcome };
+}
+
+function update(r: ReservationRecord, patch: Partial<ReservationRecord>, data?: Partial<ReservationRecord["data"]>): ReservationRecord {
+  return { ...r, ...patch, data: data ? { ...r.data, ...data } : r.data };
+}
+
+function timers(r: ReservationRecord, drop: (t: Timer) => boolean, add: Timer[] = []): Timer[] {
+  return [...r.timers.filter((t) => !drop(t)), ...add].sort((a, b) => a.at - b.at);
+}
+
+const all = () => true;
+
+function mc(r: ReservationRecord, ctx: DecideContext): MessageContext {
+  return { record: r, guestUrl: ctx.guestUrl, supportPhone: ctx.supportPhone, supportEmail: ctx.supportEmail };
+}
+
+function smsToRequester(r: ReservationRecord, body: string, template: string): Effect {
+  return { kind: "sms.send", to: r.requester.phone, body, template };
+}
+
+function emailToRequester(r: ReservationRecord, content: EmailContent, template: string): Effect[] {
+  return r.requester.email ? [{ kind: "email.send", to: r.requester.email, recipient: "requester", template, ...content }] : [];
+}
+
+function emailToShop(shop: ShopRef | undefined, content: (shop: ShopRef) => EmailContent, template: string): Effect[] {
+  return shop?.email ? [{ kind: "email.send", to: shop.email, recipient: "shop", template, ...content(shop) }] : [];
+}
+
+function alert(caseId: ManualCaseId, r: ReservationRecord, ctx: DecideContext, detail?: string): Effect {
+  const c = MANUAL_CASES[caseId];
+  const lines = [caseHeadline(caseId, r.id), ...(detail ? [detail] : []), `対応: ${c.todo}`, `${ctx.publicUrl}/admin/reservations/${r.id}`];
+  return { kind: "alert.send", case: caseId, key: `${caseId}:${r.id}`, priority: c.priority, text: lines.join("\n") };
+}
+
+function currentAttempt(r: ReservationRecord): CallAttempt | undefined {
+  const last = r.data.attempts.at(-1);
+  return last && last.result === undefined ? last : undefined;
+}
+
+/** Joins the timeline lines of one transition into the note stored with its event. */
+export function notesOf(note: Note): Note[] {
+  return note.code === "multi" ? (JSON.parse(String(note.params?.notes)) as Note[]) : [note];
+}
+
+// ------------------------------------------------------------------ calling
+
+/** Calls the next shop in the plan, or ends the round, or gives up after the last round. */
+function advance(r: ReservationRecord, ctx: DecideContext): { next: ReservationRecord; effects: Effect[]; notes: Note[] } {
+  const d = r.data;
+  const shop = d.plan[d.index];
+  if (shop) {
+    const attempt: CallAttempt = { id: `${r.id}:${d.attempts.length + 1}`, shopId: shop.id, shopName: shop.name, round: d.round, startedAt: ctx.now };
+    return {
+      next: update(
+        r,
+        { status: "calling", timers: timers(r, (t) => t.type === "call_timeout", [{ type: "call_timeout", key: `call_timeout:${attempt.id}`, at: ctx.now + policy.callAttemptTimeoutMs, attemptId: attempt.id }]) },
+        { attempts: [...d.attempts, attempt] },
+      ),
+      effects: [
+        {
+          kind: "call.place",
+          attemptId: attempt.id,
+          shop: { id: shop.id, name: shop.name, phone: shop.phone },
+          request: { service: d.service, startAt: r.startAt, partySize: r.partySize, requesterName: r.requester.name, ...(d.notes ? { notes: d.notes } : {}) },
+        },
+      ],
+      notes: [{ code: "call_started", params: { shop: shop.name, round: d.round } }],
+    };
+  }
+  if (d.round < policy.maxCallRounds) {
+    return {
+      next: update(r, { status: "calling", timers: timers(r, (t) => t.type === "call_timeout", [{ type: "next_round", key: "next_round", at: ctx.now + ctx.roundDelayMs }]) }),
+      effects: [],
+      notes: [{ code: "round_finished", params: { round: d.round, delay: Math.round(ctx.roundDelayMs / 1000) } }],
+    };
+  }
+  const next = update(r, { status: "no_shop_available", timers: [] });
+  return {
+    next,
+    effects: [smsToRequester(next, sms.noShopAvailable(mc(next, ctx)), "no_shop_available"), alert("no_shop_available", next, ctx)],
+    notes: [{ code: "no_shop_available" }],
+  };
+}
+
+/** A call ended with `result`: record it on the attempt and decide what follows. */
+function callEnded(r: ReservationRecord, attemptId: string, result: CallResult, ctx: DecideContext, extra: { summary?: string; proposedChange?: string; providerCallId?: string } = {}): Decision {
+  const attempt = currentAttempt(r);
+  if (!attempt || attempt.id !== attemptId) return ignore(`attempt ${attemptId} is not the call in progress`);
+  const ended: CallAttempt = {
+    ...attempt,
+    endedAt: ctx.now,
+    result,
+    ...(extra.summary ? { summary: extra.summary } : {}),
+    ...(extra.proposedChange ? { proposedChange: extra.proposedChange } : {}),
+    ...(extra.providerCallId && !attempt.providerCallId ? { providerCallId: extra.providerCallId } : {}),
+  };
+  const attempts = [...r.data.attempts.slice(0, -1), ended];
+  const base = update(r, { timers: timers(r, (t) => t.key === `call_timeout:${attemptId}`) }, { attempts });
+  const shopNote: Note = { code: `call_${result}`, params: { shop: attempt.shopName } };
+
+  switch (result) {
+    case "accepted": {
+      const shop = r.data.plan[r.data.index]!;
+      const amountJpy = shopBookingPrice(shop.priceJpy);
+      const next = update(base, { status: "calling_success", amountJpy }, { shop, payment: { amountJpy } });
+      return apply(
+        next,
+        [
+          { kind: "payment.create", amountJpy, description: `${shop.name} ${r.data.service}`, language: r.requester.language, ...(r.requester.email ? { customerEmail: r.requester.email } : {}) },
+          ...emailToShop(shop, (s) => shopEmail.tentative(mc(next, ctx), s), "shop_tentative"),
+        ],
+        [shopNote],
+      );
+    }
+    case "ambiguous": {
+      const next = update(base, { status: "pending_shop_response" });
+      return apply(next, [alert("ambiguous_answer", next, ctx, `店舗: ${attempt.shopName}${extra.summary ? ` / ${extra.summary}` : ""}`)], [shopNote]);
+    }
+    case "change_requested": {
+      const next = update(base, { status: "change_requested" });
+      return apply(next, [alert("change_requested", next, ctx, `店舗: ${attempt.shopName} / 変更内容: ${extra.proposedChange ?? "（要確認）"}`)], [shopNote]);
+    }
+    case "declined":
+    case "no_answer":
+    case "failed": {
+      const moved = advance(update(base, {}, { index: r.data.index + 1 }), ctx);
+      return apply(moved.next, moved.effects, [shopNote, ...moved.notes]);
+    }
+  }
+}
+
+// ------------------------------------------------------------------ payment
+
+function confirm(r: ReservationRecord, e: EventOf<"payment_completed">, ctx: DecideContext): Decision {
+  const payment = r.data.payment!;
+  if (payment.sessionId && payment.sessionId !== e.sessionId) return latePayment(r, e, ctx);
+  const next = update(
+    r,
+    {
+      status: "confirmed",
+      timers: timers(r, (t) => t.type === "payment_deadline", [{ type: "complete", key: "complete", at: r.startAt + policy.completeAfterStartMs }]),
+    },
+    { payment: { ...payment, sessionId: e.sessionId, paidAt: ctx.now, paymentIntentId: e.paymentIntentId } },
+  );
+  const shop = r.data.shop!;
+  return apply(
+    next,
+    [
+      smsToRequester(next, sms.confirmed(mc(next, ctx), shop), "confirmed"),
+      ...emailToRequester(next, requesterEmail.confirmed(mc(next, ctx), shop), "requester_confirmed"),
+      ...emailToShop(shop, (s) => shopEmail.confirmed(mc(next, ctx), s), "shop_confirmed"),
+    ],
+    [{ code: "payment_completed" }],
+  );
+}
+
+/** Money that arrived when it could no longer buy the booking goes back, and the requester is told. */
+function latePayment(r: ReservationRecord, e: EventOf<"payment_completed">, ctx: DecideContext): Decision {
+  const payment = r.data.payment;
+  if (payment?.paymentIntentId === e.paymentIntentId || payment?.latePayment?.paymentIntentId === e.paymentIntentId) {
+    return ignore(`payment ${e.paymentIntentId} already recorded`);
+  }
+  if (e.amountJpy <= 0) return ignore("nothing was paid");
+  const next = update(r, {}, {
+    payment: {
+      ...(payment ?? { amountJpy: e.amountJpy }),
+      latePayment: { paymentIntentId: e.paymentIntentId, amountJpy: e.amountJpy, at: ctx.now },
+      refund: { amountJpy: e.amountJpy, requestedAt: ctx.now, status: "requested" },
+    },
+  });
+  return apply(
+    next,
+    [
+      { kind: "payment.refund", paymentIntentId: e.paymentIntentId, amountJpy: fullRefund(e.amountJpy), reason: "requested_by_customer", note: `late payment in status ${r.status}` },
+      smsToRequester(next, sms.latePaymentRefunded(mc(next, ctx), e.amountJpy), "late_payment_refunded"),
+    ],
+    [{ code: "late_payment_refund" }],
+  );
+}
+
+function paymentTimedOut(r: ReservationRecord, ctx: DecideContext): Decision {
+  const next = update(r, { status: "payment_timeout", timers: [] });
+  return apply(
+    next,
+    [
+      smsToRequester(next, sms.paymentTimeout(mc(next, ctx)), "payment_timeout"),
+      ...emailToRequester(next, requesterEmail.paymentTimeout(mc(next, ctx)), "requester_payment_timeout"),
+      ...emailToShop(r.data.shop, (s) => shopEmail.withdrawn(mc(next, ctx), s, "payment_timeout"), "shop_withdrawn"),
+    ],
+    [{ code: "payment_timeout" }],
+  );
+}
+
+// ------------------------------------------------------------------ cancellation
+
+function cancelOutcome(result: Extract<Outcome, { type: "cancel" }>["result"], r: ReservationRecord, ctx: DecideContext, refundJpy?: number): Outcome {
+  const ja = r.requester.language === "ja";
+  const messages: Record<typeof result, string> = {
+    cancelled_free: ja ? "キャンセルしました。料金はかかりません。" : "Cancelled. You have not been charged.",
+    cancelled_refund: ja ? `キャンセルしました。${refundJpy ?? 0}円を全額返金します。` : `Cancelled. ¥${refundJpy ?? 0} will be refunded in full.`,
+    refused_deadline: lateCancellationMessage(r.requester.language, ctx.supportPhone, ctx.supportEmail),
+    already_cancelled: ja ? "この予約はすでにキャンセルされています。" : "This reservation is already cancelled.",
+    not_cancellable: ja ? "ご利用日時を過ぎた予約はキャンセルできません。" : "A reservation whose time has passed cannot be cancelled.",
+  };
+  return { type: "cancel", result, message: messages[result], ...(refundJpy !== undefined ? { refundJpy } : {}) };
+}
+
+/** Before payment: cancel free. Withdraw a tentative booking from the shop and close the payment link. */
+function cancelBeforePayment(r: ReservationRecord, e: EventOf<"cancel">, ctx: DecideContext): Decision {
+  const next = update(r, { status: "cancelled", timers: [] }, { cancellation: { at: ctx.now, by: e.by, ...(e.reason ? { reason: e.reason } : {}), refund: false } });
+  const shopHeld = r.status === "calling_success" || r.status === "payment_pending";
+  const session = r.data.payment?.sessionId;
+  return apply(
+    next,
+    [
+      ...(r.status === "payment_pending" && session ? [{ kind: "payment.expire", sessionId: session } as const] : []),
+      smsToRequester(next, sms.cancelled(mc(next, ctx), undefined), "cancelled"),
+      ...emailToRequester(next, requesterEmail.cancelled(mc(next, ctx), undefined), "requester_cancelled"),
+      ...(shopHeld ? emailToShop(r.data.shop, (s) => shopEmail.withdrawn(mc(next, ctx), s, "cancelled"), "shop_withdrawn") : []),
+    ],
+    [{ code: "cancelled_free" }],
+    cancelOutcome("cancelled_free", r, ctx),
+  );
+}
+
+/** Confirmed: 48 hours or more before the start cancels with a full refund; later is refused. */
+function cancelConfirmed(r: ReservationRecord, e: EventOf<"cancel">, ctx: DecideContext): Decision {
+  const tier = cancellationTier(true, r.startAt, ctx.now);
+  if (tier.tier === "too_late") {
+    // The requester still wants to cancel: seed 000 §2.2.6 makes this a case for an operator.
+    const outcome = cancelOutcome("refused_deadline", r, ctx);
+    return apply(update(r, {}), [alert("late_cancellation", r, ctx)], [{ code: "cancel_refused" }], outcome);
+  }
+  const payment = r.data.payment!;
+  const refundJpy = fullRefund(payment.amountJpy);
+  const next = update(
+    r,
+    { status: "cancelled", timers: [] },
+    {
+      cancellation: { at: ctx.now, by: e.by, ...(e.reason ? { reason: e.reason } : {}), refund: true },
+      payment: { ...payment, refund: { amountJpy: refundJpy, requestedAt: ctx.now, status: "requested" } },
+    },
+  );
+  return apply(
+    next,
+    [
+      { kind: "payment.refund", paymentIntentId: payment.paymentIntentId!, amountJpy: refundJpy, reason: "requested_by_customer", note: "cancelled 48 hours or more before the start" },
+      smsToRequester(next, sms.cancelled(mc(next, ctx), refundJpy), "cancelled_refund"),
+      ...emailToRequester(next, requesterEmail.cancelled(mc(next, ctx), refundJpy), "requester_cancelled"),
+      ...emailToShop(r.data.shop, (s) => shopEmail.cancelled(mc(next, ctx), s), "shop_cancelled"),
+    ],
+    [{ code: "cancelled_refund" }],
+    cancelOutcome("cancelled_refund", r, ctx, refundJpy),
+  );
+}
+
+// ------------------------------------------------------------------ events valid in many statuses
+
+const onCallPlaced: Handler<"call_placed"> = (r, e) => {
+  const attempt = currentAttempt(r);
+  if (!attempt || attempt.id !== e.attemptId) return ignore(`attempt ${e.attemptId} is not the call in progress`);
+  if (attempt.providerCallId) return ignore("call id already recorded");
+  return apply(update(r, {}, { attempts: [...r.data.attempts.slice(0, -1), { ...attempt, providerCallId: e.providerCallId }] }), [], []);
+};
+
+const onCallResult: Handler<"call_result"> = (r, e, ctx) =>
+  callEnded(r, e.attemptId, e.result, ctx, { ...(e.summary ? { summary: e.summary } : {}), ...(e.proposedChange ? { proposedChange: e.proposedChange } : {}), ...(e.providerCallId ? { providerCallId: e.providerCallId } : {}) });
+
+const onCallTimeout: Handler<"call_timeout"> = (r, e, ctx) => callEnded(r, e.attemptId, "no_answer", ctx);
+
+const onPaymentCompleted: Handler<"payment_completed"> = (r, e, ctx) => latePayment(r, e, ctx);
+
+const onRefundUpdated: Handler<"refund_updated"> = (r, e, ctx) => {
+  const payment = r.data.payment;
+  if (!payment?.refund) return ignore("no refund was requested");
+  if (payment.refund.status === e.status && payment.refund.refundId === e.refundId) return ignore("refund status unchanged");
+  if (payment.refund.status === "succeeded" && e.status !== "succeeded") return ignore("refund already succeeded");
+  const next = update(r, {}, { payment: { ...payment, refund: { ...payment.refund, status: e.status, refundId: e.refundId } } });
+  return apply(next, e.status === "failed" ? [alert("payment_system", r, ctx, `返金に失敗しました (${e.refundId})`)] : [], [{ code: `refund_${e.status}` }]);
+};
+
+const onJobFailed: Handler<"job_failed"> = (r, e, ctx) => {
+  switch (e.jobKind) {
+    case "call.place":
+      if (r.status !== "calling" || !e.attemptId) return ignore("no call in progress");
+      return callEnded(r, e.attemptId, "failed", ctx);
+    case "payment.create":
+      return apply(update(r, {}), [alert("payment_system", r, ctx, e.error)], [{ code: "payment_link_failed" }]);
+    case "sms.send":
+      return apply(update(r, {}), [alert("sms_undeliverable", r, ctx, e.error)], [{ code: "message_failed" }]);
+    case "alert.send":
+      return ignore("an alert that cannot be sent cannot raise another alert");
+    default:
+      return apply(update(r, {}), [alert("job_dead", r, ctx, `${e.jobKind}: ${e.error}`)], [{ code: "job_failed" }]);
+  }
+};
+
+const cancelled: Handler<"cancel"> = (r, _e, ctx) => ignore("already cancelled", cancelOutcome("already_cancelled", r, ctx));
+
+/** A shop booking whose payment link is still being made, or not yet paid. */
+const onPaymentLinkReady: Handler<"payment_link_ready"> = (r, e, ctx) => {
+  const deadlineAt = ctx.now + policy.paymentWindowMs;
+  const payment = { ...r.data.payment!, sessionId: e.sessionId, url: e.url, deadlineAt };
+  const next = update(r, { status: "payment_pending", timers: timers(r, (t) => t.type === "payment_deadline", [{ type: "payment_deadline", key: "payment_deadline", at: deadlineAt }]) }, { payment });
+  return apply(next, [smsToRequester(next, sms.paymentLink(mc(next, ctx), r.data.shop!, e.url, deadlineAt), "payment_link")], [{ code: "payment_link_sent", params: { deadline: formatClock(deadlineAt) } }]);
+};
+
+// ------------------------------------------------------------------ the table
+
+export const SHOP_TRANSITIONS: Record<Status, Row> = {
+  requested: {
+    start: (r, _e, ctx) => {
+      const moved = advance(update(r, { timers: timers(r, (t) => t.type === "start") }, { round: 1, index: 0 }), ctx);
+      return apply(moved.next, moved.effects, [{ code: "calling_started" }, ...moved.notes]);
+    },
+    cancel: cancelBeforePayment,
+    payment_completed: onPaymentCompleted,
+    job_failed: onJobFailed,
+  },
+  calling: {
+    call_placed: onCallPlaced,
+    call_result: onCallResult,
+    call_timeout: onCallTimeout,
+    next_round: (r, _e, ctx) => {
+      if (r.data.index < r.data.plan.length) return ignore("the current round is not finished");
+      const moved = advance(update(r, { timers: timers(r, (t) => t.type === "next_round") }, { round: r.data.round + 1, index: 0 }), ctx);
+      return apply(moved.next, moved.effects, moved.notes);
+    },
+    cancel: cancelBeforePayment,
+    payment_completed: onPaymentCompleted,
+    job_failed: onJobFailed,
+  },
+  calling_success: {
+    payment_link_ready: onPaymentLinkReady,
+    payment_completed: (r, e, ctx) => confirm(r, e, ctx),
+    cancel: cancelBeforePayment,
+    job_failed: onJobFailed,
+  },
+  pending_shop_response: {
+    cancel: cancelBeforePayment,
+    payment_completed: onPaymentCompleted,
+    job_failed: onJobFailed,
+  },
+  change_requested: {
+    cancel: cancelBeforePayment,
+    payment_completed: onPaymentCompleted,
+    job_failed: onJobFailed,
+  },
+  no_shop_available: {
+    cancel: cancelBeforePayment,
+    payment_completed: onPaymentCompleted,
+    job_failed: onJobFailed,
+  },
+  payment_pending: {
+    payment_completed: (r, e, ctx) => confirm(r, e, ctx),
+    payment_deadline: (r, _e, ctx) => paymentTimedOut(r, ctx),
+    payment_expired: (r, e, ctx) => (e.sessionId === r.data.payment?.sessionId ? paymentTimedOut(r, ctx) : ignore("another payment session expired")),
+    cancel: cancelBeforePayment,
+    job_failed: onJobFailed,
+  },
+  payment_timeout: {
+    payment_completed: onPaymentCompleted,
+    refund_updated: onRefundUpdated,
+    cancel: cancelBeforePayment,
+    job_failed: onJobFailed,
+  },
+  confirmed: {
+    payment_completed: onPaymentCompleted,
+    cancel: cancelConfirmed,
+    complete: (r) => apply(update(r, { status: "completed", timers: timers(r, (t) => t.type === "complete") }), [], [{ code: "completed" }]),
+    refund_updated: onRefundUpdated,
+    job_failed: onJobFailed,
+  },
+  completed: {
+    payment_completed: onPaymentCompleted,
+    cancel: (r, _e, ctx) => ignore("the appointment time has passed", cancelOutcome("not_cancellable", r, ctx)),
+    refund_updated: onRefundUpdated,
+    job_failed: onJobFailed,
+  },
+  cancelled: {
+    payment_link_ready: (r, e) => apply(update(r, {}), [{ kind: "payment.expire", sessionId: e.sessionId }], []),
+    payment_completed: onPaymentCompleted,
+    refund_updated: onRefundUpdated,
+    cancel: cancelled,
+    job_failed: onJobFailed,
+  },
+};
+
+/** Applies one event. Events the table does not list for the current status are ignored. */
+export function decideShop(r: ReservationRecord, e: ReservationEvent, ctx: DecideContext): Decision {
+  const handler = SHOP_TRANSITIONS[r.status][e.type] as Handler<typeof e.type> | undefined;
+  if (!handler) return ignore(`${e.type} does not apply to a reservation in status ${r.status}`);
+  const decision = handler(r, e as never, ctx);
+  if (decision.kind === "apply") {
+    decision.next = { ...decision.next, version: r.version + 1, updatedAt: ctx.now };
+  }
+  return decision;
+}
+
+/** The record and first effects of a new shop request. */
+export function createShopReservation(req: ShopRequest, ctx: DecideContext): { record: ReservationRecord; effects: Effect[]; note: Note } {
+  const record: ReservationRecord = {
+    id: req.id,
+    kind: "shop",
+    status: "requested",
+    version: 1,
+    requester: req.requester,
+    startAt: req.startAt,
+    partySize: req.partySize,
+    ...(req.apiKeyId ? { apiKeyId: req.apiKeyId } : {}),
+    timers: [{ type: "start", key: "start", at: ctx.now }],
+    data: { service: req.service, area: req.area, ...(req.notes ? { notes: req.notes } : {}), plan: req.shops, round: 1, index: 0, attempts: [] },
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  return {
+    record,
+    effects: [smsToRequester(record, sms.received(mc(record, ctx)), "received"), ...emailToRequester(record, requesterEmail.received(mc(record, ctx)), "requester_received")],
+    note: { code: "created" },
+  };
+}
+
+export type { Actor };

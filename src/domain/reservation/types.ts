@@ -1,0 +1,238 @@
+// The shapes every kind of reservation shares: the record a Durable Object owns, the events
+// it receives, the timers it keeps and the side effects (outbox jobs) a transition produces.
+import { z } from "zod";
+import type { ManualCaseId } from "../cases.ts";
+
+export type Lang = "ja" | "en";
+
+export const STATUSES = [
+  "requested",
+  "calling",
+  "calling_success",
+  "pending_shop_response",
+  "change_requested",
+  "no_shop_available",
+  "payment_pending",
+  "payment_timeout",
+  "confirmed",
+  "completed",
+  "cancelled",
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const CALL_RESULTS = ["accepted", "declined", "no_answer", "ambiguous", "change_requested", "failed"] as const;
+export type CallResult = (typeof CALL_RESULTS)[number];
+
+export interface Requester {
+  name: string;
+  /** E.164 */
+  phone: string;
+  email?: string;
+  language: Lang;
+}
+
+export interface Timer {
+  type: TimerType;
+  at: number;
+  /** Identifies the timer so a transition can replace or clear it. */
+  key: string;
+  attemptId?: string;
+}
+
+export type TimerType = "start" | "call_timeout" | "next_round" | "payment_deadline" | "complete";
+
+/** A snapshot of a partner shop taken when the request is made. */
+export interface ShopRef {
+  id: string;
+  name: string;
+  phone: string;
+  email?: string;
+  address?: string;
+  priceJpy: number;
+}
+
+export interface CallAttempt {
+  id: string;
+  shopId: string;
+  shopName: string;
+  round: number;
+  startedAt: number;
+  providerCallId?: string;
+  endedAt?: number;
+  result?: CallResult;
+  summary?: string;
+  proposedChange?: string;
+}
+
+export interface PaymentState {
+  amountJpy: number;
+  sessionId?: string;
+  url?: string;
+  deadlineAt?: number;
+  paidAt?: number;
+  paymentIntentId?: string;
+  /** A payment that arrived when it could no longer buy the booking. */
+  latePayment?: { paymentIntentId: string; amountJpy: number; at: number };
+  refund?: { amountJpy: number; requestedAt: number; status: "requested" | "succeeded" | "failed" | "pending"; refundId?: string };
+}
+
+export interface ShopData {
+  service: string;
+  area: string;
+  notes?: string;
+  /** Shops in call order (priority), snapshotted at request time. */
+  plan: ShopRef[];
+  round: number;
+  /** Index into `plan` of the shop being called (or to call next). */
+  index: number;
+  attempts: CallAttempt[];
+  /** The shop that accepted. */
+  shop?: ShopRef;
+  payment?: PaymentState;
+  cancellation?: { at: number; by: Actor; reason?: string; refund: boolean };
+}
+
+export type Actor = "requester" | "system" | "provider" | "operator" | "shop";
+
+export interface ReservationRecord {
+  id: string;
+  kind: "shop";
+  status: Status;
+  version: number;
+  requester: Requester;
+  startAt: number;
+  partySize: number;
+  amountJpy?: number;
+  apiKeyId?: string;
+  timers: Timer[];
+  data: ShopData;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What the requester asked for, validated and normalized (phone in E.164, start in ms). */
+export interface ShopRequest {
+  id: string;
+  service: string;
+  area: string;
+  startAt: number;
+  partySize: number;
+  requester: Requester;
+  notes?: string;
+  apiKeyId?: string;
+  shops: ShopRef[];
+}
+
+export type ReservationEvent =
+  | { type: "start" }
+  | { type: "call_placed"; attemptId: string; providerCallId: string }
+  | { type: "call_result"; attemptId: string; result: CallResult; summary?: string; proposedChange?: string; providerCallId?: string }
+  | { type: "call_timeout"; attemptId: string }
+  | { type: "next_round" }
+  | { type: "payment_link_ready"; sessionId: string; url: string }
+  | { type: "payment_completed"; sessionId: string; paymentIntentId: string; amountJpy: number }
+  | { type: "payment_expired"; sessionId: string }
+  | { type: "payment_deadline" }
+  | { type: "refund_updated"; refundId: string; status: "succeeded" | "failed" | "pending" }
+  | { type: "cancel"; by: Actor; reason?: string }
+  | { type: "complete" }
+  | { type: "job_failed"; jobId: string; jobKind: Effect["kind"]; error: string; attemptId?: string };
+
+export type EventType = ReservationEvent["type"];
+
+// ---- Effects: one outbox row each; the queue consumer runs them through provider ports. ----
+
+const langSchema = z.enum(["ja", "en"]);
+
+export const effectSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("sms.send"),
+    to: z.string(),
+    body: z.string(),
+    template: z.string(),
+  }),
+  z.object({
+    kind: z.literal("email.send"),
+    to: z.string(),
+    recipient: z.enum(["requester", "shop"]),
+    subject: z.string(),
+    text: z.string(),
+    html: z.string(),
+    template: z.string(),
+  }),
+  z.object({
+    kind: z.literal("call.place"),
+    attemptId: z.string(),
+    shop: z.object({ id: z.string(), name: z.string(), phone: z.string() }),
+    request: z.object({
+      service: z.string(),
+      startAt: z.number(),
+      partySize: z.number(),
+      requesterName: z.string(),
+      notes: z.string().optional(),
+    }),
+  }),
+  z.object({
+    kind: z.literal("payment.create"),
+    amountJpy: z.number().int().nonnegative(),
+    description: z.string(),
+    customerEmail: z.string().optional(),
+    language: langSchema,
+  }),
+  z.object({
+    kind: z.literal("payment.expire"),
+    sessionId: z.string(),
+  }),
+  z.object({
+    kind: z.literal("payment.refund"),
+    paymentIntentId: z.string(),
+    amountJpy: z.number().int().positive(),
+    reason: z.enum(["requested_by_customer", "duplicate", "fraudulent"]),
+    note: z.string(),
+  }),
+  z.object({
+    kind: z.literal("alert.send"),
+    case: z.string(),
+    /** Same key, same alert: sent once. */
+    key: z.string(),
+    priority: z.enum(["urgent", "high", "medium", "low"]),
+    text: z.string(),
+  }),
+]);
+
+export type Effect = z.infer<typeof effectSchema>;
+export type EffectKind = Effect["kind"];
+export type EffectOf<K extends EffectKind> = Extract<Effect, { kind: K }>;
+
+export type AlertEffect = EffectOf<"alert.send"> & { case: ManualCaseId };
+
+/** A timeline line: a message code and parameters, rendered in the reader's language. */
+export interface Note {
+  code: string;
+  params?: Record<string, string | number>;
+}
+
+export type Decision =
+  | {
+      kind: "apply";
+      next: ReservationRecord;
+      effects: Effect[];
+      note: Note;
+      /** Returned to whoever sent the event (for example the outcome of a cancellation). */
+      outcome?: Outcome;
+    }
+  | { kind: "ignore"; reason: string; outcome?: Outcome };
+
+export type Outcome =
+  | { type: "cancel"; result: "cancelled_free" | "cancelled_refund" | "refused_deadline" | "already_cancelled" | "not_cancellable"; message: string; refundJpy?: number };
+
+/** Everything a transition may depend on besides the record and the event. */
+export interface DecideContext {
+  now: number;
+  /** Base URL for links in alerts (the admin console). */
+  publicUrl: string;
+  roundDelayMs: number;
+  guestUrl: string;
+  supportPhone: string;
+  supportEmail: string;
+}

@@ -1,0 +1,134 @@
+// The partner-shop CSV (the format of `npm run shops:import` and of the admin upload):
+// name,phone,email,services,area,priority,price_jpy,sandbox_answer[,address]
+// A file is accepted whole or not at all: every bad row is reported with its line number.
+import { parse } from "csv-parse/sync";
+import { normalizePhone } from "./phone.ts";
+
+export const SHOP_CSV_COLUMNS = ["name", "phone", "email", "services", "area", "priority", "price_jpy", "sandbox_answer"] as const;
+/** Optional trailing column. */
+export const SHOP_CSV_OPTIONAL = ["address"] as const;
+export const SANDBOX_ANSWER_VALUES = ["accepted", "declined", "no_answer", "ambiguous", "change_requested", "manual"] as const;
+export type SandboxAnswerValue = (typeof SANDBOX_ANSWER_VALUES)[number];
+
+/** Stripe's smallest JPY charge. */
+const MIN_PRICE_JPY = 50;
+const MAX_PRICE_JPY = 1_000_000;
+
+export interface ShopCsvRow {
+  line: number;
+  name: string;
+  phone: string;
+  email: string | null;
+  services: string[];
+  area: string;
+  priority: number;
+  priceJpy: number;
+  sandboxAnswer: SandboxAnswerValue;
+  address: string | null;
+}
+
+export interface CsvRowError {
+  line: number;
+  message: string;
+}
+
+export type ShopCsvResult = { ok: true; rows: ShopCsvRow[] } | { ok: false; errors: CsvRowError[] };
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Names of services and areas are compared after NFKC and trimming. */
+export function canonicalName(s: string): string {
+  return s.normalize("NFKC").trim().replace(/\s+/g, " ");
+}
+
+function integer(value: string): number | null {
+  const v = value.normalize("NFKC").replaceAll(",", "").trim();
+  return /^-?\d+$/.test(v) ? Number(v) : null;
+}
+
+function validateRow(cells: string[], line: number): { row?: ShopCsvRow; errors: string[] } {
+  const errors: string[] = [];
+  const [name = "", phone = "", email = "", services = "", area = "", priority = "", price = "", answer = "", address = ""] = cells.map((c) => c.trim());
+  if (!name) errors.push("name is empty");
+  else if (name.length > 100 || CONTROL.test(name)) errors.push("name is too long or has control characters");
+  const p = normalizePhone(phone);
+  if (!p.ok) errors.push(`phone "${phone}": ${p.reason}`);
+  if (email && !EMAIL.test(email)) errors.push(`email "${email}" is not an email address`);
+  const serviceList = services.split("|").map(canonicalName).filter(Boolean);
+  if (!serviceList.length) errors.push("services is empty (separate several with |)");
+  if (!canonicalName(area)) errors.push("area is empty");
+  const prio = integer(priority);
+  if (prio === null || prio < 0) errors.push(`priority "${priority}" must be a whole number, 0 or more`);
+  const priceJpy = integer(price);
+  if (priceJpy === null || priceJpy < MIN_PRICE_JPY || priceJpy > MAX_PRICE_JPY) errors.push(`price_jpy "${price}" must be a whole number of yen from ${MIN_PRICE_JPY} to ${MAX_PRICE_JPY}`);
+  const sandboxAnswer = (answer || "accepted") as SandboxAnswerValue;
+  if (!SANDBOX_ANSWER_VALUES.includes(sandboxAnswer)) errors.push(`sandbox_answer "${answer}" must be one of ${SANDBOX_ANSWER_VALUES.join(", ")}`);
+  if (errors.length || !p.ok) return { errors };
+  return {
+    errors,
+    row: {
+      line,
+      name,
+      phone: p.e164,
+      email: email || null,
+      services: [...new Set(serviceList)],
+      area: canonicalName(area),
+      priority: prio!,
+      priceJpy: priceJpy!,
+      sandboxAnswer,
+      address: address || null,
+    },
+  };
+}
+
+export function parseShopCsv(text: string): ShopCsvResult {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: false }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (err) {
+    const line = (err as { lines?: number }).lines ?? 1;
+    return { ok: false, errors: [{ line, message: `not readable as CSV: ${(err as Error).message}` }] };
+  }
+  const [header, ...body] = records;
+  if (!header) return { ok: false, errors: [{ line: 1, message: `the file is empty; the first line must be: ${SHOP_CSV_COLUMNS.join(",")}` }] };
+  const names = header.record.map((h) => h.trim().toLowerCase());
+  const expected: string[] = [...SHOP_CSV_COLUMNS];
+  const withOptional = [...expected, ...SHOP_CSV_OPTIONAL];
+  if (!(names.join(",") === expected.join(",") || names.join(",") === withOptional.join(","))) {
+    return { ok: false, errors: [{ line: header.info.lines, message: `the header must be: ${SHOP_CSV_COLUMNS.join(",")} (optionally followed by ,address); found: ${names.join(",")}` }] };
+  }
+  const errors: CsvRowError[] = [];
+  const rows: ShopCsvRow[] = [];
+  const phones = new Map<string, number>();
+  if (!body.length) errors.push({ line: header.info.lines + 1, message: "no shops after the header" });
+  for (const { record, info } of body) {
+    const line = info.lines;
+    if (record.length !== names.length) {
+      errors.push({ line, message: `expected ${names.length} columns, found ${record.length}` });
+      continue;
+    }
+    const { row, errors: rowErrors } = validateRow(record, line);
+    for (const message of rowErrors) errors.push({ line, message });
+    if (row) {
+      const seen = phones.get(row.phone);
+      if (seen) errors.push({ line, message: `phone ${row.phone} is already on line ${seen}` });
+      else phones.set(row.phone, line);
+      rows.push(row);
+    }
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, rows };
+}
+
+function cell(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/** The same format back out (admin download). */
+export function toShopCsv(rows: Omit<ShopCsvRow, "line">[]): string {
+  const lines = [[...SHOP_CSV_COLUMNS, ...SHOP_CSV_OPTIONAL].join(",")];
+  for (const r of rows) {
+    lines.push([r.name, r.phone, r.email ?? "", r.services.join("|"), r.area, String(r.priority), String(r.priceJpy), r.sandboxAnswer, r.address ?? ""].map(cell).join(","));
+  }
+  return `${lines.join("\n")}\n`;
+}

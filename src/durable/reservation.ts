@@ -1,0 +1,287 @@
+// The Reservation Durable Object: one instance per reservation id (idFromName), the only
+// writer of that reservation. Every change arrives as an event, is decided by the pure
+// machine in src/domain, and is committed to D1 with its audit event and outbox rows in
+// one batch. The object's own storage keeps only what must not be in D1 (the raw guest
+// token) and bookkeeping (processed event keys, the alarm time); timers live in the
+// record and one alarm is kept at the earliest.
+import { DurableObject } from "cloudflare:workers";
+import { config, type Config } from "../config.ts";
+import { createDb, type Db } from "../db/client.ts";
+import { markEnqueued, unenqueuedJobs } from "../db/outbox.ts";
+import { VersionConflict, commitTransition, loadRecord, recordIgnoredEvent, type EventInput, type OutboxInput } from "../db/reservations.ts";
+import { newId, newSecretToken, sha256Hex } from "../domain/ids.ts";
+import { decide, timerEvent } from "../domain/reservation/engine.ts";
+import { createShopReservation } from "../domain/reservation/shop-machine.ts";
+import type { Actor, DecideContext, Decision, Outcome, ReservationEvent, ReservationRecord, ShopRequest, Status, Timer } from "../domain/reservation/types.ts";
+import { providersFor } from "../providers/index.ts";
+import { GUEST_URL_PLACEHOLDER, type QueueMessage } from "../queues/messages.ts";
+
+export interface DispatchResult {
+  applied: boolean;
+  /** null when this object holds no reservation (an unknown id). */
+  status: Status | null;
+  version: number;
+  outcome?: Outcome;
+  reason?: string;
+  duplicate?: boolean;
+}
+
+export class ReservationNotFound extends Error {
+  override name = "ReservationNotFound";
+}
+
+export class ReservationExists extends Error {
+  override name = "ReservationExists";
+}
+
+/** How many processed event keys (webhook ids, job ids) an object remembers. */
+const SEEN_KEYS_LIMIT = 500;
+
+export class ReservationObject extends DurableObject<Env> {
+  #record: ReservationRecord | null = null;
+  #chain: Promise<unknown> = Promise.resolve();
+  readonly #db: Db;
+  readonly #cfg: Config;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#db = createDb(env.DB);
+    this.#cfg = config(env);
+  }
+
+  /** Events are applied one at a time, in arrival order, even across awaits on D1 and the queue. */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#chain.then(fn, fn);
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  #context(now: number): DecideContext {
+    return {
+      now,
+      publicUrl: this.#cfg.publicUrl,
+      roundDelayMs: this.#cfg.roundDelayMs,
+      // Stored messages carry a placeholder; the link with its token is added when sent.
+      guestUrl: GUEST_URL_PLACEHOLDER,
+      supportPhone: this.#cfg.supportPhone,
+      supportEmail: this.#cfg.supportEmail,
+    };
+  }
+
+  async #guestUrl(): Promise<string> {
+    const token = await this.ctx.storage.get<string>("token");
+    return `${this.#cfg.publicUrl}/r/${token ?? "unknown"}`;
+  }
+
+  async #load(): Promise<ReservationRecord> {
+    if (this.#record) return this.#record;
+    const id = await this.ctx.storage.get<string>("id");
+    const record = id ? await loadRecord(this.#db, id) : null;
+    if (!record) throw new ReservationNotFound("reservation not found");
+    this.#record = record;
+    return record;
+  }
+
+  // ------------------------------------------------------------------ RPC
+
+  /** Creates the reservation this object is named after. Returns its guest page URL. */
+  async create(req: ShopRequest): Promise<{ id: string; status: Status; guestUrl: string }> {
+    return this.#serial(async () => {
+      if (await this.ctx.storage.get("id")) throw new ReservationExists(`reservation ${req.id} already exists`);
+      const now = Date.now();
+      const token = newSecretToken();
+      // Kept before the D1 commit so a committed reservation always has its token here.
+      await this.ctx.storage.put({ id: req.id, token });
+      const { record, effects, note } = createShopReservation(req, this.#context(now));
+      const outbox: OutboxInput[] = effects.map((effect) => ({ id: newId("job", now), effect }));
+      const event: EventInput = { type: "create", actor: "requester", fromStatus: null, toStatus: record.status, ignored: false, note, data: { apiKeyId: req.apiKeyId ?? null }, at: now };
+      try {
+        await commitTransition(this.env.DB, null, record, event, outbox, await sha256Hex(token));
+      } catch (err) {
+        await this.ctx.storage.delete(["id", "token"]);
+        throw err;
+      }
+      this.#record = record;
+      await this.#afterCommit(record, outbox);
+      return { id: record.id, status: record.status, guestUrl: await this.#guestUrl() };
+    });
+  }
+
+  /**
+   * Applies one event. `key` (a provider event id, a job id) makes a repeated delivery a
+   * no-op even when the machine would accept the event again.
+   */
+  async dispatch(event: ReservationEvent, actor: Actor, key?: string): Promise<DispatchResult> {
+    return this.#serial(async () => {
+      if (!(await this.ctx.storage.get("id"))) return { applied: false, status: null, version: 0, reason: "reservation not found" };
+      if (key && (await this.ctx.storage.get(`seen:${key}`))) {
+        const r = await this.#load();
+        return { applied: false, duplicate: true, status: r.status, version: r.version, reason: "duplicate delivery" };
+      }
+      const result = await this.#apply(event, actor);
+      if (key) await this.#remember(key);
+      return result;
+    });
+  }
+
+  /** Current record as committed (for tests and diagnostics; reads go to D1 elsewhere). */
+  async snapshot(): Promise<ReservationRecord> {
+    return this.#serial(() => this.#load());
+  }
+
+  /** Values for the placeholders in this reservation's stored messages. */
+  async links(): Promise<Record<string, string>> {
+    return { guest_url: await this.#guestUrl() };
+  }
+
+  /** Re-sends jobs that were committed but never reached the queue, and re-arms the alarm. */
+  async flush(): Promise<number> {
+    return this.#serial(async () => {
+      const record = await this.#load();
+      const rows = await unenqueuedJobs(this.#db, record.id);
+      await this.#enqueue(rows.map((r) => r.id));
+      await this.#syncAlarm(record);
+      return rows.length;
+    });
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  async #remember(key: string): Promise<void> {
+    const seen = (await this.ctx.storage.get<string[]>("seen")) ?? [];
+    seen.push(key);
+    const dropped = seen.splice(0, Math.max(0, seen.length - SEEN_KEYS_LIMIT));
+    await this.ctx.storage.put({ seen, [`seen:${key}`]: 1 });
+    if (dropped.length) await this.ctx.storage.delete(dropped.map((k) => `seen:${k}`));
+  }
+
+  async #apply(event: ReservationEvent, actor: Actor, firedTimer?: Timer): Promise<DispatchResult> {
+    for (let attempt = 0; ; attempt++) {
+      const record = await this.#load();
+      const now = Date.now();
+      let decision: Decision = decide(record, event, this.#context(now));
+      if (firedTimer) decision = this.#dropFiredTimer(record, decision, firedTimer, now);
+      try {
+        return await this.#commit(record, event, actor, decision, now);
+      } catch (err) {
+        // Only one writer exists, so a conflict means our cached copy is stale: reload once.
+        if (!(err instanceof VersionConflict) || attempt > 0) throw err;
+        this.#record = null;
+      }
+    }
+  }
+
+  /** A fired timer always leaves the record, even when the machine ignores its event. */
+  #dropFiredTimer(record: ReservationRecord, decision: Decision, timer: Timer, now: number): Decision {
+    const without = (timers: Timer[]) => timers.filter((t) => !(t.key === timer.key && t.at === timer.at));
+    if (decision.kind === "apply") return { ...decision, next: { ...decision.next, timers: without(decision.next.timers) } };
+    return {
+      kind: "apply",
+      next: { ...record, timers: without(record.timers), version: record.version + 1, updatedAt: now },
+      effects: [],
+      note: { code: "timer_ignored" },
+      outcome: decision.outcome,
+    };
+  }
+
+  async #commit(record: ReservationRecord, event: ReservationEvent, actor: Actor, decision: Decision, now: number): Promise<DispatchResult> {
+    if (decision.kind === "ignore") {
+      console.log(JSON.stringify({ msg: "event ignored", reservation: record.id, status: record.status, event: event.type, reason: decision.reason }));
+      await recordIgnoredEvent(this.env.DB, record, { type: event.type, actor, fromStatus: record.status, toStatus: record.status, ignored: true, note: { code: "ignored", params: { reason: decision.reason } }, data: event, at: now });
+      return { applied: false, status: record.status, version: record.version, reason: decision.reason, ...(decision.outcome ? { outcome: decision.outcome } : {}) };
+    }
+    const next = decision.next;
+    const outbox: OutboxInput[] = decision.effects.map((effect) => ({ id: newId("job", now), effect }));
+    await commitTransition(this.env.DB, record.version, next, { type: event.type, actor, fromStatus: record.status, toStatus: next.status, ignored: false, note: decision.note, data: event, at: now }, outbox);
+    this.#record = next;
+    if (record.status !== next.status) {
+      console.log(JSON.stringify({ msg: "transition", reservation: next.id, from: record.status, to: next.status, event: event.type, version: next.version }));
+    }
+    await this.#afterCommit(next, outbox);
+    return { applied: true, status: next.status, version: next.version, ...(decision.outcome ? { outcome: decision.outcome } : {}) };
+  }
+
+  /** Side effects leave for the queue after the commit; a failure here is repaired by the sweeper. */
+  async #afterCommit(record: ReservationRecord, outbox: OutboxInput[]): Promise<void> {
+    try {
+      await this.#enqueue(outbox.map((o) => o.id));
+    } catch (err) {
+      console.error(JSON.stringify({ msg: "enqueue failed; the sweeper will retry", reservation: record.id, error: String(err) }));
+    }
+    await this.#syncAlarm(record);
+  }
+
+  async #enqueue(jobIds: string[]): Promise<void> {
+    if (!jobIds.length) return;
+    const links = await this.links();
+    const messages: MessageSendRequest<QueueMessage>[] = jobIds.map((id) => ({ body: { type: "job", id, links } }));
+    await this.env.JOBS.sendBatch(messages);
+    await markEnqueued(this.#db, jobIds, Date.now());
+  }
+
+  async #syncAlarm(record: ReservationRecord): Promise<void> {
+    const next = record.timers.length ? Math.min(...record.timers.map((t) => t.at)) : null;
+    if (next === null) {
+      await this.ctx.storage.deleteAlarm();
+      await this.ctx.storage.delete("alarmAt");
+      return;
+    }
+    if ((await this.ctx.storage.get<number>("alarmAt")) === next && (await this.ctx.storage.getAlarm()) !== null) return;
+    await this.ctx.storage.put("alarmAt", next);
+    await this.ctx.storage.setAlarm(next);
+  }
+
+  /**
+   * Runs the timers that are due. An alarm fires when its time has come, so everything
+   * scheduled up to the alarm's own time counts as due (which also lets tests fire it early).
+   */
+  override async alarm(): Promise<void> {
+    await this.#serial(async () => {
+      let record: ReservationRecord;
+      try {
+        record = await this.#load();
+      } catch (err) {
+        if (err instanceof ReservationNotFound) return;
+        throw err;
+      }
+      const horizon = Math.max(Date.now(), (await this.ctx.storage.get<number>("alarmAt")) ?? 0);
+      const due = record.timers.filter((t) => t.at <= horizon).sort((a, b) => a.at - b.at);
+      for (const timer of due) {
+        const current = await this.#load();
+        if (!current.timers.some((t) => t.key === timer.key && t.at === timer.at)) continue;
+        const event = await this.#reconcile(current, timer);
+        await this.#apply(event, "system", timer);
+      }
+      await this.ctx.storage.delete("alarmAt");
+      await this.#syncAlarm(await this.#load());
+    });
+  }
+
+  /**
+   * Before a timeout counts, ask the provider what happened: a call that ended without its
+   * webhook, a payment that completed just before the deadline.
+   */
+  async #reconcile(record: ReservationRecord, timer: Timer): Promise<ReservationEvent> {
+    const event = timerEvent(timer);
+    try {
+      if (event.type === "call_timeout") {
+        const attempt = record.data.attempts.find((a) => a.id === event.attemptId);
+        if (attempt?.providerCallId && attempt.result === undefined) {
+          const outcome = await providersFor(this.env, this.#db, this.#cfg).voice.getCall(attempt.providerCallId);
+          if (outcome) return { type: "call_result", attemptId: attempt.id, result: outcome.result, ...(outcome.summary ? { summary: outcome.summary } : {}), ...(outcome.proposedChange ? { proposedChange: outcome.proposedChange } : {}), providerCallId: attempt.providerCallId };
+        }
+      }
+      if (event.type === "payment_deadline" && record.status === "payment_pending") {
+        const sessionId = record.data.payment?.sessionId;
+        if (sessionId) {
+          const expired = await providersFor(this.env, this.#db, this.#cfg).payments.expireCheckout(sessionId);
+          if (expired.state === "already_complete") return { type: "payment_completed", sessionId, paymentIntentId: expired.paymentIntentId, amountJpy: expired.amountJpy };
+        }
+      }
+    } catch (err) {
+      // The provider could not be asked; the timeout stands (a late payment is refunded automatically).
+      console.error(JSON.stringify({ msg: "reconcile failed", reservation: record.id, timer: timer.type, error: String(err) }));
+    }
+    return event;
+  }
+}

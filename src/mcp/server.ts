@@ -1,0 +1,21 @@
+// The QRV MCP server, served over Streamable HTTP at /mcp by McpAgent: one Durable Object
+// per MCP session, holding the caller's identity (props) set by the auth check in front.
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpAgent } from "agents/mcp";
+import type { McpAuth } from "../auth/index.ts";
+import { registerReservationTools } from "./tools/reservations.ts";
+
+export const MCP_INSTRUCTIONS = `QRV books appointments at partner shops in Japan (hair salons, restaurants and more) by phoning them for the user.
+1. Call list_services to get exact service and area names.
+2. Call request_reservation with the user's name and mobile number; QRV then phones shops one after another.
+3. When a shop accepts, the user receives an SMS with a payment link that must be paid within 10 minutes; paying confirms the booking.
+4. Use get_reservation to follow progress and cancel_reservation to cancel (free before payment, full refund until 48 hours before the start).
+Times are Japan time (+09:00). Ask the user before booking or cancelling.`;
+
+export class QrvMcp extends McpAgent<Env, unknown, McpAuth> {
+  server = new McpServer({ name: "qrv", title: "QRV reservation concierge", version: "0.1.0" }, { instructions: MCP_INSTRUCTIONS });
+
+  async init(): Promise<void> {
+    registerReservationTools(this.server, { env: this.env, auth: () => this.props });
+  }
+}

@@ -1,0 +1,214 @@
+// The "jobs" queue consumer: runs outbox jobs through the provider ports, reports results to
+// the reservation's object, retries transient failures with exponential backoff and jitter,
+// and delivers sandbox webhooks. The dead-letter consumer marks exhausted jobs dead.
+import { and, eq, isNull } from "drizzle-orm";
+import { ZodError } from "zod";
+import { config, type Config } from "../config.ts";
+import { createDb, type Db } from "../db/client.ts";
+import { claimJob, failJob, finishJob, getJob, releaseJob, type OutboxRow } from "../db/outbox.ts";
+import { alerts, shops } from "../db/schema.ts";
+import { newId } from "../domain/ids.ts";
+import { effectSchema, type Effect, type EffectKind, type ReservationEvent } from "../domain/reservation/types.ts";
+import { reservationStub } from "../durable/client.ts";
+import { providersFor } from "../providers/index.ts";
+import { signedWebhookRequest } from "../providers/sandbox/webhooks.ts";
+import { ProviderError, type Providers } from "../providers/types.ts";
+import { queueMessageSchema, resolveLinks, type QueueMessage } from "./messages.ts";
+
+/** Must match the dead_letter_queue in wrangler.toml. */
+export const DEAD_LETTER_QUEUE = "qrv-jobs-dlq";
+
+export interface QueueDeps {
+  /** QRV's own fetch handler, for delivering sandbox webhooks through the real routes. */
+  selfFetch: (request: Request) => Promise<Response>;
+}
+
+/** 5 s, 10 s, 20 s ... capped at 10 minutes, plus up to 20 % jitter. */
+export function backoffSeconds(attempts: number, random = Math.random()): number {
+  const base = Math.min(600, 5 * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base * (1 + 0.2 * random));
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+function isPermanent(err: unknown): boolean {
+  return (err instanceof ProviderError && err.permanent) || err instanceof ZodError;
+}
+
+interface JobResult {
+  providerRef?: string;
+  deliveryStatus?: string;
+  event?: ReservationEvent;
+}
+
+interface JobContext {
+  env: Env;
+  db: Db;
+  cfg: Config;
+  providers: Providers;
+  row: OutboxRow;
+  links: Record<string, string>;
+}
+
+async function runJob(job: Effect, c: JobContext): Promise<JobResult> {
+  const { row, providers, cfg } = c;
+  switch (job.kind) {
+    case "sms.send": {
+      const sent = await providers.sms.send({ to: job.to, body: job.body, jobId: row.id, reservationId: row.reservationId, statusCallback: `${cfg.publicUrl}/webhooks/twilio/sms?job=${row.id}` });
+      return { providerRef: sent.providerRef, deliveryStatus: "queued" };
+    }
+    case "email.send": {
+      const sent = await providers.email.send({ to: job.to, subject: job.subject, text: job.text, html: job.html, jobId: row.id, reservationId: row.reservationId });
+      return { providerRef: sent.providerRef, deliveryStatus: "sent" };
+    }
+    case "call.place": {
+      const shop = await c.db.query.shops.findFirst({ where: eq(shops.id, job.shop.id), columns: { doNotCall: true, paused: true } });
+      if (!shop || shop.doNotCall || shop.paused) {
+        const why = !shop ? "shop removed" : shop.doNotCall ? "do-not-call" : "paused";
+        return { event: { type: "call_result", attemptId: job.attemptId, result: "failed", summary: `skipped: ${why}` } };
+      }
+      const placed = await providers.voice.placeCall({ jobId: row.id, reservationId: row.reservationId, attemptId: job.attemptId, shop: job.shop, request: job.request, webhookUrl: `${cfg.publicUrl}/webhooks/bland` });
+      return { providerRef: placed.providerCallId, event: { type: "call_placed", attemptId: job.attemptId, providerCallId: placed.providerCallId } };
+    }
+    case "payment.create": {
+      const guestUrl = c.links.guest_url ?? `${cfg.publicUrl}/`;
+      const session = await providers.payments.createCheckout({
+        reservationId: row.reservationId,
+        amountJpy: job.amountJpy,
+        description: job.description,
+        ...(job.customerEmail ? { customerEmail: job.customerEmail } : {}),
+        language: job.language,
+        successUrl: `${guestUrl}?payment=success`,
+        cancelUrl: `${guestUrl}?payment=cancel`,
+        idempotencyKey: row.id,
+      });
+      return { providerRef: session.sessionId, event: { type: "payment_link_ready", sessionId: session.sessionId, url: session.url } };
+    }
+    case "payment.expire": {
+      const result = await providers.payments.expireCheckout(job.sessionId);
+      return result.state === "already_complete"
+        ? { event: { type: "payment_completed", sessionId: job.sessionId, paymentIntentId: result.paymentIntentId, amountJpy: result.amountJpy } }
+        : {};
+    }
+    case "payment.refund": {
+      const refund = await providers.payments.refund({ reservationId: row.reservationId, paymentIntentId: job.paymentIntentId, amountJpy: job.amountJpy, reason: job.reason, idempotencyKey: row.id });
+      return { providerRef: refund.refundId, event: { type: "refund_updated", refundId: refund.refundId, status: refund.status } };
+    }
+    case "alert.send": {
+      // One alert per key: a repeated case for the same reservation is not sent again. The
+      // row is claimed before posting so two deliveries at once cannot both post.
+      const now = Date.now();
+      await c.db.insert(alerts).values({ id: newId("alr", now), key: job.key, reservationId: row.reservationId, case: job.case, priority: job.priority, text: job.text, createdAt: now }).onConflictDoNothing();
+      const claimed = await c.db.update(alerts).set({ sentAt: now }).where(and(eq(alerts.key, job.key), isNull(alerts.sentAt))).returning({ id: alerts.id });
+      if (!claimed.length) return {};
+      try {
+        await providers.alerts.post({ text: job.text, reservationId: row.reservationId, case: job.case, priority: job.priority });
+      } catch (err) {
+        await c.db.update(alerts).set({ sentAt: null }).where(eq(alerts.key, job.key));
+        throw err;
+      }
+      return {};
+    }
+  }
+}
+
+async function tell(env: Env, reservationId: string, event: ReservationEvent): Promise<void> {
+  await reservationStub(env, reservationId).dispatch(event, "provider");
+}
+
+async function handleJob(msg: Message<unknown>, m: Extract<QueueMessage, { type: "job" }>, env: Env, db: Db, cfg: Config): Promise<void> {
+  const row = await claimJob(env.DB, m.id, Date.now());
+  if (!row) {
+    // Finished (or in another delivery's hands); a finished job's result may still need to reach its object.
+    const done = await getJob(db, m.id);
+    if (!done) console.warn(JSON.stringify({ msg: "job not found", job: m.id }));
+    if (done?.status === "done" && done.resultEvent) await tell(env, done.reservationId, JSON.parse(done.resultEvent) as ReservationEvent);
+    if (done?.status === "failed") await tell(env, done.reservationId, { type: "job_failed", jobId: done.id, jobKind: done.kind as EffectKind, error: done.lastError ?? "failed", ...attemptOf(done) });
+    msg.ack();
+    return;
+  }
+  let kind: EffectKind = row.kind as EffectKind;
+  let result: JobResult;
+  try {
+    const links = m.links ?? (await reservationStub(env, row.reservationId).links());
+    const job = effectSchema.parse({ kind: row.kind, ...(JSON.parse(resolveLinks(row.payload, links)) as object) });
+    kind = job.kind;
+    result = await runJob(job, { env, db, cfg, providers: providersFor(env, db, cfg), row, links });
+  } catch (err) {
+    const error = describe(err);
+    console.error(JSON.stringify({ msg: "job failed", job: row.id, kind, attempt: msg.attempts, permanent: isPermanent(err), error }));
+    if (isPermanent(err)) {
+      await failJob(db, row.id, "failed", error, Date.now());
+      await tell(env, row.reservationId, { type: "job_failed", jobId: row.id, jobKind: kind, error, ...attemptOf(row) });
+      msg.ack();
+    } else {
+      await releaseJob(db, row.id, error, Date.now());
+      msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
+    }
+    return;
+  }
+  // Recorded before reporting: if the report is lost, the redelivered message re-sends it
+  // instead of running the job (placing the call, sending the SMS) a second time.
+  await finishJob(db, row.id, result, Date.now());
+  if (result.event) await tell(env, row.reservationId, result.event);
+  msg.ack();
+}
+
+function attemptOf(row: OutboxRow): { attemptId?: string } {
+  if (row.kind !== "call.place") return {};
+  const payload = JSON.parse(row.payload) as { attemptId?: string };
+  return payload.attemptId ? { attemptId: payload.attemptId } : {};
+}
+
+async function handleWebhook(msg: Message<unknown>, m: Extract<QueueMessage, { type: "webhook" }>, env: Env, cfg: Config, deps: QueueDeps): Promise<void> {
+  const res = await deps.selfFetch(await signedWebhookRequest(env, cfg, m));
+  if (res.ok) {
+    msg.ack();
+  } else {
+    // A provider retries a webhook that QRV did not accept.
+    console.error(JSON.stringify({ msg: "sandbox webhook rejected", provider: m.provider, path: m.path.split("?")[0], status: res.status }));
+    if (res.status >= 500) msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
+    else msg.ack();
+  }
+}
+
+export async function handleJobs(batch: MessageBatch<unknown>, env: Env, deps: QueueDeps): Promise<void> {
+  const db = createDb(env.DB);
+  const cfg = config(env);
+  await Promise.all(
+    batch.messages.map(async (msg) => {
+      const parsed = queueMessageSchema.safeParse(msg.body);
+      if (!parsed.success) {
+        console.error(JSON.stringify({ msg: "unreadable queue message", id: msg.id }));
+        msg.ack();
+        return;
+      }
+      try {
+        if (parsed.data.type === "job") await handleJob(msg, parsed.data, env, db, cfg);
+        else await handleWebhook(msg, parsed.data, env, cfg, deps);
+      } catch (err) {
+        console.error(JSON.stringify({ msg: "queue message failed", id: msg.id, error: describe(err) }));
+        msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
+      }
+    }),
+  );
+}
+
+/** Messages that used up their retries: the job is dead, its object is told, operators are alerted. */
+export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const db = createDb(env.DB);
+  for (const msg of batch.messages) {
+    const parsed = queueMessageSchema.safeParse(msg.body);
+    if (parsed.success && parsed.data.type === "job") {
+      const row = await failJob(db, parsed.data.id, "dead", "retries exhausted", Date.now());
+      if (row) {
+        await tell(env, row.reservationId, { type: "job_failed", jobId: row.id, jobKind: row.kind as EffectKind, error: `retries exhausted: ${row.lastError ?? "unknown error"}`, ...attemptOf(row) });
+      }
+    } else {
+      console.error(JSON.stringify({ msg: "dead letter", id: msg.id, type: parsed.success ? parsed.data.type : "unreadable" }));
+    }
+    msg.ack();
+  }
+}

@@ -1,0 +1,109 @@
+// Provider webhooks. Each request is verified with the provider's signature scheme (400 and
+// no change when it does not verify), deduplicated by the provider's id (a verified
+// duplicate gets 200 and changes nothing), and turned into an event for the reservation's
+// object, which ignores anything that would move the reservation backwards.
+import { and, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { config } from "../config.ts";
+import { createDb } from "../db/client.ts";
+import { outbox } from "../db/schema.ts";
+import { alreadyReceived, markReceived } from "../db/webhooks.ts";
+import type { ReservationEvent } from "../domain/reservation/types.ts";
+import { reservationStub } from "../durable/client.ts";
+import { reservationEventFromStripe, verifyStripeEvent } from "../providers/payments/stripe.ts";
+import { TWILIO_SIGNATURE_HEADER, statusRank, verifyTwilioSignature } from "../providers/sms/twilio.ts";
+import { BLAND_SIGNATURE_HEADER, blandCallSchema, outcomeFromBland, verifyBlandSignature } from "../providers/voice/bland.ts";
+
+export const webhooks = new Hono<{ Bindings: Env }>();
+
+const MAX_BODY = 256 * 1024;
+
+function rejected(reason: string) {
+  return Response.json({ error: reason }, { status: 400 });
+}
+
+async function deliver(env: Env, provider: string, eventId: string, reservationId: string, event: ReservationEvent) {
+  const result = await reservationStub(env, reservationId).dispatch(event, "provider", `${provider}:${eventId}`);
+  if (result.status === null) console.warn(JSON.stringify({ msg: "webhook for unknown reservation", provider, reservation: reservationId }));
+  return result;
+}
+
+webhooks.post("/stripe", async (c) => {
+  const raw = await c.req.text();
+  if (raw.length > MAX_BODY) return rejected("body too large");
+  const signature = c.req.header("Stripe-Signature");
+  if (!signature) return rejected("missing Stripe-Signature");
+  let event;
+  try {
+    event = await verifyStripeEvent(raw, signature, c.env.STRIPE_WEBHOOK_SECRET);
+  } catch {
+    return rejected("signature does not verify");
+  }
+  const db = createDb(c.env.DB);
+  if (await alreadyReceived(db, "stripe", event.id)) return c.json({ received: true, duplicate: true });
+  const mapped = reservationEventFromStripe(event);
+  if (mapped) await deliver(c.env, "stripe", event.id, mapped.reservationId, mapped.event);
+  await markReceived(db, "stripe", event.id);
+  return c.json({ received: true });
+});
+
+webhooks.post("/bland", async (c) => {
+  const raw = await c.req.text();
+  if (raw.length > MAX_BODY) return rejected("body too large");
+  if (!(await verifyBlandSignature(c.env.BLAND_WEBHOOK_SECRET, raw, c.req.header(BLAND_SIGNATURE_HEADER)))) return rejected("signature does not verify");
+  let parsed;
+  try {
+    parsed = blandCallSchema.safeParse(JSON.parse(raw));
+  } catch {
+    return rejected("body is not JSON");
+  }
+  if (!parsed.success) return rejected("not a Bland call payload");
+  const outcome = outcomeFromBland(parsed.data);
+  // Progress updates and Bland's later transcript-only delivery carry no result.
+  if (!outcome) return c.json({ received: true, final: false });
+  const db = createDb(c.env.DB);
+  if (await alreadyReceived(db, "bland", outcome.callId)) return c.json({ received: true, duplicate: true });
+  if (outcome.reservationId && outcome.attemptId) {
+    await deliver(c.env, "bland", outcome.callId, outcome.reservationId, {
+      type: "call_result",
+      attemptId: outcome.attemptId,
+      result: outcome.result,
+      providerCallId: outcome.callId,
+      ...(outcome.summary ? { summary: outcome.summary } : {}),
+      ...(outcome.proposedChange ? { proposedChange: outcome.proposedChange } : {}),
+    });
+  }
+  await markReceived(db, "bland", outcome.callId);
+  return c.json({ received: true });
+});
+
+webhooks.post("/twilio/sms", async (c) => {
+  // Form-encoded: read the bytes (workerd warns on .text() for non-text content types).
+  const raw = new TextDecoder().decode(await c.req.arrayBuffer());
+  if (raw.length > MAX_BODY) return rejected("body too large");
+  const params = new URLSearchParams(raw);
+  const url = new URL(c.req.url);
+  // Twilio signs the URL it was given (PUBLIC_URL based), not whatever host the request reached.
+  const signedUrl = `${config(c.env).publicUrl}${url.pathname}${url.search}`;
+  if (!(await verifyTwilioSignature(c.env.TWILIO_AUTH_TOKEN, signedUrl, params, c.req.header(TWILIO_SIGNATURE_HEADER)))) return rejected("signature does not verify");
+  const sid = params.get("MessageSid");
+  const status = params.get("MessageStatus");
+  const jobId = url.searchParams.get("job");
+  if (!sid || !status) return rejected("MessageSid and MessageStatus are required");
+  const db = createDb(c.env.DB);
+  const receipt = `${sid}:${status}`;
+  if (await alreadyReceived(db, "twilio", receipt)) return c.body(null, 204);
+  if (jobId) {
+    const job = await db.query.outbox.findFirst({ where: and(eq(outbox.id, jobId), eq(outbox.providerRef, sid)) });
+    // Callbacks arrive out of order; a message's status only moves forward.
+    if (job && statusRank(status) > statusRank(job.deliveryStatus ?? "")) {
+      const errorCode = params.get("ErrorCode");
+      await db
+        .update(outbox)
+        .set({ deliveryStatus: status, ...(errorCode ? { lastError: `Twilio error ${errorCode}` } : {}), updatedAt: Date.now() })
+        .where(eq(outbox.id, jobId));
+    }
+  }
+  await markReceived(db, "twilio", receipt);
+  return c.body(null, 204);
+});

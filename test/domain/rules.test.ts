@@ -1,0 +1,130 @@
+// Pure rules: time, phone numbers, ids, money and the shop CSV format.
+import { describe, expect, it } from "vitest";
+import { RESERVATION_ID_PATTERN, newId, newReservationId, newSecretToken } from "../../src/domain/ids.ts";
+import { formatJpy } from "../../src/domain/money.ts";
+import { maskPhone, normalizePhone } from "../../src/domain/phone.ts";
+import { cancellationTier, policy } from "../../src/domain/policy.ts";
+import { parseShopCsv, toShopCsv } from "../../src/domain/shops-csv.ts";
+import { formatDateTime, parseIsoWithOffset, toIsoTokyo } from "../../src/domain/time.ts";
+
+const HOUR = 3_600_000;
+
+describe("48-hour cancellation deadline", () => {
+  const start = Date.UTC(2026, 11, 10, 6, 0);
+  it("is inclusive to the minute", () => {
+    expect(cancellationTier(true, start, start - 48 * HOUR)).toEqual({ tier: "full_refund" });
+    expect(cancellationTier(true, start, start - 48 * HOUR + 60_000)).toEqual({ tier: "too_late" });
+    expect(cancellationTier(true, start, start - 48 * HOUR - 60_000)).toEqual({ tier: "full_refund" });
+  });
+  it("does not apply before payment", () => {
+    expect(cancellationTier(false, start, start - HOUR)).toEqual({ tier: "free" });
+  });
+  it("names the seed's numbers", () => {
+    expect(policy.paymentWindowMs).toBe(10 * 60_000);
+    expect(policy.cancelDeadlineMs).toBe(48 * HOUR);
+    expect(policy.maxCallRounds).toBe(2);
+  });
+});
+
+describe("ISO 8601 with offset", () => {
+  it("accepts explicit offsets and Z", () => {
+    expect(parseIsoWithOffset("2026-12-01T15:00:00+09:00")).toBe(Date.UTC(2026, 11, 1, 6, 0));
+    expect(parseIsoWithOffset("2026-12-01T15:00+09:00")).toBe(Date.UTC(2026, 11, 1, 6, 0));
+    expect(parseIsoWithOffset("2026-12-01T06:00:00Z")).toBe(Date.UTC(2026, 11, 1, 6, 0));
+  });
+  it("rejects local times, dates alone and impossible dates", () => {
+    for (const bad of ["2026-12-01T15:00:00", "2026-12-01", "tomorrow 3pm", "2026-02-30T10:00:00+09:00", "2026-13-01T10:00:00+09:00", ""]) {
+      expect(parseIsoWithOffset(bad), bad).toBeNull();
+    }
+  });
+  it("shows Japan time", () => {
+    const ms = Date.UTC(2026, 11, 1, 6, 0);
+    expect(toIsoTokyo(ms)).toBe("2026-12-01T15:00:00+09:00");
+    expect(formatDateTime(ms, "ja")).toContain("15:00");
+    expect(formatDateTime(ms, "en")).toContain("15:00 JST");
+  });
+});
+
+describe("phone numbers", () => {
+  it("normalizes common Japanese forms and E.164", () => {
+    for (const input of ["090-1234-5678", "09012345678", "+81 90 1234 5678", "+819012345678", "０９０－１２３４－５６７８", "(090) 1234-5678"]) {
+      expect(normalizePhone(input), input).toMatchObject({ ok: true, e164: "+819012345678" });
+    }
+    expect(normalizePhone("03-6000-0101")).toMatchObject({ ok: true, e164: "+81360000101" });
+  });
+  it("rejects what is not a phone number", () => {
+    for (const input of ["12345", "abc", "090-1234", "+81 90 1234 5678 9999 1", "090-1234-5678; DROP TABLE"]) {
+      expect(normalizePhone(input).ok, input).toBe(false);
+    }
+  });
+  it("masks for logs", () => {
+    expect(maskPhone("+819012345678")).toBe("+81******5678");
+  });
+});
+
+describe("ids and tokens", () => {
+  it("reservation ids are QRV- and six readable characters", () => {
+    const ids = new Set(Array.from({ length: 500 }, () => newReservationId()));
+    expect(ids.size).toBe(500);
+    for (const id of ids) expect(id).toMatch(RESERVATION_ID_PATTERN);
+  });
+  it("guest tokens carry 256 bits", () => {
+    const t = newSecretToken();
+    expect(t).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(newSecretToken()).not.toBe(t);
+  });
+  it("job ids sort by time", () => {
+    expect(newId("job", 1000) < newId("job", 2000)).toBe(true);
+  });
+  it("money is shown in yen", () => {
+    expect(formatJpy(5500, "ja")).toBe("5,500円");
+    expect(formatJpy(5500, "en")).toBe("¥5,500");
+  });
+});
+
+describe("shop CSV", () => {
+  const header = "name,phone,email,services,area,priority,price_jpy,sandbox_answer";
+
+  it("reads the documented columns, with quotes, a BOM and an optional address", () => {
+    const csv = `\uFEFF${header},address\n"Salon, Aoi",03-6000-0101,aoi@shops.example,カット|カラー,渋谷,1,"5,500",declined,"東京都渋谷区1-2-3"\nMidori,090-1111-2222,,カット,渋谷,2,6600,,\n`;
+    const result = parseShopCsv(csv);
+    expect(result).toEqual({
+      ok: true,
+      rows: [
+        { line: 2, name: "Salon, Aoi", phone: "+81360000101", email: "aoi@shops.example", services: ["カット", "カラー"], area: "渋谷", priority: 1, priceJpy: 5500, sandboxAnswer: "declined", address: "東京都渋谷区1-2-3" },
+        { line: 3, name: "Midori", phone: "+819011112222", email: null, services: ["カット"], area: "渋谷", priority: 2, priceJpy: 6600, sandboxAnswer: "accepted", address: null },
+      ],
+    });
+  });
+
+  it("reports every bad row with its line number and accepts nothing", () => {
+    const csv = [header, "Good,03-6000-0101,,カット,渋谷,1,5000,accepted", "NoPhone,,,カット,渋谷,1,5000,accepted", "BadPrice,03-6000-0103,,カット,渋谷,1,free,maybe", "Dup,03-6000-0101,,カット,渋谷,2,5000,accepted", "Short,03-6000-0104"].join("\n");
+    const result = parseShopCsv(csv);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => e.line)).toEqual([3, 4, 4, 5, 6]);
+    expect(result.errors[1]!.message).toContain("price_jpy");
+    expect(result.errors[2]!.message).toContain("sandbox_answer");
+    expect(result.errors[3]!.message).toContain("already on line 2");
+    expect(result.errors[4]!.message).toContain("expected 8 columns");
+  });
+
+  it("rejects a wrong header", () => {
+    const result = parseShopCsv("name,phone\nA,03-6000-0101");
+    expect(result).toMatchObject({ ok: false, errors: [{ line: 1, message: expect.stringContaining("header must be") }] });
+  });
+
+  it("writes the same format back", () => {
+    const csv = `${header},address\nA,+81360000101,,カット|カラー,渋谷,1,5000,manual,"x, y"\n`;
+    const parsed = parseShopCsv(csv);
+    if (!parsed.ok) throw new Error("parse failed");
+    expect(toShopCsv(parsed.rows)).toBe(csv);
+  });
+
+  it("parses the sample file shipped with the repository", async () => {
+    const { default: sample } = await import("../../data/sample-shops.csv?raw");
+    const result = parseShopCsv(sample);
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.rows.length).toBeGreaterThanOrEqual(6);
+  });
+});
