@@ -6,8 +6,11 @@ export type PhoneResult = { ok: true; e164: string; mobile: boolean | undefined 
 
 export function normalizePhone(input: string): PhoneResult {
   const trimmed = input.normalize("NFKC").trim();
-  if (!/^[+\d\s().\-]{6,25}$/.test(trimmed)) {
+  if (!/^[+\d\s().\-]+$/.test(trimmed)) {
     return { ok: false, reason: "use digits, spaces, hyphens and an optional leading +" };
+  }
+  if (trimmed.replace(/\D/g, "").length < 6 || trimmed.length > 25) {
+    return { ok: false, reason: "not a valid Japanese or E.164 phone number" };
   }
   const parsed = parsePhoneNumberFromString(trimmed, "JP");
   if (!parsed || !parsed.isValid()) {
