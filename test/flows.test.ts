@@ -76,6 +76,23 @@ describe("accepted and paid", () => {
   });
 });
 
+describe("reminder", () => {
+  it("the alarm texts a reminder before the appointment, then completes it", async () => {
+    const where = await seedShops([{ answer: "accepted", name: "リマインド店" }]);
+    const { id } = await createReservation(where, { startAt: Date.now() + 72 * HOUR });
+    const pending = await waitForStatus(id, "payment_pending");
+    await pay(pending.data.payment!.sessionId!);
+    const confirmed = await waitForStatus(id, "confirmed");
+    expect(confirmed.timers.map((t) => t.type)).toEqual(["reminder", "complete"]);
+    await fireAlarm(id);
+    await waitForJobs(id);
+    expect((await sentOf(id)).filter((s) => s.channel === "sms").at(-1)!.body).toContain("リマインダー");
+    expect((await record(id)).timers.map((t) => t.type)).toEqual(["complete"]);
+    await fireAlarm(id);
+    expect((await record(id)).status).toBe("completed");
+  });
+});
+
 describe("declined everywhere for two rounds", () => {
   it("tells the requester with the seed's words and alerts operators once", async () => {
     const where = await seedShops([{ answer: "declined" }, { answer: "no_answer" }]);

@@ -60,15 +60,20 @@ describe("jobs consumer", () => {
     expect(await db.query.outbox.findFirst({ where: eq(outbox.id, id) })).toMatchObject({ status: "pending", attempts: 1, lastError: expect.stringContaining("503") });
   });
 
-  it("does not retry a permanent failure: the job fails and operators are alerted", async () => {
+  it("does not retry a permanent failure: the job fails, operators are alerted, the SMS goes by email", async () => {
     const where = await seedShops([{ answer: "manual" }]);
-    const { id: reservationId } = await createReservation(where, { requester: { name: "番号違い", phone: "+819011110000", language: "ja" } });
+    const { id: reservationId, guestUrl } = await createReservation(where, { requester: { name: "番号違い", phone: "+819011110000", email: "wrong-number@example.com", language: "ja" } });
     await waitForStatus(reservationId, "calling");
     await expect
       .poll(async () => (await db.select().from(outbox).where(eq(outbox.reservationId, reservationId))).find((j) => j.kind === "sms.send")?.status)
       .toBe("failed");
     await expect.poll(async () => (await db.select().from(alerts).where(eq(alerts.reservationId, reservationId))).map((a) => a.case)).toEqual(["sms_undeliverable"]);
     expect((await record(reservationId)).status).toBe("calling");
+    await expect
+      .poll(async () => (await db.select().from(sandboxRecords).where(eq(sandboxRecords.reservationId, reservationId))).filter((r) => r.subject === "[QRV] SMSをお届けできませんでした").map((r) => r.body))
+      .toEqual([expect.stringContaining(`ご予約リクエストを受け付けました`)]);
+    const fallback = (await db.select().from(sandboxRecords).where(eq(sandboxRecords.reservationId, reservationId))).find((r) => r.subject === "[QRV] SMSをお届けできませんでした")!;
+    expect(fallback.body).toContain(guestUrl);
   });
 
   it("backoff grows exponentially with jitter and a ceiling", () => {

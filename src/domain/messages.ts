@@ -2,7 +2,7 @@
 // when asked), email to shops (Japanese), and the timeline lines. Seed 000 wording is kept
 // where the seed gives one.
 import { formatJpy } from "./money.ts";
-import { formatClock, formatDateTime, formatShort } from "./time.ts";
+import { formatClock, formatDateTime, formatShort, jstDay } from "./time.ts";
 import type { Lang, Note, ReservationRecord, ShopRef } from "./reservation/types.ts";
 
 const BRAND = "QRV";
@@ -69,6 +69,17 @@ export const sms = {
     return lang === "ja"
       ? `【${BRAND}】予約 ${r.id} をキャンセルしました。料金はかかりません。`
       : `[${BRAND}] Booking ${r.id} is cancelled. You have not been charged.`;
+  },
+  /** The evening before ("明日") or, for late bookings, the same day ("本日"). */
+  reminder(c: MessageContext, shop: ShopRef, now: number): string {
+    const r = c.record;
+    const ja = r.requester.language === "ja";
+    const days = jstDay(r.startAt) - jstDay(now);
+    const day = days === 0 ? (ja ? "本日" : "today") : days === 1 ? (ja ? "明日" : "tomorrow") : "";
+    const place = shop.address ? (ja ? `（${shop.address}）` : ` (${shop.address})`) : "";
+    return ja
+      ? `【${BRAND}】リマインダー: ${day}${when(r, "ja")}、${shop.name}${place}でのご予約です（${party(r.partySize, "ja")}）。予約ID: ${r.id}\n詳細: ${c.guestUrl}`
+      : `[${BRAND}] Reminder: your booking ${day ? `${day}, ` : ""}${when(r, "en")} at ${shop.name}${place} (${party(r.partySize, "en")}). ID: ${r.id}\nDetails: ${c.guestUrl}`;
   },
   latePaymentRefunded(c: MessageContext, amountJpy: number): string {
     const r = c.record;
@@ -154,6 +165,13 @@ export const requesterEmail = {
       ? email("ご予約をキャンセルしました", [`${c.record.requester.name} 様`, "", "ご予約をキャンセルしました。", refundLine, "", ...detailLines(c, "ja")], "ja")
       : email("Your booking is cancelled", [`Dear ${c.record.requester.name},`, "", "Your booking is cancelled.", refundLine, "", ...detailLines(c, "en")], "en");
   },
+  /** Seed 000 §2.2.2: what an SMS could not deliver, by email. */
+  smsFallback(c: MessageContext, smsBody: string): EmailContent {
+    const lang = c.record.requester.language;
+    return lang === "ja"
+      ? email("SMSをお届けできませんでした", [`${c.record.requester.name} 様`, "", "ご登録の電話番号にSMSをお送りできなかったため、同じ内容をメールでお送りします。", "", ...smsBody.split("\n")], "ja")
+      : email("We could not reach you by SMS", [`Dear ${c.record.requester.name},`, "", "We could not deliver a text message to your phone number, so here is the same message by email.", "", ...smsBody.split("\n")], "en");
+  },
   paymentTimeout(c: MessageContext): EmailContent {
     const lang = c.record.requester.language;
     return lang === "ja"
@@ -205,6 +223,7 @@ const NOTES: Record<string, { ja: string; en: string }> = {
   cancelled_refund: { ja: "キャンセルしました（全額返金）", en: "Cancelled (full refund)" },
   cancel_refused: { ja: "キャンセル期限（48時間前）を過ぎているため自動キャンセルできません", en: "Cancellation refused: less than 48 hours before the start" },
   completed: { ja: "ご利用日時を過ぎました", en: "The appointment time has passed" },
+  reminder_sent: { ja: "リマインダーをSMSで送りました", en: "Reminder sent by SMS" },
   payment_link_failed: { ja: "決済リンクを作成できませんでした（担当者が対応します）", en: "The payment link could not be created (an operator will handle it)" },
   message_failed: { ja: "メッセージを送れませんでした（担当者が対応します）", en: "A message could not be delivered (an operator will handle it)" },
   job_failed: { ja: "処理に失敗しました（担当者が対応します）", en: "A step failed (an operator will handle it)" },

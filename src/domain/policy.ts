@@ -23,6 +23,10 @@ export const policy = {
   maxAdvanceMs: 180 * 24 * HOUR,
   /** Party size accepted for a shop booking. */
   maxPartySize: 20,
+  /** Reminder SMS at this hour (Japan time) on the evening before the appointment... */
+  reminderEveningHourJst: 18,
+  /** ...or, for a booking confirmed after that evening, this long before the start. */
+  reminderLateLeadMs: 2 * HOUR,
 } as const;
 
 export type Policy = typeof policy;
@@ -39,4 +43,19 @@ export type CancellationTier =
 export function cancellationTier(paid: boolean, startAt: number, now: number): CancellationTier {
   if (!paid) return { tier: "free" };
   return startAt - now >= policy.cancelDeadlineMs ? { tier: "full_refund" } : { tier: "too_late" };
+}
+
+const DAY = 24 * HOUR;
+const JST_OFFSET = 9 * HOUR;
+
+/**
+ * When to send the reminder SMS: 18:00 Japan time the day before the start; for a booking
+ * confirmed after that, two hours before the start; none if that has passed too.
+ */
+export function reminderAt(startAt: number, confirmedAt: number): number | null {
+  const startDayJst = Math.floor((startAt + JST_OFFSET) / DAY) * DAY;
+  const previousEvening = startDayJst - DAY + policy.reminderEveningHourJst * HOUR - JST_OFFSET;
+  if (confirmedAt < previousEvening) return previousEvening;
+  const late = startAt - policy.reminderLateLeadMs;
+  return confirmedAt < late ? late : null;
 }

@@ -66,3 +66,8 @@ export function toIsoTokyo(ms: number): string {
   const local = new Date(ms + 9 * 3_600_000).toISOString().slice(0, 19);
   return `${local}+09:00`;
 }
+
+/** Days since the epoch, counted in Japan time (for "today" and "tomorrow"). */
+export function jstDay(ms: number): number {
+  return Math.floor((ms + 9 * 3_600_000) / 86_400_000);
+}

@@ -125,7 +125,7 @@ async function handleJob(msg: Message<unknown>, m: Extract<QueueMessage, { type:
     const done = await getJob(db, m.id);
     if (!done) console.warn(JSON.stringify({ msg: "job not found", job: m.id }));
     if (done?.status === "done" && done.resultEvent) await tell(env, done.reservationId, JSON.parse(done.resultEvent) as ReservationEvent);
-    if (done?.status === "failed") await tell(env, done.reservationId, { type: "job_failed", jobId: done.id, jobKind: done.kind as EffectKind, error: done.lastError ?? "failed", ...attemptOf(done) });
+    if (done?.status === "failed") await tell(env, done.reservationId, failureEvent(done, done.lastError ?? "failed"));
     msg.ack();
     return;
   }
@@ -141,7 +141,7 @@ async function handleJob(msg: Message<unknown>, m: Extract<QueueMessage, { type:
     console.error(JSON.stringify({ msg: "job failed", job: row.id, kind, attempt: msg.attempts, permanent: isPermanent(err), error }));
     if (isPermanent(err)) {
       await failJob(db, row.id, "failed", error, Date.now());
-      await tell(env, row.reservationId, { type: "job_failed", jobId: row.id, jobKind: kind, error, ...attemptOf(row) });
+      await tell(env, row.reservationId, failureEvent(row, error));
       msg.ack();
     } else {
       await releaseJob(db, row.id, error, Date.now());
@@ -154,6 +154,15 @@ async function handleJob(msg: Message<unknown>, m: Extract<QueueMessage, { type:
   await finishJob(db, row.id, result, Date.now());
   if (result.event) await tell(env, row.reservationId, result.event);
   msg.ack();
+}
+
+/** What a reservation is told when one of its jobs cannot be done. */
+export function failureEvent(row: OutboxRow, error: string): ReservationEvent {
+  if (row.kind === "sms.send") {
+    const payload = JSON.parse(row.payload) as { body?: string };
+    return { type: "sms_failed", jobId: row.id, body: payload.body ?? "", error };
+  }
+  return { type: "job_failed", jobId: row.id, jobKind: row.kind as EffectKind, error, ...attemptOf(row) };
 }
 
 function attemptOf(row: OutboxRow): { attemptId?: string } {
@@ -204,7 +213,7 @@ export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env):
     if (parsed.success && parsed.data.type === "job") {
       const row = await failJob(db, parsed.data.id, "dead", "retries exhausted", Date.now());
       if (row) {
-        await tell(env, row.reservationId, { type: "job_failed", jobId: row.id, jobKind: row.kind as EffectKind, error: `retries exhausted: ${row.lastError ?? "unknown error"}`, ...attemptOf(row) });
+        await tell(env, row.reservationId, failureEvent(row, `retries exhausted: ${row.lastError ?? "unknown error"}`));
       }
     } else {
       console.error(JSON.stringify({ msg: "dead letter", id: msg.id, type: parsed.success ? parsed.data.type : "unreadable" }));

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { RESERVATION_ID_PATTERN, newId, newReservationId, newSecretToken } from "../../src/domain/ids.ts";
 import { formatJpy } from "../../src/domain/money.ts";
 import { maskPhone, normalizePhone } from "../../src/domain/phone.ts";
-import { cancellationTier, policy } from "../../src/domain/policy.ts";
+import { cancellationTier, policy, reminderAt } from "../../src/domain/policy.ts";
 import { parseShopCsv, toShopCsv } from "../../src/domain/shops-csv.ts";
 import { formatDateTime, parseIsoWithOffset, toIsoTokyo } from "../../src/domain/time.ts";
 
@@ -23,6 +23,25 @@ describe("48-hour cancellation deadline", () => {
     expect(policy.paymentWindowMs).toBe(10 * 60_000);
     expect(policy.cancelDeadlineMs).toBe(48 * HOUR);
     expect(policy.maxCallRounds).toBe(2);
+  });
+});
+
+describe("reminder time", () => {
+  const jst = (d: number, h: number, m = 0) => Date.UTC(2026, 11, d, h - 9, m);
+  const start = jst(10, 15); // 12/10 15:00 JST
+  it("is 18:00 Japan time the evening before", () => {
+    expect(reminderAt(start, jst(1, 12))).toBe(jst(9, 18));
+    expect(reminderAt(start, jst(9, 17, 59))).toBe(jst(9, 18));
+  });
+  it("is two hours before the start for a booking confirmed after that evening", () => {
+    expect(reminderAt(start, jst(9, 18))).toBe(jst(10, 13));
+    expect(reminderAt(start, jst(10, 9))).toBe(jst(10, 13));
+  });
+  it("is not sent when even that has passed", () => {
+    expect(reminderAt(start, jst(10, 13, 30))).toBeNull();
+  });
+  it("handles an early-morning start (the evening before is the previous calendar day in Japan)", () => {
+    expect(reminderAt(jst(10, 1), jst(1, 12))).toBe(jst(9, 18));
   });
 });
 

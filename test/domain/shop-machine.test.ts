@@ -72,6 +72,7 @@ function inStatus(status: Status): ReservationRecord {
     case "cancelled":
       return applied(calling, { type: "cancel", by: "requester" }).next;
   }
+  throw new Error(`no record for ${status satisfies never}`);
 }
 
 function sampleEvent(type: EventType, r: ReservationRecord): ReservationEvent {
@@ -80,8 +81,11 @@ function sampleEvent(type: EventType, r: ReservationRecord): ReservationEvent {
     case "start":
     case "next_round":
     case "payment_deadline":
+    case "reminder":
     case "complete":
       return { type };
+    case "sms_failed":
+      return { type, jobId: "job_sms", body: "【QRV】決済はこちら https://pay.test/cs_1", error: "Twilio 30006" };
     case "call_placed":
       return { type, attemptId, providerCallId: "call_1" };
     case "call_result":
@@ -103,23 +107,23 @@ function sampleEvent(type: EventType, r: ReservationRecord): ReservationEvent {
   }
 }
 
-const EVENT_TYPES: EventType[] = ["start", "call_placed", "call_result", "call_timeout", "next_round", "payment_link_ready", "payment_completed", "payment_expired", "payment_deadline", "refund_updated", "cancel", "complete", "job_failed"];
+const EVENT_TYPES: EventType[] = ["start", "call_placed", "call_result", "call_timeout", "next_round", "payment_link_ready", "payment_completed", "payment_expired", "payment_deadline", "refund_updated", "cancel", "reminder", "complete", "sms_failed", "job_failed"];
 
 // The expected table, written from seed 000 §2 independently of the implementation:
 // the status each event leads to ("same" = applied without a status change). Anything
 // not listed must be ignored.
 const EXPECTED: Record<Status, Partial<Record<EventType, Status | "same">>> = {
-  requested: { start: "calling", cancel: "cancelled", payment_completed: "same" },
-  calling: { call_placed: "same", call_result: "calling_success", call_timeout: "calling", cancel: "cancelled", payment_completed: "same", job_failed: "calling" },
-  calling_success: { payment_link_ready: "payment_pending", payment_completed: "confirmed", cancel: "cancelled" },
-  pending_shop_response: { cancel: "cancelled", payment_completed: "same" },
-  change_requested: { cancel: "cancelled", payment_completed: "same" },
-  no_shop_available: { cancel: "cancelled", payment_completed: "same" },
-  payment_pending: { payment_completed: "confirmed", payment_deadline: "payment_timeout", payment_expired: "payment_timeout", cancel: "cancelled" },
-  payment_timeout: { payment_completed: "same", cancel: "cancelled" },
-  confirmed: { cancel: "cancelled", complete: "completed" },
-  completed: {},
-  cancelled: { payment_link_ready: "same", payment_completed: "same" },
+  requested: { start: "calling", cancel: "cancelled", payment_completed: "same", sms_failed: "same" },
+  calling: { call_placed: "same", call_result: "calling_success", call_timeout: "calling", cancel: "cancelled", payment_completed: "same", job_failed: "calling", sms_failed: "same" },
+  calling_success: { payment_link_ready: "payment_pending", payment_completed: "confirmed", cancel: "cancelled", sms_failed: "same" },
+  pending_shop_response: { cancel: "cancelled", payment_completed: "same", sms_failed: "same" },
+  change_requested: { cancel: "cancelled", payment_completed: "same", sms_failed: "same" },
+  no_shop_available: { cancel: "cancelled", payment_completed: "same", sms_failed: "same" },
+  payment_pending: { payment_completed: "confirmed", payment_deadline: "payment_timeout", payment_expired: "payment_timeout", cancel: "cancelled", sms_failed: "same" },
+  payment_timeout: { payment_completed: "same", cancel: "cancelled", sms_failed: "same" },
+  confirmed: { cancel: "cancelled", reminder: "same", complete: "completed", sms_failed: "same" },
+  completed: { sms_failed: "same" },
+  cancelled: { payment_link_ready: "same", payment_completed: "same", sms_failed: "same" },
 };
 
 describe("transition table: every status × event", () => {
@@ -224,7 +228,11 @@ describe("payment", () => {
     const pending = inStatus("payment_pending");
     const { next, effects } = applied(pending, { type: "payment_completed", sessionId: "cs_1", paymentIntentId: "pi_1", amountJpy: 5500 });
     expect(next.status).toBe("confirmed");
-    expect(next.timers).toEqual([{ type: "complete", key: "complete", at: pending.startAt + policy.completeAfterStartMs }]);
+    // Start 12/4 12:00 JST: remind at 18:00 JST the evening before, complete 2 hours after the start.
+    expect(next.timers).toEqual([
+      { type: "reminder", key: "reminder", at: Date.UTC(2026, 11, 3, 9, 0) },
+      { type: "complete", key: "complete", at: pending.startAt + policy.completeAfterStartMs },
+    ]);
     expect(effects.map((e) => (e.kind === "email.send" ? `email:${e.recipient}` : e.kind))).toEqual(["sms.send", "email:requester", "email:shop"]);
   });
 
@@ -250,6 +258,41 @@ describe("payment", () => {
 
   it("a payment session expired by Stripe for another session does not time out this one", () => {
     expect(decideShop(inStatus("payment_pending"), { type: "payment_expired", sessionId: "cs_other" }, ctx).kind).toBe("ignore");
+  });
+});
+
+describe("reminders", () => {
+  it("texts the requester the evening before, with the shop and the time", () => {
+    const confirmed = inStatus("confirmed");
+    const evening = { ...ctx, now: Date.UTC(2026, 11, 3, 9, 0) };
+    const { next, effects } = applied(confirmed, { type: "reminder" }, evening);
+    expect(next.status).toBe("confirmed");
+    expect(effects).toEqual([expect.objectContaining({ kind: "sms.send", template: "reminder", body: expect.stringContaining("リマインダー: 明日") })]);
+    expect(effects[0]!.kind === "sms.send" && effects[0]!.body).toContain("店A");
+  });
+
+  it("is never sent once the reservation is cancelled", () => {
+    const confirmed = inStatus("confirmed");
+    const cancelled = applied(confirmed, { type: "cancel", by: "requester" }).next;
+    expect(cancelled.timers).toEqual([]);
+    expect(decideShop(cancelled, { type: "reminder" }, ctx).kind).toBe("ignore");
+  });
+});
+
+describe("SMS that cannot be delivered (seed 000 §2.2.2)", () => {
+  it("alerts operators and sends the same content by email", () => {
+    const r = inStatus("payment_pending");
+    const { effects } = applied(r, { type: "sms_failed", jobId: "job_1", body: "【QRV】お支払いはこちら: https://pay.test/cs_1", error: "Twilio 30006: landline" });
+    expect(effects).toEqual([
+      expect.objectContaining({ kind: "alert.send", case: "sms_undeliverable", priority: "urgent", text: expect.stringContaining("のSMS送信が全て失敗") }),
+      expect.objectContaining({ kind: "email.send", to: "taro@example.com", template: "sms_fallback", text: expect.stringContaining("https://pay.test/cs_1") }),
+    ]);
+  });
+
+  it("without an email address, operators are alerted to phone the requester", () => {
+    const r = { ...inStatus("payment_pending"), requester: { name: "山田", phone: "+819012345678", language: "ja" as const } };
+    const { effects } = applied(r, { type: "sms_failed", jobId: "job_1", body: "x", error: "invalid number" });
+    expect(effects.map((e) => e.kind)).toEqual(["alert.send"]);
   });
 });
 

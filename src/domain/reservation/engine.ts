@@ -18,6 +18,7 @@ export function timerEvent(timer: ReservationRecord["timers"][number]): Reservat
     case "start":
     case "next_round":
     case "payment_deadline":
+    case "reminder":
     case "complete":
       return { type: timer.type };
   }

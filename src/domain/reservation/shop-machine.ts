@@ -5,7 +5,7 @@
 import { MANUAL_CASES, caseHeadline, type ManualCaseId } from "../cases.ts";
 import { lateCancellationMessage, requesterEmail, shopEmail, sms, type EmailContent, type MessageContext } from "../messages.ts";
 import { fullRefund, shopBookingPrice } from "../money.ts";
-import { cancellationTier, policy } from "../policy.ts";
+import { cancellationTier, policy, reminderAt } from "../policy.ts";
 import { formatClock } from "../time.ts";
 import type {
   Actor,
@@ -170,14 +170,21 @@ function callEnded(r: ReservationRecord, attemptId: string, result: CallResult, 
 
 // ------------------------------------------------------------------ payment
 
+/** The reminder timer for the record's current start time (replacing any earlier one). */
+export function rescheduleReminder(r: ReservationRecord, now: number): Timer[] {
+  const at = reminderAt(r.startAt, now);
+  return timers(r, (t) => t.type === "reminder", at === null ? [] : [{ type: "reminder", key: "reminder", at }]);
+}
+
 function confirm(r: ReservationRecord, e: EventOf<"payment_completed">, ctx: DecideContext): Decision {
   const payment = r.data.payment!;
   if (payment.sessionId && payment.sessionId !== e.sessionId) return latePayment(r, e, ctx);
+  const withReminder = update(r, { timers: rescheduleReminder(r, ctx.now) });
   const next = update(
-    r,
+    withReminder,
     {
       status: "confirmed",
-      timers: timers(r, (t) => t.type === "payment_deadline", [{ type: "complete", key: "complete", at: r.startAt + policy.completeAfterStartMs }]),
+      timers: timers(withReminder, (t) => t.type === "payment_deadline", [{ type: "complete", key: "complete", at: r.startAt + policy.completeAfterStartMs }]),
     },
     { payment: { ...payment, sessionId: e.sessionId, paidAt: ctx.now, paymentIntentId: e.paymentIntentId } },
   );
@@ -334,6 +341,13 @@ const onJobFailed: Handler<"job_failed"> = (r, e, ctx) => {
   }
 };
 
+/** Seed 000 §2.2.2: operators are alerted, and the same content goes by email when there is an address. */
+const onSmsFailed: Handler<"sms_failed"> = (r, e, ctx) =>
+  apply(update(r, {}), [alert("sms_undeliverable", r, ctx, e.error), ...emailToRequester(r, requesterEmail.smsFallback(mc(r, ctx), e.body), "sms_fallback")], [{ code: "message_failed" }]);
+
+const onReminder: Handler<"reminder"> = (r, _e, ctx) =>
+  apply(update(r, {}), [smsToRequester(r, sms.reminder(mc(r, ctx), r.data.shop!, ctx.now), "reminder")], [{ code: "reminder_sent" }]);
+
 const cancelled: Handler<"cancel"> = (r, _e, ctx) => ignore("already cancelled", cancelOutcome("already_cancelled", r, ctx));
 
 /** A shop booking whose payment link is still being made, or not yet paid. */
@@ -355,6 +369,7 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     cancel: cancelBeforePayment,
     payment_completed: onPaymentCompleted,
     job_failed: onJobFailed,
+    sms_failed: onSmsFailed,
   },
   calling: {
     call_placed: onCallPlaced,
@@ -368,27 +383,32 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     cancel: cancelBeforePayment,
     payment_completed: onPaymentCompleted,
     job_failed: onJobFailed,
+    sms_failed: onSmsFailed,
   },
   calling_success: {
     payment_link_ready: onPaymentLinkReady,
     payment_completed: (r, e, ctx) => confirm(r, e, ctx),
     cancel: cancelBeforePayment,
     job_failed: onJobFailed,
+    sms_failed: onSmsFailed,
   },
   pending_shop_response: {
     cancel: cancelBeforePayment,
     payment_completed: onPaymentCompleted,
     job_failed: onJobFailed,
+    sms_failed: onSmsFailed,
   },
   change_requested: {
     cancel: cancelBeforePayment,
     payment_completed: onPaymentCompleted,
     job_failed: onJobFailed,
+    sms_failed: onSmsFailed,
   },
   no_shop_available: {
     cancel: cancelBeforePayment,
     payment_completed: onPaymentCompleted,
     job_failed: onJobFailed,
+    sms_failed: onSmsFailed,
   },
   payment_pending: {
     payment_completed: (r, e, ctx) => confirm(r, e, ctx),
@@ -396,25 +416,30 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     payment_expired: (r, e, ctx) => (e.sessionId === r.data.payment?.sessionId ? paymentTimedOut(r, ctx) : ignore("another payment session expired")),
     cancel: cancelBeforePayment,
     job_failed: onJobFailed,
+    sms_failed: onSmsFailed,
   },
   payment_timeout: {
     payment_completed: onPaymentCompleted,
     refund_updated: onRefundUpdated,
     cancel: cancelBeforePayment,
     job_failed: onJobFailed,
+    sms_failed: onSmsFailed,
   },
   confirmed: {
     payment_completed: onPaymentCompleted,
     cancel: cancelConfirmed,
-    complete: (r) => apply(update(r, { status: "completed", timers: timers(r, (t) => t.type === "complete") }), [], [{ code: "completed" }]),
+    reminder: onReminder,
+    complete: (r) => apply(update(r, { status: "completed", timers: timers(r, (t) => t.type === "complete" || t.type === "reminder") }), [], [{ code: "completed" }]),
     refund_updated: onRefundUpdated,
     job_failed: onJobFailed,
+    sms_failed: onSmsFailed,
   },
   completed: {
     payment_completed: onPaymentCompleted,
     cancel: (r, _e, ctx) => ignore("the appointment time has passed", cancelOutcome("not_cancellable", r, ctx)),
     refund_updated: onRefundUpdated,
     job_failed: onJobFailed,
+    sms_failed: onSmsFailed,
   },
   cancelled: {
     payment_link_ready: (r, e) => apply(update(r, {}), [{ kind: "payment.expire", sessionId: e.sessionId }], []),
@@ -422,6 +447,7 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     refund_updated: onRefundUpdated,
     cancel: cancelled,
     job_failed: onJobFailed,
+    sms_failed: onSmsFailed,
   },
 };
 

@@ -39,7 +39,7 @@ export interface Timer {
   attemptId?: string;
 }
 
-export type TimerType = "start" | "call_timeout" | "next_round" | "payment_deadline" | "complete";
+export type TimerType = "start" | "call_timeout" | "next_round" | "payment_deadline" | "reminder" | "complete";
 
 /** A snapshot of a partner shop taken when the request is made. */
 export interface ShopRef {
@@ -135,7 +135,10 @@ export type ReservationEvent =
   | { type: "payment_deadline" }
   | { type: "refund_updated"; refundId: string; status: "succeeded" | "failed" | "pending" }
   | { type: "cancel"; by: Actor; reason?: string }
+  | { type: "reminder" }
   | { type: "complete" }
+  /** Every try to text the requester failed; `body` is the message that did not arrive. */
+  | { type: "sms_failed"; jobId: string; body: string; error: string }
   | { type: "job_failed"; jobId: string; jobKind: Effect["kind"]; error: string; attemptId?: string };
 
 export type EventType = ReservationEvent["type"];
