@@ -6,9 +6,18 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
 const require = createRequire(import.meta.url);
-const WRANGLER = join(dirname(require.resolve("wrangler/package.json")), "bin", "wrangler.js");
+export const WRANGLER = join(dirname(require.resolve("wrangler/package.json")), "bin", "wrangler.js");
 
 export type Target = "local" | "remote";
+
+/** Where local state lives (wrangler's default unless given, e.g. a fresh folder for browser tests). */
+export interface LocalOptions {
+  persistTo?: string;
+}
+
+function targetArgs(target: Target, opts: LocalOptions): string[] {
+  return target === "local" && opts.persistTo ? ["--local", "--persist-to", opts.persistTo] : [`--${target}`];
+}
 
 const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: process.env.CI ?? "1" };
 
@@ -26,26 +35,26 @@ function fail(what: string, r: { stdout: string; stderr: string }): never {
   throw new Error(`${what} failed${detail ? `:\n${detail}` : ""}`);
 }
 
-export function migrate(target: Target): void {
-  const r = wranglerSync(["d1", "migrations", "apply", "qrv", `--${target}`], true);
+export function migrate(target: Target, opts: LocalOptions = {}): void {
+  const r = wranglerSync(["d1", "migrations", "apply", "qrv", ...targetArgs(target, opts)], true);
   if (r.status !== 0) fail("applying migrations", r);
 }
 
 /** Runs a SQL file in one transaction (D1 executes a file atomically). */
-export function executeSql(target: Target, sql: string): void {
+export function executeSql(target: Target, sql: string, opts: LocalOptions = {}): void {
   const dir = mkdtempSync(join(tmpdir(), "qrv-"));
   const file = join(dir, "statements.sql");
   try {
     writeFileSync(file, sql);
-    const r = wranglerSync(["d1", "execute", "qrv", `--${target}`, "--file", file, "--yes"], true);
+    const r = wranglerSync(["d1", "execute", "qrv", ...targetArgs(target, opts), "--file", file, "--yes"], true);
     if (r.status !== 0) fail("executing SQL", r);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export function query<T>(target: Target, sql: string): T[] {
-  const r = wranglerSync(["d1", "execute", "qrv", `--${target}`, "--json", "--command", sql], true);
+export function query<T>(target: Target, sql: string, opts: LocalOptions = {}): T[] {
+  const r = wranglerSync(["d1", "execute", "qrv", ...targetArgs(target, opts), "--json", "--command", sql], true);
   if (r.status !== 0) fail("querying", r);
   const parsed = JSON.parse(r.stdout.slice(r.stdout.indexOf("["))) as { results: T[] }[];
   return parsed.flatMap((p) => p.results);

@@ -1,0 +1,52 @@
+// Talking to a running QRV from browser tests: book through MCP (the official SDK), read
+// what the sandbox sent.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+
+export async function mcp(url: string, apiKey: string): Promise<Client> {
+  const client = new Client({ name: "qrv-e2e", version: "1.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${apiKey}` } } }));
+  return client;
+}
+
+export function jstIn(hours: number): string {
+  const ms = Math.ceil((Date.now() + hours * 3_600_000) / 3_600_000) * 3_600_000;
+  return `${new Date(ms + 9 * 3_600_000).toISOString().slice(0, 19)}+09:00`;
+}
+
+export async function book(url: string, apiKey: string, args: Record<string, unknown>): Promise<{ reservation_id: string; guest_url: string }> {
+  const client = await mcp(url, apiKey);
+  try {
+    const result = await client.callTool({ name: "request_reservation", arguments: { party_size: 2, name: "山田 太郎", phone: "090-1234-5678", email: "taro@example.com", ...args } });
+    if (result.isError) throw new Error(JSON.stringify(result.content));
+    return result.structuredContent as { reservation_id: string; guest_url: string };
+  } finally {
+    await client.close();
+  }
+}
+
+export interface SandboxRecord {
+  channel: string;
+  reservation_id: string | null;
+  to: string | null;
+  subject: string | null;
+  body: string;
+}
+
+/** The SMS messages the sandbox sent for a reservation, oldest first. */
+export async function texts(url: string, reservationId: string): Promise<SandboxRecord[]> {
+  const res = await fetch(`${url}/sandbox/outbox?reservation_id=${reservationId}&channel=sms`);
+  const { records } = (await res.json()) as { records: SandboxRecord[] };
+  return records.reverse();
+}
+
+/** Waits until `fn` returns a value, polling. */
+export async function until<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

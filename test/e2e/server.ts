@@ -1,0 +1,64 @@
+// Starts QRV the way `npm run dev` does, on a free port with its own fresh local state, for
+// browser tests: migrations applied, the sample shops imported, an API key created, sandbox
+// providers answering at once.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createApiKey } from "../../scripts/lib/apikeys.ts";
+import { importShops } from "../../scripts/lib/shops.ts";
+import { WRANGLER, migrate } from "../../scripts/lib/wrangler.ts";
+
+export interface RunningServer {
+  url: string;
+  apiKey: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startServer(): Promise<RunningServer> {
+  const state = mkdtempSync(join(tmpdir(), "qrv-e2e-"));
+  const persist = { persistTo: state };
+  migrate("local", persist);
+  importShops("data/sample-shops.csv", "local", persist);
+  const { key } = await createApiKey("browser tests", "local", persist);
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [WRANGLER, "dev", "--port", String(port), "--persist-to", state, "--var", `PUBLIC_URL:${url}`, "--var", "SANDBOX_CALL_DELAY_SECONDS:0", "--var", "CALL_ROUND_DELAY_SECONDS:0"],
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } },
+  );
+  let output = "";
+  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + 60_000;
+  while (!/Ready on/.test(output)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`wrangler dev did not start:\n${output.slice(-3000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    apiKey: key,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => setTimeout(r, 500));
+      if (child.exitCode === null) child.kill("SIGKILL");
+      rmSync(state, { recursive: true, force: true });
+    },
+  };
+}
