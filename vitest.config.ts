@@ -26,6 +26,7 @@ export default defineConfig(async () => {
                   SUPPORT_PHONE: "03-0000-0000",
                   SUPPORT_EMAIL: "support@qrv.example",
                   ADMIN_PASSWORD: "test-admin-password",
+                  SESSION_SECRET: "test-session-secret-0123456789abcdef0123456789",
                   STRIPE_SECRET_KEY: "sk_test_sandbox",
                   STRIPE_WEBHOOK_SECRET: "whsec_test_secret",
                   TWILIO_ACCOUNT_SID: "AC00000000000000000000000000000000",

@@ -1,6 +1,6 @@
 // npm run dev: everything on one machine with sandbox providers. Prepares .dev.vars, migrates
 // the local D1, imports the sample shops, makes sure a demo API key exists, then starts
-// wrangler dev on http://localhost:8787 (or $PORT).
+// wrangler dev on http://localhost:8787 (or $PORT; links and OAuth use $PUBLIC_URL when set).
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { sha256Hex } from "../src/domain/ids.ts";
@@ -9,18 +9,36 @@ import { importShops } from "./lib/shops.ts";
 import { migrate, query, wranglerSpawn } from "./lib/wrangler.ts";
 
 const port = Number(process.env.PORT) || 8787;
-const base = `http://localhost:${port}`;
+const local = `http://localhost:${port}`;
+/** The address clients use, when that is not localhost (a tunnel, say): tokens are bound to it. */
+const base = (process.env.PUBLIC_URL || local).replace(/\/+$/, "");
 const STATE = ".qrv-dev.json";
 
 function step(text: string) {
   console.log(`▸ ${text}`);
 }
 
-if (!existsSync(".dev.vars")) {
+/** Secrets generated per machine rather than copied from the example. */
+const GENERATED: Record<string, () => string> = {
+  ADMIN_PASSWORD: () => randomBytes(12).toString("base64url"),
+  SESSION_SECRET: () => randomBytes(32).toString("base64url"),
+};
+
+function devVars(): void {
   const example = readFileSync(".dev.vars.example", "utf8");
-  writeFileSync(".dev.vars", example.replace(/^ADMIN_PASSWORD=.*$/m, `ADMIN_PASSWORD=${randomBytes(12).toString("base64url")}`));
-  step("created .dev.vars from .dev.vars.example (sandbox secrets)");
+  const existing = existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : "";
+  const have = new Set([...existing.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]));
+  const added: string[] = [];
+  for (const [, name, value] of example.matchAll(/^([A-Z0-9_]+)=(.*)$/gm)) {
+    if (!name || have.has(name)) continue;
+    added.push(`${name}=${GENERATED[name]?.() ?? value}`);
+  }
+  if (!added.length) return;
+  writeFileSync(".dev.vars", `${existing}${existing && !existing.endsWith("\n") ? "\n" : ""}${added.join("\n")}\n`);
+  step(existing ? `added to .dev.vars: ${added.map((a) => a.split("=")[0]).join(", ")}` : "created .dev.vars from .dev.vars.example (sandbox secrets)");
 }
+
+devVars();
 
 step("applying D1 migrations to the local database");
 migrate("local");
@@ -46,7 +64,7 @@ step("checking the local demo API key");
 const key = await demoKey();
 
 console.log(`
-  QRV is starting on ${base} (sandbox providers: nothing leaves this machine)
+  QRV is starting on ${local}${base !== local ? `, reached as ${base}` : ""} (sandbox providers: nothing leaves this machine)
   MCP endpoint   ${base}/mcp
   API key        ${key}
   Sandbox        ${base}/sandbox   (messages, calls to answer, checkout)

@@ -1,5 +1,7 @@
 // QRV's Worker: mounts the route modules, exports the Durable Object classes, and handles
-// the jobs queue, its dead-letter queue and the cron sweeper.
+// the jobs queue, its dead-letter queue and the cron sweeper. The OAuth provider stands in
+// front: it protects /mcp (OAuth tokens or API keys), serves the OAuth endpoints, and hands
+// everything else to the Hono app.
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
@@ -9,7 +11,9 @@ import { notFound, onError } from "./routes/errors.tsx";
 import { guest } from "./routes/guest.tsx";
 import { home } from "./routes/home.tsx";
 import { assets } from "./routes/layout.tsx";
-import { mcp } from "./routes/mcp.ts";
+import { oauthProvider } from "./auth/index.ts";
+import { QrvMcp } from "./mcp/server.ts";
+import { authorize } from "./routes/authorize.tsx";
 import { sandbox } from "./routes/sandbox.tsx";
 import { webhooks } from "./routes/webhooks.ts";
 
@@ -19,15 +23,14 @@ export { QrvMcp } from "./mcp/server.ts";
 const app = new Hono<{ Bindings: Env }>();
 
 app.use("*", requestId());
-app.use(
-  "*",
-  secureHeaders({
-    contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'"], scriptSrc: ["'self'"], imgSrc: ["'self'", "data:"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
-    crossOriginEmbedderPolicy: false,
-  }),
-);
+const csp = { defaultSrc: ["'self'"], styleSrc: ["'self'"], scriptSrc: ["'self'"], imgSrc: ["'self'", "data:"], frameAncestors: ["'none'"], baseUri: ["'none'"] };
+const pageHeaders = secureHeaders({ contentSecurityPolicy: { ...csp, formAction: ["'self'"] }, crossOriginEmbedderPolicy: false });
+// The consent form's answer is a redirect to the client's registered redirect URI, which a
+// form-action list cannot know in advance; the provider validated that URI.
+const authorizeHeaders = secureHeaders({ contentSecurityPolicy: csp, crossOriginEmbedderPolicy: false });
+app.use("*", (c, next) => (c.req.path === "/authorize" || c.req.path.startsWith("/authorize/") ? authorizeHeaders(c, next) : pageHeaders(c, next)));
 app.route("/", home);
-app.route("/", mcp);
+app.route("/authorize", authorize);
 app.route("/assets", assets);
 app.route("/webhooks", webhooks);
 app.route("/sandbox", sandbox);
@@ -35,8 +38,17 @@ app.route("/r", guest);
 app.onError(onError);
 app.notFound(notFound);
 
+const mcpHandler = QrvMcp.serve("/mcp", { binding: "MCP_OBJECT" });
+const handlers = {
+  // The provider has checked the bearer token; ctx.props says who is calling.
+  apiHandler: { fetch: (request: Request, env: Env, ctx: ExecutionContext) => mcpHandler.fetch(request, env, ctx) },
+  defaultHandler: { fetch: app.fetch },
+};
+
 export default {
-  fetch: app.fetch,
+  fetch(request, env, ctx) {
+    return oauthProvider(env, handlers).fetch(request, env, ctx);
+  },
   async queue(batch, env, ctx) {
     if (batch.queue === DEAD_LETTER_QUEUE) await handleDeadLetters(batch, env);
     else await handleJobs(batch, env, { selfFetch: (request) => Promise.resolve(app.fetch(request, env, ctx)) });

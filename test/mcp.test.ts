@@ -18,10 +18,10 @@ describe("authentication", () => {
   const post = (headers: Record<string, string>) =>
     exports.default.fetch("https://qrv.test/mcp", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream", ...headers }, body: JSON.stringify(init) });
 
-  it("requires a bearer API key", async () => {
+  it("requires a bearer token and says where to get one", async () => {
     const res = await post({});
     expect(res.status).toBe(401);
-    expect(res.headers.get("WWW-Authenticate")).toMatch(/^Bearer realm=.*error="invalid_request"/);
+    expect(res.headers.get("WWW-Authenticate")).toContain('resource_metadata="https://qrv.test/.well-known/oauth-protected-resource/mcp"');
   });
 
   it("rejects unknown and revoked keys", async () => {
@@ -44,16 +44,17 @@ describe("tools", () => {
     where = await seedShops([{ answer: "accepted", priceJpy: 4400 }], `カット${Math.random().toString(36).slice(2, 6)}`);
   });
 
-  it("initializes and lists the four tools with schemas and annotations", async () => {
+  it("initializes and lists the tools with schemas and annotations", async () => {
     const client = await mcpClient(key.key);
     expect(client.getServerVersion()).toMatchObject({ name: "qrv" });
     expect(client.getInstructions()).toContain("list_services");
     const { tools } = await client.listTools();
     const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
-    expect(Object.keys(byName).sort()).toEqual(["cancel_reservation", "get_reservation", "list_services", "request_reservation"]);
+    expect(Object.keys(byName).sort()).toEqual(["cancel_reservation", "get_reservation", "list_my_reservations", "list_services", "request_reservation"]);
     const request = byName.request_reservation!;
     expect(Object.keys(request.inputSchema.properties ?? {})).toEqual(["service", "area", "start", "party_size", "name", "phone", "email", "notes", "language"]);
-    expect(request.inputSchema.required).toEqual(expect.arrayContaining(["service", "area", "start", "party_size", "name", "phone"]));
+    // name and phone are required with an API key (checked by the tool); a signed-in person's are known.
+    expect(request.inputSchema.required).toEqual(expect.arrayContaining(["service", "area", "start", "party_size"]));
     expect((request.inputSchema.properties as Record<string, { description?: string }>).phone!.description).toContain("E.164");
     expect(request.outputSchema?.properties).toHaveProperty("reservation_id");
     expect(request.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false, openWorldHint: true });
@@ -132,6 +133,7 @@ describe("tools", () => {
       ["1 MB of notes", (g) => ({ ...g, notes: "あ".repeat(1_000_000) }), "notes"],
       ["unknown field", (g) => ({ ...g, coupon: "FREE" }), "coupon"],
       ["missing name", (g) => ({ ...g, name: undefined }), "name"],
+      ["missing phone", (g) => ({ ...g, phone: undefined }), "phone"],
       ["wrong language", (g) => ({ ...g, language: "fr" }), "language"],
     ];
     for (const [label, mutate, field] of cases) {

@@ -1,28 +1,63 @@
-// The one place that decides who is calling /mcp. Today: an API key as a Bearer token.
-// OAuth sign-in for people will add a second way in here.
+// Who is calling /mcp, decided in one place. Two ways in:
+// - people sign in with OAuth 2.1 (the authorization server below; identity = a phone number
+//   proven by an SMS code), and their token's props say who they are;
+// - server-to-server integrators send an API key as the bearer token, checked here through
+//   the provider's external-token hook so the MCP handler sees the same kind of props.
+import { OAuthProvider, type OAuthProviderOptions, type TokenExchangeCallbackResult } from "@cloudflare/workers-oauth-provider";
+import { eq } from "drizzle-orm";
+import { config } from "../config.ts";
 import { createDb } from "../db/client.ts";
+import { users } from "../db/schema.ts";
 import { findApiKey } from "./api-keys.ts";
 
-/** Travels with an MCP session into the agent as its props. */
-export type McpAuth = { kind: "api_key"; apiKeyId: string; apiKeyName: string };
+/** What a tool knows about its caller (the token's props). */
+export type McpAuth =
+  | { kind: "api_key"; apiKeyId: string; apiKeyName: string }
+  | { kind: "user"; userId: string; phone: string; name?: string; email?: string };
 
-export type AuthResult = { ok: true; auth: McpAuth } | { ok: false; response: Response };
+export const SCOPE_RESERVATIONS = "reservations";
 
-function unauthorized(publicUrl: string, error: "invalid_request" | "invalid_token", description: string): Response {
-  return new Response(JSON.stringify({ error, error_description: description }), {
-    status: 401,
-    headers: {
-      "Content-Type": "application/json",
-      "WWW-Authenticate": `Bearer realm="${publicUrl}/mcp", error="${error}", error_description="${description}"`,
-    },
-  });
+export function mcpResource(env: Env): string {
+  return `${config(env).publicUrl}/mcp`;
 }
 
-export async function authenticateMcp(request: Request, env: Env, publicUrl: string): Promise<AuthResult> {
-  const header = request.headers.get("Authorization") ?? "";
-  const match = header.match(/^Bearer\s+(\S+)\s*$/i);
-  if (!match) return { ok: false, response: unauthorized(publicUrl, "invalid_request", "Send Authorization: Bearer <api key>. Create a key with npm run apikey:create.") };
-  const key = await findApiKey(createDb(env.DB), match[1]!);
-  if (!key) return { ok: false, response: unauthorized(publicUrl, "invalid_token", "The API key is unknown or revoked.") };
-  return { ok: true, auth: { kind: "api_key", apiKeyId: key.id, apiKeyName: key.name } };
+type Handlers = Pick<OAuthProviderOptions<Env>, "apiHandler" | "defaultHandler">;
+
+export function oauthOptions(env: Env, handlers: Handlers): OAuthProviderOptions<Env> {
+  const resource = mcpResource(env);
+  return {
+    ...handlers,
+    apiRoute: "/mcp",
+    authorizeEndpoint: "/authorize",
+    tokenEndpoint: "/oauth/token",
+    clientRegistrationEndpoint: "/oauth/register",
+    clientIdMetadataDocumentEnabled: true,
+    scopesSupported: [SCOPE_RESERVATIONS, "offline_access"],
+    requiredScopes: [SCOPE_RESERVATIONS],
+    resourceMetadata: { resource, resource_name: "QRV reservations", bearer_methods_supported: ["header"] },
+    accessTokenTTL: 3600,
+    refreshTokenTTL: 30 * 24 * 3600,
+    async resolveExternalToken({ token, env: e }) {
+      const key = await findApiKey(createDb(e.DB), token);
+      if (!key) return null;
+      const props: McpAuth = { kind: "api_key", apiKeyId: key.id, apiKeyName: key.name };
+      return { props, audience: mcpResource(e) };
+    },
+    // On refresh, the token picks up the name and email the person has given since.
+    async tokenExchangeCallback({ grantType, props, env: e }): Promise<TokenExchangeCallbackResult | void> {
+      const auth = props as McpAuth;
+      if (grantType !== "refresh_token" || auth.kind !== "user") return;
+      const user = await createDb(e.DB).query.users.findFirst({ where: eq(users.id, auth.userId) });
+      if (!user) return;
+      return { newProps: { ...auth, ...(user.name ? { name: user.name } : {}), ...(user.email ? { email: user.email } : {}) } satisfies McpAuth };
+    },
+  };
+}
+
+/** The provider for this deployment's public URL (built once per isolate). */
+let cached: { key: string; provider: OAuthProvider<Env> } | undefined;
+export function oauthProvider(env: Env, handlers: Handlers): OAuthProvider<Env> {
+  const key = config(env).publicUrl;
+  if (cached?.key !== key) cached = { key, provider: new OAuthProvider(oauthOptions(env, handlers)) };
+  return cached.provider;
 }

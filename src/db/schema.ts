@@ -234,3 +234,33 @@ export const sandboxRefunds = sqliteTable("sandbox_refunds", {
   metadata: text("metadata").notNull(),
   createdAt: integer("created_at").notNull(),
 });
+
+/**
+ * One-time sign-in codes sent by SMS on the OAuth authorize page. Only a hash of the code is
+ * kept; a code lives 10 minutes and allows 5 tries.
+ */
+export const loginCodes = sqliteTable(
+  "login_codes",
+  {
+    id: text("id").primaryKey(),
+    phone: text("phone").notNull(),
+    codeHash: text("code_hash").notNull(),
+    clientAddress: text("client_address").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+  },
+  (t) => [index("login_codes_phone").on(t.phone, t.createdAt), index("login_codes_address").on(t.clientAddress, t.createdAt)],
+);
+
+/** People who signed in with their phone number, and what they told QRV about themselves. */
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  /** E.164, verified by a sign-in code. */
+  phone: text("phone").notNull().unique(),
+  name: text("name"),
+  email: text("email"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});

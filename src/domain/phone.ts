@@ -1,6 +1,7 @@
 // Phone numbers: any common Japanese form (090-1234-5678, 03 1234 5678, +81 90...) or E.164,
 // normalized with libphonenumber-js. Logs only ever see the masked form.
 import { parsePhoneNumberFromString } from "libphonenumber-js";
+import { parsePhoneNumberFromString as parseMobile } from "libphonenumber-js/mobile";
 
 export type PhoneResult = { ok: true; e164: string; mobile: boolean | undefined } | { ok: false; reason: string };
 
@@ -38,4 +39,9 @@ export function displayPhone(e164: string): string {
   const parsed = parsePhoneNumberFromString(e164);
   if (!parsed) return e164;
   return parsed.country === "JP" ? parsed.formatNational() : parsed.formatInternational();
+}
+
+/** A number that receives SMS: valid under libphonenumber's mobile-only metadata (not 0800/0120 or landlines). */
+export function isMobileNumber(e164: string): boolean {
+  return parseMobile(e164)?.isValid() ?? false;
 }

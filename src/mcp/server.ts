@@ -7,9 +7,9 @@ import { registerReservationTools } from "./tools/reservations.ts";
 
 export const MCP_INSTRUCTIONS = `QRV books appointments at partner shops in Japan (hair salons, restaurants and more) by phoning them for the user.
 1. Call list_services to get exact service and area names.
-2. Call request_reservation with the user's name and mobile number; QRV then phones shops one after another.
+2. Call request_reservation; QRV then phones shops one after another. A person signed in with their phone number books for that number (name and phone can be left out once known); with an API key, give the requester's name and mobile number.
 3. When a shop accepts, the user receives an SMS with a payment link that must be paid within 10 minutes; paying confirms the booking.
-4. Use get_reservation to follow progress and cancel_reservation to cancel (free before payment, full refund until 48 hours before the start).
+4. Use get_reservation to follow progress, list_my_reservations to find earlier ones, and cancel_reservation to cancel (free before payment, full refund until 48 hours before the start).
 Times are Japan time (+09:00). Ask the user before booking or cancelling.`;
 
 export class QrvMcp extends McpAgent<Env, unknown, McpAuth> {

@@ -1,7 +1,7 @@
 // /sandbox: only when providers are sandboxed. What the sandbox providers "sent", per
 // reservation (and as JSON at /sandbox/outbox for scripts), a page to answer a call as the
 // shop, and the checkout page a sandbox payment_url opens (plain HTML forms, no JavaScript).
-import { and, desc, eq, type SQL } from "drizzle-orm";
+import { and, desc, eq, like, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { config } from "../config.ts";
 import { createDb } from "../db/client.ts";
@@ -90,9 +90,11 @@ function PendingCalls(props: { calls: (typeof sandboxCalls.$inferSelect)[] }) {
 
 sandbox.get("/", async (c) => {
   const db = createDb(c.env.DB);
-  const [recent, calls] = await Promise.all([
+  const [recent, calls, codes] = await Promise.all([
     db.select().from(reservations).orderBy(desc(reservations.createdAt)).limit(30),
     db.select().from(sandboxCalls).where(eq(sandboxCalls.status, "queued")).orderBy(desc(sandboxCalls.createdAt)),
+    // Sign-in codes are texted for a login (lgn_…), not for a reservation.
+    db.select().from(sandboxRecords).where(and(eq(sandboxRecords.channel, "sms"), like(sandboxRecords.reservationId, "lgn_%"))).orderBy(desc(sandboxRecords.id)).limit(5),
   ]);
   return c.html(
     <Page title="QRV sandbox" lang="ja" refreshSeconds={10}>
@@ -100,6 +102,18 @@ sandbox.get("/", async (c) => {
       <p class="muted">
         Providers are sandboxed: nothing leaves this machine. Messages, calls and payments are recorded here; JSON at <a href="/sandbox/outbox">/sandbox/outbox</a>.
       </p>
+      {codes.length ? (
+        <div class="card">
+          <h2>サインインコード / Sign-in codes</h2>
+          {codes.map((r) => (
+            <p>
+              <strong>{r.to}</strong> <span class="muted">{formatShort(r.createdAt, "ja")}</span>
+              <br />
+              <span class="signin-code">{r.body}</span>
+            </p>
+          ))}
+        </div>
+      ) : null}
       <h2>電話（手動応答） / Calls waiting for a person</h2>
       <PendingCalls calls={calls} />
       <div class="card">

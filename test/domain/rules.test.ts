@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { RESERVATION_ID_PATTERN, newId, newReservationId, newSecretToken } from "../../src/domain/ids.ts";
 import { formatJpy } from "../../src/domain/money.ts";
-import { maskPhone, normalizePhone } from "../../src/domain/phone.ts";
+import { isMobileNumber, maskPhone, normalizePhone } from "../../src/domain/phone.ts";
 import { cancellationTier, policy, reminderAt } from "../../src/domain/policy.ts";
 import { parseShopCsv, toShopCsv } from "../../src/domain/shops-csv.ts";
 import { formatDateTime, parseIsoWithOffset, toIsoTokyo } from "../../src/domain/time.ts";
@@ -75,6 +75,10 @@ describe("phone numbers", () => {
     for (const input of ["12345", "abc", "090-1234", "+81 90 1234 5678 9999 1", "090-1234-5678; DROP TABLE"]) {
       expect(normalizePhone(input).ok, input).toBe(false);
     }
+  });
+  it("tells mobile numbers from landlines and free-dial numbers", () => {
+    for (const m of ["+819012345678", "+818055710462", "+817012345678"]) expect(isMobileNumber(m), m).toBe(true);
+    for (const n of ["+81360000101", "+818003369004", "+81120123456", "+815012345678"]) expect(isMobileNumber(n), n).toBe(false);
   });
   it("masks for logs", () => {
     expect(maskPhone("+819012345678")).toBe("+81******5678");

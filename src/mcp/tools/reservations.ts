@@ -1,18 +1,22 @@
 // MCP tools for shop reservations: list_services, request_reservation, get_reservation,
 // cancel_reservation. Names and listed fields are a contract with AI clients.
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { and, desc, eq, type SQL } from "drizzle-orm";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { McpAuth } from "../../auth/index.ts";
 import { config } from "../../config.ts";
 import { createDb } from "../../db/client.ts";
-import { listEvents, loadRecord } from "../../db/reservations.ts";
+import { listEvents, loadRecord, rowToRecord } from "../../db/reservations.ts";
+import { reservations } from "../../db/schema.ts";
 import { callList, catalog, matchName } from "../../db/shops.ts";
 import { RESERVATION_ID_PATTERN, newReservationId } from "../../domain/ids.ts";
-import { normalizePhone } from "../../domain/phone.ts";
+import { displayPhone, normalizePhone } from "../../domain/phone.ts";
 import { policy } from "../../domain/policy.ts";
 import { reservationView } from "../../domain/reservation/view.ts";
-import { STATUSES, type Lang } from "../../domain/reservation/types.ts";
+import { STATUSES, type Lang, type ReservationRecord } from "../../domain/reservation/types.ts";
+import { statusLabel } from "../../domain/messages.ts";
+import { upsertUser } from "../../auth/sign-in.ts";
 import { formatDateTime, parseIsoWithOffset, toIsoTokyo } from "../../domain/time.ts";
 import { reservationStub } from "../../durable/client.ts";
 import { ReservationExists } from "../../durable/reservation.ts";
@@ -54,12 +58,16 @@ const name = z
   .min(1, "name: required")
   .max(100, "name: at most 100 characters")
   .refine((s) => !CONTROL_CHARS.test(s), "name: control characters are not allowed")
-  .describe("The requester's name as the shop should hear it, e.g. 山田 太郎.");
+  .optional()
+  .describe("The requester's name as the shop should hear it, e.g. 山田 太郎. Required with an API key; a signed-in person's name is used when left out.");
 const phone = z
   .string()
   .max(40, "phone: too long")
   .refine((s) => normalizePhone(s).ok, "phone: not a valid Japanese or E.164 phone number (e.g. 090-1234-5678 or +819012345678)")
-  .describe("The requester's mobile number; QRV texts the payment link here. Japanese forms (090-1234-5678) or E.164 (+819012345678).");
+  .optional()
+  .describe(
+    "The requester's mobile number; QRV texts the payment link here. Japanese forms (090-1234-5678) or E.164 (+819012345678). Required with an API key; a signed-in person books for their verified number and may leave it out.",
+  );
 const email = z.email("email: not a valid email address").max(254, "email: too long").optional().describe("Optional email for receipts and updates.");
 const notes = z
   .string()
@@ -108,12 +116,44 @@ function supportOf(env: Env) {
   return { phone: cfg.supportPhone, email: cfg.supportEmail };
 }
 
-/** A reservation the caller may see: made with the same API key. Anything else is "not found". */
+/**
+ * Whose reservations a caller may see: an integrator those made with its API key; a signed-in
+ * person those for their verified phone number. Anyone else's is "not found".
+ */
+function ownedBy(auth: McpAuth): SQL {
+  return auth.kind === "api_key" ? eq(reservations.apiKeyId, auth.apiKeyId) : eq(reservations.phone, auth.phone);
+}
+
+function owns(auth: McpAuth, record: ReservationRecord): boolean {
+  return auth.kind === "api_key" ? record.apiKeyId === auth.apiKeyId : record.requester.phone === auth.phone;
+}
+
 async function ownReservation(deps: ToolDeps, id: string) {
   const record = await loadRecord(createDb(deps.env.DB), id);
   const auth = deps.auth();
-  if (!record || !auth || record.apiKeyId !== auth.apiKeyId) return null;
+  if (!record || !auth || !owns(auth, record)) return null;
   return record;
+}
+
+/** Who the booking is for: given in full with an API key; the verified number when signed in. */
+async function requester(deps: ToolDeps, auth: McpAuth, args: { name?: string | undefined; phone?: string | undefined; email?: string | undefined }): Promise<{ name: string; phone: string; email?: string } | { error: string }> {
+  if (auth.kind === "api_key") {
+    if (!args.phone) return { error: "phone: required (the requester's mobile number, e.g. 090-1234-5678)" };
+    if (!args.name) return { error: "name: required (the requester's name as the shop should hear it)" };
+    const parsed = normalizePhone(args.phone);
+    if (!parsed.ok) return { error: `phone: ${parsed.reason}` };
+    return { name: args.name, phone: parsed.e164, ...(args.email ? { email: args.email } : {}) };
+  }
+  if (args.phone) {
+    const parsed = normalizePhone(args.phone);
+    if (!parsed.ok || parsed.e164 !== auth.phone) return { error: `phone: you are signed in as ${displayPhone(auth.phone)}; bookings are made for your verified number, so leave phone out.` };
+  }
+  const name = args.name ?? auth.name;
+  if (!name) return { error: "name: required (the requester's name as the shop should hear it); it is remembered for next time" };
+  const email = args.email ?? auth.email;
+  // Remembered for this person's next bookings (and their next token).
+  if (args.name || args.email) await upsertUser(createDb(deps.env.DB), auth.phone, { ...(args.name ? { name: args.name } : {}), ...(args.email ? { email: args.email } : {}) });
+  return { name, phone: auth.phone, ...(email ? { email } : {}) };
 }
 
 // ---- registration -------------------------------------------------------------------------
@@ -172,17 +212,17 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       if (!ar) return fail(`area: ${svc} is not offered in "${args.area}". Areas for ${svc}: ${areas.join(", ")}.`);
       const shops = await callList(db, svc, ar);
       if (!shops.length) return fail(`area: no partner shop offers ${svc} in ${ar} right now.`);
-      const phoneResult = normalizePhone(args.phone);
-      if (!phoneResult.ok) return fail(`phone: ${phoneResult.reason}`);
+      const who = await requester(deps, auth, args);
+      if ("error" in who) return fail(who.error);
       const lang: Lang = args.language;
       const request = {
         service: svc,
         area: ar,
         startAt,
         partySize: args.party_size,
-        requester: { name: args.name, phone: phoneResult.e164, ...(args.email ? { email: args.email } : {}), language: lang },
+        requester: { name: who.name, phone: who.phone, ...(who.email ? { email: who.email } : {}), language: lang },
         ...(args.notes?.trim() ? { notes: args.notes.trim() } : {}),
-        apiKeyId: auth.apiKeyId,
+        ...(auth.kind === "api_key" ? { apiKeyId: auth.apiKeyId } : {}),
         shops,
       };
       // A fresh id per try: a clash with an existing reservation just draws again.
@@ -193,14 +233,51 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
           const when = formatDateTime(startAt, lang);
           const message =
             lang === "ja"
-              ? `予約リクエスト ${id} を受け付けました（${svc}・${ar}・${when}・${args.party_size}名）。提携店${shops.length}件に順に電話します。店舗が受けると ${args.phone} にSMSで決済リンクが届き、10分以内のお支払いで確定します。`
-              : `Request ${id} received (${svc}, ${ar}, ${when}, party of ${args.party_size}). QRV will phone ${shops.length} partner shop(s) in turn. When a shop accepts, a payment link is texted to ${args.phone}; paying within 10 minutes confirms the booking.`;
+              ? `予約リクエスト ${id} を受け付けました（${svc}・${ar}・${when}・${args.party_size}名）。提携店${shops.length}件に順に電話します。店舗が受けると ${displayPhone(who.phone)} にSMSで決済リンクが届き、10分以内のお支払いで確定します。`
+              : `Request ${id} received (${svc}, ${ar}, ${when}, party of ${args.party_size}). QRV will phone ${shops.length} partner shop(s) in turn. When a shop accepts, a payment link is texted to ${displayPhone(who.phone)}; paying within 10 minutes confirms the booking.`;
           return ok({ reservation_id: created.id, status: created.status, guest_url: created.guestUrl, shops_to_call: shops.length, message }, `${message}\n${created.guestUrl}`);
         } catch (err) {
           if (tries < 3 && (err instanceof ReservationExists || /UNIQUE constraint failed: reservations\.id/.test(String(err)))) continue;
           throw err;
         }
       }
+    },
+  );
+
+  server.registerTool(
+    "list_my_reservations",
+    {
+      title: "List my reservations",
+      description: "Lists the caller's reservations, newest first: for a signed-in person those for their verified phone number, for an API key those made with it. Optionally filtered by status.",
+      inputSchema: z.strictObject({
+        status: statusSchema.optional().describe("Only reservations in this status."),
+        limit: z.number().int("limit: a whole number").min(1, "limit: at least 1").max(50, "limit: at most 50").default(20).describe("How many to return (1 to 50, default 20)."),
+      }),
+      outputSchema: z.object({
+        reservations: z.array(
+          z.object({ reservation_id: z.string(), status: statusSchema, status_label: z.string(), service: z.string(), area: z.string(), start: z.string(), party_size: z.number(), shop: z.string().optional(), amount_jpy: z.number().optional() }),
+        ),
+      }),
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    async (args) => {
+      const auth = deps.auth();
+      if (!auth) return fail("Not authorized.");
+      const conditions = [ownedBy(auth), ...(args.status ? [eq(reservations.status, args.status)] : [])];
+      const rows = await createDb(deps.env.DB).select().from(reservations).where(and(...conditions)).orderBy(desc(reservations.createdAt)).limit(args.limit);
+      const list = rows.map(rowToRecord).map((r) => ({
+        reservation_id: r.id,
+        status: r.status,
+        status_label: statusLabel(r.status, r.requester.language),
+        service: r.data.service,
+        area: r.data.area,
+        start: toIsoTokyo(r.startAt),
+        party_size: r.partySize,
+        ...(r.data.shop ? { shop: r.data.shop.name } : {}),
+        ...(r.amountJpy !== undefined ? { amount_jpy: r.amountJpy } : {}),
+      }));
+      const text = list.length ? list.map((r) => `${r.reservation_id} ${r.start} ${r.service}（${r.area}）: ${r.status_label}`).join("\n") : "No reservations yet.";
+      return ok({ reservations: list }, text);
     },
   );
 
