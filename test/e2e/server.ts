@@ -37,7 +37,7 @@ export async function startServer(): Promise<RunningServer> {
   const url = `http://localhost:${port}`;
   const child: ChildProcess = spawn(
     process.execPath,
-    [WRANGLER, "dev", "--port", String(port), "--persist-to", state, "--var", `PUBLIC_URL:${url}`, "--var", "SANDBOX_CALL_DELAY_SECONDS:0", "--var", "CALL_ROUND_DELAY_SECONDS:0"],
+    [WRANGLER, "dev", "--port", String(port), "--persist-to", state, "--env-file", ".dev.vars.example", "--var", `PUBLIC_URL:${url}`, "--var", "SANDBOX_CALL_DELAY_SECONDS:0", "--var", "CALL_ROUND_DELAY_SECONDS:0"],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } },
   );
   let output = "";
