@@ -39,7 +39,8 @@ sandbox.get("/outbox", async (c) => {
   const reservationId = c.req.query("reservation_id") || undefined;
   const channel = c.req.query("channel") || undefined;
   if (channel && !(CHANNELS as readonly string[]).includes(channel)) return c.json({ error: `channel must be one of ${CHANNELS.join(", ")}` }, 400);
-  const rows = await records(c.env, { ...(reservationId ? { reservationId } : {}), ...(channel ? { channel } : {}) }, 500);
+  const limit = Math.min(Math.max(Number(c.req.query("limit")) || 500, 1), 20_000);
+  const rows = await records(c.env, { ...(reservationId ? { reservationId } : {}), ...(channel ? { channel } : {}) }, limit);
   return c.json({
     records: rows.map((r) => ({
       id: r.id,

@@ -13,6 +13,8 @@ import { WRANGLER, migrate } from "../../scripts/lib/wrangler.ts";
 export interface RunningServer {
   url: string;
   apiKey: string;
+  /** The server's local state folder (its D1 can be queried with wrangler --persist-to). */
+  statePath: string;
   stop(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startServer(): Promise<RunningServer> {
   return {
     url,
     apiKey: key,
+    statePath: state,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => setTimeout(r, 500));

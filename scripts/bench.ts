@@ -1,0 +1,250 @@
+// npm run bench [-- --url http://localhost:8787 --key qrv_... --seconds 30 --clients 20 --storm 1000]
+// Measures QRV locally and prints a table:
+//  1. request_reservation over MCP: N concurrent clients for S seconds (throughput, p50/p95/p99);
+//  2. a webhook storm: signed Stripe payment events, 30 % of deliveries duplicates and 10 % out of
+//     order, counting the effects (must equal the distinct events);
+//  3. the Worker bundle from `wrangler deploy --dry-run` (budget: 1 MiB gzip).
+// Without --url it starts its own server (fresh state, sandbox providers answering at once).
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { stripeSignatureHeader } from "../src/providers/payments/stripe.ts";
+import { startServer } from "../test/e2e/server.ts";
+import { wranglerSync } from "./lib/wrangler.ts";
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+const SECONDS = Number(arg("seconds", "30"));
+const CLIENTS = Number(arg("clients", "20"));
+const STORM = Number(arg("storm", "1000"));
+const BUDGET_GZIP = 1024 * 1024;
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function secretFrom(file: string, name: string): string | undefined {
+  if (!existsSync(file)) return undefined;
+  return readFileSync(file, "utf8").match(new RegExp(`^${name}=(.*)$`, "m"))?.[1]?.trim();
+}
+
+function jstIn(hours: number): string {
+  const ms = Math.ceil((Date.now() + hours * 3_600_000) / 3_600_000) * 3_600_000;
+  return `${new Date(ms + 9 * 3_600_000).toISOString().slice(0, 19)}+09:00`;
+}
+
+async function connect(url: string, key: string): Promise<Client> {
+  const client = new Client({ name: "qrv-bench", version: "1.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${key}` } } }));
+  return client;
+}
+
+// ---------------------------------------------------------------- 1. MCP load
+
+async function mcpLoad(url: string, key: string) {
+  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => connect(url, key)));
+  const latencies: number[] = [];
+  const ids: string[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const end = started + SECONDS * 1000;
+  await Promise.all(
+    clients.map(async (client, n) => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        try {
+          const result = await client.callTool({
+            name: "request_reservation",
+            // Numbers ending in 0000 or 0503 are the sandbox's failing numbers; these never are.
+            arguments: { service: "カット", area: "渋谷", start: jstIn(72 + (n % 24)), party_size: 1 + (n % 4), name: `ベンチ ${n}`, phone: `090${12_340_001 + n}` },
+          });
+          latencies.push(performance.now() - t0);
+          if (result.isError) errors++;
+          else ids.push((result.structuredContent as { reservation_id: string }).reservation_id);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  await Promise.all(clients.map((c) => c.close()));
+  latencies.sort((a, b) => a - b);
+  return { requests: latencies.length, errors, elapsed, throughput: latencies.length / elapsed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), ids };
+}
+
+// ---------------------------------------------------------------- 2. webhook storm
+
+interface Session {
+  reservation_id: string;
+  provider_ref: string;
+}
+
+async function pendingSessions(url: string, ids: Set<string>, want: number): Promise<Session[]> {
+  // The accepting shop answers at once; give the payment links a moment to be made.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { records } = (await (await fetch(`${url}/sandbox/outbox?channel=payment`)).json()) as { records: (Session & { subject: string })[] };
+    const sessions = records.filter((r) => r.subject === "checkout.sessions.create" && ids.has(r.reservation_id));
+    if (sessions.length >= Math.min(want, ids.size) || Date.now() > deadline) return sessions.slice(0, want);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+/** Effects, counted through the server: applied payments in each timeline, and confirmation SMS sent. */
+async function countEffects(url: string, key: string, reservationIds: string[]) {
+  const clients = await Promise.all(Array.from({ length: 10 }, () => connect(url, key)));
+  let applied = 0;
+  let confirmed = 0;
+  let next = 0;
+  await Promise.all(
+    clients.map(async (client) => {
+      while (next < reservationIds.length) {
+        const id = reservationIds[next++]!;
+        const view = (await client.callTool({ name: "get_reservation", arguments: { reservation_id: id } })).structuredContent as { status: string; timeline: string[] };
+        applied += view.timeline.filter((line) => line.includes("お支払いを確認しました")).length;
+        if (view.status === "confirmed") confirmed++;
+      }
+    }),
+  );
+  await Promise.all(clients.map((c) => c.close()));
+  // The confirmation SMS leave through the queue: count them once the count stops growing.
+  const ids = new Set(reservationIds);
+  let confirmationSms = -1;
+  for (let stable = 0, deadline = Date.now() + 120_000; stable < 3 && Date.now() < deadline; ) {
+    const { records } = (await (await fetch(`${url}/sandbox/outbox?channel=sms&limit=20000`)).json()) as { records: { reservation_id: string; body: string }[] };
+    const count = records.filter((r) => ids.has(r.reservation_id) && r.body.includes("ご予約が確定しました")).length;
+    stable = count === confirmationSms || count === reservationIds.length ? stable + 1 : 0;
+    confirmationSms = count;
+    if (count === reservationIds.length) break;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  return { applied, confirmed, confirmationSms };
+}
+
+async function webhookStorm(url: string, key: string, sessions: Session[], secret: string) {
+  const distinct = Math.min(sessions.length, Math.round(STORM * 0.7));
+  const events = sessions.slice(0, distinct).map((s) => ({
+    id: `evt_bench_${crypto.randomUUID().replaceAll("-", "")}`,
+    reservationId: s.reservation_id,
+    body: (id: string) =>
+      JSON.stringify({
+        id,
+        object: "event",
+        type: "checkout.session.completed",
+        created: Math.floor(Date.now() / 1000),
+        data: { object: { id: s.provider_ref, object: "checkout.session", status: "complete", payment_status: "paid", payment_intent: `pi_bench_${s.provider_ref.slice(-12)}`, amount_total: 6600, metadata: { reservation_id: s.reservation_id } } },
+      }),
+  }));
+  // 70 % first deliveries, 30 % repeats of them; 10 % of all deliveries arrive out of order:
+  // a repeat delivered before the original it repeats.
+  const deliveries: { event: (typeof events)[number]; kind: "original" | "duplicate" }[] = events.map((event) => ({ event, kind: "original" }));
+  const duplicates = Math.round((distinct / 0.7) * 0.3);
+  for (let i = 0; i < duplicates; i++) deliveries.push({ event: events[i % events.length]!, kind: "duplicate" });
+  shuffle(deliveries);
+  const outOfOrder = Math.round(deliveries.length * 0.1);
+  let moved = 0;
+  for (let i = 0; i < deliveries.length && moved < outOfOrder; i++) {
+    if (deliveries[i]!.kind !== "duplicate") continue;
+    const original = deliveries.findIndex((d) => d.kind === "original" && d.event === deliveries[i]!.event);
+    if (original >= 0 && original < i) {
+      [deliveries[i], deliveries[original]] = [deliveries[original]!, deliveries[i]!];
+      moved++;
+    }
+  }
+  const statuses = new Map<number, number>();
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      while (next < deliveries.length) {
+        const d = deliveries[next++]!;
+        const body = d.event.body(d.event.id);
+        const res = await fetch(`${url}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": await stripeSignatureHeader(body, secret) }, body });
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        await res.arrayBuffer();
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const effects = await countEffects(url, key, events.map((e) => e.reservationId));
+  return { deliveries: deliveries.length, distinct, duplicates, outOfOrder: moved, elapsed, rate: deliveries.length / elapsed, statuses: Object.fromEntries(statuses), ...effects };
+}
+
+// ---------------------------------------------------------------- 3. bundle size
+
+function bundleSize() {
+  const out = mkdtempSync(join(tmpdir(), "qrv-bundle-"));
+  try {
+    const r = wranglerSync(["deploy", "--dry-run", "--outdir", out], true);
+    if (r.status !== 0) return { error: `${r.stderr}${r.stdout}`.split("\n").filter((l) => /error/i.test(l)).slice(0, 3).join(" ") || "wrangler deploy --dry-run failed" };
+    const files = readdirSync(out).filter((f) => f.endsWith(".js") || f.endsWith(".mjs") || f.endsWith(".wasm"));
+    let raw = 0;
+    let gzip = 0;
+    for (const f of files) {
+      const bytes = readFileSync(join(out, f));
+      raw += statSync(join(out, f)).size;
+      gzip += gzipSync(bytes, { level: 9 }).length;
+    }
+    const reported = `${r.stdout}${r.stderr}`.match(/Total Upload:\s*([\d.]+ KiB)\s*\/\s*gzip:\s*([\d.]+ KiB)/);
+    return { raw, gzip, reported: reported ? `${reported[1]} / gzip ${reported[2]}` : undefined };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- main
+
+const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+
+const given = arg("url", "");
+const server = given ? null : await startServer();
+const url = given || server!.url;
+const key = given ? arg("key", process.env.QRV_API_KEY ?? (existsSync(".qrv-dev.json") ? (JSON.parse(readFileSync(".qrv-dev.json", "utf8")) as { apiKey: string }).apiKey : "")) : server!.apiKey;
+const secret = given ? (secretFrom(".dev.vars", "STRIPE_WEBHOOK_SECRET") ?? secretFrom(".dev.vars.example", "STRIPE_WEBHOOK_SECRET")!) : secretFrom(".dev.vars.example", "STRIPE_WEBHOOK_SECRET")!;
+
+try {
+  console.log(`QRV bench against ${url}: ${CLIENTS} MCP clients for ${SECONDS} s, a storm of ${STORM} webhooks`);
+  const load = await mcpLoad(url, key);
+  const sessions = await pendingSessions(url, new Set(load.ids), Math.round(STORM * 0.7));
+  const storm = await webhookStorm(url, key, sessions, secret);
+  const bundle = bundleSize();
+
+  const rows: [string, string][] = [
+    ["request_reservation over MCP", `${CLIENTS} clients × ${load.elapsed.toFixed(1)} s`],
+    ["  requests (errors)", `${load.requests} (${load.errors})`],
+    ["  throughput", `${load.throughput.toFixed(1)} req/s`],
+    ["  latency p50 / p95 / p99", `${ms(load.p50)} / ${ms(load.p95)} / ${ms(load.p99)}`],
+    ["webhook storm (Stripe, signed)", `${storm.deliveries} deliveries in ${storm.elapsed.toFixed(1)} s`],
+    ["  distinct / duplicates / out of order", `${storm.distinct} / ${storm.duplicates} / ${storm.outOfOrder}`],
+    ["  events per second", storm.rate.toFixed(1)],
+    ["  HTTP statuses", Object.entries(storm.statuses).map(([s, n]) => `${s}×${n}`).join(", ")],
+    ["  effects: payments applied / distinct", `${storm.applied} / ${storm.distinct}${storm.applied === storm.distinct ? "  ✔" : "  ✘"}`],
+    ["  effects: confirmation SMS / distinct", `${storm.confirmationSms} / ${storm.distinct}${storm.confirmationSms === storm.distinct ? "  ✔" : "  ✘"}`],
+    ["  reservations confirmed", String(storm.confirmed)],
+    ["Worker bundle (wrangler deploy --dry-run)", "error" in bundle ? `✘ ${bundle.error}` : `${kib(bundle.raw!)} raw, ${kib(bundle.gzip!)} gzip${bundle.gzip! <= BUDGET_GZIP ? "  ✔ within 1 MiB" : "  ✘ over 1 MiB"}${bundle.reported ? ` (wrangler: ${bundle.reported})` : ""}`],
+    ["machine", `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n")}\n`);
+  const failed = storm.applied !== storm.distinct || storm.confirmationSms !== storm.distinct;
+  process.exitCode = failed || ("gzip" in bundle && (bundle.gzip ?? 0) > BUDGET_GZIP) ? 1 : 0;
+} finally {
+  await server?.stop();
+}
