@@ -1,7 +1,7 @@
 // The Reservation Durable Object: the one writer of a reservation.
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { reservationStub } from "../src/durable/client.ts";
 import { createReservation, eventsOf, fireAlarm, jobsOf, record, seedShops, waitForStatus } from "./helpers.ts";
 
@@ -59,7 +59,13 @@ describe("Reservation object", () => {
   it("a stale copy never writes: the commit is guarded by the version", async () => {
     const where = await seedShops([{ answer: "manual" }]);
     const { id } = await createReservation(where);
-    const r = await waitForStatus(id, "calling");
+    await waitForStatus(id, "calling");
+    // The call job reports the placed call; once it has, nothing else lands during the test.
+    const r = await vi.waitFor(async () => {
+      const placed = await record(id);
+      if (!placed.data.attempts[0]?.providerCallId) throw new Error("call not placed yet");
+      return placed;
+    });
     // Someone wrote behind the object's back (cannot happen by design; proves the guard).
     await env.DB.prepare("UPDATE reservations SET version = version + 5 WHERE id = ?").bind(id).run();
     const eventsBefore = (await eventsOf(id)).length;

@@ -7,4 +7,6 @@ export const network = defineNetwork({
   sources: [new InterceptorSource({ interceptors: [new FetchInterceptor()] })],
   handlers: [],
   onUnhandledFrame: "error",
+  // Handled requests are not logged (tests that mock providers keep what they were sent).
+  context: { quiet: true },
 });

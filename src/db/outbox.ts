@@ -79,3 +79,17 @@ export async function reservationsWithStrandedJobs(db: Db, olderThan: number, li
 export async function getJob(db: Db, id: string): Promise<OutboxRow | undefined> {
   return db.query.outbox.findFirst({ where: eq(outbox.id, id) });
 }
+
+/**
+ * Puts a finished SMS job back to be sent again after its delivery failed for a passing reason.
+ * Only the delivery of `providerRef` can reopen it (once); the old message id is forgotten, so
+ * that message's late callbacks no longer match the job.
+ */
+export async function reopenJob(db: Db, id: string, providerRef: string, error: string, now: number): Promise<OutboxRow | undefined> {
+  const rows = await db
+    .update(outbox)
+    .set({ status: "pending", providerRef: null, resultEvent: null, lockedUntil: null, enqueuedAt: null, lastError: error.slice(0, 500), updatedAt: now })
+    .where(and(eq(outbox.id, id), eq(outbox.providerRef, providerRef), eq(outbox.status, "done")))
+    .returning();
+  return rows[0];
+}

@@ -1,18 +1,42 @@
-// Chooses the provider adapters: sandbox (default; no network) or live.
-import type { Config } from "../config.ts";
+// Chooses the provider adapters: sandbox (default; no network) or live. Live adapters are
+// only built once every setting they need is present (liveSettings names what is missing).
+import { liveSettings, type Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
+import { slackAlerts } from "./alerts/slack.ts";
+import { cloudflareEmail } from "./email/cloudflare.ts";
+import { stripePayments } from "./payments/stripe.ts";
 import { sandboxAlerts, sandboxEmail, sandboxSms } from "./sandbox/messaging.ts";
 import { sandboxPayments } from "./sandbox/payments.ts";
 import { sandboxVoice } from "./sandbox/voice.ts";
+import { twilioSms } from "./sms/twilio.ts";
 import type { Providers } from "./types.ts";
+import { blandVoice } from "./voice/bland.ts";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(
+      `PROVIDERS=live では次の設定が必要です。設定されるまで何も送信しません / PROVIDERS=live sends nothing until these are set: ${problems.join("; ")}. ` +
+        "See .dev.vars.example and docs/providers.md.",
+    );
+    this.problems = problems;
+  }
 }
 
 export function providersFor(env: Env, db: Db, cfg: Config): Providers {
   if (cfg.providers === "live") {
-    throw new ConfigError("PROVIDERS=live is not available in this version: set PROVIDERS=sandbox");
+    const live = liveSettings(env);
+    if (!live.ok) throw new ConfigError(live.problems);
+    const s = live.settings;
+    return {
+      mode: "live",
+      sms: twilioSms(s.twilio),
+      email: cloudflareEmail(s.email),
+      voice: blandVoice(s.bland),
+      payments: stripePayments(s.stripe),
+      alerts: slackAlerts(s.slack),
+    };
   }
   return {
     mode: "sandbox",

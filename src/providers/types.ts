@@ -7,11 +7,14 @@ import type { CallResult, Lang } from "../domain/reservation/types.ts";
 export class ProviderError extends Error {
   readonly permanent: boolean;
   readonly code: string | undefined;
-  constructor(message: string, permanent: boolean, code?: string) {
+  /** The provider asked to wait this long before trying again (Retry-After). */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(message: string, permanent: boolean, code?: string, retryAfterSeconds?: number) {
     super(message);
     this.name = "ProviderError";
     this.permanent = permanent;
     this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -49,6 +52,8 @@ export interface VoicePort {
 
 export interface CheckoutRequest {
   reservationId: string;
+  /** When the job was committed (ms): the same on every retry, so retried requests are identical. */
+  requestedAt?: number;
   amountJpy: number;
   description: string;
   customerEmail?: string;

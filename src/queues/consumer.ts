@@ -29,6 +29,12 @@ export function backoffSeconds(attempts: number, random = Math.random()): number
   return Math.round(base * (1 + 0.2 * random));
 }
 
+/** The backoff, or longer when the provider said how long to wait (Retry-After), up to an hour. */
+export function retryDelaySeconds(err: unknown, attempts: number, random = Math.random()): number {
+  const asked = err instanceof ProviderError ? (err.retryAfterSeconds ?? 0) : 0;
+  return Math.max(backoffSeconds(attempts, random), Math.min(asked, 3600));
+}
+
 function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
@@ -83,6 +89,7 @@ async function runJob(job: Effect, c: JobContext): Promise<JobResult> {
         successUrl: `${guestUrl}?payment=success`,
         cancelUrl: `${guestUrl}?payment=cancel`,
         idempotencyKey: row.id,
+        requestedAt: row.createdAt,
       });
       return { providerRef: session.sessionId, event: { type: "payment_link_ready", sessionId: session.sessionId, url: session.url } };
     }
@@ -145,7 +152,7 @@ async function handleJob(msg: Message<unknown>, m: Extract<QueueMessage, { type:
       msg.ack();
     } else {
       await releaseJob(db, row.id, error, Date.now());
-      msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
+      msg.retry({ delaySeconds: retryDelaySeconds(err, msg.attempts) });
     }
     return;
   }

@@ -1,6 +1,6 @@
 // The front page and /healthz.
 import { Hono } from "hono";
-import { config } from "../config.ts";
+import { config, liveSettings } from "../config.ts";
 import { Page } from "./layout.tsx";
 
 export const home = new Hono<{ Bindings: Env }>();
@@ -30,9 +30,13 @@ home.get("/", (c) => {
 
 home.get("/healthz", async (c) => {
   const started = Date.now();
+  // Live providers with settings missing send nothing; say so here, naming what is missing.
+  const providers = config(c.env).providers;
+  const live = providers === "live" ? liveSettings(c.env) : null;
+  if (live && !live.ok) return c.json({ ok: false, providers, missing: live.problems }, 503);
   try {
     await c.env.DB.prepare("SELECT 1").first();
-    return c.json({ ok: true, d1: "ok", ms: Date.now() - started });
+    return c.json({ ok: true, d1: "ok", providers, ms: Date.now() - started });
   } catch (err) {
     console.error(JSON.stringify({ msg: "health check failed", error: String(err) }));
     return c.json({ ok: false, d1: "error" }, 503);

@@ -2,17 +2,16 @@
 // no change when it does not verify), deduplicated by the provider's id (a verified
 // duplicate gets 200 and changes nothing), and turned into an event for the reservation's
 // object, which ignores anything that would move the reservation backwards.
-import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { config } from "../config.ts";
 import { createDb } from "../db/client.ts";
-import { outbox } from "../db/schema.ts";
 import { alreadyReceived, markReceived } from "../db/webhooks.ts";
 import type { ReservationEvent } from "../domain/reservation/types.ts";
 import { reservationStub } from "../durable/client.ts";
 import { reservationEventFromStripe, verifyStripeEvent } from "../providers/payments/stripe.ts";
-import { TWILIO_SIGNATURE_HEADER, statusRank, verifyTwilioSignature } from "../providers/sms/twilio.ts";
+import { TWILIO_SIGNATURE_HEADER, verifyTwilioSignature } from "../providers/sms/twilio.ts";
 import { BLAND_SIGNATURE_HEADER, blandCallSchema, outcomeFromBland, verifyBlandSignature } from "../providers/voice/bland.ts";
+import { recordSmsDelivery } from "../queues/delivery.ts";
 
 export const webhooks = new Hono<{ Bindings: Env }>();
 
@@ -93,17 +92,9 @@ webhooks.post("/twilio/sms", async (c) => {
   const db = createDb(c.env.DB);
   const receipt = `${sid}:${status}`;
   if (await alreadyReceived(db, "twilio", receipt)) return c.body(null, 204);
-  if (jobId) {
-    const job = await db.query.outbox.findFirst({ where: and(eq(outbox.id, jobId), eq(outbox.providerRef, sid)) });
-    // Callbacks arrive out of order; a message's status only moves forward.
-    if (job && statusRank(status) > statusRank(job.deliveryStatus ?? "")) {
-      const errorCode = params.get("ErrorCode");
-      await db
-        .update(outbox)
-        .set({ deliveryStatus: status, ...(errorCode ? { lastError: `Twilio error ${errorCode}` } : {}), updatedAt: Date.now() })
-        .where(eq(outbox.id, jobId));
-    }
-  }
+  // Callbacks arrive out of order; a message's status only moves forward, and a message that
+  // did not arrive is sent again or reported to its reservation (src/queues/delivery.ts).
+  if (jobId) await recordSmsDelivery(c.env, db, { jobId, sid, status, errorCode: params.get("ErrorCode") });
   await markReceived(db, "twilio", receipt);
   return c.body(null, 204);
 });

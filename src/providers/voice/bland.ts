@@ -1,20 +1,25 @@
 // Bland.ai's wire format: the call request QRV sends, the webhook Bland posts when a call
 // ends (signed with HMAC-SHA256 of the body, hex, in X-Webhook-Signature), and how a call's
-// end maps to a call result. The live adapter and the sandbox both speak exactly this.
+// end maps to a call result. The live adapter (below) and the sandbox both speak exactly this.
 import { z } from "zod";
+import type { LiveSettings } from "../../config.ts";
 import { CALL_ANALYSIS_SCHEMA, CLOSING_AMBIGUOUS, CLOSING_CHANGE, FIRST_SENTENCE, callTask } from "../../domain/call-script.ts";
 import { CALL_RESULTS, type CallResult } from "../../domain/reservation/types.ts";
 import { hmacHex, timingSafeEqual } from "../crypto.ts";
-import type { CallOutcome, CallRequest } from "../types.ts";
+import { httpError, jsonBody, providerFetch, redact } from "../http.ts";
+import { ProviderError, type CallOutcome, type CallRequest, type VoicePort } from "../types.ts";
 
 export const BLAND_API = "https://api.bland.ai";
 export const BLAND_SIGNATURE_HEADER = "X-Webhook-Signature";
 /** A call to a shop is short; Bland counts max_duration in minutes. */
 export const BLAND_MAX_DURATION_MINUTES = 4;
 
-export function blandCallBody(req: CallRequest) {
+/** `from`: the caller number shops see (one you own in Bland); `voice`: a voice that speaks Japanese. */
+export function blandCallBody(req: CallRequest, options: { from?: string; voice?: string } = {}) {
   return {
     phone_number: req.shop.phone,
+    ...(options.from ? { from: options.from } : {}),
+    ...(options.voice ? { voice: options.voice } : {}),
     task: callTask({ shopName: req.shop.name, ...req.request }),
     first_sentence: FIRST_SENTENCE,
     language: "ja",
@@ -92,4 +97,46 @@ export function outcomeFromBland(call: BlandCall): CallOutcome | null {
   const proposed = call.analysis?.proposed_change;
   const result: CallResult = isCallResult(outcome) && outcome !== "failed" && outcome !== "no_answer" ? outcome : "ambiguous";
   return { ...base, result, ...(result === "change_requested" && typeof proposed === "string" && proposed ? { proposedChange: proposed } : {}) };
+}
+
+interface BlandAnswer {
+  status?: string;
+  call_id?: string;
+  message?: string;
+  errors?: unknown;
+}
+
+function blandDetail(body: BlandAnswer | undefined): string {
+  if (!body) return "";
+  if (body.message) return body.message;
+  return body.errors ? JSON.stringify(body.errors).slice(0, 200) : "";
+}
+
+/** Bland.ai: POST /v1/calls to place a call, GET /v1/calls/{id} when a call's webhook never came. */
+export function blandVoice(s: LiveSettings["bland"]): VoicePort {
+  const headers = { Authorization: s.apiKey, Accept: "application/json" };
+  return {
+    async placeCall(req) {
+      const res = await providerFetch("Bland", `${BLAND_API}/v1/calls`, {
+        method: "POST",
+        headers: { ...headers, "Content-Type": "application/json" },
+        body: JSON.stringify(blandCallBody(req, { ...(s.from ? { from: s.from } : {}), ...(s.voice ? { voice: s.voice } : {}) })),
+      });
+      const body = (await jsonBody(res)) as BlandAnswer | undefined;
+      if (!res.ok) throw httpError("Bland", res, blandDetail(body));
+      // An answer with "status": "error" or without a call id is a call that was not queued,
+      // whatever the HTTP status said.
+      if (body?.status === "error" || !body?.call_id) throw new ProviderError(redact(`Bland: call not queued: ${blandDetail(body) || "no call_id"}`).slice(0, 300), true, "bland_error");
+      return { providerCallId: body.call_id };
+    },
+
+    async getCall(providerCallId) {
+      const res = await providerFetch("Bland", `${BLAND_API}/v1/calls/${encodeURIComponent(providerCallId)}`, { method: "GET", headers });
+      const body = await jsonBody(res);
+      if (!res.ok) throw httpError("Bland", res, blandDetail(body as BlandAnswer | undefined));
+      const call = blandCallSchema.safeParse(body);
+      if (!call.success) throw new ProviderError("Bland: the call details are not in the expected shape", true, "bland_shape");
+      return outcomeFromBland(call.data);
+    },
+  };
 }
