@@ -59,7 +59,10 @@ describe("Reservation object", () => {
   it("a stale copy never writes: the commit is guarded by the version", async () => {
     const where = await seedShops([{ answer: "manual" }]);
     const { id } = await createReservation(where);
-    const r = await waitForStatus(id, "calling");
+    await waitForStatus(id, "calling");
+    // Let the placed call be reported first, so its event is not counted below.
+    await expect.poll(async () => (await record(id)).data.attempts[0]?.providerCallId).toBeDefined();
+    const r = await record(id);
     // Someone wrote behind the object's back (cannot happen by design; proves the guard).
     await env.DB.prepare("UPDATE reservations SET version = version + 5 WHERE id = ?").bind(id).run();
     const eventsBefore = (await eventsOf(id)).length;
