@@ -348,7 +348,7 @@ describe("the console's own rules", () => {
     expect(again.status).toBe(303);
   });
 
-  it("a dead job can be run again, or marked handled, through its reservation", async () => {
+  it("a dead or failed job can be run again, or marked handled, through its reservation", async () => {
     const op = await signIn("田中");
     const where = await seedShops([{ answer: "manual" }]);
     const { id } = await createReservation(where);
@@ -356,8 +356,10 @@ describe("the console's own rules", () => {
     await waitForJobs(id);
     const [emailJob, smsJob] = [(await jobsOf(id)).find((j) => j.kind === "email.send")!, (await jobsOf(id)).find((j) => j.kind === "sms.send")!];
     await db.update(outbox).set({ status: "dead", lastError: "retries exhausted" }).where(eq(outbox.id, emailJob.id));
-    await db.update(outbox).set({ status: "dead", lastError: "retries exhausted" }).where(eq(outbox.id, smsJob.id));
+    // A permanent failure (not the dead-letter queue) can be settled the same way.
+    await db.update(outbox).set({ status: "failed", lastError: "Twilio 400" }).where(eq(outbox.id, smsJob.id));
     expect(await op.html("/admin/alerts")).toContain(emailJob.id);
+    expect(await op.html(`/admin/reservations/${id}`)).toContain(`/admin/jobs/${smsJob.id}/dismiss`);
 
     const requeued = await op.post(`/admin/jobs/${emailJob.id}/requeue`, { return_to: "/admin/alerts" });
     expect(flashOf(requeued)).toMatchObject({ kind: "ok" });

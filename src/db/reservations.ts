@@ -148,13 +148,13 @@ export async function recordIgnoredEvent(d1: D1Database, record: ReservationReco
 export const REQUEUEABLE_JOB_KINDS: readonly string[] = ["sms.send", "email.send", "payment.create", "payment.expire", "payment.refund", "alert.send"];
 
 /**
- * An operator's decision about a dead job, with its audit event, in one batch: `pending`
- * (run it again; the caller enqueues it) or `dismissed` (handled by hand). Returns false
- * when the job is not dead (any more).
+ * An operator's decision about a job that failed for good (dead: retries exhausted; failed:
+ * a permanent error), with its audit event, in one batch: `pending` (run it again; the caller
+ * enqueues it) or `dismissed` (handled by hand). Returns false when the job is not stuck (any more).
  */
 export async function settleDeadJob(d1: D1Database, record: ReservationRecord, jobId: string, status: "pending" | "dismissed", event: EventInput): Promise<boolean> {
   const [update] = await d1.batch([
-    d1.prepare("UPDATE outbox SET status = ?, locked_until = NULL, enqueued_at = NULL, updated_at = ? WHERE id = ? AND reservation_id = ? AND status = 'dead'").bind(status, event.at, jobId, record.id),
+    d1.prepare("UPDATE outbox SET status = ?, locked_until = NULL, enqueued_at = NULL, updated_at = ? WHERE id = ? AND reservation_id = ? AND status IN ('dead', 'failed')").bind(status, event.at, jobId, record.id),
     d1
       .prepare(`INSERT INTO reservation_events (${EVENT_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() = 1`)
       .bind(...eventValues(record.id, record.version, event)),

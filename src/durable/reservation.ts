@@ -147,19 +147,20 @@ export class ReservationObject extends DurableObject<Env> {
   }
 
   /**
-   * An operator's decision about one of this reservation's dead jobs (the dead-letter queue):
-   * run it again, or mark it handled by hand. Either is kept in the audit log.
+   * An operator's decision about one of this reservation's jobs that failed for good (the
+   * dead-letter queue, or a permanent error such as a payment link Stripe refused): run it
+   * again once the cause is fixed, or mark it handled by hand. Either is kept in the audit log.
    */
   async settleDeadJob(jobId: string, action: "requeue" | "dismiss", operator: string): Promise<{ ok: boolean; reason?: string }> {
     return this.#serial(async () => {
       const record = await this.#load();
       const job = await getJob(this.#db, jobId);
-      if (!job || job.reservationId !== record.id || job.status !== "dead") return { ok: false, reason: "this job is not in the dead-letter queue" };
+      if (!job || job.reservationId !== record.id || (job.status !== "dead" && job.status !== "failed")) return { ok: false, reason: "this job has not failed (or was already handled)" };
       if (action === "requeue" && !REQUEUEABLE_JOB_KINDS.includes(job.kind)) return { ok: false, reason: `a ${job.kind} job cannot be run again; handle it by hand and dismiss it` };
       const now = Date.now();
       const type = action === "requeue" ? "job_requeued" : "job_dismissed";
       const event: EventInput = { type, actor: "operator", fromStatus: record.status, toStatus: record.status, ignored: false, note: { code: type }, data: { jobId, kind: job.kind, operator }, at: now };
-      if (!(await settleDeadJob(this.env.DB, record, jobId, action === "requeue" ? "pending" : "dismissed", event))) return { ok: false, reason: "this job is not in the dead-letter queue" };
+      if (!(await settleDeadJob(this.env.DB, record, jobId, action === "requeue" ? "pending" : "dismissed", event))) return { ok: false, reason: "this job has not failed (or was already handled)" };
       if (action === "requeue") {
         try {
           await this.#enqueue([jobId]);

@@ -247,7 +247,7 @@ reservationPages.get("/:id", async (c) => {
   const shopsForAssign = r.openCases?.some((o) => o.case === "no_shop_available") ? await shopsForService(db, r.data.service, r.data.area) : [];
   const messages = jobs.filter((j) => j.kind === "sms.send" || j.kind === "email.send" || j.kind === "alert.send");
   const paymentJobs = jobs.filter((j) => j.kind.startsWith("payment."));
-  const dead = jobs.filter((j) => j.status === "dead");
+  const stuck = jobs.filter((j) => j.status === "dead" || j.status === "failed");
   const p = r.data.payment;
   return c.html(
     <AdminPage c={c} title={r.id} section="reservations">
@@ -488,7 +488,7 @@ reservationPages.get("/:id", async (c) => {
         ) : null}
       </div>
 
-      {dead.length ? <DeadJobs c={c} jobs={dead} returnTo={`/admin/reservations/${r.id}`} /> : null}
+      {stuck.length ? <DeadJobs c={c} jobs={stuck} returnTo={`/admin/reservations/${r.id}`} /> : null}
 
       <div class="card">
         <h2>その他の操作</h2>
@@ -515,12 +515,13 @@ reservationPages.get("/:id", async (c) => {
 export function DeadJobs(props: { c: Context<AdminEnv>; jobs: OutboxRow[]; returnTo: string }) {
   return (
     <div class="card">
-      <h2>止まった処理（デッドレターキュー）</h2>
+      <h2>止まった処理（失敗・デッドレターキュー）</h2>
       <table class="data">
         <thead>
           <tr>
             <th>予約</th>
             <th>処理</th>
+            <th>状態</th>
             <th>エラー</th>
             <th>時刻</th>
             <th></th>
@@ -533,6 +534,7 @@ export function DeadJobs(props: { c: Context<AdminEnv>; jobs: OutboxRow[]; retur
                 <a href={`/admin/reservations/${j.reservationId}`}>{j.reservationId}</a>
               </td>
               <td>{j.kind}</td>
+              <td>{j.status === "dead" ? "リトライ上限" : "失敗"}</td>
               <td>{j.lastError ?? ""}</td>
               <td>{jst(j.updatedAt)}</td>
               <td>
