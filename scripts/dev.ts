@@ -62,12 +62,14 @@ async function demoKey(): Promise<string> {
 
 step("checking the local demo API key");
 const key = await demoKey();
+const adminPassword = readFileSync(".dev.vars", "utf8").match(/^ADMIN_PASSWORD=(.*)$/m)?.[1]?.trim() ?? "(set ADMIN_PASSWORD in .dev.vars)";
 
 console.log(`
   QRV is starting on ${local}${base !== local ? `, reached as ${base}` : ""} (sandbox providers: nothing leaves this machine)
   MCP endpoint   ${base}/mcp
   API key        ${key}
   Sandbox        ${base}/sandbox   (messages, calls to answer, checkout)
+  Console        ${base}/admin     (operators; password ${adminPassword})
   Try it         npm run demo      (in another terminal)
 `);
 

@@ -7,6 +7,8 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consumer.ts";
 import { sweep } from "./queues/sweeper.ts";
+import { runAlertRules } from "./monitor/alerts.ts";
+import { admin } from "./routes/admin/index.tsx";
 import { notFound, onError } from "./routes/errors.tsx";
 import { guest } from "./routes/guest.tsx";
 import { home } from "./routes/home.tsx";
@@ -35,6 +37,7 @@ app.route("/assets", assets);
 app.route("/webhooks", webhooks);
 app.route("/sandbox", sandbox);
 app.route("/r", guest);
+app.route("/admin", admin);
 app.onError(onError);
 app.notFound(notFound);
 
@@ -54,6 +57,9 @@ export default {
     else await handleJobs(batch, env, { selfFetch: (request) => Promise.resolve(app.fetch(request, env, ctx)) });
   },
   async scheduled(_controller, env) {
-    await sweep(env);
+    // Independent tasks: one failing does not stop the other (the run still reports the failure).
+    const results = await Promise.allSettled([sweep(env), runAlertRules(env)]);
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
   },
 } satisfies ExportedHandler<Env>;

@@ -1,7 +1,7 @@
 // Reservation rows: mapping between the domain record and D1, the atomic commit that the
 // reservation's Durable Object (and nothing else) uses to write, and the read queries.
 import { asc, eq } from "drizzle-orm";
-import type { Effect, Note, ReservationRecord, Status, Timer } from "../domain/reservation/types.ts";
+import type { Effect, Note, OpenCase, ReservationRecord, Status, Timer } from "../domain/reservation/types.ts";
 import type { Db } from "./client.ts";
 import { reservationEvents, reservations } from "./schema.ts";
 
@@ -26,6 +26,7 @@ export function rowToRecord(row: ReservationRow): ReservationRecord {
     ...(row.apiKeyId ? { apiKeyId: row.apiKeyId } : {}),
     timers: JSON.parse(row.timers) as Timer[],
     data: JSON.parse(row.data) as ReservationRecord["data"],
+    openCases: JSON.parse(row.openCases) as OpenCase[],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -52,6 +53,7 @@ function columns(r: ReservationRecord) {
     data: JSON.stringify(r.data),
     timers: JSON.stringify(r.timers),
     next_timer_at: r.timers.length ? Math.min(...r.timers.map((t) => t.at)) : null,
+    open_cases: JSON.stringify(r.openCases ?? []),
     updated_at: r.updatedAt,
   };
 }
@@ -94,7 +96,8 @@ function outboxValues(reservationId: string, o: OutboxInput, at: number): unknow
  * Writes a transition in one D1 batch (a transaction): the reservation row, its event, and
  * its outbox rows. `expectedVersion` null means the reservation is new. For an update, the
  * event and outbox rows are inserted only if the row moved to the new version, so a stale
- * writer can never leave side effects behind.
+ * writer can never leave side effects behind. The alerts of manual cases the transition
+ * settled (`settledAlertKeys`) are marked resolved in the same batch.
  */
 export async function commitTransition(
   d1: D1Database,
@@ -103,6 +106,7 @@ export async function commitTransition(
   event: EventInput,
   outbox: OutboxInput[],
   guestTokenHash?: string,
+  settledAlertKeys: string[] = [],
 ): Promise<void> {
   const cols = columns(next);
   const statements: D1PreparedStatement[] = [];
@@ -127,6 +131,9 @@ export async function commitTransition(
     for (const o of outbox) {
       statements.push(d1.prepare(`INSERT INTO outbox (${OUTBOX_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ? ${moved}`).bind(...outboxValues(next.id, o, event.at), next.id, next.version));
     }
+    for (const key of settledAlertKeys) {
+      statements.push(d1.prepare(`UPDATE alerts SET resolved_at = ? WHERE key = ? AND resolved_at IS NULL AND EXISTS (SELECT 1 FROM reservations WHERE id = ? AND version = ?)`).bind(event.at, key, next.id, next.version));
+    }
   }
   const results = await d1.batch(statements);
   if (expectedVersion !== null && results[0]!.meta.changes !== 1) throw new VersionConflict(next.id, expectedVersion);
@@ -135,6 +142,24 @@ export async function commitTransition(
 /** An event that changed nothing is still part of the audit log. */
 export async function recordIgnoredEvent(d1: D1Database, record: ReservationRecord, event: EventInput): Promise<void> {
   await d1.prepare(`INSERT INTO reservation_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).bind(...eventValues(record.id, record.version, event)).run();
+}
+
+/** Job kinds an operator may run again after they died: re-placing a call the reservation has moved past would phone a shop for nothing. */
+export const REQUEUEABLE_JOB_KINDS: readonly string[] = ["sms.send", "email.send", "payment.create", "payment.expire", "payment.refund", "alert.send"];
+
+/**
+ * An operator's decision about a job that failed for good (dead: retries exhausted; failed:
+ * a permanent error), with its audit event, in one batch: `pending` (run it again; the caller
+ * enqueues it) or `dismissed` (handled by hand). Returns false when the job is not stuck (any more).
+ */
+export async function settleDeadJob(d1: D1Database, record: ReservationRecord, jobId: string, status: "pending" | "dismissed", event: EventInput): Promise<boolean> {
+  const [update] = await d1.batch([
+    d1.prepare("UPDATE outbox SET status = ?, locked_until = NULL, enqueued_at = NULL, updated_at = ? WHERE id = ? AND reservation_id = ? AND status IN ('dead', 'failed')").bind(status, event.at, jobId, record.id),
+    d1
+      .prepare(`INSERT INTO reservation_events (${EVENT_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() = 1`)
+      .bind(...eventValues(record.id, record.version, event)),
+  ]);
+  return update!.meta.changes === 1;
 }
 
 export async function loadRecord(db: Db, id: string): Promise<ReservationRecord | null> {

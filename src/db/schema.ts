@@ -1,5 +1,6 @@
 // The D1 schema: one drizzle definition that drizzle-kit turns into the SQL files in
 // migrations/ (which wrangler and the tests apply). Times are UTC epoch milliseconds.
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Partner shops that QRV phones, imported from CSV (`npm run shops:import`). */
@@ -82,6 +83,8 @@ export const reservations = sqliteTable(
     timers: text("timers").notNull().default("[]"),
     /** Earliest timer, so a sweeper can wake an object whose alarm was lost. */
     nextTimerAt: integer("next_timer_at"),
+    /** Manual cases waiting for an operator (JSON array of OpenCase): the console's queue. */
+    openCases: text("open_cases").notNull().default("[]"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -92,6 +95,7 @@ export const reservations = sqliteTable(
     index("reservations_created").on(t.createdAt),
     index("reservations_phone").on(t.phone),
     index("reservations_next_timer").on(t.nextTimerAt),
+    index("reservations_open_cases").on(t.updatedAt).where(sql`open_cases <> '[]'`),
   ],
 );
 
@@ -127,7 +131,7 @@ export const outbox = sqliteTable(
     reservationId: text("reservation_id").notNull(),
     kind: text("kind").notNull(),
     payload: text("payload").notNull(),
-    /** pending → sending → done | failed | dead */
+    /** pending → sending → done | failed | dead; an operator may requeue a dead job or mark it dismissed. */
     status: text("status").notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     lockedUntil: integer("locked_until"),
@@ -264,3 +268,31 @@ export const users = sqliteTable("users", {
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/** Incident records (seed 000 §5.3.1), kept by operators in the console. */
+export const incidents = sqliteTable(
+  "incidents",
+  {
+    id: text("id").primaryKey(),
+    title: text("title").notNull(),
+    /** critical | high | medium | low (seed 000 §5.1) */
+    level: text("level").notNull(),
+    /** 発生日時: when it was detected. */
+    detectedAt: integer("detected_at").notNull(),
+    /** 影響範囲: functions and users affected. */
+    impact: text("impact").notNull(),
+    /** 原因 */
+    cause: text("cause").notNull().default(""),
+    /** 対応内容 */
+    actions: text("actions").notNull().default(""),
+    /** 復旧日時: null while the service has not recovered. */
+    recoveredAt: integer("recovered_at"),
+    /** 再発防止策 */
+    prevention: text("prevention").notNull().default(""),
+    createdBy: text("created_by").notNull(),
+    updatedBy: text("updated_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("incidents_detected").on(t.detectedAt), index("incidents_level").on(t.level, t.detectedAt)],
+);

@@ -87,6 +87,36 @@ export const sms = {
       ? `【${BRAND}】お支払いが決済期限後（またはキャンセル後）だったため、${formatJpy(amountJpy, "ja")}を全額返金します。予約は成立していません。予約ID: ${r.id}`
       : `[${BRAND}] Your payment arrived after the deadline (or after cancellation), so ${formatJpy(amountJpy, "en")} will be refunded in full. The booking was not made. ID: ${r.id}`;
   },
+  /** Seed 000 §2.2.1: the requester agreed on the phone to another date and time. */
+  newTime(c: MessageContext): string {
+    const r = c.record;
+    return r.requester.language === "ja"
+      ? `【${BRAND}】お電話でご相談した日時（${when(r, "ja")}、${party(r.partySize, "ja")}）で、提携店にもう一度確認します。予約ID: ${r.id}\n状況の確認: ${c.guestUrl}`
+      : `[${BRAND}] As agreed on the phone, we are calling partner shops again for ${when(r, "en")} (${party(r.partySize, "en")}). ID: ${r.id}\nStatus: ${c.guestUrl}`;
+  },
+  /** Seed 000 §2.2.5: the change the shop asked for, as agreed with the requester. */
+  detailsChanged(c: MessageContext, confirmed: boolean): string {
+    const r = c.record;
+    const ja = r.requester.language === "ja";
+    const next = confirmed ? (ja ? "ご予約は変更後の内容で確定しています。" : "Your booking stands with these details.") : ja ? "まもなく決済リンクをお送りします。" : "The payment link follows shortly.";
+    return ja
+      ? `【${BRAND}】ご予約内容を変更しました（${when(r, "ja")}、${party(r.partySize, "ja")}）。${next}予約ID: ${r.id}`
+      : `[${BRAND}] Your booking details have changed (${when(r, "en")}, ${party(r.partySize, "en")}). ${next} ID: ${r.id}`;
+  },
+  /** Seed 000 §2.2.6: cancelled by support after the deadline, without a refund. */
+  cancelledNoRefund(c: MessageContext): string {
+    const r = c.record;
+    return r.requester.language === "ja"
+      ? `【${BRAND}】予約 ${r.id} をキャンセルしました。キャンセル期限（48時間前）を過ぎているため、返金はございません。`
+      : `[${BRAND}] Booking ${r.id} is cancelled. As the cancellation deadline (48 hours before) had passed, there is no refund.`;
+  },
+  /** Seed 000 §2.2.6: a late cancellation that the shop did not accept. */
+  cancellationRefused(c: MessageContext): string {
+    const r = c.record;
+    return r.requester.language === "ja"
+      ? `【${BRAND}】キャンセルのご依頼について店舗と確認しましたが、今回はお受けできませんでした。ご予約（${when(r, "ja")}）は引き続き有効です。予約ID: ${r.id}`
+      : `[${BRAND}] We checked your cancellation request with the shop, but it could not be accepted. Your booking (${when(r, "en")}) still stands. ID: ${r.id}`;
+  },
 };
 
 /** Seed 000 §2.2.6: shown instead of the cancel button, and returned by cancel_reservation. */
@@ -172,6 +202,26 @@ export const requesterEmail = {
       ? email("SMSをお届けできませんでした", [`${c.record.requester.name} 様`, "", "ご登録の電話番号にSMSをお送りできなかったため、同じ内容をメールでお送りします。", "", ...smsBody.split("\n")], "ja")
       : email("We could not reach you by SMS", [`Dear ${c.record.requester.name},`, "", "We could not deliver a text message to your phone number, so here is the same message by email.", "", ...smsBody.split("\n")], "en");
   },
+  detailsChanged(c: MessageContext): EmailContent {
+    const lang = c.record.requester.language;
+    const shop = c.record.data.shop;
+    return lang === "ja"
+      ? email("ご予約内容を変更しました", [`${c.record.requester.name} 様`, "", "店舗とのご相談のとおり、ご予約内容を変更しました。変更後の内容は以下のとおりです。", "", ...detailLines(c, "ja", shop), "", `詳細: ${c.guestUrl}`], "ja")
+      : email("Your booking details have changed", [`Dear ${c.record.requester.name},`, "", "As agreed with the shop, your booking details have changed. The booking now reads:", "", ...detailLines(c, "en", shop), "", `Details: ${c.guestUrl}`], "en");
+  },
+  cancelledNoRefund(c: MessageContext): EmailContent {
+    const lang = c.record.requester.language;
+    return lang === "ja"
+      ? email("ご予約をキャンセルしました", [`${c.record.requester.name} 様`, "", "ご依頼によりご予約をキャンセルしました。キャンセル期限（予約日時の48時間前）を過ぎているため、返金はございません。", "", ...detailLines(c, "ja")], "ja")
+      : email("Your booking is cancelled", [`Dear ${c.record.requester.name},`, "", "At your request your booking is cancelled. As the cancellation deadline (48 hours before the start) had passed, there is no refund.", "", ...detailLines(c, "en")], "en");
+  },
+  cancellationRefused(c: MessageContext): EmailContent {
+    const lang = c.record.requester.language;
+    const shop = c.record.data.shop;
+    return lang === "ja"
+      ? email("キャンセルのご依頼について", [`${c.record.requester.name} 様`, "", "キャンセルのご依頼について店舗と確認しましたが、今回はお受けできませんでした。ご予約は引き続き有効です。", "", ...detailLines(c, "ja", shop), "", `詳細: ${c.guestUrl}`], "ja")
+      : email("About your cancellation request", [`Dear ${c.record.requester.name},`, "", "We checked your cancellation request with the shop, but it could not be accepted. Your booking still stands.", "", ...detailLines(c, "en", shop), "", `Details: ${c.guestUrl}`], "en");
+  },
   paymentTimeout(c: MessageContext): EmailContent {
     const lang = c.record.requester.language;
     return lang === "ja"
@@ -191,6 +241,18 @@ export const shopEmail = {
   withdrawn(c: MessageContext, shop: ShopRef, reason: "payment_timeout" | "cancelled"): EmailContent {
     const why = reason === "payment_timeout" ? "依頼者のお支払いが期限内に完了しなかったため" : "依頼者のご都合により";
     return email("仮予約取り消しのお知らせ", [`${shop.name} ご担当者様`, "", `${why}、以下の仮予約を取り消します。お手数をおかけし申し訳ございません。`, "", ...detailLines(c, "ja", shop)], "ja");
+  },
+  /** Seed 000 §2.2.5: the requester did not accept the shop's change. */
+  changeDeclined(c: MessageContext, shop: ShopRef): EmailContent {
+    return email("ご提案いただいた変更について", [`${shop.name} ご担当者様`, "", "先ほどのお電話でご提案いただいた予約内容の変更について、依頼者のご都合が合わなかったため、今回のご予約は見送らせていただきます。ご対応いただきありがとうございました。", "", ...detailLines(c, "ja")], "ja");
+  },
+  detailsChanged(c: MessageContext, shop: ShopRef): EmailContent {
+    return email("予約内容変更のお知らせ", [`${shop.name} ご担当者様`, "", "以下のご予約の内容が変更になりました（お支払い済み）。", "", ...detailLines(c, "ja", shop), `お名前: ${c.record.requester.name} 様`], "ja");
+  },
+  /** Seed 000 §2.2.6: cancelled after the deadline, as negotiated with the shop. */
+  lateCancelled(c: MessageContext, shop: ShopRef, refund: boolean): EmailContent {
+    const how = refund ? "ご相談のとおり、依頼者への返金を伴うキャンセルとして" : "キャンセル期限後のキャンセル（依頼者への返金なし）として";
+    return email("予約キャンセルのお知らせ", [`${shop.name} ご担当者様`, "", `以下の確定済みのご予約が、依頼者のご事情によりキャンセルされました。${how}処理しています。`, "", ...detailLines(c, "ja", shop), `お名前: ${c.record.requester.name} 様`], "ja");
   },
   cancelled(c: MessageContext, shop: ShopRef): EmailContent {
     return email("予約キャンセルのお知らせ", [`${shop.name} ご担当者様`, "", "以下の確定済みのご予約が、依頼者のご都合によりキャンセルされました（キャンセル期限内）。", "", ...detailLines(c, "ja", shop), `お名前: ${c.record.requester.name} 様`], "ja");
@@ -227,6 +289,22 @@ const NOTES: Record<string, { ja: string; en: string }> = {
   payment_link_failed: { ja: "決済リンクを作成できませんでした（担当者が対応します）", en: "The payment link could not be created (an operator will handle it)" },
   message_failed: { ja: "メッセージを送れませんでした（担当者が対応します）", en: "A message could not be delivered (an operator will handle it)" },
   job_failed: { ja: "処理に失敗しました（担当者が対応します）", en: "A step failed (an operator will handle it)" },
+  shop_assigned: { ja: "担当者が {shop} で予約を手配しました", en: "An operator arranged the booking with {shop}" },
+  new_time: { ja: "担当者とご相談した日時（{start}）で電話を再開します", en: "Calling again for the time agreed with an operator ({start})" },
+  cancelled_by_operator: { ja: "担当者がキャンセルしました（料金なし）", en: "Cancelled by an operator (no charge)" },
+  cancelled_refund_by_operator: { ja: "担当者がキャンセルしました（全額返金）", en: "Cancelled by an operator (full refund)" },
+  cancelled_no_refund: { ja: "担当者がキャンセルしました（期限後のため返金なし）", en: "Cancelled by an operator (after the deadline, no refund)" },
+  operator_note: { ja: "担当者が対応を記録しました", en: "An operator recorded a follow-up" },
+  resent_by_email: { ja: "届かなかったSMSの内容をメールで送りました", en: "The undelivered texts were sent by email" },
+  phone_corrected: { ja: "電話番号を訂正しました", en: "The phone number was corrected" },
+  payment_reopened: { ja: "新しい決済リンクを発行します", en: "A new payment link is being issued" },
+  shop_confirmed_by_operator: { ja: "{shop}: 担当者の確認で予約OK", en: "{shop}: accepted (confirmed by an operator)" },
+  shop_declined_by_operator: { ja: "{shop}: 担当者の確認で予約NG。次の店舗に電話します", en: "{shop}: declined (confirmed by an operator); calling the next shop" },
+  change_accepted: { ja: "店舗の変更案を承諾し、予約内容を変更しました（{start}、{party}名）", en: "The shop's change was accepted and the booking updated ({start}, party of {party})" },
+  change_rejected: { ja: "店舗の変更案をお断りしました。次の店舗に電話します", en: "The shop's change was declined; calling the next shop" },
+  job_requeued: { ja: "止まっていた送信処理を再実行しました", en: "A stalled step was run again" },
+  job_dismissed: { ja: "止まっていた送信処理を担当者が対応しました", en: "An operator handled a stalled step" },
+  cancellation_refused: { ja: "キャンセルのご依頼はお受けできませんでした。予約は有効です", en: "The cancellation request was declined; the booking stands" },
 };
 
 export function renderNote(note: Note, lang: Lang): string {

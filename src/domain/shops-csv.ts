@@ -47,7 +47,7 @@ function integer(value: string): number | null {
   return /^-?\d+$/.test(v) ? Number(v) : null;
 }
 
-function validateRow(cells: string[], line: number): { row?: ShopCsvRow; errors: string[] } {
+export function validateRow(cells: string[], line: number): { row?: ShopCsvRow; errors: string[] } {
   const errors: string[] = [];
   const [name = "", phone = "", email = "", services = "", area = "", priority = "", price = "", answer = "", address = ""] = cells.map((c) => c.trim());
   if (!name) errors.push("name is empty");

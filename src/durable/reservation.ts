@@ -7,8 +7,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { config, type Config } from "../config.ts";
 import { createDb, type Db } from "../db/client.ts";
-import { markEnqueued, unenqueuedJobs } from "../db/outbox.ts";
-import { VersionConflict, commitTransition, loadRecord, recordIgnoredEvent, type EventInput, type OutboxInput } from "../db/reservations.ts";
+import { getJob, markEnqueued, unenqueuedJobs } from "../db/outbox.ts";
+import { REQUEUEABLE_JOB_KINDS, VersionConflict, commitTransition, loadRecord, recordIgnoredEvent, settleDeadJob, type EventInput, type OutboxInput } from "../db/reservations.ts";
+import { caseAlertKey } from "../domain/cases.ts";
 import { newId, newSecretToken, sha256Hex } from "../domain/ids.ts";
 import { decide, timerEvent } from "../domain/reservation/engine.ts";
 import { createShopReservation } from "../domain/reservation/shop-machine.ts";
@@ -145,6 +146,32 @@ export class ReservationObject extends DurableObject<Env> {
     });
   }
 
+  /**
+   * An operator's decision about one of this reservation's jobs that failed for good (the
+   * dead-letter queue, or a permanent error such as a payment link Stripe refused): run it
+   * again once the cause is fixed, or mark it handled by hand. Either is kept in the audit log.
+   */
+  async settleDeadJob(jobId: string, action: "requeue" | "dismiss", operator: string): Promise<{ ok: boolean; reason?: string }> {
+    return this.#serial(async () => {
+      const record = await this.#load();
+      const job = await getJob(this.#db, jobId);
+      if (!job || job.reservationId !== record.id || (job.status !== "dead" && job.status !== "failed")) return { ok: false, reason: "this job has not failed (or was already handled)" };
+      if (action === "requeue" && !REQUEUEABLE_JOB_KINDS.includes(job.kind)) return { ok: false, reason: `a ${job.kind} job cannot be run again; handle it by hand and dismiss it` };
+      const now = Date.now();
+      const type = action === "requeue" ? "job_requeued" : "job_dismissed";
+      const event: EventInput = { type, actor: "operator", fromStatus: record.status, toStatus: record.status, ignored: false, note: { code: type }, data: { jobId, kind: job.kind, operator }, at: now };
+      if (!(await settleDeadJob(this.env.DB, record, jobId, action === "requeue" ? "pending" : "dismissed", event))) return { ok: false, reason: "this job has not failed (or was already handled)" };
+      if (action === "requeue") {
+        try {
+          await this.#enqueue([jobId]);
+        } catch (err) {
+          console.error(JSON.stringify({ msg: "enqueue failed; the sweeper will retry", reservation: record.id, error: String(err) }));
+        }
+      }
+      return { ok: true };
+    });
+  }
+
   // ------------------------------------------------------------------ internals
 
   async #remember(key: string): Promise<void> {
@@ -192,7 +219,9 @@ export class ReservationObject extends DurableObject<Env> {
     }
     const next = decision.next;
     const outbox: OutboxInput[] = decision.effects.map((effect) => ({ id: newId("job", now), effect }));
-    await commitTransition(this.env.DB, record.version, next, { type: event.type, actor, fromStatus: record.status, toStatus: next.status, ignored: false, note: decision.note, data: event, at: now }, outbox);
+    // Manual cases this transition settled: their alerts clear with it.
+    const settled = (record.openCases ?? []).filter((c) => !next.openCases?.some((n) => n.case === c.case)).map((c) => caseAlertKey(c.case, record.id));
+    await commitTransition(this.env.DB, record.version, next, { type: event.type, actor, fromStatus: record.status, toStatus: next.status, ignored: false, note: decision.note, data: event, at: now }, outbox, undefined, settled);
     this.#record = next;
     if (record.status !== next.status) {
       console.log(JSON.stringify({ msg: "transition", reservation: next.id, from: record.status, to: next.status, event: event.type, version: next.version }));

@@ -73,7 +73,8 @@ export interface PaymentsPort {
 }
 
 export interface AlertsPort {
-  post(alert: { text: string; reservationId: string; case: string; priority: string }): Promise<void>;
+  /** `reservationId` is absent for system alerts (queue backlog, error rate, dead-letter queue). */
+  post(alert: { text: string; reservationId?: string; case: string; priority: string }): Promise<void>;
 }
 
 export interface Providers {

@@ -1,13 +1,13 @@
 // The "jobs" queue consumer: runs outbox jobs through the provider ports, reports results to
 // the reservation's object, retries transient failures with exponential backoff and jitter,
 // and delivers sandbox webhooks. The dead-letter consumer marks exhausted jobs dead.
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { ZodError } from "zod";
 import { config, type Config } from "../config.ts";
 import { createDb, type Db } from "../db/client.ts";
+import { claimAlert, releaseAlert } from "../db/alerts.ts";
 import { claimJob, failJob, finishJob, getJob, releaseJob, type OutboxRow } from "../db/outbox.ts";
-import { alerts, shops } from "../db/schema.ts";
-import { newId } from "../domain/ids.ts";
+import { shops } from "../db/schema.ts";
 import { effectSchema, type Effect, type EffectKind, type ReservationEvent } from "../domain/reservation/types.ts";
 import { reservationStub } from "../durable/client.ts";
 import { providersFor } from "../providers/index.ts";
@@ -104,16 +104,13 @@ async function runJob(job: Effect, c: JobContext): Promise<JobResult> {
       return { providerRef: refund.refundId, event: { type: "refund_updated", refundId: refund.refundId, status: refund.status } };
     }
     case "alert.send": {
-      // One alert per key: a repeated case for the same reservation is not sent again. The
-      // row is claimed before posting so two deliveries at once cannot both post.
-      const now = Date.now();
-      await c.db.insert(alerts).values({ id: newId("alr", now), key: job.key, reservationId: row.reservationId, case: job.case, priority: job.priority, text: job.text, createdAt: now }).onConflictDoNothing();
-      const claimed = await c.db.update(alerts).set({ sentAt: now }).where(and(eq(alerts.key, job.key), isNull(alerts.sentAt))).returning({ id: alerts.id });
-      if (!claimed.length) return {};
+      // One alert per key while its case is open: a repeated case for the same reservation is
+      // not sent again. The row is claimed before posting so two deliveries cannot both post.
+      if (!(await claimAlert(c.db, { ...job, reservationId: row.reservationId }, Date.now()))) return {};
       try {
         await providers.alerts.post({ text: job.text, reservationId: row.reservationId, case: job.case, priority: job.priority });
       } catch (err) {
-        await c.db.update(alerts).set({ sentAt: null }).where(eq(alerts.key, job.key));
+        await releaseAlert(c.db, job.key);
         throw err;
       }
       return {};
@@ -203,7 +200,8 @@ export async function handleJobs(batch: MessageBatch<unknown>, env: Env, deps: Q
       }
       try {
         if (parsed.data.type === "job") await handleJob(msg, parsed.data, env, db, cfg);
-        else await handleWebhook(msg, parsed.data, env, cfg, deps);
+        else if (parsed.data.type === "webhook") await handleWebhook(msg, parsed.data, env, cfg, deps);
+        else msg.ack();
       } catch (err) {
         console.error(JSON.stringify({ msg: "queue message failed", id: msg.id, error: describe(err) }));
         msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });

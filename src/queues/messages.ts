@@ -20,6 +20,11 @@ export const queueMessageSchema = z.discriminatedUnion("type", [
     /** JSON for Stripe and Bland, form-encoded for Twilio. */
     body: z.string(),
   }),
+  /** /healthz proves the producer works by sending this; the consumer only acknowledges it. */
+  z.object({
+    type: z.literal("ping"),
+    at: z.number(),
+  }),
 ]);
 
 export type QueueMessage = z.infer<typeof queueMessageSchema>;

@@ -28,17 +28,41 @@ home.get("/", (c) => {
   );
 });
 
+/** Each check gets this long; /healthz answers within it even when a binding hangs. */
+const HEALTH_TIMEOUT_MS = 2_000;
+/** The queue check sends a message; an uptime monitor polling often reuses a recent result. */
+const QUEUE_CHECK_TTL_MS = 30_000;
+let lastQueueCheck: { at: number; ok: boolean } | null = null;
+
+async function check(name: string, run: () => Promise<unknown>): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([run(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("timed out")), HEALTH_TIMEOUT_MS)))]);
+    return true;
+  } catch (err) {
+    console.error(JSON.stringify({ msg: "health check failed", check: name, error: String(err) }));
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** For an external uptime monitor: D1 answers a query and the jobs queue accepts a message. */
 home.get("/healthz", async (c) => {
   const started = Date.now();
   // Live providers with settings missing send nothing; say so here, naming what is missing.
   const providers = config(c.env).providers;
   const live = providers === "live" ? liveSettings(c.env) : null;
-  if (live && !live.ok) return c.json({ ok: false, providers, missing: live.problems }, 503);
-  try {
-    await c.env.DB.prepare("SELECT 1").first();
-    return c.json({ ok: true, d1: "ok", providers, ms: Date.now() - started });
-  } catch (err) {
-    console.error(JSON.stringify({ msg: "health check failed", error: String(err) }));
-    return c.json({ ok: false, d1: "error" }, 503);
-  }
+  const queueFresh = lastQueueCheck && started - lastQueueCheck.at < QUEUE_CHECK_TTL_MS ? lastQueueCheck : null;
+  const [d1, queue] = await Promise.all([
+    check("d1", () => c.env.DB.prepare("SELECT 1").first()),
+    queueFresh ? Promise.resolve(queueFresh.ok) : check("queue", () => c.env.JOBS.send({ type: "ping", at: started })),
+  ]);
+  if (!queueFresh) lastQueueCheck = { at: started, ok: queue };
+  const ok = d1 && queue && (!live || live.ok);
+  c.header("Cache-Control", "no-store");
+  return c.json(
+    { ok, d1: d1 ? "ok" : "error", queue: queue ? "ok" : "error", providers, ...(live && !live.ok ? { missing: live.problems } : {}), ms: Date.now() - started },
+    ok ? 200 : 503,
+  );
 });

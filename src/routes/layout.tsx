@@ -33,7 +33,7 @@ input,select,textarea{font:inherit;padding:8px;border:1px solid var(--line);bord
 export const assets = new Hono();
 assets.get("/app.css", (c) => c.body(CSS, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600" }));
 
-export function Page(props: { title: string; lang: "ja" | "en"; children: Child; refreshSeconds?: number; nav?: Child }) {
+export function Page(props: { title: string; lang: "ja" | "en"; children: Child; refreshSeconds?: number; nav?: Child; head?: Child }) {
   return (
     <html lang={props.lang}>
       <head>
@@ -42,6 +42,7 @@ export function Page(props: { title: string; lang: "ja" | "en"; children: Child;
         {props.refreshSeconds ? <meta http-equiv="refresh" content={String(props.refreshSeconds)} /> : null}
         <title>{props.title}</title>
         <link rel="stylesheet" href="/assets/app.css" />
+        {props.head ?? null}
       </head>
       <body>
         <header>

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { policy } from "../../src/domain/policy.ts";
 import { SHOP_TRANSITIONS, createShopReservation, decideShop, notesOf } from "../../src/domain/reservation/shop-machine.ts";
-import { STATUSES, type DecideContext, type Effect, type EventType, type ReservationEvent, type ReservationRecord, type Status } from "../../src/domain/reservation/types.ts";
+import { STATUSES, type DecideContext, type Effect, type EventType, type OpenCase, type ReservationEvent, type ReservationRecord, type Status } from "../../src/domain/reservation/types.ts";
 
 const NOW = Date.UTC(2026, 11, 1, 3, 0); // 2026-12-01 12:00 JST
 const HOUR = 3_600_000;
@@ -104,26 +104,57 @@ function sampleEvent(type: EventType, r: ReservationRecord): ReservationEvent {
       return { type, by: "requester" };
     case "job_failed":
       return { type, jobId: "job_1", jobKind: "call.place", error: "boom", attemptId };
+    case "assign_shop":
+      return { type, operator: "op@qrv.test", shop: shopB };
+    case "propose_new_time":
+      return { type, operator: "op@qrv.test", startAt: NOW + 96 * HOUR };
+    case "operator_cancel":
+      return { type, operator: "op@qrv.test", refund: false, reason: "依頼者の希望" };
+    case "operator_note":
+      return { type, operator: "op@qrv.test", note: "依頼者に電話しました" };
+    case "resend_by_email":
+      return { type, operator: "op@qrv.test", email: "taro2@example.com" };
+    case "correct_phone":
+      return { type, operator: "op@qrv.test", phone: "+819087654321" };
+    case "reopen_payment":
+    case "reject_change":
+      return { type, operator: "op@qrv.test" };
+    case "shop_answer":
+      return { type, operator: "op@qrv.test", answer: "accepted" };
+    case "accept_change":
+      return { type, operator: "op@qrv.test", startAt: r.startAt + 30 * 60_000, partySize: 3 };
+    case "refuse_cancellation":
+      return { type, operator: "op@qrv.test", reason: "店舗が了承しませんでした" };
   }
 }
 
-const EVENT_TYPES: EventType[] = ["start", "call_placed", "call_result", "call_timeout", "next_round", "payment_link_ready", "payment_completed", "payment_expired", "payment_deadline", "refund_updated", "cancel", "reminder", "complete", "sms_failed", "job_failed"];
+/** Table fixtures carry an undelivered text (and, when confirmed, a late cancellation request) so follow-ups have something to act on. */
+function withFollowUps(r: ReservationRecord): ReservationRecord {
+  const cases: OpenCase[] = [{ case: "sms_undeliverable", at: NOW, messages: ["【QRV】ご予約リクエストを受け付けました {{guest_url}}"] }];
+  if (r.status === "confirmed") cases.push({ case: "late_cancellation", at: NOW });
+  return { ...r, openCases: [...(r.openCases ?? []), ...cases] };
+}
+
+const OPERATOR_EVENT_TYPES: EventType[] = ["assign_shop", "propose_new_time", "operator_cancel", "operator_note", "resend_by_email", "correct_phone", "reopen_payment", "shop_answer", "accept_change", "reject_change", "refuse_cancellation"];
+const EVENT_TYPES: EventType[] = ["start", "call_placed", "call_result", "call_timeout", "next_round", "payment_link_ready", "payment_completed", "payment_expired", "payment_deadline", "refund_updated", "cancel", "reminder", "complete", "sms_failed", "job_failed", ...OPERATOR_EVENT_TYPES];
 
 // The expected table, written from seed 000 §2 independently of the implementation:
 // the status each event leads to ("same" = applied without a status change). Anything
-// not listed must be ignored.
+// not listed must be ignored. Operator decisions (seed 000 §2.2) follow each case's actions;
+// a note, a resend by email and a corrected number apply in every status.
+const FOLLOW_UPS = { operator_note: "same", resend_by_email: "same", correct_phone: "same" } as const;
 const EXPECTED: Record<Status, Partial<Record<EventType, Status | "same">>> = {
-  requested: { start: "calling", cancel: "cancelled", payment_completed: "same", sms_failed: "same" },
-  calling: { call_placed: "same", call_result: "calling_success", call_timeout: "calling", cancel: "cancelled", payment_completed: "same", job_failed: "calling", sms_failed: "same" },
-  calling_success: { payment_link_ready: "payment_pending", payment_completed: "confirmed", cancel: "cancelled", sms_failed: "same" },
-  pending_shop_response: { cancel: "cancelled", payment_completed: "same", sms_failed: "same" },
-  change_requested: { cancel: "cancelled", payment_completed: "same", sms_failed: "same" },
-  no_shop_available: { cancel: "cancelled", payment_completed: "same", sms_failed: "same" },
-  payment_pending: { payment_completed: "confirmed", payment_deadline: "payment_timeout", payment_expired: "payment_timeout", cancel: "cancelled", sms_failed: "same" },
-  payment_timeout: { payment_completed: "same", cancel: "cancelled", sms_failed: "same" },
-  confirmed: { cancel: "cancelled", reminder: "same", complete: "completed", sms_failed: "same" },
-  completed: { sms_failed: "same" },
-  cancelled: { payment_link_ready: "same", payment_completed: "same", sms_failed: "same" },
+  requested: { start: "calling", cancel: "cancelled", payment_completed: "same", sms_failed: "same", operator_cancel: "cancelled", ...FOLLOW_UPS },
+  calling: { call_placed: "same", call_result: "calling_success", call_timeout: "calling", cancel: "cancelled", payment_completed: "same", job_failed: "calling", sms_failed: "same", operator_cancel: "cancelled", ...FOLLOW_UPS },
+  calling_success: { payment_link_ready: "payment_pending", payment_completed: "confirmed", cancel: "cancelled", sms_failed: "same", operator_cancel: "cancelled", ...FOLLOW_UPS },
+  pending_shop_response: { cancel: "cancelled", payment_completed: "same", sms_failed: "same", shop_answer: "calling_success", operator_cancel: "cancelled", ...FOLLOW_UPS },
+  change_requested: { cancel: "cancelled", payment_completed: "same", sms_failed: "same", accept_change: "calling_success", reject_change: "calling", operator_cancel: "cancelled", ...FOLLOW_UPS },
+  no_shop_available: { cancel: "cancelled", payment_completed: "same", sms_failed: "same", assign_shop: "calling_success", propose_new_time: "calling", operator_cancel: "cancelled", ...FOLLOW_UPS },
+  payment_pending: { payment_completed: "confirmed", payment_deadline: "payment_timeout", payment_expired: "payment_timeout", cancel: "cancelled", sms_failed: "same", operator_cancel: "cancelled", ...FOLLOW_UPS },
+  payment_timeout: { payment_completed: "same", cancel: "cancelled", sms_failed: "same", reopen_payment: "calling_success", operator_cancel: "cancelled", ...FOLLOW_UPS },
+  confirmed: { cancel: "cancelled", reminder: "same", complete: "completed", sms_failed: "same", operator_cancel: "cancelled", refuse_cancellation: "same", accept_change: "same", ...FOLLOW_UPS },
+  completed: { sms_failed: "same", ...FOLLOW_UPS },
+  cancelled: { payment_link_ready: "same", payment_completed: "same", sms_failed: "same", ...FOLLOW_UPS },
 };
 
 describe("transition table: every status × event", () => {
@@ -131,7 +162,7 @@ describe("transition table: every status × event", () => {
     for (const type of EVENT_TYPES) {
       const expected = EXPECTED[status][type];
       it(`${status} + ${type} → ${expected ?? "ignored"}`, () => {
-        const r = inStatus(status);
+        const r = withFollowUps(inStatus(status));
         expect(r.status).toBe(status);
         const d = decideShop(r, sampleEvent(type, r), ctx);
         if (expected === undefined) {
@@ -345,5 +376,162 @@ describe("creation", () => {
     expect(c.effects).toEqual([expect.objectContaining({ kind: "sms.send", body: expect.stringContaining("We received your カット request") })]);
     expect(c.effects[0]!.kind === "sms.send" && c.effects[0]!.body).toContain("{{guest_url}}");
     expect(notesOf(c.note)).toEqual([{ code: "created" }]);
+  });
+});
+
+describe("manual cases on the record (the operator queue)", () => {
+  it("an alert opens its case; leaving the status closes it", () => {
+    const pending = inStatus("pending_shop_response");
+    expect(pending.openCases).toEqual([{ case: "ambiguous_answer", at: NOW }]);
+    const cancelled = applied(pending, { type: "cancel", by: "requester" }).next;
+    expect(cancelled.openCases).toEqual([]);
+  });
+
+  it("undelivered texts gather in one SMS case, with their placeholders", () => {
+    const r = inStatus("payment_pending");
+    const once = applied(r, { type: "sms_failed", jobId: "job_1", body: "【QRV】お支払いはこちら {{guest_url}}", error: "invalid" }).next;
+    const twice = applied(once, { type: "sms_failed", jobId: "job_2", body: "【QRV】2通目", error: "invalid" }).next;
+    expect(twice.openCases).toEqual([{ case: "sms_undeliverable", at: NOW, messages: ["【QRV】お支払いはこちら {{guest_url}}", "【QRV】2通目"] }]);
+  });
+
+  it("a payment timeout is a low-priority case that an operator can acknowledge", () => {
+    const { next, effects } = applied(inStatus("payment_pending"), { type: "payment_deadline" });
+    expect(effects).toContainEqual(expect.objectContaining({ kind: "alert.send", case: "payment_timeout", priority: "low", key: "payment_timeout:QRV-TEST22" }));
+    expect(next.openCases).toEqual([{ case: "payment_timeout", at: NOW }]);
+    const noted = applied(next, { type: "operator_note", operator: "op@qrv.test", note: "問い合わせなし", resolves: "payment_timeout" });
+    expect(noted.next.status).toBe("payment_timeout");
+    expect(noted.next.openCases).toEqual([]);
+    expect(noted.effects).toEqual([]);
+  });
+});
+
+describe("operator decisions (seed 000 §2.2)", () => {
+  const by = { operator: "op@qrv.test" };
+
+  it("§2.2.1 a shop found by hand: calling_success, its price held, a payment session and its tentative booking", () => {
+    const shopC = { id: "shp_c", name: "店C（手配）", phone: "+81360000003", email: "c@shops.test", priceJpy: 8800 };
+    const d = decideShop(inStatus("no_shop_available"), { type: "assign_shop", shop: shopC, ...by }, ctx);
+    if (d.kind !== "apply") throw new Error(d.reason);
+    expect(d.next).toMatchObject({ status: "calling_success", amountJpy: 8800, data: { shop: { id: "shp_c" } }, openCases: [] });
+    expect(d.effects.map((e) => e.kind)).toEqual(["payment.create", "email.send"]);
+    expect(d.effects[1]).toMatchObject({ to: "c@shops.test", template: "shop_tentative" });
+    expect(notesOf(d.note)).toEqual([{ code: "shop_assigned", params: { shop: "店C（手配）" } }]);
+  });
+
+  it("§2.2.1 another date and time: both rounds start again for it, and the requester is told", () => {
+    const newStart = NOW + 96 * HOUR;
+    const { next, effects } = applied(inStatus("no_shop_available"), { type: "propose_new_time", startAt: newStart, ...by });
+    expect(next).toMatchObject({ status: "calling", startAt: newStart, data: { round: 1, index: 0 } });
+    expect(effects.map((e) => e.kind)).toEqual(["sms.send", "call.place"]);
+    expect(effects[0]).toMatchObject({ template: "new_time", body: expect.stringContaining("もう一度確認します") });
+    expect(effects[1]).toMatchObject({ shop: { id: "shp_a" }, request: { startAt: newStart } });
+    expect(decideShop(inStatus("no_shop_available"), { type: "propose_new_time", startAt: NOW + 10 * 60_000, ...by }, ctx)).toMatchObject({ kind: "ignore", reason: expect.stringContaining("new time") });
+  });
+
+  it("§2.2.1 cancel for the requester: free, by an operator, with the reason kept", () => {
+    const { next, effects } = applied(inStatus("no_shop_available"), { type: "operator_cancel", refund: false, reason: "依頼者の希望", ...by });
+    expect(next).toMatchObject({ status: "cancelled", data: { cancellation: { by: "operator", reason: "依頼者の希望", refund: false } }, openCases: [] });
+    expect(effects.some((e) => e.kind === "payment.refund")).toBe(false);
+  });
+
+  it("§2.2.2 resend by email: every undelivered text, to the address given, which the record keeps", () => {
+    const r = applied(inStatus("payment_pending"), { type: "sms_failed", jobId: "job_1", body: "【QRV】お支払いはこちら https://pay.test/cs_1", error: "invalid" }).next;
+    const { next, effects } = applied(r, { type: "resend_by_email", email: "new@example.com", ...by });
+    expect(next.requester.email).toBe("new@example.com");
+    expect(next.openCases).toEqual([]);
+    expect(effects).toEqual([expect.objectContaining({ kind: "email.send", to: "new@example.com", template: "sms_fallback", text: expect.stringContaining("https://pay.test/cs_1") })]);
+    expect(decideShop(inStatus("payment_pending"), { type: "resend_by_email", email: "new@example.com", ...by }, ctx).kind).toBe("ignore");
+  });
+
+  it("§2.2.2 correct the number: the undelivered texts go again to it", () => {
+    const r = applied(inStatus("payment_pending"), { type: "sms_failed", jobId: "job_1", body: "【QRV】お支払いはこちら https://pay.test/cs_1", error: "invalid" }).next;
+    const { next, effects } = applied(r, { type: "correct_phone", phone: "+819087654321", ...by });
+    expect(next.requester.phone).toBe("+819087654321");
+    expect(next.openCases).toEqual([]);
+    expect(effects).toEqual([expect.objectContaining({ kind: "sms.send", to: "+819087654321", body: "【QRV】お支払いはこちら https://pay.test/cs_1", template: "resend" })]);
+    expect(decideShop(r, { type: "correct_phone", phone: "090-8765-4321", ...by }, ctx).kind).toBe("ignore");
+  });
+
+  it("§2.2.2 a phone contact recorded settles the SMS case", () => {
+    const r = applied(inStatus("calling"), { type: "sms_failed", jobId: "job_1", body: "x", error: "invalid" }).next;
+    const { next } = applied(r, { type: "operator_note", note: "電話で内容を確認", resolves: "sms_undeliverable", ...by });
+    expect(next.openCases).toEqual([]);
+    expect(next.status).toBe("calling");
+  });
+
+  it("§2.2.3 a fresh payment window: the same shop holds it again and a new session is made", () => {
+    const { next, effects } = applied(inStatus("payment_timeout"), { type: "reopen_payment", ...by });
+    expect(next).toMatchObject({ status: "calling_success", data: { shop: { id: "shp_a" }, payment: { amountJpy: 5500 } }, openCases: [] });
+    expect(next.data.payment!.sessionId).toBeUndefined();
+    expect(effects.map((e) => e.kind)).toEqual(["payment.create", "email.send"]);
+    const link = applied(next, { type: "payment_link_ready", sessionId: "cs_2", url: "https://pay.test/cs_2" });
+    expect(link.next.status).toBe("payment_pending");
+  });
+
+  it("§2.2.4 the shop's final answer: yes goes to payment, no calls the next shop", () => {
+    const pending = inStatus("pending_shop_response");
+    const yes = applied(pending, { type: "shop_answer", answer: "accepted", ...by });
+    expect(yes.next).toMatchObject({ status: "calling_success", data: { shop: { id: "shp_a" } }, openCases: [] });
+    expect(yes.effects.map((e) => e.kind)).toEqual(["payment.create", "email.send"]);
+    const no = applied(pending, { type: "shop_answer", answer: "declined", ...by });
+    expect(no.next).toMatchObject({ status: "calling", data: { index: 1 }, openCases: [] });
+    expect(no.effects).toEqual([expect.objectContaining({ kind: "call.place", shop: expect.objectContaining({ id: "shp_b" }) })]);
+  });
+
+  it("§2.2.5 a change accepted: new details, the requester told, then the payment link", () => {
+    const r = inStatus("change_requested");
+    const newStart = r.startAt + 30 * 60_000;
+    const { next, effects } = applied(r, { type: "accept_change", startAt: newStart, partySize: 3, ...by });
+    expect(next).toMatchObject({ status: "calling_success", startAt: newStart, partySize: 3, data: { shop: { id: "shp_a" } }, openCases: [] });
+    expect(effects.map((e) => e.kind)).toEqual(["sms.send", "payment.create", "email.send"]);
+    expect(effects[0]).toMatchObject({ template: "details_changed", body: expect.stringContaining("3名") });
+  });
+
+  it("§2.2.5 a change rejected: the shop is told and calling resumes with the next shop", () => {
+    const { next, effects } = applied(inStatus("change_requested"), { type: "reject_change", ...by });
+    expect(next).toMatchObject({ status: "calling", data: { index: 1 }, openCases: [] });
+    expect(effects.map((e) => (e.kind === "email.send" ? `${e.kind}:${e.to}:${e.template}` : e.kind))).toEqual(["email.send:a@shops.test:shop_change_declined", "call.place"]);
+  });
+
+  it("a confirmed booking's new time moves the reminder and the completion", () => {
+    const r = inStatus("confirmed");
+    const newStart = r.startAt + 24 * HOUR;
+    const { next, effects } = applied(r, { type: "accept_change", startAt: newStart, partySize: 2, ...by });
+    expect(next.status).toBe("confirmed");
+    expect(next.timers).toEqual([
+      { type: "reminder", key: "reminder", at: Date.UTC(2026, 11, 4, 9, 0) },
+      { type: "complete", key: "complete", at: newStart + policy.completeAfterStartMs },
+    ]);
+    expect(effects.map((e) => (e.kind === "email.send" ? `email:${e.recipient}` : e.kind))).toEqual(["sms.send", "email:requester", "email:shop"]);
+  });
+
+  describe("§2.2.6 cancellation after the deadline", () => {
+    function lateRequest(): ReservationRecord {
+      const r = { ...inStatus("confirmed"), startAt: NOW + 24 * HOUR };
+      const refused = applied(r, { type: "cancel", by: "requester" }).next;
+      expect(refused.openCases).toEqual([{ case: "late_cancellation", at: NOW }]);
+      return refused;
+    }
+
+    it("cancel with refund: everything paid goes back and the shop is told it was agreed", () => {
+      const { next, effects } = applied(lateRequest(), { type: "operator_cancel", refund: true, reason: "入院のため。店舗了承済み", ...by });
+      expect(next).toMatchObject({ status: "cancelled", data: { cancellation: { by: "operator", refund: true, reason: "入院のため。店舗了承済み" } }, openCases: [] });
+      expect(effects[0]).toMatchObject({ kind: "payment.refund", paymentIntentId: "pi_1", amountJpy: 5500 });
+      expect(effects).toContainEqual(expect.objectContaining({ kind: "email.send", recipient: "shop", subject: "[QRV] 予約キャンセルのお知らせ", text: expect.stringContaining("返金を伴うキャンセル") }));
+    });
+
+    it("cancel without refund: cancelled, nothing refunded, the requester told why", () => {
+      const { next, effects } = applied(lateRequest(), { type: "operator_cancel", refund: false, reason: "特別な事情なし", ...by });
+      expect(next.status).toBe("cancelled");
+      expect(effects.some((e) => e.kind === "payment.refund")).toBe(false);
+      expect(effects[0]).toMatchObject({ kind: "sms.send", template: "cancelled_no_refund", body: expect.stringContaining("返金はございません") });
+    });
+
+    it("decline: the booking stands, the requester is told, the case closes", () => {
+      const { next, effects } = applied(lateRequest(), { type: "refuse_cancellation", reason: "店舗が了承せず", ...by });
+      expect(next).toMatchObject({ status: "confirmed", openCases: [] });
+      expect(effects[0]).toMatchObject({ kind: "sms.send", template: "cancellation_refused", body: expect.stringContaining("引き続き有効") });
+      expect(decideShop(next, { type: "refuse_cancellation", reason: "x", ...by }, ctx).kind).toBe("ignore");
+    });
   });
 });

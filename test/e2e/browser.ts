@@ -21,6 +21,11 @@ export async function phone(browser: Browser, locale = "ja-JP"): Promise<Browser
   return browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale });
 }
 
+/** A laptop-sized context (1280×900), for the operator console. */
+export async function desktop(browser: Browser, locale = "ja-JP"): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, locale });
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);

@@ -6,6 +6,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     qrvUrl: string;
     qrvApiKey: string;
+    qrvAdminPassword: string;
   }
 }
 
@@ -13,5 +14,6 @@ export default async function setup(project: TestProject) {
   const server = await startServer();
   project.provide("qrvUrl", server.url);
   project.provide("qrvApiKey", server.apiKey);
+  project.provide("qrvAdminPassword", server.adminPassword);
   return () => server.stop();
 }

@@ -1,8 +1,10 @@
 // Starts QRV the way `npm run dev` does, on a free port with its own fresh local state, for
 // browser tests: migrations applied, the sample shops imported, an API key created, sandbox
-// providers answering at once.
+// providers answering at once. Secrets are the sandbox values of .dev.vars.example with a fresh
+// console password, so a developer's own .dev.vars (or its absence) never changes the run.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,8 +15,8 @@ import { WRANGLER, migrate } from "../../scripts/lib/wrangler.ts";
 export interface RunningServer {
   url: string;
   apiKey: string;
-  /** The server's local state folder (its D1 can be queried with wrangler --persist-to). */
-  statePath: string;
+  /** ADMIN_PASSWORD for the operator console's local sign-in. */
+  adminPassword: string;
   stop(): Promise<void>;
 }
 
@@ -37,9 +39,12 @@ export async function startServer(): Promise<RunningServer> {
   const { key } = await createApiKey("browser tests", "local", persist);
   const port = await freePort();
   const url = `http://localhost:${port}`;
+  const adminPassword = randomBytes(12).toString("base64url");
+  const secrets = join(state, "secrets.env");
+  writeFileSync(secrets, readFileSync(".dev.vars.example", "utf8").replace(/^ADMIN_PASSWORD=.*$/m, `ADMIN_PASSWORD=${adminPassword}`));
   const child: ChildProcess = spawn(
     process.execPath,
-    [WRANGLER, "dev", "--port", String(port), "--persist-to", state, "--env-file", ".dev.vars.example", "--var", `PUBLIC_URL:${url}`, "--var", "SANDBOX_CALL_DELAY_SECONDS:0", "--var", "CALL_ROUND_DELAY_SECONDS:0"],
+    [WRANGLER, "dev", "--port", String(port), "--persist-to", state, "--env-file", secrets, "--var", `PUBLIC_URL:${url}`, "--var", "SANDBOX_CALL_DELAY_SECONDS:0", "--var", "CALL_ROUND_DELAY_SECONDS:0"],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } },
   );
   let output = "";
@@ -56,7 +61,7 @@ export async function startServer(): Promise<RunningServer> {
   return {
     url,
     apiKey: key,
-    statePath: state,
+    adminPassword,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => setTimeout(r, 500));

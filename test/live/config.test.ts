@@ -50,7 +50,7 @@ describe("live configuration", () => {
   it("/healthz reports the missing settings instead of ok", async () => {
     const res = await worker.fetch(new Request("https://qrv.test/healthz"), { ...env, SLACK_WEBHOOK_URL: "", TWILIO_AUTH_TOKEN: "" } as Env, createExecutionContext());
     expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ ok: false, providers: "live", missing: ["TWILIO_AUTH_TOKEN (secret): not set", "SLACK_WEBHOOK_URL (secret): not set"] });
+    expect(await res.json()).toMatchObject({ ok: false, d1: "ok", queue: "ok", providers: "live", missing: ["TWILIO_AUTH_TOKEN (secret): not set", "SLACK_WEBHOOK_URL (secret): not set"] });
     const healthy = await worker.fetch(new Request("https://qrv.test/healthz"), env, createExecutionContext());
     expect(await healthy.json()).toMatchObject({ ok: true, providers: "live" });
   });

@@ -2,11 +2,11 @@
 // next record, the side effects to commit with it, and the timeline lines. The table at the
 // bottom is the whole machine: one row per status, one entry per event that applies there.
 // Anything not in the table is ignored and recorded, never an error.
-import { MANUAL_CASES, caseHeadline, type ManualCaseId } from "../cases.ts";
+import { MANUAL_CASES, caseAlertKey, caseAlertText, type ManualCaseId } from "../cases.ts";
 import { lateCancellationMessage, requesterEmail, shopEmail, sms, type EmailContent, type MessageContext } from "../messages.ts";
 import { fullRefund, shopBookingPrice } from "../money.ts";
 import { cancellationTier, policy, reminderAt } from "../policy.ts";
-import { formatClock } from "../time.ts";
+import { formatClock, formatShort } from "../time.ts";
 import type {
   Actor,
   CallAttempt,
@@ -16,6 +16,7 @@ import type {
   Effect,
   EventType,
   Note,
+  OpenCase,
   Outcome,
   ReservationEvent,
   ReservationRecord,
@@ -65,10 +66,9 @@ function emailToShop(shop: ShopRef | undefined, content: (shop: ShopRef) => Emai
   return shop?.email ? [{ kind: "email.send", to: shop.email, recipient: "shop", template, ...content(shop) }] : [];
 }
 
+/** Alerts operators; the case also opens on the record (see withCases) until someone settles it. */
 function alert(caseId: ManualCaseId, r: ReservationRecord, ctx: DecideContext, detail?: string): Effect {
-  const c = MANUAL_CASES[caseId];
-  const lines = [caseHeadline(caseId, r.id), ...(detail ? [detail] : []), `対応: ${c.todo}`, `${ctx.publicUrl}/admin/reservations/${r.id}`];
-  return { kind: "alert.send", case: caseId, key: `${caseId}:${r.id}`, priority: c.priority, text: lines.join("\n") };
+  return { kind: "alert.send", case: caseId, key: caseAlertKey(caseId, r.id), priority: MANUAL_CASES[caseId].priority, text: caseAlertText(caseId, r.id, ctx.publicUrl, detail) };
 }
 
 function currentAttempt(r: ReservationRecord): CallAttempt | undefined {
@@ -138,19 +138,8 @@ function callEnded(r: ReservationRecord, attemptId: string, result: CallResult, 
   const shopNote: Note = { code: `call_${result}`, params: { shop: attempt.shopName } };
 
   switch (result) {
-    case "accepted": {
-      const shop = r.data.plan[r.data.index]!;
-      const amountJpy = shopBookingPrice(shop.priceJpy);
-      const next = update(base, { status: "calling_success", amountJpy }, { shop, payment: { amountJpy } });
-      return apply(
-        next,
-        [
-          { kind: "payment.create", amountJpy, description: `${shop.name} ${r.data.service}`, language: r.requester.language, ...(r.requester.email ? { customerEmail: r.requester.email } : {}) },
-          ...emailToShop(shop, (s) => shopEmail.tentative(mc(next, ctx), s), "shop_tentative"),
-        ],
-        [shopNote],
-      );
-    }
+    case "accepted":
+      return holdShop(base, r.data.plan[r.data.index]!, ctx, [shopNote]);
     case "ambiguous": {
       const next = update(base, { status: "pending_shop_response" });
       return apply(next, [alert("ambiguous_answer", next, ctx, `店舗: ${attempt.shopName}${extra.summary ? ` / ${extra.summary}` : ""}`)], [shopNote]);
@@ -166,6 +155,25 @@ function callEnded(r: ReservationRecord, attemptId: string, result: CallResult, 
       return apply(moved.next, moved.effects, [shopNote, ...moved.notes]);
     }
   }
+}
+
+/**
+ * A shop said yes (on the phone, or to an operator): hold its price, ask for a payment
+ * session and send the shop its tentative booking. Refunds already on record are kept.
+ */
+function holdShop(r: ReservationRecord, shop: ShopRef, ctx: DecideContext, notes: Note[]): Decision {
+  const amountJpy = shopBookingPrice(shop.priceJpy);
+  const before = r.data.payment;
+  const payment = { amountJpy, ...(before?.latePayment ? { latePayment: before.latePayment } : {}), ...(before?.refund ? { refund: before.refund } : {}) };
+  const next = update(r, { status: "calling_success", amountJpy }, { shop, payment });
+  return apply(
+    next,
+    [
+      { kind: "payment.create", amountJpy, description: `${shop.name} ${r.data.service}`, language: r.requester.language, ...(r.requester.email ? { customerEmail: r.requester.email } : {}) },
+      ...emailToShop(shop, (s) => shopEmail.tentative(mc(next, ctx), s), "shop_tentative"),
+    ],
+    notes,
+  );
 }
 
 // ------------------------------------------------------------------ payment
@@ -232,6 +240,7 @@ function paymentTimedOut(r: ReservationRecord, ctx: DecideContext): Decision {
       smsToRequester(next, sms.paymentTimeout(mc(next, ctx)), "payment_timeout"),
       ...emailToRequester(next, requesterEmail.paymentTimeout(mc(next, ctx)), "requester_payment_timeout"),
       ...emailToShop(r.data.shop, (s) => shopEmail.withdrawn(mc(next, ctx), s, "payment_timeout"), "shop_withdrawn"),
+      alert("payment_timeout", next, ctx),
     ],
     [{ code: "payment_timeout" }],
   );
@@ -264,7 +273,7 @@ function cancelBeforePayment(r: ReservationRecord, e: EventOf<"cancel">, ctx: De
       ...emailToRequester(next, requesterEmail.cancelled(mc(next, ctx), undefined), "requester_cancelled"),
       ...(shopHeld ? emailToShop(r.data.shop, (s) => shopEmail.withdrawn(mc(next, ctx), s, "cancelled"), "shop_withdrawn") : []),
     ],
-    [{ code: "cancelled_free" }],
+    [{ code: e.by === "operator" ? "cancelled_by_operator" : "cancelled_free" }],
     cancelOutcome("cancelled_free", r, ctx),
   );
 }
@@ -277,25 +286,31 @@ function cancelConfirmed(r: ReservationRecord, e: EventOf<"cancel">, ctx: Decide
     const outcome = cancelOutcome("refused_deadline", r, ctx);
     return apply(update(r, {}), [alert("late_cancellation", r, ctx)], [{ code: "cancel_refused" }], outcome);
   }
+  return cancelWithRefund(r, e.by, e.reason, ctx, "cancelled 48 hours or more before the start");
+}
+
+/** A paid booking cancelled with everything paid going back (the shop is told). */
+function cancelWithRefund(r: ReservationRecord, by: Actor, reason: string | undefined, ctx: DecideContext, refundNote: string): Decision {
   const payment = r.data.payment!;
   const refundJpy = fullRefund(payment.amountJpy);
+  const late = by === "operator" && cancellationTier(true, r.startAt, ctx.now).tier === "too_late";
   const next = update(
     r,
     { status: "cancelled", timers: [] },
     {
-      cancellation: { at: ctx.now, by: e.by, ...(e.reason ? { reason: e.reason } : {}), refund: true },
+      cancellation: { at: ctx.now, by, ...(reason ? { reason } : {}), refund: true },
       payment: { ...payment, refund: { amountJpy: refundJpy, requestedAt: ctx.now, status: "requested" } },
     },
   );
   return apply(
     next,
     [
-      { kind: "payment.refund", paymentIntentId: payment.paymentIntentId!, amountJpy: refundJpy, reason: "requested_by_customer", note: "cancelled 48 hours or more before the start" },
+      { kind: "payment.refund", paymentIntentId: payment.paymentIntentId!, amountJpy: refundJpy, reason: "requested_by_customer", note: refundNote },
       smsToRequester(next, sms.cancelled(mc(next, ctx), refundJpy), "cancelled_refund"),
       ...emailToRequester(next, requesterEmail.cancelled(mc(next, ctx), refundJpy), "requester_cancelled"),
-      ...emailToShop(r.data.shop, (s) => shopEmail.cancelled(mc(next, ctx), s), "shop_cancelled"),
+      ...(late ? emailToShop(r.data.shop, (s) => shopEmail.lateCancelled(mc(next, ctx), s, true), "shop_cancelled") : emailToShop(r.data.shop, (s) => shopEmail.cancelled(mc(next, ctx), s), "shop_cancelled")),
     ],
-    [{ code: "cancelled_refund" }],
+    [{ code: by === "operator" ? "cancelled_refund_by_operator" : "cancelled_refund" }],
     cancelOutcome("cancelled_refund", r, ctx, refundJpy),
   );
 }
@@ -358,6 +373,184 @@ const onPaymentLinkReady: Handler<"payment_link_ready"> = (r, e, ctx) => {
   return apply(next, [smsToRequester(next, sms.paymentLink(mc(next, ctx), r.data.shop!, e.url, deadlineAt), "payment_link")], [{ code: "payment_link_sent", params: { deadline: formatClock(deadlineAt) } }]);
 };
 
+
+// ------------------------------------------------------------------ operator decisions (seed 000 §2.2)
+
+function openCase(r: ReservationRecord, caseId: ManualCaseId): OpenCase | undefined {
+  return r.openCases?.find((c) => c.case === caseId);
+}
+
+/** The shop of the last call (the one that answered unclearly or asked for a change). */
+function lastCalledShop(r: ReservationRecord): ShopRef | undefined {
+  const attempt = r.data.attempts.at(-1);
+  return attempt ? r.data.plan.find((s) => s.id === attempt.shopId) : undefined;
+}
+
+function validDetails(r: ReservationRecord, startAt: number, partySize: number, ctx: DecideContext): string | null {
+  if (!Number.isSafeInteger(partySize) || partySize < 1 || partySize > policy.maxPartySize) return `party size must be 1 to ${policy.maxPartySize}`;
+  if (startAt !== r.startAt && startAt < ctx.now + policy.minLeadTimeMs) return "the new time must leave time to arrange the booking";
+  return null;
+}
+
+/** §2.2.1: a shop found by hand accepted; the booking continues as if it had said yes on the call. */
+const onAssignShop: Handler<"assign_shop"> = (r, e, ctx) => holdShop(r, e.shop, ctx, [{ code: "shop_assigned", params: { shop: e.shop.name } }]);
+
+/** §2.2.1: the requester agreed to another time; both rounds start again for it. */
+const onProposeNewTime: Handler<"propose_new_time"> = (r, e, ctx) => {
+  const invalid = validDetails(r, e.startAt, r.partySize, ctx);
+  if (invalid) return ignore(invalid);
+  const moved = advance(update(r, { startAt: e.startAt }, { round: 1, index: 0 }), ctx);
+  return apply(moved.next, [smsToRequester(moved.next, sms.newTime(mc(moved.next, ctx)), "new_time"), ...moved.effects], [{ code: "new_time", params: { start: formatShort(e.startAt, "ja") } }, ...moved.notes]);
+};
+
+/** Free before payment; once paid, an operator may cancel after the deadline with or without a refund (§2.2.6). */
+const onOperatorCancel: Handler<"operator_cancel"> = (r, e, ctx) => {
+  if (r.status !== "confirmed") return cancelBeforePayment(r, { type: "cancel", by: "operator", reason: e.reason }, ctx);
+  if (e.refund) return cancelWithRefund(r, "operator", e.reason, ctx, `cancelled by an operator: ${e.reason}`);
+  const next = update(r, { status: "cancelled", timers: [] }, { cancellation: { at: ctx.now, by: "operator", reason: e.reason, refund: false } });
+  return apply(
+    next,
+    [
+      smsToRequester(next, sms.cancelledNoRefund(mc(next, ctx)), "cancelled_no_refund"),
+      ...emailToRequester(next, requesterEmail.cancelledNoRefund(mc(next, ctx)), "requester_cancelled_no_refund"),
+      ...emailToShop(r.data.shop, (s) => shopEmail.lateCancelled(mc(next, ctx), s, false), "shop_cancelled"),
+    ],
+    [{ code: "cancelled_no_refund" }],
+  );
+};
+
+/** A phone call or other handling, kept in the audit log; it may settle a case. */
+const onOperatorNote: Handler<"operator_note"> = (r) => apply(update(r, {}), [], [{ code: "operator_note" }]);
+
+/** §2.2.2: the texts that did not arrive, by email. */
+const onResendByEmail: Handler<"resend_by_email"> = (r, e, ctx) => {
+  const messages = openCase(r, "sms_undeliverable")?.messages ?? [];
+  if (!messages.length) return ignore("no undelivered text to resend");
+  const next = update(r, { requester: { ...r.requester, email: e.email } });
+  return apply(next, [{ kind: "email.send", to: e.email, recipient: "requester", template: "sms_fallback", ...requesterEmail.smsFallback(mc(next, ctx), messages.join("\n\n")) }], [{ code: "resent_by_email" }]);
+};
+
+/** §2.2.2: the right number; whatever did not arrive goes again. */
+const onCorrectPhone: Handler<"correct_phone"> = (r, e, ctx) => {
+  if (!/^\+[1-9]\d{7,14}$/.test(e.phone)) return ignore("the phone number must be in E.164 form");
+  const next = update(r, { requester: { ...r.requester, phone: e.phone } });
+  const messages = openCase(r, "sms_undeliverable")?.messages ?? [];
+  return apply(next, messages.map((body) => smsToRequester(next, body, "resend")), [{ code: "phone_corrected" }]);
+};
+
+/** §2.2.3: on the requester's request, the same shop and a fresh 10-minute window. */
+const onReopenPayment: Handler<"reopen_payment"> = (r, _e, ctx) => (r.data.shop ? holdShop(r, r.data.shop, ctx, [{ code: "payment_reopened" }]) : ignore("no shop holds this booking"));
+
+/** §2.2.4: the shop's final answer, obtained by phone. */
+const onShopAnswer: Handler<"shop_answer"> = (r, e, ctx) => {
+  const shop = lastCalledShop(r);
+  if (!shop) return ignore("no shop was called");
+  if (e.answer === "accepted") return holdShop(r, shop, ctx, [{ code: "shop_confirmed_by_operator", params: { shop: shop.name } }]);
+  const moved = advance(update(r, {}, { index: r.data.index + 1 }), ctx);
+  return apply(moved.next, moved.effects, [{ code: "shop_declined_by_operator", params: { shop: shop.name } }, ...moved.notes]);
+};
+
+/** §2.2.5: the requester accepted the shop's change: the booking takes the new details and goes to payment. */
+const onAcceptChange: Handler<"accept_change"> = (r, e, ctx) => {
+  const shop = lastCalledShop(r);
+  if (!shop) return ignore("no shop was called");
+  const invalid = validDetails(r, e.startAt, e.partySize, ctx);
+  if (invalid) return ignore(invalid);
+  const changed = update(r, { startAt: e.startAt, partySize: e.partySize });
+  const held = holdShop(changed, shop, ctx, [{ code: "change_accepted", params: { start: formatShort(e.startAt, "ja"), party: e.partySize } }]);
+  if (held.kind !== "apply") return held;
+  return { ...held, effects: [smsToRequester(held.next, sms.detailsChanged(mc(held.next, ctx), false), "details_changed"), ...held.effects] };
+};
+
+/** A confirmed booking whose details change (the shop asks later): reminder and completion follow the new time. */
+const onChangeConfirmed: Handler<"accept_change"> = (r, e, ctx) => {
+  const invalid = validDetails(r, e.startAt, e.partySize, ctx);
+  if (invalid) return ignore(invalid);
+  const changed = update(r, { startAt: e.startAt, partySize: e.partySize });
+  const withReminder = update(changed, { timers: rescheduleReminder(changed, ctx.now) });
+  const next = update(withReminder, { timers: timers(withReminder, (t) => t.type === "complete", [{ type: "complete", key: "complete", at: e.startAt + policy.completeAfterStartMs }]) });
+  return apply(
+    next,
+    [
+      smsToRequester(next, sms.detailsChanged(mc(next, ctx), true), "details_changed"),
+      ...emailToRequester(next, requesterEmail.detailsChanged(mc(next, ctx)), "requester_details_changed"),
+      ...emailToShop(next.data.shop, (s) => shopEmail.detailsChanged(mc(next, ctx), s), "shop_details_changed"),
+    ],
+    [{ code: "change_accepted", params: { start: formatShort(e.startAt, "ja"), party: e.partySize } }],
+  );
+};
+
+/** §2.2.5: the requester declined the change: the shop is told and calling resumes with the next shop. */
+const onRejectChange: Handler<"reject_change"> = (r, _e, ctx) => {
+  const shop = lastCalledShop(r);
+  const moved = advance(update(r, {}, { index: r.data.index + 1 }), ctx);
+  return apply(moved.next, [...emailToShop(shop, (s) => shopEmail.changeDeclined(mc(r, ctx), s), "shop_change_declined"), ...moved.effects], [{ code: "change_rejected" }, ...moved.notes]);
+};
+
+/** §2.2.6: the late cancellation is declined; the requester is told the booking stands. */
+const onRefuseCancellation: Handler<"refuse_cancellation"> = (r, _e, ctx) => {
+  if (!openCase(r, "late_cancellation")) return ignore("no late cancellation request is open");
+  return apply(
+    update(r, {}),
+    [smsToRequester(r, sms.cancellationRefused(mc(r, ctx)), "cancellation_refused"), ...emailToRequester(r, requesterEmail.cancellationRefused(mc(r, ctx)), "requester_cancellation_refused")],
+    [{ code: "cancellation_refused" }],
+  );
+};
+
+/** Follow-ups an operator can record in any status. */
+const operatorAnywhere: Row = { operator_note: onOperatorNote, resend_by_email: onResendByEmail, correct_phone: onCorrectPhone };
+
+// ------------------------------------------------------------------ manual cases
+
+/** Cases that last only as long as the reservation stays in one status. */
+const CASE_STATUS: Partial<Record<ManualCaseId, Status>> = {
+  no_shop_available: "no_shop_available",
+  payment_timeout: "payment_timeout",
+  ambiguous_answer: "pending_shop_response",
+  change_requested: "change_requested",
+  late_cancellation: "confirmed",
+};
+
+/** Cases an operator event settles explicitly (others close with their status). */
+function settledBy(e: ReservationEvent): ManualCaseId[] {
+  switch (e.type) {
+    case "operator_note":
+      return e.resolves ? [e.resolves] : [];
+    case "resend_by_email":
+    case "correct_phone":
+      return ["sms_undeliverable"];
+    case "refuse_cancellation":
+      return ["late_cancellation"];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Keeps the record's open cases true after a transition: a case bound to a status closes
+ * when the reservation leaves it, an operator's decision closes what it settles, and every
+ * alert raised opens its case (an undelivered text is added to the open SMS case).
+ */
+function withCases(before: ReservationRecord, e: ReservationEvent, next: ReservationRecord, effects: Effect[], now: number): OpenCase[] {
+  const settled = settledBy(e);
+  let open = (before.openCases ?? []).filter((c) => {
+    const status = CASE_STATUS[c.case];
+    return (!status || status === next.status) && !settled.includes(c.case);
+  });
+  for (const effect of effects) {
+    if (effect.kind !== "alert.send") continue;
+    const caseId = effect.case as ManualCaseId;
+    const message = caseId === "sms_undeliverable" && e.type === "sms_failed" ? [e.body] : [];
+    const existing = open.find((c) => c.case === caseId);
+    if (existing) {
+      if (message.length) open = open.map((c) => (c === existing ? { ...c, messages: [...(c.messages ?? []), ...message] } : c));
+    } else {
+      open = [...open, { case: caseId, at: now, ...(message.length ? { messages: message } : {}) }];
+    }
+  }
+  return open;
+}
+
 // ------------------------------------------------------------------ the table
 
 export const SHOP_TRANSITIONS: Record<Status, Row> = {
@@ -370,6 +563,8 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     payment_completed: onPaymentCompleted,
     job_failed: onJobFailed,
     sms_failed: onSmsFailed,
+    operator_cancel: onOperatorCancel,
+    ...operatorAnywhere,
   },
   calling: {
     call_placed: onCallPlaced,
@@ -384,6 +579,8 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     payment_completed: onPaymentCompleted,
     job_failed: onJobFailed,
     sms_failed: onSmsFailed,
+    operator_cancel: onOperatorCancel,
+    ...operatorAnywhere,
   },
   calling_success: {
     payment_link_ready: onPaymentLinkReady,
@@ -391,24 +588,37 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     cancel: cancelBeforePayment,
     job_failed: onJobFailed,
     sms_failed: onSmsFailed,
+    operator_cancel: onOperatorCancel,
+    ...operatorAnywhere,
   },
   pending_shop_response: {
     cancel: cancelBeforePayment,
     payment_completed: onPaymentCompleted,
     job_failed: onJobFailed,
     sms_failed: onSmsFailed,
+    shop_answer: onShopAnswer,
+    operator_cancel: onOperatorCancel,
+    ...operatorAnywhere,
   },
   change_requested: {
     cancel: cancelBeforePayment,
     payment_completed: onPaymentCompleted,
     job_failed: onJobFailed,
     sms_failed: onSmsFailed,
+    accept_change: onAcceptChange,
+    reject_change: onRejectChange,
+    operator_cancel: onOperatorCancel,
+    ...operatorAnywhere,
   },
   no_shop_available: {
     cancel: cancelBeforePayment,
     payment_completed: onPaymentCompleted,
     job_failed: onJobFailed,
     sms_failed: onSmsFailed,
+    assign_shop: onAssignShop,
+    propose_new_time: onProposeNewTime,
+    operator_cancel: onOperatorCancel,
+    ...operatorAnywhere,
   },
   payment_pending: {
     payment_completed: (r, e, ctx) => confirm(r, e, ctx),
@@ -417,6 +627,8 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     cancel: cancelBeforePayment,
     job_failed: onJobFailed,
     sms_failed: onSmsFailed,
+    operator_cancel: onOperatorCancel,
+    ...operatorAnywhere,
   },
   payment_timeout: {
     payment_completed: onPaymentCompleted,
@@ -424,6 +636,9 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     cancel: cancelBeforePayment,
     job_failed: onJobFailed,
     sms_failed: onSmsFailed,
+    reopen_payment: onReopenPayment,
+    operator_cancel: onOperatorCancel,
+    ...operatorAnywhere,
   },
   confirmed: {
     payment_completed: onPaymentCompleted,
@@ -433,6 +648,10 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     refund_updated: onRefundUpdated,
     job_failed: onJobFailed,
     sms_failed: onSmsFailed,
+    operator_cancel: onOperatorCancel,
+    refuse_cancellation: onRefuseCancellation,
+    accept_change: onChangeConfirmed,
+    ...operatorAnywhere,
   },
   completed: {
     payment_completed: onPaymentCompleted,
@@ -440,6 +659,7 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     refund_updated: onRefundUpdated,
     job_failed: onJobFailed,
     sms_failed: onSmsFailed,
+    ...operatorAnywhere,
   },
   cancelled: {
     payment_link_ready: (r, e) => apply(update(r, {}), [{ kind: "payment.expire", sessionId: e.sessionId }], []),
@@ -448,6 +668,7 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     cancel: cancelled,
     job_failed: onJobFailed,
     sms_failed: onSmsFailed,
+    ...operatorAnywhere,
   },
 };
 
@@ -457,7 +678,7 @@ export function decideShop(r: ReservationRecord, e: ReservationEvent, ctx: Decid
   if (!handler) return ignore(`${e.type} does not apply to a reservation in status ${r.status}`);
   const decision = handler(r, e as never, ctx);
   if (decision.kind === "apply") {
-    decision.next = { ...decision.next, version: r.version + 1, updatedAt: ctx.now };
+    decision.next = { ...decision.next, openCases: withCases(r, e, decision.next, decision.effects, ctx.now), version: r.version + 1, updatedAt: ctx.now };
   }
   return decision;
 }

@@ -94,6 +94,19 @@ export interface ShopData {
 
 export type Actor = "requester" | "system" | "provider" | "operator" | "shop";
 
+/**
+ * A situation only a person can settle (seed 000 §2.2). It is opened by the alert the machine
+ * raises, stays on the record until an operator resolves it (or the reservation leaves the
+ * status it belongs to), and is what the operator console lists as its queue.
+ */
+export interface OpenCase {
+  case: ManualCaseId;
+  /** When it was raised: its age is measured against the case's response target. */
+  at: number;
+  /** sms_undeliverable: the texts that did not arrive (stored with placeholders, never with links). */
+  messages?: string[];
+}
+
 export interface ReservationRecord {
   id: string;
   kind: "shop";
@@ -106,6 +119,8 @@ export interface ReservationRecord {
   apiKeyId?: string;
   timers: Timer[];
   data: ShopData;
+  /** Manual cases waiting for an operator (absent on records written before the console existed). */
+  openCases?: OpenCase[];
   createdAt: number;
   updatedAt: number;
 }
@@ -139,7 +154,41 @@ export type ReservationEvent =
   | { type: "complete" }
   /** Every try to text the requester failed; `body` is the message that did not arrive. */
   | { type: "sms_failed"; jobId: string; body: string; error: string }
-  | { type: "job_failed"; jobId: string; jobKind: Effect["kind"]; error: string; attemptId?: string };
+  | { type: "job_failed"; jobId: string; jobKind: Effect["kind"]; error: string; attemptId?: string }
+  | OperatorEvent;
+
+/** Who acted in the operator console (the Access identity, or the name given at the local login), and why. */
+interface ByOperator {
+  operator: string;
+  note?: string;
+}
+
+/** What an operator decides in the console (seed 000 §2.2); each one lands in the audit log with its operator. */
+export type OperatorEvent =
+  /** §2.2.1: a shop found by hand said yes. */
+  | ({ type: "assign_shop"; shop: ShopRef } & ByOperator)
+  /** §2.2.1: the requester agreed to another date and time; calling starts again. */
+  | ({ type: "propose_new_time"; startAt: number } & ByOperator)
+  /** Cancel as an operator: free before payment; once paid (§2.2.6) with or without a refund. */
+  | ({ type: "operator_cancel"; refund: boolean; reason: string } & ByOperator)
+  /** A phone call or other handling worth recording; `resolves` closes that case. */
+  | ({ type: "operator_note"; resolves?: ManualCaseId } & ByOperator)
+  /** §2.2.2: the texts that did not arrive, by email (to this address). */
+  | ({ type: "resend_by_email"; email: string } & ByOperator)
+  /** §2.2.2: the right number (E.164); undelivered texts go again to it. */
+  | ({ type: "correct_phone"; phone: string } & ByOperator)
+  /** §2.2.3: on the requester's request, a fresh payment window with the same shop. */
+  | ({ type: "reopen_payment" } & ByOperator)
+  /** §2.2.4: the shop's final answer, obtained by phone. */
+  | ({ type: "shop_answer"; answer: "accepted" | "declined" } & ByOperator)
+  /** §2.2.5: the requester accepted the shop's change (or a confirmed booking's details change). */
+  | ({ type: "accept_change"; startAt: number; partySize: number } & ByOperator)
+  /** §2.2.5: the requester declined the change; the shop is told and calling resumes. */
+  | ({ type: "reject_change" } & ByOperator)
+  /** §2.2.6: a late cancellation is declined; the booking stands. */
+  | ({ type: "refuse_cancellation"; reason: string } & ByOperator);
+
+export type OperatorEventType = OperatorEvent["type"];
 
 export type EventType = ReservationEvent["type"];
 

@@ -1,0 +1,120 @@
+// Who is using the operator console. /admin is never open: in production every request must
+// carry a valid Cloudflare Access token (access.ts); locally, where Access is not configured,
+// an operator signs in with their name and ADMIN_PASSWORD from .dev.vars. Either way the
+// console keeps a signed session cookie holding the operator's name and a CSRF token that
+// every form posts back.
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
+import { newSecretToken, sha256Hex } from "../domain/ids.ts";
+import { ACCESS_JWT_HEADER, AccessDenied, accessSettings, verifyAccessJwt } from "./access.ts";
+
+export type AdminEnv = { Bindings: Env; Variables: { operator: string; csrf: string } };
+
+export const SESSION_COOKIE = "qrv_admin";
+export const CSRF_FIELD = "_csrf";
+const SESSION_HOURS = 12;
+/** The placeholder in .dev.vars.example: never accepted as a password. */
+const EXAMPLE_PASSWORD = "change-me-locally";
+
+interface Session {
+  /** Operator name (Access email, or the name given at the local sign-in). */
+  op: string;
+  via: "access" | "password";
+  csrf: string;
+  exp: number;
+}
+
+export type ConsoleMode = { kind: "access" } | { kind: "password" } | { kind: "closed"; reason: string };
+
+/** How this deployment lets operators in. */
+export function consoleMode(env: Env): ConsoleMode {
+  if (accessSettings(env)) return { kind: "access" };
+  const password = env.ADMIN_PASSWORD ?? "";
+  if (!password || password === EXAMPLE_PASSWORD) return { kind: "closed", reason: "ADMIN_PASSWORD is not set (npm run dev writes one to .dev.vars), and Cloudflare Access is not configured (ACCESS_TEAM_DOMAIN, ACCESS_AUD)." };
+  if (env.PROVIDERS === "live") return { kind: "closed", reason: "With live providers the console is only served behind Cloudflare Access: set ACCESS_TEAM_DOMAIN and ACCESS_AUD." };
+  return { kind: "password" };
+}
+
+/** The key that signs session cookies, derived from a secret only the deployment knows. */
+function signingKey(env: Env): string {
+  return `qrv-admin-session:${env.ADMIN_PASSWORD ?? ""}:${env.ACCESS_AUD ?? ""}`;
+}
+
+async function readSession(c: Context<AdminEnv>): Promise<Session | null> {
+  const raw = await getSignedCookie(c, signingKey(c.env), SESSION_COOKIE);
+  if (!raw) return null;
+  try {
+    const s = JSON.parse(raw) as Session;
+    return typeof s.op === "string" && typeof s.csrf === "string" && s.exp > Date.now() ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function startSession(c: Context<AdminEnv>, op: string, via: Session["via"]): Promise<Session> {
+  const session: Session = { op, via, csrf: newSecretToken(), exp: Date.now() + SESSION_HOURS * 3_600_000 };
+  await setSignedCookie(c, SESSION_COOKIE, JSON.stringify(session), signingKey(c.env), {
+    path: "/admin",
+    httpOnly: true,
+    sameSite: "Strict",
+    secure: new URL(c.req.url).protocol === "https:",
+    maxAge: SESSION_HOURS * 3600,
+  });
+  return session;
+}
+
+export function endSession(c: Context<AdminEnv>): void {
+  deleteCookie(c, SESSION_COOKIE, { path: "/admin" });
+}
+
+/** Compares through SHA-256 so the time taken says nothing about the password. */
+export async function passwordMatches(env: Env, given: string): Promise<boolean> {
+  const [a, b] = await Promise.all([sha256Hex(`pw:${given}`), sha256Hex(`pw:${env.ADMIN_PASSWORD ?? ""}`)]);
+  return constantTimeEqual(a, b);
+}
+
+export function constantTimeEqual(a: string, b: string): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
+  return diff === 0;
+}
+
+/** Who may see the console: an Access identity, or a signed-in local session. */
+export function requireOperator(render: { denied: (c: Context<AdminEnv>, status: 401 | 403 | 503, message: string) => Response | Promise<Response> }): MiddlewareHandler<AdminEnv> {
+  return async (c, next) => {
+    const mode = consoleMode(c.env);
+    if (mode.kind === "closed") return render.denied(c, 503, mode.reason);
+    let session = await readSession(c);
+    if (mode.kind === "access") {
+      const token = c.req.header(ACCESS_JWT_HEADER);
+      if (!token) return render.denied(c, 403, "Sign in through Cloudflare Access: this request did not come through it.");
+      let operator: string;
+      try {
+        operator = (await verifyAccessJwt(token, accessSettings(c.env)!)).operator;
+      } catch (err) {
+        if (!(err instanceof AccessDenied)) throw err;
+        console.warn(JSON.stringify({ msg: "access token rejected", error: err.message }));
+        return render.denied(c, 403, "Your Cloudflare Access sign-in could not be verified. Sign in again.");
+      }
+      // The session follows the Access identity; a new identity gets a new CSRF token.
+      if (!session || session.via !== "access" || session.op !== operator) session = await startSession(c, operator, "access");
+    } else if (!session || session.via !== "password") {
+      const next = c.req.method === "GET" ? `?next=${encodeURIComponent(new URL(c.req.url).pathname + new URL(c.req.url).search)}` : "";
+      return c.redirect(`/admin/login${next}`, 303);
+    }
+    c.set("operator", session.op);
+    c.set("csrf", session.csrf);
+    await next();
+  };
+}
+
+/** Every POST carries the session's CSRF token (the cookie alone is never enough). */
+export function requireCsrf(render: { denied: (c: Context<AdminEnv>, status: 401 | 403 | 503, message: string) => Response | Promise<Response> }): MiddlewareHandler<AdminEnv> {
+  return async (c, next) => {
+    if (c.req.method !== "POST") return next();
+    const body = await c.req.parseBody();
+    const token = typeof body[CSRF_FIELD] === "string" ? body[CSRF_FIELD] : "";
+    if (!token || !constantTimeEqual(token, c.get("csrf"))) return render.denied(c, 403, "This form has expired or did not come from the console. Reload the page and try again.");
+    await next();
+  };
+}

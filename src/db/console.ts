@@ -1,0 +1,139 @@
+// What the operator console reads: the queue of open manual cases, reservation search and
+// timelines, partner shops, and the jobs in the dead-letter queue. Reservations are only
+// read here; every change to one goes through its Durable Object.
+import { and, asc, desc, eq, inArray, like, ne, or, sql, type SQL } from "drizzle-orm";
+import type { ShopCsvRow } from "../domain/shops-csv.ts";
+import type { ShopRef } from "../domain/reservation/types.ts";
+import type { Db } from "./client.ts";
+import { rowToRecord, type ReservationRow } from "./reservations.ts";
+import { alerts, outbox, reservationEvents, reservations, shopServices, shops } from "./schema.ts";
+
+/** Reservations with at least one open manual case (the partial index reservations_open_cases). */
+export async function reservationsWithOpenCases(db: Db) {
+  const rows = await db.select().from(reservations).where(ne(reservations.openCases, "[]")).orderBy(asc(reservations.updatedAt)).limit(500);
+  return rows.map(rowToRecord);
+}
+
+export interface ReservationFilter {
+  id?: string;
+  /** The last digits of the requester's phone. */
+  phoneTail?: string;
+  status?: string;
+  service?: string;
+  /** Start date, Japan time, YYYY-MM-DD. */
+  date?: string;
+}
+
+/** Start of a Japan-time day, as epoch milliseconds. */
+export function jstDayStart(date: string): number {
+  return Date.parse(`${date}T00:00:00+09:00`);
+}
+
+export async function searchReservations(db: Db, f: ReservationFilter, limit = 100): Promise<ReservationRow[]> {
+  const where: SQL[] = [];
+  if (f.id) where.push(like(reservations.id, `%${f.id.toUpperCase().replace(/[%_]/g, "")}%`));
+  if (f.phoneTail) where.push(like(reservations.phone, `%${f.phoneTail.replace(/\D/g, "")}`));
+  if (f.status) where.push(eq(reservations.status, f.status));
+  if (f.service) where.push(eq(reservations.service, f.service));
+  if (f.date) {
+    const start = jstDayStart(f.date);
+    if (Number.isFinite(start)) where.push(sql`${reservations.startAt} >= ${start} AND ${reservations.startAt} < ${start + 86_400_000}`);
+  }
+  return db
+    .select()
+    .from(reservations)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(reservations.createdAt))
+    .limit(limit);
+}
+
+export async function serviceNames(db: Db): Promise<string[]> {
+  const rows = await db.selectDistinct({ service: shopServices.service }).from(shopServices).orderBy(asc(shopServices.service));
+  return rows.map((r) => r.service);
+}
+
+/** Everything the reservation page shows: the audit log, every job (messages, calls, payments) and its alerts. */
+export async function reservationTimeline(db: Db, id: string) {
+  const [events, jobs, alertRows] = await Promise.all([
+    db.select().from(reservationEvents).where(eq(reservationEvents.reservationId, id)).orderBy(asc(reservationEvents.id)),
+    db.select().from(outbox).where(eq(outbox.reservationId, id)).orderBy(asc(outbox.createdAt), asc(outbox.id)),
+    db.select().from(alerts).where(eq(alerts.reservationId, id)).orderBy(asc(alerts.createdAt)),
+  ]);
+  return { events, jobs, alerts: alertRows };
+}
+
+// ------------------------------------------------------------------ shops
+
+export type ShopRow = typeof shops.$inferSelect & { services: string[] };
+
+/** D1 binds at most 100 values per statement. */
+export function chunks<T>(items: T[], size = 90): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+
+async function withServices(db: Db, rows: (typeof shops.$inferSelect)[]): Promise<ShopRow[]> {
+  if (!rows.length) return [];
+  const services = (await Promise.all(chunks(rows.map((r) => r.id)).map((ids) => db.select().from(shopServices).where(inArray(shopServices.shopId, ids))))).flat();
+  return rows.map((r) => ({ ...r, services: services.filter((s) => s.shopId === r.id).map((s) => s.service).sort() }));
+}
+
+export async function listShops(db: Db, q?: string): Promise<ShopRow[]> {
+  const text = q?.trim();
+  const rows = await db
+    .select()
+    .from(shops)
+    .where(text ? or(like(shops.name, `%${text}%`), like(shops.area, `%${text}%`), like(shops.phone, `%${text.replace(/\D/g, "") || text}%`)) : undefined)
+    .orderBy(asc(shops.area), asc(shops.priority), asc(shops.name))
+    .limit(1000);
+  return withServices(db, rows);
+}
+
+export async function getShop(db: Db, id: string): Promise<ShopRow | null> {
+  const row = await db.query.shops.findFirst({ where: eq(shops.id, id) });
+  return row ? (await withServices(db, [row]))[0]! : null;
+}
+
+export async function shopByPhone(db: Db, phone: string) {
+  return db.query.shops.findFirst({ where: eq(shops.phone, phone) });
+}
+
+/** Shops that could take a booking for this service (any area), the reservation's area first. */
+export async function shopsForService(db: Db, service: string, area: string): Promise<ShopRow[]> {
+  const rows = await db
+    .select({ shop: shops })
+    .from(shops)
+    .innerJoin(shopServices, eq(shopServices.shopId, shops.id))
+    .where(and(eq(shopServices.service, service), eq(shops.doNotCall, false)))
+    .orderBy(sql`${shops.area} = ${area} DESC`, asc(shops.area), asc(shops.priority));
+  return withServices(db, rows.map((r) => r.shop));
+}
+
+export function toShopRef(s: typeof shops.$inferSelect): ShopRef {
+  return { id: s.id, name: s.name, phone: s.phone, priceJpy: s.priceJpy, ...(s.email ? { email: s.email } : {}), ...(s.address ? { address: s.address } : {}) };
+}
+
+/** Rewrites one shop from a validated row (its services replaced), in one batch. */
+export async function updateShop(d1: D1Database, id: string, row: Omit<ShopCsvRow, "line">, now: number): Promise<void> {
+  await d1.batch([
+    d1
+      .prepare("UPDATE shops SET name = ?, phone = ?, email = ?, area = ?, priority = ?, price_jpy = ?, sandbox_answer = ?, address = ?, updated_at = ? WHERE id = ?")
+      .bind(row.name, row.phone, row.email, row.area, row.priority, row.priceJpy, row.sandboxAnswer, row.address, now, id),
+    d1.prepare("DELETE FROM shop_services WHERE shop_id = ?").bind(id),
+    ...row.services.map((service) => d1.prepare("INSERT INTO shop_services (shop_id, service) VALUES (?, ?)").bind(id, service)),
+  ]);
+}
+
+export async function setShopFlag(db: Db, id: string, flag: "paused" | "doNotCall", value: boolean, now: number): Promise<boolean> {
+  const rows = await db
+    .update(shops)
+    .set({ [flag]: value, updatedAt: now })
+    .where(eq(shops.id, id))
+    .returning({ id: shops.id });
+  return rows.length > 0;
+}
+
+// ------------------------------------------------------------------ dead-letter queue
+
+export async function deadJobs(db: Db, limit = 200) {
+  return db.select().from(outbox).where(eq(outbox.status, "dead")).orderBy(desc(outbox.updatedAt)).limit(limit);
+}
