@@ -19,7 +19,7 @@ try {
   if (row.revoked_at) {
     console.log(`API key ${id} "${row.name}" was already revoked.`);
   } else {
-    executeSql(target, `${inline("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [Date.now(), id])};`);
+    executeSql(target, `${inline("UPDATE api_keys SET revoked_at = ?, revoked_by = 'script' WHERE id = ? AND revoked_at IS NULL", [Date.now(), id])};`);
     console.log(`Revoked API key ${id} "${row.name}" in the ${target} database.`);
   }
 } catch (err) {

@@ -23,7 +23,7 @@ function csvOf(text: string): string[][] {
 describe("every page", () => {
   it("renders for a signed-in operator", async () => {
     const op = await signIn();
-    for (const path of ["/admin", "/admin/reservations", "/admin/shops", "/admin/shops/new", "/admin/dashboard", "/admin/management", "/admin/alerts", "/admin/incidents", "/admin/incidents/new"]) {
+    for (const path of ["/admin", "/admin/reservations", "/admin/shops", "/admin/shops/new", "/admin/dashboard", "/admin/management", "/admin/alerts", "/admin/incidents", "/admin/incidents/new", "/admin/api-keys"]) {
       const res = await op.get(path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get("Cache-Control"), path).toBe("no-store");

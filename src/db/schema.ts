@@ -48,8 +48,11 @@ export const apiKeys = sqliteTable(
     /** The first characters of the key, to recognise it in lists. */
     keyPrefix: text("key_prefix").notNull(),
     createdAt: integer("created_at").notNull(),
+    /** Who made it: an operator's name from the console, or "script" for npm run apikey:create. */
+    createdBy: text("created_by").notNull().default("script"),
     lastUsedAt: integer("last_used_at"),
     revokedAt: integer("revoked_at"),
+    revokedBy: text("revoked_by"),
   },
   (t) => [uniqueIndex("api_keys_hash_unique").on(t.keyHash)],
 );

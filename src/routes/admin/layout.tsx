@@ -57,6 +57,7 @@ export const NAV = [
   ["/admin/management", "経営ダッシュボード", "management"],
   ["/admin/alerts", "アラート", "alerts"],
   ["/admin/incidents", "インシデント", "incidents"],
+  ["/admin/api-keys", "APIキー", "api-keys"],
 ] as const;
 
 export type Section = (typeof NAV)[number][2] | "login";
