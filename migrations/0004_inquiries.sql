@@ -11,6 +11,8 @@ CREATE TABLE `inquiries` (
 	`status` text DEFAULT 'new' NOT NULL,
 	`source` text NOT NULL,
 	`user_agent` text,
+	`handled_by` text,
+	`operator_note` text DEFAULT '' NOT NULL,
 	`updated_at` integer NOT NULL
 );
 --> statement-breakpoint

@@ -327,6 +327,9 @@ export const inquiries = sqliteTable(
     source: text("source").notNull(),
     /** The browser's User-Agent, for bugs (seed 003: know the device and OS). */
     userAgent: text("user_agent"),
+    /** The operator who last changed its status, and what they noted (the answer given, the FAQ entry made, the ticket filed). */
+    handledBy: text("handled_by"),
+    operatorNote: text("operator_note").notNull().default(""),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [index("inquiries_status_created").on(t.status, t.createdAt), index("inquiries_reservation").on(t.reservationId)],
