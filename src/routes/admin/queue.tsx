@@ -302,7 +302,7 @@ queue.get("/", async (c) => {
         {jst(now)} 時点 · <a href="/admin">更新</a> · 優先度と経過時間の順。対応すると一覧から消えます。
       </p>
       {asked.new ? (
-        <p class="flash" id="new-inquiries">
+        <p class="card" id="new-inquiries">
           <a href="/admin/inquiries?status=new&category=all">未対応のお問い合わせが {asked.new}件あります</a>
         </p>
       ) : null}
