@@ -5,17 +5,19 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consumer.ts";
-import { sweep } from "./queues/sweeper.ts";
-import { runAlertRules } from "./monitor/alerts.ts";
-import { admin } from "./routes/admin/index.tsx";
-import { notFound, onError } from "./routes/errors.tsx";
-import { guest } from "./routes/guest.tsx";
-import { home } from "./routes/home.tsx";
-import { assets } from "./routes/layout.tsx";
 import { oauthProvider } from "./auth/index.ts";
 import { QrvMcp } from "./mcp/server.ts";
+import { runAlertRules } from "./monitor/alerts.ts";
+import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consumer.ts";
+import { sweep } from "./queues/sweeper.ts";
+import { admin } from "./routes/admin/index.tsx";
 import { authorize } from "./routes/authorize.tsx";
+import { notFound, onError } from "./routes/errors.tsx";
+import { guest } from "./routes/guest.tsx";
+import { guestAssets } from "./routes/guest-assets.ts";
+import { help } from "./routes/help.tsx";
+import { home } from "./routes/home.tsx";
+import { assets } from "./routes/layout.tsx";
 import { sandbox } from "./routes/sandbox.tsx";
 import { webhooks } from "./routes/webhooks.ts";
 
@@ -34,10 +36,12 @@ app.use("*", (c, next) => (c.req.path === "/authorize" || c.req.path.startsWith(
 app.route("/", home);
 app.route("/authorize", authorize);
 app.route("/assets", assets);
+app.route("/assets", guestAssets);
 app.route("/webhooks", webhooks);
 app.route("/sandbox", sandbox);
 app.route("/r", guest);
 app.route("/admin", admin);
+app.route("/", help);
 app.onError(onError);
 app.notFound(notFound);
 

@@ -149,3 +149,18 @@ export function startIn(hours: number): string {
   const ms = Math.ceil((Date.now() + hours * HOUR) / 60_000) * 60_000;
   return `${new Date(ms + 9 * HOUR).toISOString().slice(0, 19)}+09:00`;
 }
+
+/** Pays a sandbox Checkout Session as the requester would on the checkout page. */
+export async function paySandbox(sessionId: string): Promise<Response> {
+  return exports.default.fetch(new Request(`https://qrv.test/sandbox/checkout/${sessionId}/pay`, { method: "POST", body: new URLSearchParams({ card: "4242424242424242" }), redirect: "manual" }));
+}
+
+/** A paid, confirmed booking starting at `startAt` (one shop that accepts). */
+export async function confirmedReservation(startAt: number, overrides: Partial<Omit<ShopRequest, "id" | "service" | "area" | "startAt">> = {}, priceJpy = 6600): Promise<{ id: string; guestUrl: string }> {
+  const where = await seedShops([{ answer: "accepted", name: "確定する店", priceJpy }]);
+  const created = await createReservation(where, { startAt, ...overrides });
+  const pending = await waitForStatus(created.id, "payment_pending");
+  await paySandbox(pending.data.payment!.sessionId!);
+  await waitForStatus(created.id, "confirmed");
+  return created;
+}

@@ -299,3 +299,38 @@ export const incidents = sqliteTable(
   },
   (t) => [index("incidents_detected").on(t.detectedAt), index("incidents_level").on(t.level, t.detectedAt)],
 );
+
+/**
+ * Inquiries from requesters (seed 003), from the support form: classified as question, bug or
+ * request, worked by operators in the console. `reservation_id` is set when the form was sent
+ * from the reservation's own guest page (`reservation_verified`) or typed by the person.
+ */
+export const inquiries = sqliteTable(
+  "inquiries",
+  {
+    id: text("id").primaryKey(),
+    createdAt: integer("created_at").notNull(),
+    reservationId: text("reservation_id"),
+    /** True when the guest link proved the reservation is theirs; false for an id typed into the form. */
+    reservationVerified: integer("reservation_verified", { mode: "boolean" }).notNull().default(false),
+    name: text("name").notNull(),
+    /** An email address, or a phone number in E.164. */
+    contact: text("contact").notNull(),
+    /** question | bug | request */
+    category: text("category").notNull(),
+    message: text("message").notNull(),
+    /** The language the person wrote in (the page's): ja | en. */
+    language: text("language").notNull(),
+    /** new | in_progress | closed */
+    status: text("status").notNull().default("new"),
+    /** Where it came from: guest_page (/r/:token/support) or support_page (/support). */
+    source: text("source").notNull(),
+    /** The browser's User-Agent, for bugs (seed 003: know the device and OS). */
+    userAgent: text("user_agent"),
+    /** The operator who last changed its status, and what they noted (the answer given, the FAQ entry made, the ticket filed). */
+    handledBy: text("handled_by"),
+    operatorNote: text("operator_note").notNull().default(""),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("inquiries_status_created").on(t.status, t.createdAt), index("inquiries_reservation").on(t.reservationId)],
+);

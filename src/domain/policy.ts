@@ -27,6 +27,8 @@ export const policy = {
   reminderEveningHourJst: 18,
   /** ...or, for a booking confirmed after that evening, this long before the start. */
   reminderLateLeadMs: 2 * HOUR,
+  /** The guest link keeps working until this long after the appointment; then it shows a friendly "expired" page. */
+  guestLinkValidAfterStartMs: 30 * 24 * HOUR,
 } as const;
 
 export type Policy = typeof policy;
@@ -58,4 +60,9 @@ export function reminderAt(startAt: number, confirmedAt: number): number | null 
   if (confirmedAt < previousEvening) return previousEvening;
   const late = startAt - policy.reminderLateLeadMs;
   return confirmedAt < late ? late : null;
+}
+
+/** Whether a guest link still opens its reservation. */
+export function guestLinkValid(startAt: number, now: number): boolean {
+  return now <= startAt + policy.guestLinkValidAfterStartMs;
 }

@@ -1,6 +1,6 @@
 // The operator console in a browser: sign in with the local password, settle an unclear
 // answer from the queue and watch the reservation go to payment, upload a shop CSV with a bad
-// row (nothing imported), and open both dashboards. Screenshots: test-results/screenshots/.
+// row (nothing imported), open both dashboards, and close an inquiry sent from /support. Screenshots: test-results/screenshots/.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { desktop, launch, phone, screenshot } from "./browser.ts";
@@ -146,5 +146,32 @@ describe("operator console", () => {
     await page.goto(`${url}/admin/alerts`);
     expect(await page.locator("h1").textContent()).toBe("アラート");
     await screenshot(page, "admin-alerts");
+  });
+
+  it("answers an inquiry sent from the support page: unedited, moved to closed with a note", async () => {
+    const words = `ポイントで支払えるようにしてほしいです ${Date.now()}`;
+    const context = await phone(browser);
+    const guest = await context.newPage();
+    await guest.goto(`${url}/support`);
+    await guest.getByLabel("要望").check();
+    await guest.getByLabel("お名前").fill("鈴木 一郎");
+    await guest.getByLabel("ご連絡先（メールアドレスまたは電話番号）").fill("ichiro@example.com");
+    await guest.getByLabel("内容").fill(words);
+    await guest.locator("#inquiry-send").click();
+    await guest.locator("#inquiry-sent").waitFor();
+    await context.close();
+
+    await page.goto(`${url}/admin`);
+    await page.locator("#new-inquiries a").click();
+    const card = page.locator(".card", { hasText: words });
+    expect(await card.locator("pre.message").textContent()).toBe(words);
+    await card.locator("textarea").fill("実現したらメールで連絡する");
+    await card.locator("select[name=status]").selectOption("closed");
+    await screenshot(page, "admin-inquiries");
+    await card.locator("button[type=submit]").click();
+    await page.waitForURL(/\/admin\/inquiries/);
+    expect(await page.locator(".flash").textContent()).toContain("完了");
+    await page.goto(`${url}/admin/inquiries?status=closed&category=request`);
+    expect(await page.locator(".card", { hasText: words }).locator(".muted", { hasText: "最終更新" }).textContent()).toContain("山田(運営)");
   });
 });

@@ -35,9 +35,7 @@ export interface SandboxRecord {
 
 /** The SMS messages the sandbox sent for a reservation, oldest first. */
 export async function texts(url: string, reservationId: string): Promise<SandboxRecord[]> {
-  const res = await fetch(`${url}/sandbox/outbox?reservation_id=${reservationId}&channel=sms`);
-  const { records } = (await res.json()) as { records: SandboxRecord[] };
-  return records.reverse();
+  return sent(url, reservationId, "sms");
 }
 
 /** Waits until `fn` returns a value, polling. */
@@ -49,4 +47,29 @@ export async function until<T>(fn: () => Promise<T | undefined | null | false>, 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** The link to the reservation's guest page, as texted in the first SMS. */
+export async function guestLink(url: string, reservationId: string): Promise<string> {
+  const sms = await until(async () => (await texts(url, reservationId)).find((t) => /\/r\/[A-Za-z0-9_-]{43}/.test(t.body)), 20_000, "the SMS with the guest link");
+  return sms.body.match(/https?:\/\/\S+\/r\/[A-Za-z0-9_-]{43}/)![0];
+}
+
+/** The sandbox checkout link, as texted when a shop accepted. */
+export async function paymentLink(url: string, reservationId: string): Promise<string> {
+  const sms = await until(async () => (await texts(url, reservationId)).find((t) => t.body.includes("/sandbox/checkout/")), 20_000, "the payment SMS");
+  return sms.body.match(/https?:\/\/\S+\/sandbox\/checkout\/[A-Za-z0-9_]+/)![0];
+}
+
+/** Pays on the sandbox checkout the way its plain HTML form does (for tests that are about what comes after). */
+export async function payCheckout(checkoutUrl: string): Promise<void> {
+  const res = await fetch(`${checkoutUrl}/pay`, { method: "POST", body: new URLSearchParams({ card: "4242424242424242" }), redirect: "manual" });
+  if (res.status !== 303) throw new Error(`sandbox checkout answered ${res.status}`);
+}
+
+/** Everything the sandbox recorded for a reservation on one channel, oldest first. */
+export async function sent(url: string, reservationId: string, channel: "sms" | "email" | "payment" | "call" | "alert"): Promise<SandboxRecord[]> {
+  const res = await fetch(`${url}/sandbox/outbox?reservation_id=${reservationId}&channel=${channel}`);
+  const { records } = (await res.json()) as { records: SandboxRecord[] };
+  return records.reverse();
 }

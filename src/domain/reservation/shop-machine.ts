@@ -361,7 +361,8 @@ const onSmsFailed: Handler<"sms_failed"> = (r, e, ctx) =>
   apply(update(r, {}), [alert("sms_undeliverable", r, ctx, e.error), ...emailToRequester(r, requesterEmail.smsFallback(mc(r, ctx), e.body), "sms_fallback")], [{ code: "message_failed" }]);
 
 const onReminder: Handler<"reminder"> = (r, _e, ctx) =>
-  apply(update(r, {}), [smsToRequester(r, sms.reminder(mc(r, ctx), r.data.shop!, ctx.now), "reminder")], [{ code: "reminder_sent" }]);
+  // A reminder that comes too late (a lost alarm, a time moved earlier) would only confuse.
+  ctx.now >= r.startAt ? ignore("the appointment time has already come") : apply(update(r, {}), [smsToRequester(r, sms.reminder(mc(r, ctx), r.data.shop!, ctx.now), "reminder")], [{ code: "reminder_sent" }]);
 
 const cancelled: Handler<"cancel"> = (r, _e, ctx) => ignore("already cancelled", cancelOutcome("already_cancelled", r, ctx));
 

@@ -20,9 +20,9 @@ export type CancelPolicy =
   | { allowed: true; refund: boolean; message: string }
   | { allowed: false; message: string };
 
-/** What cancelling now would do, in words, for the page and the AI client. */
-export function cancelPolicy(r: ReservationRecord, now: number, support: { phone: string; email: string }): CancelPolicy {
-  const ja = r.requester.language === "ja";
+/** What cancelling now would do, in words, for the page and the AI client (in `lang`, the requester's language unless given). */
+export function cancelPolicy(r: ReservationRecord, now: number, support: { phone: string; email: string }, lang: Lang = r.requester.language): CancelPolicy {
+  const ja = lang === "ja";
   if (r.status === "cancelled") return { allowed: false, message: ja ? "キャンセル済みです。" : "Already cancelled." };
   if (r.status === "completed") return { allowed: false, message: ja ? "ご利用日時を過ぎています。" : "The appointment time has passed." };
   const paid = r.status === "confirmed";
@@ -33,7 +33,7 @@ export function cancelPolicy(r: ReservationRecord, now: number, support: { phone
     case "full_refund":
       return { allowed: true, refund: true, message: ja ? "予約日時の48時間前まではキャンセルでき、全額返金します。" : "Until 48 hours before the start you can cancel with a full refund." };
     case "too_late":
-      return { allowed: false, message: lateCancellationMessage(r.requester.language, support.phone, support.email) };
+      return { allowed: false, message: lateCancellationMessage(lang, support.phone, support.email) };
   }
 }
 
@@ -54,7 +54,7 @@ export function reservationView(r: ReservationRecord, events: TimelineEntry[], l
     ...(r.amountJpy !== undefined ? { amount_jpy: r.amountJpy } : {}),
     ...(paymentOpen ? { payment_url: payment!.url!, payment_deadline: toIsoTokyo(payment!.deadlineAt!) } : {}),
     ...(payment?.refund ? { refund: { amount_jpy: payment.refund.amountJpy, status: payment.refund.status } } : {}),
-    cancellation: cancelPolicy(r, now, support),
+    cancellation: cancelPolicy(r, now, support, lang),
     timeline: timeline(events, lang),
   };
 }

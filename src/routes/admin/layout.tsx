@@ -44,6 +44,7 @@ form.search label{display:flex;flex-direction:column;font-size:.8rem;color:var(-
 .errors li{color:var(--bad)}
 details summary{cursor:pointer;color:var(--accent)}
 .tag{display:inline-block;padding:0 6px;border-radius:4px;background:#e8eaed;font-size:.8rem;margin-right:4px}
+pre.message{white-space:pre-wrap;word-break:break-word;background:#f8f9fa;border:1px solid var(--line);border-radius:6px;padding:10px;font:inherit}
 .tag.bad{background:#fce8e6;color:var(--bad)}.tag.ok{background:#e6f4ea;color:var(--ok)}.tag.warn{background:#fef7e0;color:var(--warn)}
 .field{margin:0 0 10px}.field label{display:block;font-size:.85rem;color:var(--muted)}.field input,.field select,.field textarea{width:100%}
 textarea{min-height:5em}
@@ -57,6 +58,7 @@ export const NAV = [
   ["/admin/management", "経営ダッシュボード", "management"],
   ["/admin/alerts", "アラート", "alerts"],
   ["/admin/incidents", "インシデント", "incidents"],
+  ["/admin/inquiries", "問い合わせ", "inquiries"],
   ["/admin/api-keys", "APIキー", "api-keys"],
 ] as const;
 

@@ -18,6 +18,7 @@ import type { OpenCase, OperatorEvent, ReservationRecord } from "../../domain/re
 import { validateRow } from "../../domain/shops-csv.ts";
 import { reservationStub } from "../../durable/client.ts";
 import { ACTION_LABELS, newShopForm, parseAction } from "./actions.ts";
+import { inquiryCounts } from "./inquiries.tsx";
 import { AdminPage, Csrf, PriorityBadge, StatusBadge, callResultLabel, duration, jst, setFlash, toLocalInput } from "./layout.tsx";
 
 export const queue = new Hono<AdminEnv>();
@@ -291,6 +292,7 @@ queue.get("/", async (c) => {
     if (!shopLists.has(key)) shopLists.set(key, await shopsForService(db, item.record.data.service, item.record.data.area));
   }
   const overdue = items.filter((i) => i.ageMs > i.targetMs).length;
+  const asked = await inquiryCounts(db);
   return c.html(
     <AdminPage c={c} title="手動対応キュー" section="queue">
       <h1>
@@ -299,6 +301,11 @@ queue.get("/", async (c) => {
       <p class="muted">
         {jst(now)} 時点 · <a href="/admin">更新</a> · 優先度と経過時間の順。対応すると一覧から消えます。
       </p>
+      {asked.new ? (
+        <p class="card" id="new-inquiries">
+          <a href="/admin/inquiries?status=new&category=all">未対応のお問い合わせが {asked.new}件あります</a>
+        </p>
+      ) : null}
       {items.length ? (
         items.map((item) => <QueueCard c={c} item={item} now={now} shops={shopLists.get(`${item.record.data.service}\u0000${item.record.data.area}`) ?? []} />)
       ) : (
