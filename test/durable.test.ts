@@ -2,8 +2,10 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { eq } from "drizzle-orm";
+import { sandboxCalls, sandboxCheckoutSessions } from "../src/db/schema.ts";
 import { reservationStub } from "../src/durable/client.ts";
-import { createReservation, eventsOf, fireAlarm, jobsOf, record, seedShops, waitForStatus } from "./helpers.ts";
+import { createReservation, db, eventsOf, fireAlarm, jobsOf, record, seedShops, waitForJobs, waitForStatus } from "./helpers.ts";
 
 describe("Reservation object", () => {
   it("commits the record, its audit event and its outbox rows together", async () => {
@@ -54,6 +56,15 @@ describe("Reservation object", () => {
     const attemptId = before.data.attempts[0]!.id;
     const result = await stub.dispatch({ type: "call_result", attemptId, result: "accepted" }, "provider");
     expect(result).toMatchObject({ applied: true, status: "calling_success", version: before.version + 1 });
+    // Evicted again while the payment link is being made: the flow goes on, and no job was sent twice.
+    await evictDurableObject(stub);
+    await waitForStatus(id, "payment_pending");
+    await waitForJobs(id);
+    const jobs = await jobsOf(id);
+    expect(jobs.filter((j) => j.kind === "call.place")).toHaveLength(1);
+    expect(jobs.filter((j) => j.kind === "payment.create")).toHaveLength(1);
+    expect(await db.select().from(sandboxCalls).where(eq(sandboxCalls.reservationId, id))).toHaveLength(1);
+    expect(await db.select().from(sandboxCheckoutSessions).where(eq(sandboxCheckoutSessions.reservationId, id))).toHaveLength(1);
   });
 
   it("a stale copy never writes: the commit is guarded by the version", async () => {

@@ -3,9 +3,9 @@
 // still happens once and no reservation moves backwards.
 import { createScheduledController } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { sandboxCalls, sandboxRefunds } from "../src/db/schema.ts";
+import { reservationEvents, reservations, sandboxCalls, sandboxRefunds, webhookReceipts } from "../src/db/schema.ts";
 import { reservationStub } from "../src/durable/client.ts";
 import worker from "../src/index.ts";
 import { stripeSignatureHeader } from "../src/providers/payments/stripe.ts";
@@ -159,13 +159,21 @@ describe("bad webhook bodies are refused without changing anything", () => {
     ["twilio: signed, no MessageSid", "/webhooks/twilio/sms", async () => { const f = new URLSearchParams({ MessageStatus: "delivered" }); return [f.toString(), { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": await twilioSignature(env.TWILIO_AUTH_TOKEN, "https://qrv.test/webhooks/twilio/sms", f) }]; }],
     ["twilio: unsigned", "/webhooks/twilio/sms", async () => ["MessageSid=SM1&MessageStatus=failed", { "Content-Type": "application/x-www-form-urlencoded" }]],
   ];
+  /** Everything a webhook could write: receipts, reservations (and their versions), events. */
+  async function footprint() {
+    const count = async (table: typeof webhookReceipts | typeof reservationEvents) => (await db.select({ n: sql<number>`count(*)` }).from(table))[0]!.n;
+    const versions = await db.select({ n: sql<number>`count(*)`, v: sql<number>`coalesce(sum(${reservations.version}), 0)` }).from(reservations);
+    return { receipts: await count(webhookReceipts), events: await count(reservationEvents), reservations: versions[0] };
+  }
   for (const [label, path, make] of cases) {
     it(label, async () => {
       const [body, headers] = await make();
+      const before = await footprint();
       const res = await post(path, body, headers);
       expect(res.status).toBe(400);
       const text = await res.text();
       expect(text).not.toMatch(/\bat\s+\S+\.(ts|js):\d+/);
+      expect(await footprint()).toEqual(before);
     });
   }
 });
