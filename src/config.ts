@@ -10,6 +10,8 @@ export interface Config {
   sandboxCallDelaySeconds: number;
   supportPhone: string;
   supportEmail: string;
+  /** E.164 prefixes of the numbers QRV texts (sign-in codes and bookings); mobile numbers only. */
+  smsPrefixes: string[];
 }
 
 function seconds(value: string | undefined, fallback: number): number {
@@ -25,6 +27,10 @@ export function config(env: Env): Config {
     sandboxCallDelaySeconds: seconds(env.SANDBOX_CALL_DELAY_SECONDS, 2),
     supportPhone: env.SUPPORT_PHONE || "03-0000-0000",
     supportEmail: env.SUPPORT_EMAIL || "support@qrv.example",
+    smsPrefixes: (env.OTP_ALLOWED_PREFIXES || "+8170,+8180,+8190")
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean),
   };
 }
 

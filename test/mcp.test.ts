@@ -118,6 +118,9 @@ describe("tools", () => {
     const cases: [string, (g: Structured) => Structured, string][] = [
       ["phone not a number", (g) => ({ ...g, phone: "12345" }), "phone"],
       ["foreign garbage phone", (g) => ({ ...g, phone: "+1 555" }), "phone"],
+      ["a landline (no SMS)", (g) => ({ ...g, phone: "03-1234-5678" }), "phone"],
+      ["a foreign mobile", (g) => ({ ...g, phone: "+44 7911 123456" }), "phone"],
+      ["a free-dial number", (g) => ({ ...g, phone: "0120-123-456" }), "phone"],
       ["start without offset", (g) => ({ ...g, start: "2026-12-24T15:00:00" }), "start"],
       ["impossible date", (g) => ({ ...g, start: "2026-02-30T15:00:00+09:00" }), "start"],
       ["start in the past", (g) => ({ ...g, start: "2020-01-01T10:00:00+09:00" }), "start"],

@@ -6,7 +6,7 @@ import { config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { loginCodes, users } from "../db/schema.ts";
 import { newId, sha256Hex } from "../domain/ids.ts";
-import { isMobileNumber, normalizePhone } from "../domain/phone.ts";
+import { normalizePhone, textable } from "../domain/phone.ts";
 import type { Lang } from "../domain/reservation/types.ts";
 import { providersFor } from "../providers/index.ts";
 import { timingSafeEqual } from "../providers/crypto.ts";
@@ -46,13 +46,6 @@ async function codeHash(loginId: string, code: string): Promise<string> {
   return sha256Hex(`${loginId}:${code}`);
 }
 
-export function allowedPrefixes(env: Env): string[] {
-  return (env.OTP_ALLOWED_PREFIXES || "+8170,+8180,+8190")
-    .split(",")
-    .map((p) => p.trim())
-    .filter(Boolean);
-}
-
 async function sentSince(db: Db, column: typeof loginCodes.phone | typeof loginCodes.clientAddress, value: string, since: number): Promise<number> {
   const [row] = await db.select({ n: count() }).from(loginCodes).where(and(eq(column, value), gt(loginCodes.createdAt, since)));
   return row?.n ?? 0;
@@ -68,7 +61,7 @@ export async function startSignIn(env: Env, db: Db, input: { phone: string; clie
   const parsed = normalizePhone(input.phone);
   if (!parsed.ok) return { ok: false, reason: "invalid", message: { ja: "電話番号を確認してください（例: 090-1234-5678）。", en: "Please check the phone number (e.g. 090-1234-5678)." } };
   const phone = parsed.e164;
-  if (!isMobileNumber(phone) || !allowedPrefixes(env).some((p) => phone.startsWith(p))) {
+  if (!textable(phone, config(env).smsPrefixes)) {
     return { ok: false, reason: "not_allowed", message: { ja: "この電話番号にはコードを送れません。日本の携帯電話番号（070・080・090）をお使いください。", en: "Codes can only be sent to Japanese mobile numbers (070, 080, 090)." } };
   }
   for (const limit of signInPolicy.perPhone) {

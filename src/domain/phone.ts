@@ -45,3 +45,12 @@ export function displayPhone(e164: string): string {
 export function isMobileNumber(e164: string): boolean {
   return parseMobile(e164)?.isValid() ?? false;
 }
+
+/**
+ * Whether QRV may text this number: a mobile number (SMS arrives) under one of the allowed
+ * prefixes (Japanese mobiles by default), so a typo'd landline or a premium-rate number abroad
+ * never gets a payment link or a sign-in code.
+ */
+export function textable(e164: string, prefixes: readonly string[]): boolean {
+  return isMobileNumber(e164) && prefixes.some((p) => e164.startsWith(p));
+}

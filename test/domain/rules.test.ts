@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { RESERVATION_ID_PATTERN, newId, newReservationId, newSecretToken } from "../../src/domain/ids.ts";
 import { formatJpy } from "../../src/domain/money.ts";
-import { isMobileNumber, maskPhone, normalizePhone } from "../../src/domain/phone.ts";
+import { isMobileNumber, maskPhone, normalizePhone, textable } from "../../src/domain/phone.ts";
 import { cancellationTier, policy, reminderAt } from "../../src/domain/policy.ts";
 import { parseShopCsv, toShopCsv } from "../../src/domain/shops-csv.ts";
 import { formatDateTime, parseIsoWithOffset, toIsoTokyo } from "../../src/domain/time.ts";
@@ -79,6 +79,14 @@ describe("phone numbers", () => {
   it("tells mobile numbers from landlines and free-dial numbers", () => {
     for (const m of ["+819012345678", "+818055710462", "+817012345678"]) expect(isMobileNumber(m), m).toBe(true);
     for (const n of ["+81360000101", "+818003369004", "+81120123456", "+815012345678"]) expect(isMobileNumber(n), n).toBe(false);
+  });
+  it("texts only mobile numbers under the allowed prefixes", () => {
+    const jp = ["+8170", "+8180", "+8190"];
+    expect(textable("+819012345678", jp)).toBe(true);
+    expect(textable("+81312345678", jp)).toBe(false); // a landline
+    expect(textable("+447911123456", jp)).toBe(false); // a UK mobile, not allowed by default
+    expect(textable("+447911123456", [...jp, "+44"])).toBe(true); // ...unless the prefix is added
+    expect(textable("+442071234567", [...jp, "+44"])).toBe(false); // a London landline never
   });
   it("masks for logs", () => {
     expect(maskPhone("+819012345678")).toBe("+81******5678");

@@ -11,7 +11,7 @@ import { listEvents, loadRecord, rowToRecord } from "../../db/reservations.ts";
 import { reservations } from "../../db/schema.ts";
 import { callList, catalog, matchName } from "../../db/shops.ts";
 import { RESERVATION_ID_PATTERN, newReservationId } from "../../domain/ids.ts";
-import { displayPhone, normalizePhone } from "../../domain/phone.ts";
+import { displayPhone, normalizePhone, textable } from "../../domain/phone.ts";
 import { policy } from "../../domain/policy.ts";
 import { reservationView } from "../../domain/reservation/view.ts";
 import { STATUSES, type Lang, type ReservationRecord } from "../../domain/reservation/types.ts";
@@ -142,6 +142,9 @@ async function requester(deps: ToolDeps, auth: McpAuth, args: { name?: string | 
     if (!args.name) return { error: "name: required (the requester's name as the shop should hear it)" };
     const parsed = normalizePhone(args.phone);
     if (!parsed.ok) return { error: `phone: ${parsed.reason}` };
+    if (!textable(parsed.e164, config(deps.env).smsPrefixes)) {
+      return { error: `phone: ${displayPhone(parsed.e164)} cannot receive QRV's texts (the payment link goes by SMS); give a mobile number starting ${config(deps.env).smsPrefixes.join(", ")}` };
+    }
     return { name: args.name, phone: parsed.e164, ...(args.email ? { email: args.email } : {}) };
   }
   if (args.phone) {
