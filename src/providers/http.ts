@@ -33,9 +33,9 @@ export function httpError(provider: string, res: Response, detail: string, code?
 }
 
 /** fetch, with network failures and timeouts turned into transient ProviderErrors. */
-export async function providerFetch(provider: string, url: string, init: RequestInit): Promise<Response> {
+export async function providerFetch(provider: string, url: string, init: RequestInit, timeoutMs = PROVIDER_TIMEOUT_MS): Promise<Response> {
   try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS) });
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     const what = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError") ? "timed out" : "network error";
     throw new ProviderError(`${provider}: ${what}${err instanceof Error ? ` (${redact(err.message).slice(0, 200)})` : ""}`, false, "network");

@@ -4,7 +4,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { HttpResponse, http } from "msw";
+import { HttpResponse, delay, http } from "msw";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { liveSettings, type LiveSettings } from "../../src/config.ts";
 import { outbox } from "../../src/db/schema.ts";
@@ -12,7 +12,7 @@ import { newId } from "../../src/domain/ids.ts";
 import worker from "../../src/index.ts";
 import { slackAlerts, slackMessage } from "../../src/providers/alerts/slack.ts";
 import { cloudflareEmail } from "../../src/providers/email/cloudflare.ts";
-import { redact } from "../../src/providers/http.ts";
+import { providerFetch, redact } from "../../src/providers/http.ts";
 import { checkoutExpiresAt, stripePayments } from "../../src/providers/payments/stripe.ts";
 import { twilioSms } from "../../src/providers/sms/twilio.ts";
 import { ProviderError, type CallRequest } from "../../src/providers/types.ts";
@@ -244,6 +244,26 @@ describe("the queue consumer with live adapters", () => {
     const result = await getQueueResult(batch, ctx);
     return { ...result, delays: retry.mock.calls.map((c) => c[0]?.delaySeconds) };
   }
+
+  it("a provider that never answers times out as a transient failure", async () => {
+    let asked = false;
+    network.use(
+      http.post("https://hanging.provider.test/api", async () => {
+        asked = true;
+        await delay("infinite");
+        return HttpResponse.json({});
+      }),
+    );
+    const started = Date.now();
+    const err = await providerFetch("Hanging", "https://hanging.provider.test/api", { method: "POST", body: "{}" }, 100).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(asked).toBe(true);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ permanent: false, code: "network", message: expect.stringContaining("Hanging: timed out") });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
 
   it("waits as long as the provider asks (Retry-After) before retrying", async () => {
     network.use(http.post(TWILIO_URL, () => HttpResponse.json({ code: 20429, message: "Too Many Requests", status: 429 }, { status: 429, headers: { "Retry-After": "120" } }), { once: true }));
