@@ -49,7 +49,9 @@ class TestClientApp implements OAuthClientProvider {
 /** A browser with a cookie jar, talking to the Worker. */
 class Browser {
   cookies = new Map<string, string>();
-  readonly address = `203.0.113.${Math.floor(Math.random() * 250) + 1}`;
+  // Each browser its own address (IPv6 documentation range): a shared one would count another
+  // test's codes against the per-address limit.
+  readonly address = `2001:db8:${[...crypto.getRandomValues(new Uint16Array(4))].map((n) => n.toString(16)).join(":")}::1`;
   async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
     const headers = new Headers({ "CF-Connecting-IP": this.address, "Accept-Language": "ja" });
     if (this.cookies.size) headers.set("Cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
