@@ -4,13 +4,14 @@ import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:workers";
 import { and, eq, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { alerts, outbox, sandboxRecords } from "../src/db/schema.ts";
+import { recordInquiry } from "../src/db/inquiries.ts";
+import { alerts, inquiries, outbox, sandboxRecords } from "../src/db/schema.ts";
 import { ALERT_RULES, evaluateAlerts, type MonitorSnapshot } from "../src/domain/alert-rules.ts";
 import { newId } from "../src/domain/ids.ts";
 import { runAlertRules } from "../src/monitor/alerts.ts";
 import { createReservation, db, record, seedShops, waitForJobs, waitForStatus } from "./helpers.ts";
 
-const quiet: MonitorSnapshot = { waitingJobs: 0, recentJobs: 0, recentErrors: 0, deadJobs: 0, openCases: [] };
+const quiet: MonitorSnapshot = { waitingJobs: 0, recentJobs: 0, recentErrors: 0, deadJobs: 0, waitingInquiries: 0, openCases: [] };
 const keys = (s: Partial<MonitorSnapshot>) => evaluateAlerts({ ...quiet, ...s }, "https://qrv.test").map((c) => c.key);
 
 describe("the rules (seed 000 §4.3)", () => {
@@ -30,6 +31,13 @@ describe("the rules (seed 000 §4.3)", () => {
   it("dead-letter queue: anything in it", () => {
     expect(keys({ deadJobs: 0 })).toEqual([]);
     expect(keys({ deadJobs: 1 })).toEqual(["dead_letter"]);
+  });
+
+  it("inquiries left unanswered for two hours", () => {
+    expect(keys({ waitingInquiries: 0 })).toEqual([]);
+    const [c] = evaluateAlerts({ ...quiet, waitingInquiries: 3 }, "https://qrv.test");
+    expect(c).toMatchObject({ key: "inquiries_waiting", priority: "medium" });
+    expect(c!.text).toBe("2時間以上未対応のお問い合わせがあります\n3件\nhttps://qrv.test/admin/inquiries?status=new&category=all");
   });
 
   it("every open manual case, with the seed's headline and its priority", () => {
@@ -125,6 +133,25 @@ describe("the monitor: once per condition until it clears", () => {
     const now = Date.now();
     await db.insert(alerts).values({ id: newId("alr"), key: "change_requested:QRV-GONE22", reservationId: "QRV-GONE22", case: "change_requested", priority: "medium", text: "x", createdAt: now, sentAt: now });
     expect((await runAlertRules(env)).resolved).toContain("change_requested:QRV-GONE22");
+  });
+});
+
+describe("the monitor: inquiries nobody answered", () => {
+  it("alerts once when a new inquiry has waited two hours, and clears when it is taken up", async () => {
+    const now = Date.now();
+    const input = { category: "bug" as const, name: "待つ人", contact: "wait@example.com", message: "SMSが届きません", language: "ja" as const, source: "support_page" as const };
+    const fresh = await recordInquiry(db, input, now - ALERT_RULES.inquiryWaitingMs + 60_000);
+    expect((await runAlertRules(env, now)).conditions.map((c) => c.key)).not.toContain("inquiries_waiting");
+    const old = await recordInquiry(db, input, now - ALERT_RULES.inquiryWaitingMs - 60_000);
+    const first = await runAlertRules(env, now);
+    expect(first.posted).toContain("inquiries_waiting");
+    expect(first.conditions.find((c) => c.key === "inquiries_waiting")!.text).toContain("\n1件\n");
+    expect((await slackPosts("2時間以上未対応", now - 1000)).length).toBe(1);
+    expect((await runAlertRules(env, now + 60_000)).posted).not.toContain("inquiries_waiting");
+    await db.update(inquiries).set({ status: "in_progress" }).where(eq(inquiries.id, old));
+    // The fresh one is not late yet at this moment: nothing holds, the alert resolves.
+    expect((await runAlertRules(env, now + 30_000)).resolved).toContain("inquiries_waiting");
+    await db.update(inquiries).set({ status: "closed" }).where(eq(inquiries.id, fresh));
   });
 });
 

@@ -12,12 +12,15 @@ export const ALERT_RULES = {
   errorRateWindowMs: 5 * 60_000,
   /** Below this many jobs in the window one failure is not a rate (the case alerts cover it). */
   errorRateMinJobs: 10,
+  /** 問い合わせ: a new inquiry unanswered this long (the support page promises an answer within 2 hours). */
+  inquiryWaitingMs: 2 * 60 * 60_000,
 } as const;
 
 export const SYSTEM_ALERTS = {
   queue_backlog: { title: "キュー長超過", priority: "high", headline: "予約キューが溜まっています" },
   error_rate: { title: "エラー率高", priority: "urgent", headline: "エラーが多発しています" },
   dead_letter: { title: "デッドレターキュー", priority: "urgent", headline: "リトライ上限に達した処理があります（デッドレターキュー）" },
+  inquiries_waiting: { title: "問い合わせ未対応", priority: "medium", headline: "2時間以上未対応のお問い合わせがあります" },
 } as const satisfies Record<string, { title: string; priority: Priority; headline: string }>;
 
 export type SystemAlertId = keyof typeof SYSTEM_ALERTS;
@@ -35,6 +38,8 @@ export interface MonitorSnapshot {
   recentErrors: number;
   /** Jobs in the dead-letter queue that nobody has handled. */
   deadJobs: number;
+  /** Inquiries still `new` after ALERT_RULES.inquiryWaitingMs. */
+  waitingInquiries: number;
   openCases: { reservationId: string; case: ManualCaseId }[];
 }
 
@@ -64,6 +69,7 @@ export function evaluateAlerts(s: MonitorSnapshot, publicUrl: string): AlertCond
     out.push(system("error_rate", `直近5分のエラー率 ${rate.toFixed(1)}%（${s.recentErrors}/${s.recentJobs}件、閾値 ${ALERT_RULES.errorRateOverPct}%）`, publicUrl, "/admin/alerts"));
   }
   if (s.deadJobs > 0) out.push(system("dead_letter", `未対応 ${s.deadJobs}件`, publicUrl, "/admin/alerts"));
+  if (s.waitingInquiries > 0) out.push(system("inquiries_waiting", `${s.waitingInquiries}件`, publicUrl, "/admin/inquiries?status=new&category=all"));
   for (const c of s.openCases) {
     out.push({ key: caseAlertKey(c.case, c.reservationId), case: c.case, priority: MANUAL_CASES[c.case].priority, text: caseAlertText(c.case, c.reservationId, publicUrl), reservationId: c.reservationId });
   }

@@ -1,12 +1,12 @@
 // The alert monitor, run by the per-minute cron: measures the jobs (outbox) and the open
-// manual cases, evaluates seed 000 §4.3's rules (src/domain/alert-rules.ts), posts each new
+// manual cases (and inquiries left unanswered), evaluates seed 000 §4.3's rules (src/domain/alert-rules.ts), posts each new
 // condition to Slack once through the alerts port, and marks conditions that cleared.
-import { and, eq, gte, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, gte, gt, isNull, lt, ne, sql } from "drizzle-orm";
 import { config } from "../config.ts";
 import { claimAlert, releaseAlert, resolveAlerts } from "../db/alerts.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { reservationsWithOpenCases } from "../db/console.ts";
-import { alerts, outbox } from "../db/schema.ts";
+import { alerts, inquiries, outbox } from "../db/schema.ts";
 import { ALERT_RULES, evaluateAlerts, type AlertCondition, type MonitorSnapshot } from "../domain/alert-rules.ts";
 import { providersFor } from "../providers/index.ts";
 
@@ -18,14 +18,15 @@ async function count(db: Db, where: ReturnType<typeof and>): Promise<number> {
 export async function measure(db: Db, now: number): Promise<MonitorSnapshot> {
   const since = now - ALERT_RULES.errorRateWindowMs;
   const ran = and(gte(outbox.updatedAt, since), gt(outbox.attempts, 0), ne(outbox.status, "dismissed"));
-  const [waitingJobs, recentJobs, recentErrors, deadJobs, open] = await Promise.all([
+  const [waitingJobs, recentJobs, recentErrors, deadJobs, open, [waiting]] = await Promise.all([
     count(db, eq(outbox.status, "pending")),
     count(db, ran),
     count(db, and(ran, sql`(${outbox.status} IN ('failed', 'dead') OR (${outbox.status} = 'pending' AND ${outbox.lastError} IS NOT NULL))`)),
     count(db, eq(outbox.status, "dead")),
     reservationsWithOpenCases(db),
+    db.select({ n: sql<number>`count(*)` }).from(inquiries).where(and(eq(inquiries.status, "new"), lt(inquiries.createdAt, now - ALERT_RULES.inquiryWaitingMs))),
   ]);
-  return { waitingJobs, recentJobs, recentErrors, deadJobs, openCases: open.flatMap((r) => (r.openCases ?? []).map((c) => ({ reservationId: r.id, case: c.case }))) };
+  return { waitingJobs, recentJobs, recentErrors, deadJobs, waitingInquiries: waiting?.n ?? 0, openCases: open.flatMap((r) => (r.openCases ?? []).map((c) => ({ reservationId: r.id, case: c.case }))) };
 }
 
 /** Posts what newly holds (once per condition) and resolves what no longer holds. */
