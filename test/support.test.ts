@@ -26,11 +26,16 @@ async function submit(path: string, b: Partial<Browser>, fields: Record<string, 
   return exports.default.fetch(
     new Request(`${ORIGIN}${path}`, {
       method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN, "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)", ...(b.cookie ? { Cookie: b.cookie } : {}), ...headers },
+      // A fresh sender address unless the test gives one, so the per-sender limit stays out of the way.
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN, "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)", "CF-Connecting-IP": randomAddress(), ...(b.cookie ? { Cookie: b.cookie } : {}), ...headers },
       body,
       redirect: "manual",
     }),
   );
+}
+
+function randomAddress(): string {
+  return `2001:db8:${[...crypto.getRandomValues(new Uint16Array(4))].map((n) => n.toString(16)).join(":")}::1`;
 }
 
 function unique(): string {
@@ -117,6 +122,29 @@ describe("/support", () => {
     const cross = await submit("/support", b, { category: "question", name: "山田", contact: "taro@example.com", message }, { Origin: "https://evil.example" });
     expect(cross.status).toBe(403);
     expect(await byMessage(message)).toHaveLength(0);
+  });
+
+  it("takes five from one sender in an hour, then asks them to wait or call, keeping what was typed", async () => {
+    const b = await open("/support");
+    const sender = { "CF-Connecting-IP": randomAddress() };
+    const tag = unique();
+    for (let i = 0; i < 5; i++) {
+      const res = await submit("/support", b, { category: "question", name: "山田", contact: "taro@example.com", message: `質問 ${i} ${tag}` }, sender);
+      expect(res.status).toBe(303);
+    }
+    const sixth = await submit("/support", b, { category: "question", name: "山田", contact: "taro@example.com", message: `質問 5 ${tag}` }, sender);
+    expect(sixth.status).toBe(429);
+    const html = await sixth.text();
+    expect(html).toContain("いったん受付を止めています");
+    expect(html).toContain(`質問 5 ${tag}`);
+    expect(html).toContain("tel:0300000000");
+    expect(await byMessage(`質問 5 ${tag}`)).toHaveLength(0);
+    // Someone else is not held up, and the stored key is not the address.
+    const other = await submit("/support", b, { category: "question", name: "佐藤", contact: "sato@example.com", message: `別の人 ${tag}` });
+    expect(other.status).toBe(303);
+    const [row] = await byMessage(`質問 0 ${tag}`);
+    expect(row!.clientKey).toMatch(/^[0-9a-f]{32}$/);
+    expect(row!.clientKey).not.toContain(sender["CF-Connecting-IP"]);
   });
 
   it("quietly drops what a robot fills into the hidden field", async () => {

@@ -1,4 +1,5 @@
 // Inquiries recorded from the support form, for operators to work in the console.
+import { and, eq, gt, sql } from "drizzle-orm";
 import { newId } from "../domain/ids.ts";
 import type { InquiryInput } from "../domain/inquiries.ts";
 import type { Lang } from "../domain/reservation/types.ts";
@@ -13,6 +14,8 @@ export interface NewInquiry extends InquiryInput {
   /** Set only when the guest link proved the reservation is the person's own. */
   verifiedReservationId?: string;
   userAgent?: string;
+  /** A keyed hash of the sender's address (see clientKey in routes/support.tsx). */
+  clientKey?: string;
 }
 
 /** Records one inquiry (one INSERT: there is no half-written inquiry). Returns its id. */
@@ -32,7 +35,14 @@ export async function recordInquiry(db: Db, input: NewInquiry, now = Date.now())
     status: "new",
     source: input.source,
     userAgent: input.userAgent?.slice(0, 400) ?? null,
+    clientKey: input.clientKey ?? null,
     updatedAt: now,
   });
   return id;
+}
+
+/** Inquiries the same sender posted since `since`. */
+export async function inquiriesFrom(db: Db, clientKey: string, since: number): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)` }).from(inquiries).where(and(eq(inquiries.clientKey, clientKey), gt(inquiries.createdAt, since)));
+  return row?.n ?? 0;
 }

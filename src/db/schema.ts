@@ -327,10 +327,12 @@ export const inquiries = sqliteTable(
     source: text("source").notNull(),
     /** The browser's User-Agent, for bugs (seed 003: know the device and OS). */
     userAgent: text("user_agent"),
+    /** A keyed hash of the sender's address, only to limit how many a sender can post; never shown. */
+    clientKey: text("client_key"),
     /** The operator who last changed its status, and what they noted (the answer given, the FAQ entry made, the ticket filed). */
     handledBy: text("handled_by"),
     operatorNote: text("operator_note").notNull().default(""),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [index("inquiries_status_created").on(t.status, t.createdAt), index("inquiries_reservation").on(t.reservationId)],
+  (t) => [index("inquiries_status_created").on(t.status, t.createdAt), index("inquiries_reservation").on(t.reservationId), index("inquiries_client").on(t.clientKey, t.createdAt)],
 );

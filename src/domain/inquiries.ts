@@ -14,6 +14,9 @@ export type InquiryStatus = (typeof INQUIRY_STATUSES)[number];
 
 export const INQUIRY_LIMITS = { name: 100, contact: 254, message: 4000 } as const;
 
+/** How many inquiries one sender may post in a window: enough for a person, too few for a flood. */
+export const INQUIRY_RATE = { max: 5, windowMs: 60 * 60_000 } as const;
+
 export type InquiryField = "category" | "name" | "contact" | "reservation_id" | "message";
 export type InquiryError = "required" | "too_long" | "invalid";
 

@@ -5,8 +5,9 @@ import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { config } from "../config.ts";
 import { createDb } from "../db/client.ts";
-import { recordInquiry } from "../db/inquiries.ts";
-import { INQUIRY_CATEGORIES, INQUIRY_LIMITS, validateInquiry, type InquiryCategory, type InquiryError, type InquiryField } from "../domain/inquiries.ts";
+import { inquiriesFrom, recordInquiry } from "../db/inquiries.ts";
+import { sha256Hex } from "../domain/ids.ts";
+import { INQUIRY_CATEGORIES, INQUIRY_LIMITS, INQUIRY_RATE, validateInquiry, type InquiryCategory, type InquiryError, type InquiryField } from "../domain/inquiries.ts";
 import type { Lang } from "../domain/reservation/types.ts";
 import { copy, type Support } from "./copy.ts";
 import { CSRF_FIELD, csrfToken, csrfValid } from "./csrf.ts";
@@ -38,6 +39,7 @@ const TEXT = {
     thanks: "内容を確認し、担当者からご連絡します。ご要望は記録し、実現した際にお知らせします。",
     back: "予約ページに戻る",
     fix: "入力内容をご確認ください。",
+    tooMany: "短い時間に多くのお問い合わせをいただいたため、いったん受付を止めています。しばらくしてからもう一度お送りいただくか、お電話・メールでご連絡ください。",
     errors: {
       category: { required: "種類を選んでください。", invalid: "種類を選んでください。", too_long: "" },
       name: { required: "お名前を入力してください。", too_long: `${INQUIRY_LIMITS.name}文字以内で入力してください。`, invalid: "" },
@@ -71,6 +73,7 @@ const TEXT = {
     thanks: "Our staff will read it and get back to you. Suggestions are recorded and we will tell you when one ships.",
     back: "Back to the reservation",
     fix: "Please check the form.",
+    tooMany: "We received many messages from you in a short time, so the form is paused for now. Please try again later, or call or email us.",
     errors: {
       category: { required: "Please choose one.", invalid: "Please choose one.", too_long: "" },
       name: { required: "Please enter your name.", too_long: `At most ${INQUIRY_LIMITS.name} characters.`, invalid: "" },
@@ -95,7 +98,7 @@ export interface SupportContext {
 
 type Values = Partial<Record<InquiryField, string>>;
 
-function SupportPage(props: SupportContext & { csrf: string; values?: Values; errors?: Partial<Record<InquiryField, InquiryError>>; expired?: boolean; sent?: boolean }) {
+function SupportPage(props: SupportContext & { csrf: string; values?: Values; errors?: Partial<Record<InquiryField, InquiryError>>; expired?: boolean; limited?: boolean; sent?: boolean }) {
   const x = TEXT[props.lang];
   const t = copy(props.lang);
   const values = props.values ?? {};
@@ -117,6 +120,11 @@ function SupportPage(props: SupportContext & { csrf: string; values?: Values; er
         </div>
       ) : null}
       {props.expired ? <p class="banner warn">{t.formExpired.body}</p> : null}
+      {props.limited ? (
+        <p class="banner warn" id="inquiry-limited">
+          {x.tooMany}
+        </p>
+      ) : null}
       {hasErrors ? <p class="banner bad">{x.fix}</p> : null}
       <div class="card">
         <h1>{x.title}</h1>
@@ -191,6 +199,14 @@ export function renderSupport(c: Context, s: SupportContext) {
 }
 
 /** Records the inquiry (POST, then redirect to the thank-you view) or shows the form again with what to fix. */
+/**
+ * Who is posting, for the rate limit only: the address Cloudflare saw, hashed with a server
+ * secret so the stored value cannot be turned back into an address.
+ */
+async function clientKey(c: Context<{ Bindings: Env }>): Promise<string> {
+  return (await sha256Hex(`${c.env.SESSION_SECRET ?? ""}\u0000inquiry\u0000${c.req.header("CF-Connecting-IP") ?? "unknown"}`)).slice(0, 32);
+}
+
 export async function submitSupport(c: Context<{ Bindings: Env }>, s: SupportContext) {
   const form = await c.req.parseBody();
   const values: Values = {};
@@ -205,13 +221,20 @@ export async function submitSupport(c: Context<{ Bindings: Env }>, s: SupportCon
   if (typeof form.website === "string" && form.website.trim() !== "") return c.redirect(`${s.path}?sent=1`, 303);
   const checked = validateInquiry(s.reservation ? { ...values, reservation_id: "" } : values);
   if (!checked.ok) return c.html(<SupportPage {...s} csrf={csrfToken(c)} values={values} errors={checked.errors} />, 400);
+  const db = createDb(c.env.DB);
+  const sender = await clientKey(c);
+  if ((await inquiriesFrom(db, sender, Date.now() - INQUIRY_RATE.windowMs)) >= INQUIRY_RATE.max) {
+    console.warn(JSON.stringify({ msg: "inquiry refused: too many from one sender" }));
+    return c.html(<SupportPage {...s} csrf={csrfToken(c)} values={values} limited />, 429);
+  }
   const userAgent = c.req.header("User-Agent");
-  const id = await recordInquiry(createDb(c.env.DB), {
+  const id = await recordInquiry(db, {
     ...checked.value,
     language: s.lang,
     source: s.reservation ? "guest_page" : "support_page",
     ...(s.reservation ? { verifiedReservationId: s.reservation.id } : {}),
     ...(userAgent ? { userAgent } : {}),
+    clientKey: sender,
   });
   console.log(JSON.stringify({ msg: "inquiry recorded", inquiry: id, category: checked.value.category, reservation: s.reservation?.id ?? checked.value.reservationId ?? null }));
   return c.redirect(`${s.path}?sent=1`, 303);
