@@ -1,6 +1,7 @@
-// The alert monitor, run by the per-minute cron: measures the jobs (outbox) and the open
-// manual cases (and inquiries left unanswered), evaluates seed 000 §4.3's rules (src/domain/alert-rules.ts), posts each new
-// condition to Slack once through the alerts port, and marks conditions that cleared.
+// The alert monitor, run by the per-minute cron: measures the jobs (outbox), the open manual
+// cases and the inquiries left unanswered, evaluates seed 000 §4.3's rules
+// (src/domain/alert-rules.ts), posts each new condition to Slack once through the alerts port,
+// and marks conditions that cleared.
 import { and, eq, gte, gt, isNull, lt, ne, sql } from "drizzle-orm";
 import { config } from "../config.ts";
 import { claimAlert, releaseAlert, resolveAlerts } from "../db/alerts.ts";
