@@ -7,8 +7,8 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { alerts, outbox, sandboxRefunds, shops } from "../src/db/schema.ts";
 import { reservationStub } from "../src/durable/client.ts";
-import { flashOf, payCheckout, signIn, type ConsoleClient } from "./console-client.ts";
-import { HOUR, createReservation, db, eventsOf, fireAlarm, jobsOf, record, seedShops, sentOf, uniquePhone, waitForJobs, waitForStatus, type SeedShop } from "./helpers.ts";
+import { flashOf, signIn, type ConsoleClient } from "./console-client.ts";
+import { HOUR, createReservation, db, eventsOf, fireAlarm, jobsOf, paySandbox, record, seedShops, sentOf, uniquePhone, waitForJobs, waitForStatus, type SeedShop } from "./helpers.ts";
 import type { ManualCaseId } from "../src/domain/cases.ts";
 import type { Status } from "../src/domain/reservation/types.ts";
 
@@ -274,7 +274,7 @@ describe("§2.2.6 cancellation after the deadline", () => {
   async function lateRequest(priceJpy = 7000) {
     const where = await seedShops([{ answer: "accepted", priceJpy }]);
     const { id } = await createReservation(where, { startAt: Date.now() + 47 * HOUR });
-    await payCheckout((await waitForStatus(id, "payment_pending")).data.payment!.sessionId!);
+    await paySandbox((await waitForStatus(id, "payment_pending")).data.payment!.sessionId!);
     await waitForStatus(id, "confirmed");
     const refused = await reservationStub(env, id).dispatch({ type: "cancel", by: "requester" }, "requester");
     expect(refused.outcome).toMatchObject({ result: "refused_deadline" });

@@ -48,11 +48,6 @@ export async function signIn(operator = "テスト担当", password = "test-admi
   };
 }
 
-/** The requester pays on the sandbox checkout. */
-export async function payCheckout(sessionId: string): Promise<Response> {
-  return exports.default.fetch(new Request(`${BASE}/sandbox/checkout/${sessionId}/pay`, { method: "POST", body: new URLSearchParams({ card: "4242424242424242" }), redirect: "manual" }));
-}
-
 /** The one-shot message the console shows after a POST (from its flash cookie). */
 export function flashOf(res: Response): { kind: string; text: string } | null {
   const set = res.headers.getSetCookie().find((c) => c.startsWith("qrv_flash="));

@@ -4,13 +4,13 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { incidents, shops } from "../src/db/schema.ts";
 import { parseShopCsv } from "../src/domain/shops-csv.ts";
-import { flashOf, payCheckout, signIn } from "./console-client.ts";
-import { HOUR, createReservation, db, seedShops, uniquePhone, waitForJobs, waitForStatus } from "./helpers.ts";
+import { flashOf, signIn } from "./console-client.ts";
+import { HOUR, createReservation, db, paySandbox, seedShops, uniquePhone, waitForJobs, waitForStatus } from "./helpers.ts";
 
 async function paidBooking(service: string, shopName: string, priceJpy: number) {
   const where = await seedShops([{ answer: "accepted", name: shopName, priceJpy }], service);
   const { id } = await createReservation(where);
-  await payCheckout((await waitForStatus(id, "payment_pending")).data.payment!.sessionId!);
+  await paySandbox((await waitForStatus(id, "payment_pending")).data.payment!.sessionId!);
   await waitForStatus(id, "confirmed");
   await waitForJobs(id);
   return { id, where };

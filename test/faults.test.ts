@@ -12,7 +12,7 @@ import { stripeSignatureHeader } from "../src/providers/payments/stripe.ts";
 import { twilioSignature } from "../src/providers/sms/twilio.ts";
 import { blandSignature } from "../src/providers/voice/bland.ts";
 import { sweep } from "../src/queues/sweeper.ts";
-import { HOUR, createReservation, db, eventsOf, fireAlarm, jobsOf, record, seedShops, sentOf, waitForJobs, waitForStatus } from "./helpers.ts";
+import { HOUR, createReservation, db, eventsOf, fireAlarm, jobsOf, paySandbox, record, seedShops, sentOf, waitForJobs, waitForStatus } from "./helpers.ts";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -102,7 +102,7 @@ describe("payment races", () => {
     const { id, sessionId } = await pending(6600);
     const [cancel] = await Promise.all([
       reservationStub(env, id).dispatch({ type: "cancel", by: "requester" }, "requester"),
-      exports.default.fetch(new Request(`https://qrv.test/sandbox/checkout/${sessionId}/pay`, { method: "POST", body: new URLSearchParams({ card: "4242" }), redirect: "manual" })),
+      paySandbox(sessionId),
     ]);
     expect(cancel.applied).toBe(true);
     await waitForJobs(id);

@@ -6,11 +6,7 @@ import { describe, expect, it } from "vitest";
 import { alerts, reservations, sandboxCalls, sandboxCheckoutSessions, sandboxRefunds } from "../src/db/schema.ts";
 import { callList } from "../src/db/shops.ts";
 import { reservationStub } from "../src/durable/client.ts";
-import { HOUR, createReservation, db, eventsOf, fireAlarm, jobsOf, record, seedShops, sentOf, waitForJobs, waitForStatus } from "./helpers.ts";
-
-async function pay(sessionId: string): Promise<Response> {
-  return exports.default.fetch(new Request(`https://qrv.test/sandbox/checkout/${sessionId}/pay`, { method: "POST", body: new URLSearchParams({ card: "4242424242424242" }), redirect: "manual" }));
-}
+import { HOUR, createReservation, db, eventsOf, fireAlarm, jobsOf, paySandbox, record, seedShops, sentOf, waitForJobs, waitForStatus } from "./helpers.ts";
 
 describe("accepted and paid", () => {
   it("calls down the list, takes payment on the checkout and confirms", async () => {
@@ -25,7 +21,7 @@ describe("accepted and paid", () => {
     expect(pending.amountJpy).toBe(6600);
     const sessionId = pending.data.payment!.sessionId!;
 
-    const res = await pay(sessionId);
+    const res = await paySandbox(sessionId);
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe(`${guestUrl}?payment=success`);
 
@@ -81,7 +77,7 @@ describe("reminder", () => {
     const where = await seedShops([{ answer: "accepted", name: "リマインド店" }]);
     const { id } = await createReservation(where, { startAt: Date.now() + 72 * HOUR });
     const pending = await waitForStatus(id, "payment_pending");
-    await pay(pending.data.payment!.sessionId!);
+    await paySandbox(pending.data.payment!.sessionId!);
     const confirmed = await waitForStatus(id, "confirmed");
     expect(confirmed.timers.map((t) => t.type)).toEqual(["reminder", "complete"]);
     await fireAlarm(id);
@@ -142,7 +138,7 @@ describe("payment timeout", () => {
     expect(sent.some((s) => s.channel === "email" && s.subject === "[QRV] 仮予約取り消しのお知らせ")).toBe(true);
 
     // The link no longer takes money.
-    const late = await pay(pending.data.payment!.sessionId!);
+    const late = await paySandbox(pending.data.payment!.sessionId!);
     expect(late.headers.get("Location")).toBe(`/sandbox/checkout/${pending.data.payment!.sessionId}`);
     expect((await record(id)).status).toBe("payment_timeout");
   });
@@ -176,7 +172,7 @@ describe("cancellation", () => {
     const where = await seedShops([{ answer: "accepted", priceJpy: 7700 }]);
     const { id } = await createReservation(where, { startAt: Date.now() + 72 * HOUR });
     const pending = await waitForStatus(id, "payment_pending");
-    await pay(pending.data.payment!.sessionId!);
+    await paySandbox(pending.data.payment!.sessionId!);
     await waitForStatus(id, "confirmed");
 
     const stub = reservationStub(env, id);
@@ -193,7 +189,7 @@ describe("cancellation", () => {
     const where = await seedShops([{ answer: "accepted" }]);
     const { id } = await createReservation(where, { startAt: Date.now() + 47 * HOUR });
     const pending = await waitForStatus(id, "payment_pending");
-    await pay(pending.data.payment!.sessionId!);
+    await paySandbox(pending.data.payment!.sessionId!);
     await waitForStatus(id, "confirmed");
     const result = await reservationStub(env, id).dispatch({ type: "cancel", by: "requester" }, "requester");
     expect(result.status).toBe("confirmed");

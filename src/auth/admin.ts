@@ -6,6 +6,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import { newSecretToken, sha256Hex } from "../domain/ids.ts";
+import { timingSafeEqual } from "../providers/crypto.ts";
 import { ACCESS_JWT_HEADER, AccessDenied, accessSettings, verifyAccessJwt } from "./access.ts";
 
 export type AdminEnv = { Bindings: Env; Variables: { operator: string; csrf: string } };
@@ -70,13 +71,7 @@ export function endSession(c: Context<AdminEnv>): void {
 /** Compares through SHA-256 so the time taken says nothing about the password. */
 export async function passwordMatches(env: Env, given: string): Promise<boolean> {
   const [a, b] = await Promise.all([sha256Hex(`pw:${given}`), sha256Hex(`pw:${env.ADMIN_PASSWORD ?? ""}`)]);
-  return constantTimeEqual(a, b);
-}
-
-export function constantTimeEqual(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
-  return diff === 0;
+  return timingSafeEqual(a, b);
 }
 
 /** Who may see the console: an Access identity, or a signed-in local session. */
@@ -114,7 +109,7 @@ export function requireCsrf(render: { denied: (c: Context<AdminEnv>, status: 401
     if (c.req.method !== "POST") return next();
     const body = await c.req.parseBody();
     const token = typeof body[CSRF_FIELD] === "string" ? body[CSRF_FIELD] : "";
-    if (!token || !constantTimeEqual(token, c.get("csrf"))) return render.denied(c, 403, "This form has expired or did not come from the console. Reload the page and try again.");
+    if (!token || !timingSafeEqual(token, c.get("csrf"))) return render.denied(c, 403, "This form has expired or did not come from the console. Reload the page and try again.");
     await next();
   };
 }

@@ -2,7 +2,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launch, phone, screenshot } from "./browser.ts";
-import { book, jstIn, texts, until } from "./qrv.ts";
+import { book, jstIn, paymentLink } from "./qrv.ts";
 
 const url = inject("qrvUrl");
 const apiKey = inject("qrvApiKey");
@@ -19,8 +19,7 @@ describe("paying from the SMS link", () => {
   it("opens the payment link from the SMS, pays on the sandbox checkout and sees the booking confirmed", async () => {
     // Sample shops: in Shibuya the first haircut shop declines and the second accepts.
     const { reservation_id: id } = await book(url, apiKey, { service: "カット", area: "渋谷", start: jstIn(72) });
-    const paymentSms = await until(async () => (await texts(url, id)).find((t) => t.body.includes("/sandbox/checkout/")), 20_000, "the payment SMS");
-    const payUrl = paymentSms.body.match(/https?:\/\/\S+\/sandbox\/checkout\/\S+/)![0];
+    const payUrl = await paymentLink(url, id);
 
     const context = await phone(browser);
     const page = await context.newPage();

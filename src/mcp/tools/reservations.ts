@@ -142,8 +142,9 @@ async function requester(deps: ToolDeps, auth: McpAuth, args: { name?: string | 
     if (!args.name) return { error: "name: required (the requester's name as the shop should hear it)" };
     const parsed = normalizePhone(args.phone);
     if (!parsed.ok) return { error: `phone: ${parsed.reason}` };
-    if (!textable(parsed.e164, config(deps.env).smsPrefixes)) {
-      return { error: `phone: ${displayPhone(parsed.e164)} cannot receive QRV's texts (the payment link goes by SMS); give a mobile number starting ${config(deps.env).smsPrefixes.join(", ")}` };
+    const { smsPrefixes } = config(deps.env);
+    if (!textable(parsed.e164, smsPrefixes)) {
+      return { error: `phone: ${displayPhone(parsed.e164)} cannot receive QRV's texts (the payment link goes by SMS); give a mobile number starting ${smsPrefixes.join(", ")}` };
     }
     return { name: args.name, phone: parsed.e164, ...(args.email ? { email: args.email } : {}) };
   }
