@@ -120,10 +120,14 @@ export const sms = {
 };
 
 /** Seed 000 §2.2.6: shown instead of the cancel button, and returned by cancel_reservation. */
+/** The seed's words when a cancellation comes too late (seed 000 §2.2.6). */
+export const LATE_CANCELLATION: Record<Lang, string> = {
+  ja: "キャンセル期限を過ぎています。カスタマーサポートまでご連絡ください",
+  en: "The cancellation deadline has passed. Please contact customer support",
+};
+
 export function lateCancellationMessage(lang: Lang, supportPhone: string, supportEmail: string): string {
-  return lang === "ja"
-    ? `キャンセル期限を過ぎています。カスタマーサポートまでご連絡ください（電話 ${supportPhone} / ${supportEmail}）。`
-    : `The cancellation deadline has passed. Please contact customer support (phone ${supportPhone} / ${supportEmail}).`;
+  return lang === "ja" ? `${LATE_CANCELLATION.ja}（電話 ${supportPhone} / ${supportEmail}）。` : `${LATE_CANCELLATION.en} (phone ${supportPhone} / ${supportEmail}).`;
 }
 
 // ---------------------------------------------------------------- Email

@@ -1,6 +1,7 @@
 // The words on the requester's pages (guest page, cancellation, FAQ, support), Japanese first
 // and English. SMS and email texts live in src/domain/messages.ts; the seed's own wording is
 // used where it gives one.
+import { LATE_CANCELLATION } from "../domain/messages.ts";
 import { formatJpy } from "../domain/money.ts";
 import type { Lang, Status } from "../domain/reservation/types.ts";
 
@@ -61,7 +62,7 @@ const ja = {
     confirmButton: "キャンセルを確定する",
     back: "キャンセルせずに戻る",
     // Seed 000 §2.2.6, word for word.
-    tooLate: "キャンセル期限を過ぎています。カスタマーサポートまでご連絡ください",
+    tooLate: LATE_CANCELLATION.ja,
     tooLateDetail: "予約日時の48時間前を過ぎたため、このページからはキャンセルできません。病気や事故などの事情がある場合は、担当者が店舗と相談します。",
   },
   withdraw: {
@@ -146,7 +147,7 @@ const en: Copy = {
     confirmRefund: (amount: number) => `The ${formatJpy(amount, "en")} you paid will be refunded in full. We will tell the shop by email and you by SMS. Your card issuer may take a few days to show the refund.`,
     confirmButton: "Yes, cancel it",
     back: "Keep my booking",
-    tooLate: "The cancellation deadline has passed. Please contact customer support.",
+    tooLate: `${LATE_CANCELLATION.en}.`,
     tooLateDetail: "It is less than 48 hours before the start, so this page can no longer cancel. If something serious happened (illness, an accident), our staff will talk to the shop for you.",
   },
   withdraw: {
