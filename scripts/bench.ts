@@ -5,13 +5,13 @@
 //     order, counting the effects (must equal the distinct events);
 //  3. the Worker bundle from `wrangler deploy --dry-run` (budget: 1 MiB gzip).
 // Without --url it starts its own server (fresh state, sandbox providers answering at once).
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import Stripe from "stripe";
+import { jstIn, mcp } from "../test/e2e/qrv.ts";
 import { startServer } from "../test/e2e/server.ts";
 import { wranglerSync } from "./lib/wrangler.ts";
 
@@ -35,15 +35,8 @@ function secretFrom(file: string, name: string): string | undefined {
   return readFileSync(file, "utf8").match(new RegExp(`^${name}=(.*)$`, "m"))?.[1]?.trim();
 }
 
-function jstIn(hours: number): string {
-  const ms = Math.ceil((Date.now() + hours * 3_600_000) / 3_600_000) * 3_600_000;
-  return `${new Date(ms + 9 * 3_600_000).toISOString().slice(0, 19)}+09:00`;
-}
-
-async function connect(url: string, key: string): Promise<Client> {
-  const client = new Client({ name: "qrv-bench", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${key}` } } }));
-  return client;
+function connect(url: string, key: string): Promise<Client> {
+  return mcp(url, key, "qrv-bench");
 }
 
 // ---------------------------------------------------------------- 1. MCP load

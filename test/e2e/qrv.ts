@@ -3,8 +3,8 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 
-export async function mcp(url: string, apiKey: string): Promise<Client> {
-  const client = new Client({ name: "qrv-e2e", version: "1.0.0" });
+export async function mcp(url: string, apiKey: string, name = "qrv-e2e"): Promise<Client> {
+  const client = new Client({ name, version: "1.0.0" });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${apiKey}` } } }));
   return client;
 }
