@@ -31,6 +31,16 @@ export function uniquePhone(): string {
   return `+813${n}`;
 }
 
+/** A mobile number (E.164) no other test texts, so each test reads only its own SMS. */
+export function uniqueMobile(): string {
+  return `+8190${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+}
+
+/** A client address (IPv6 documentation range) of its own, so per-address limits never see another test. */
+export function uniqueAddress(): string {
+  return `2001:db8:${[...crypto.getRandomValues(new Uint16Array(4))].map((n) => n.toString(16)).join(":")}::1`;
+}
+
 export interface SeedShop {
   answer: SandboxAnswerValue;
   name?: string;

@@ -8,7 +8,7 @@ import { exports } from "cloudflare:workers";
 import { desc, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loginCodes, sandboxRecords } from "../src/db/schema.ts";
-import { createApiKey, db, mcpClient, record, seedShops, startIn } from "./helpers.ts";
+import { createApiKey, db, mcpClient, record, seedShops, startIn, uniqueAddress } from "./helpers.ts";
 
 const BASE = "https://qrv.test";
 const workerFetch = (url: string | URL, init?: RequestInit) => exports.default.fetch(new Request(url, init));
@@ -49,9 +49,8 @@ class TestClientApp implements OAuthClientProvider {
 /** A browser with a cookie jar, talking to the Worker. */
 class Browser {
   cookies = new Map<string, string>();
-  // Each browser its own address (IPv6 documentation range): a shared one would count another
-  // test's codes against the per-address limit.
-  readonly address = `2001:db8:${[...crypto.getRandomValues(new Uint16Array(4))].map((n) => n.toString(16)).join(":")}::1`;
+  // Its own address: a shared one would count another test's codes against the per-address limit.
+  readonly address = uniqueAddress();
   async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
     const headers = new Headers({ "CF-Connecting-IP": this.address, "Accept-Language": "ja" });
     if (this.cookies.size) headers.set("Cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));

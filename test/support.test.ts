@@ -4,7 +4,7 @@ import { exports } from "cloudflare:workers";
 import { desc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { inquiries } from "../src/db/schema.ts";
-import { createReservation, db, seedShops, waitForJobs, waitForStatus } from "./helpers.ts";
+import { createReservation, db, seedShops, uniqueAddress, waitForJobs, waitForStatus } from "./helpers.ts";
 
 const ORIGIN = "https://qrv.test";
 
@@ -27,15 +27,11 @@ async function submit(path: string, b: Partial<Browser>, fields: Record<string, 
     new Request(`${ORIGIN}${path}`, {
       method: "POST",
       // A fresh sender address unless the test gives one, so the per-sender limit stays out of the way.
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN, "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)", "CF-Connecting-IP": randomAddress(), ...(b.cookie ? { Cookie: b.cookie } : {}), ...headers },
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN, "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)", "CF-Connecting-IP": uniqueAddress(), ...(b.cookie ? { Cookie: b.cookie } : {}), ...headers },
       body,
       redirect: "manual",
     }),
   );
-}
-
-function randomAddress(): string {
-  return `2001:db8:${[...crypto.getRandomValues(new Uint16Array(4))].map((n) => n.toString(16)).join(":")}::1`;
 }
 
 function unique(): string {
@@ -126,7 +122,7 @@ describe("/support", () => {
 
   it("takes five from one sender in an hour, then asks them to wait or call, keeping what was typed", async () => {
     const b = await open("/support");
-    const sender = { "CF-Connecting-IP": randomAddress() };
+    const sender = { "CF-Connecting-IP": uniqueAddress() };
     const tag = unique();
     for (let i = 0; i < 5; i++) {
       const res = await submit("/support", b, { category: "question", name: "山田", contact: "taro@example.com", message: `質問 ${i} ${tag}` }, sender);

@@ -8,7 +8,7 @@ import { alerts, reservationEvents } from "../../src/db/schema.ts";
 import { callList } from "../../src/db/shops.ts";
 import { reservationStub } from "../../src/durable/client.ts";
 import { stripeSignatureHeader } from "../../src/providers/payments/stripe.ts";
-import { HOUR, createReservation, db, eventsOf, fireAlarm, jobsOf, record, seedShops, waitForJobs, waitForStatus } from "../helpers.ts";
+import { HOUR, createReservation, db, eventsOf, fireAlarm, jobsOf, record, seedShops, uniqueMobile, waitForJobs, waitForStatus } from "../helpers.ts";
 import { fakeProviders, type FakeProviders, type PlacedCall } from "./fake-providers.ts";
 import { postBland, postStripe, postTwilioStatus, stripeEvent } from "./webhooks.ts";
 
@@ -16,11 +16,6 @@ let fakes: FakeProviders;
 beforeEach(() => {
   fakes = fakeProviders();
 });
-
-/** A mobile number no other test texts, so each test reads only its own SMS. */
-function uniqueMobile(): string {
-  return `+8190${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
-}
 
 async function request(shops: Parameters<typeof seedShops>[0], opts: { email?: string | null; startAt?: number } = {}) {
   const where = await seedShops(shops);

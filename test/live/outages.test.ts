@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { alerts, outbox } from "../../src/db/schema.ts";
 import worker from "../../src/index.ts";
 import type { QueueMessage } from "../../src/queues/messages.ts";
-import { createReservation, db, jobsOf, record, seedShops, waitForStatus } from "../helpers.ts";
+import { createReservation, db, jobsOf, record, seedShops, uniqueMobile, waitForStatus } from "../helpers.ts";
 import { network } from "../msw.ts";
 import { fakeProviders, type FakeProviders } from "./fake-providers.ts";
 import { postBland } from "./webhooks.ts";
@@ -18,10 +18,6 @@ let fakes: FakeProviders;
 beforeEach(() => {
   fakes = fakeProviders();
 });
-
-function uniqueMobile(): string {
-  return `+8190${1 + Math.floor(Math.random() * 9)}${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
-}
 
 /** The provider answers this route with `status` until the test ends (handlers in front of the fakes). */
 function down(method: "get" | "post", url: string, status: number, body: unknown = { status: "error", message: "Service Unavailable" }) {
