@@ -21,6 +21,7 @@ import { assets } from "./routes/layout.tsx";
 import { sandbox } from "./routes/sandbox.tsx";
 import { webhooks } from "./routes/webhooks.ts";
 
+export { CalendarObject } from "./durable/calendar.ts";
 export { ReservationObject } from "./durable/reservation.ts";
 export { QrvMcp } from "./mcp/server.ts";
 
