@@ -4,14 +4,13 @@
 // it, so the interval held on the coach's calendar is `[start, end + buffer)`; two sessions
 // are then always at least one buffer apart, whichever is booked first.
 
+import { overlaps, type Interval } from "../resource-calendar.ts";
+
+export type { Interval };
+
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 const JST_OFFSET = 9 * 3_600_000;
-
-export interface Interval {
-  start: number;
-  end: number;
-}
 
 /** Open hours on one weekday (0 = Sunday … 6 = Saturday, Japan time), "HH:MM" to "HH:MM". */
 export interface WeeklyHours {
@@ -91,10 +90,6 @@ export function openWindows(a: Availability, date: string): Interval[] {
   }
   for (const e of exceptions) if (e.kind === "extra") windows.push({ start: jstWallClock(date, e.start), end: jstWallClock(date, e.end) });
   return windows.sort((x, y) => x.start - y.start);
-}
-
-export function overlaps(a: Interval, b: Interval): boolean {
-  return a.start < b.end && b.start < a.end;
 }
 
 /** What a session starting at `start` holds on the coach's calendar: itself and the buffer after it. */
