@@ -27,8 +27,8 @@ export interface ToolDeps {
 }
 
 /** Control characters: none in names, only newline and tab in free text. */
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+export const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
 // ---- input fields: one named, described schema each --------------------------------------
 
@@ -103,11 +103,11 @@ const viewOutput = z.object({
 
 // ---- helpers ------------------------------------------------------------------------------
 
-function fail(message: string): CallToolResult {
+export function fail(message: string): CallToolResult {
   return { isError: true, content: [{ type: "text", text: message }] };
 }
 
-function ok<T extends Record<string, unknown>>(structured: T, text: string): CallToolResult {
+export function ok<T extends Record<string, unknown>>(structured: T, text: string): CallToolResult {
   return { content: [{ type: "text", text }], structuredContent: structured };
 }
 
@@ -136,7 +136,7 @@ async function ownReservation(deps: ToolDeps, id: string) {
 }
 
 /** Who the booking is for: given in full with an API key; the verified number when signed in. */
-async function requester(deps: ToolDeps, auth: McpAuth, args: { name?: string | undefined; phone?: string | undefined; email?: string | undefined }): Promise<{ name: string; phone: string; email?: string } | { error: string }> {
+export async function requester(deps: ToolDeps, auth: McpAuth, args: { name?: string | undefined; phone?: string | undefined; email?: string | undefined }): Promise<{ name: string; phone: string; email?: string } | { error: string }> {
   if (auth.kind === "api_key") {
     if (!args.phone) return { error: "phone: required (the requester's mobile number, e.g. 090-1234-5678)" };
     if (!args.name) return { error: "name: required (the requester's name as the shop should hear it)" };
