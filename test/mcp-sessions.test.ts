@@ -84,3 +84,18 @@ describe("session tools", () => {
     expect(JSON.stringify(res.content)).toContain("does not offer a free trial");
   });
 });
+
+describe("session tool listing", () => {
+  it("lists the seven session tools with schemas and annotations", async () => {
+    const client = await mcpClient((await createApiKey("listing")).key);
+    const { tools } = await client.listTools();
+    const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
+    for (const name of ["list_coaches", "find_session_slots", "request_session", "book_session_slot", "get_session", "reschedule_session", "cancel_session"]) expect(byName[name], name).toBeDefined();
+    expect(Object.keys(byName.request_session!.inputSchema.properties ?? {})).toEqual(["coach_id", "menu_id", "name", "phone", "email", "topic", "preferred_times", "trial", "language"]);
+    expect(Object.keys(byName.find_session_slots!.inputSchema.properties ?? {})).toEqual(["coach_id", "menu_id", "from", "to"]);
+    expect(Object.keys(byName.book_session_slot!.inputSchema.properties ?? {})).toEqual(["engagement_id", "start"]);
+    expect(byName.list_coaches!.annotations).toMatchObject({ readOnlyHint: true });
+    expect(byName.cancel_session!.annotations).toMatchObject({ destructiveHint: true });
+    expect(client.getInstructions()).toContain("list_coaches");
+  });
+});
