@@ -482,7 +482,8 @@ const onTrouble: Handler<"trouble"> = (r, e, ctx) => {
 /** The coach's completion report: held or no-show; both use the session, and the follow-up goes at once. */
 const onReport: Handler<"report"> = (r, e, ctx) => {
   const current = r.data.current!;
-  if (current.start > ctx.now) return refuse("the session has not started yet");
+  // Once the start timer has fired (in_session) the session has begun; before it, the clock decides.
+  if (r.status === "scheduled" && current.start > ctx.now) return refuse("the session has not started yet");
   const reported: BookedSession = { ...current, outcome: e.outcome, ...(e.notes?.trim() ? { notes: e.notes.trim() } : {}), reportedAt: ctx.now, reportedBy: e.by };
   const next = update(
     r,
@@ -501,7 +502,6 @@ const onFollowUp: Handler<"follow_up"> = (r, _e, ctx) => {
 
 const onTrialReport: Handler<"trial_report"> = (r, e, ctx) => {
   const current = r.data.current!;
-  if (current.start > ctx.now) return refuse("the trial session has not started yet");
   const reported: BookedSession = { ...current, outcome: e.outcome, ...(e.notes?.trim() ? { notes: e.notes.trim() } : {}), reportedAt: ctx.now, reportedBy: e.by };
   const base = { current: undefined, history: [...r.data.history, reported] };
   const timers = withoutTimers(r, (t) => SESSION_TIMERS.includes(t.type));
