@@ -9,13 +9,14 @@
 //   GET  /coach/clients                  clients with their CRM status
 import type { Context } from "hono";
 import { Hono } from "hono";
+import type { Child } from "hono/jsx";
 import { requireAccount, type AccountVariables } from "../auth/account.ts";
 import { config } from "../config.ts";
 import { createDb } from "../db/client.ts";
 import { loadAnyRecord } from "../db/reservations.ts";
 import { coachClientList, coachForAccount, coachSessions, getAvailability, saveAvailability, type CoachRow } from "../db/sessions.ts";
 import type { SessionEvent } from "../domain/reservation/session-machine.ts";
-import { validateAvailability, type Availability, type AvailabilityException } from "../domain/sessions/availability.ts";
+import { availabilityFromForm, exceptionsText, WEEKDAYS_JA as WEEKDAYS, type Availability } from "../domain/sessions/availability.ts";
 import { engagementStatusLabel } from "../domain/sessions/view.ts";
 import { formatClock, formatDateTime, jstDay } from "../domain/time.ts";
 import { reservationStub } from "../durable/client.ts";
@@ -49,7 +50,6 @@ coachPortal.use("*", async (c, next) => {
 
 const FORM_NONCE = /^[A-Za-z0-9_-]{16,64}$/;
 const DAY = 86_400_000;
-const WEEKDAYS = ["日", "月", "火", "水", "木", "金", "土"];
 
 function Nav(props: { on: string }) {
   const links: [string, string][] = [
@@ -181,30 +181,12 @@ coachPortal.post("/report/:engagementId", formLimit, async (c) => {
 
 // ---------------------------------------------------------------- availability
 
-function exceptionsText(list: AvailabilityException[]): string {
-  return list.map((e) => (e.kind === "off" ? `${e.date} off` : `${e.date} ${e.start}-${e.end}`)).join("\n");
-}
-
-function parseExceptions(text: string): { list: AvailabilityException[]; errors: string[] } {
-  const list: AvailabilityException[] = [];
-  const errors: string[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line) return;
-    const off = /^(\d{4}-\d{2}-\d{2})\s+(off|休み)$/.exec(line);
-    const extra = /^(\d{4}-\d{2}-\d{2})\s+(\d{2}:\d{2})\s*-\s*(\d{2}:\d{2})$/.exec(line);
-    if (off) list.push({ date: off[1]!, kind: "off" });
-    else if (extra) list.push({ date: extra[1]!, kind: "extra", start: extra[2]!, end: extra[3]! });
-    else errors.push(`例外 ${i + 1}行目: 「2026-12-24 off」または「2026-12-26 13:00-17:00」の形で書いてください`);
-  });
-  return { list, errors };
-}
-
-function AvailabilityForm(props: { c: C; a: Availability; errors?: string[]; saved?: boolean }) {
+/** The availability form, shared with the console's coach settings (`hidden`: the page's CSRF field). */
+export function AvailabilityForm(props: { action: string; hidden: Child; a: Availability; errors?: string[]; saved?: boolean }) {
   const { a } = props;
   const byDay = (d: number) => a.weekly.find((w) => w.weekday === d);
   return (
-    <form class="card" method="post" action="/coach/availability" id="availability-form">
+    <form class="card" method="post" action={props.action} id="availability-form">
       <h2>空き枠（日本時間）</h2>
       {props.saved ? (
         <p class="banner ok" id="saved">
@@ -240,7 +222,7 @@ function AvailabilityForm(props: { c: C; a: Availability; errors?: string[]; sav
         <label for="notice">予約の締切（開始の何分前まで）</label>
         <input type="number" id="notice" name="notice" min={0} max={10080} value={String(a.minNoticeMinutes)} />
       </div>
-      <input type="hidden" name={CSRF_FIELD} value={csrfToken(props.c)} />
+      {props.hidden}
       <button type="submit" class="block" id="save-availability">
         保存する
       </button>
@@ -255,7 +237,7 @@ coachPortal.get("/availability", async (c) => {
     <RequesterPage title="空き枠 · コーチポータル" lang="ja" path={c.req.path}>
       <h1>{coach.name} さん</h1>
       <Nav on="/coach/availability" />
-      <AvailabilityForm c={c} a={a} saved={c.req.query("saved") === "1"} />
+      <AvailabilityForm action="/coach/availability" hidden={<input type="hidden" name={CSRF_FIELD} value={csrfToken(c)} />} a={a} saved={c.req.query("saved") === "1"} />
     </RequesterPage>,
   );
 });
@@ -266,25 +248,13 @@ coachPortal.post("/availability", formLimit, async (c) => {
   const db = createDb(c.env.DB);
   const current = await getAvailability(db, coach.id);
   if (!csrfValid(c, form[CSRF_FIELD], config(c.env).publicUrl)) return c.redirect("/coach/availability", 303);
-  const weekly: Availability["weekly"] = [];
-  const errors: string[] = [];
-  for (let d = 0; d < 7; d++) {
-    const start = String(form[`start_${d}`] ?? "").trim();
-    const end = String(form[`end_${d}`] ?? "").trim();
-    if (!start && !end) continue;
-    if (!start || !end) errors.push(`${WEEKDAYS[d]}曜日: 開始と終了の両方を入れてください`);
-    else weekly.push({ weekday: d, start, end });
-  }
-  const ex = parseExceptions(String(form.exceptions ?? ""));
-  errors.push(...ex.errors);
-  const next: Availability = { weekly, exceptions: ex.list, bufferMinutes: Number(form.buffer), minNoticeMinutes: Number(form.notice), stepMinutes: current.stepMinutes ?? 30 };
-  errors.push(...validateAvailability(next).map((p) => `${p.field}: ${p.message}`));
+  const { availability: next, errors } = availabilityFromForm(form as Record<string, unknown>, current.stepMinutes ?? 30);
   if (errors.length) {
     return c.html(
       <RequesterPage title="空き枠 · コーチポータル" lang="ja" path={c.req.path}>
         <h1>{coach.name} さん</h1>
         <Nav on="/coach/availability" />
-        <AvailabilityForm c={c} a={next} errors={errors} />
+        <AvailabilityForm action="/coach/availability" hidden={<input type="hidden" name={CSRF_FIELD} value={csrfToken(c)} />} a={next} errors={errors} />
       </RequesterPage>,
       400,
     );

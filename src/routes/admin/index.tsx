@@ -12,6 +12,7 @@ import { incidentPages } from "./incidents.tsx";
 import { inquiryPages } from "./inquiries.tsx";
 import { queue } from "./queue.tsx";
 import { reservationPages } from "./reservations.tsx";
+import { sessionPages } from "./sessions.tsx";
 import { shopPages } from "./shops.tsx";
 
 export const admin = new Hono<AdminEnv>();
@@ -104,3 +105,4 @@ admin.route("/", alertPages);
 admin.route("/", incidentPages);
 admin.route("/", inquiryPages);
 admin.route("/", apiKeyPages);
+admin.route("/", sessionPages);
