@@ -1,0 +1,140 @@
+// npm run demo:sessions: against the running dev server, a 1-on-1 session from inquiry to a
+// booked slot. An MCP client (the official SDK) finds a coach and a free slot and makes the
+// inquiry; booking before the terms and payment is refused; the client then agrees to the
+// terms and contract on their own page, pays on the sandbox checkout, and the MCP client books
+// the slot and prints the meeting information. Exits non-zero unless the session is booked.
+//   QRV_URL (default http://localhost:$PORT or 8787), QRV_API_KEY (default: the dev key).
+import { existsSync, readFileSync } from "node:fs";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+
+const base = (process.env.QRV_URL ?? `http://localhost:${process.env.PORT || 8787}`).replace(/\/$/, "");
+const apiKey = process.env.QRV_API_KEY ?? (existsSync(".qrv-dev.json") ? (JSON.parse(readFileSync(".qrv-dev.json", "utf8")) as { apiKey?: string }).apiKey : undefined);
+const TIMEOUT_MS = Number(process.env.DEMO_TIMEOUT_MS) || 60_000;
+
+if (!apiKey) {
+  console.error("No API key: start the server with npm run dev (it creates one), or set QRV_API_KEY.");
+  process.exit(2);
+}
+
+type Slot = { start: string; end: string };
+type SessionView = { engagement_id: string; status: string; status_label: string; next_step: string; payment_url?: string; page_url: string; session?: { start: string; end: string; meeting_url: string } };
+
+const client = new Client({ name: "qrv-demo-sessions", version: "1.0.0" });
+try {
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${apiKey}` } } }));
+} catch (err) {
+  console.error(`Could not connect to ${base}/mcp (${err instanceof Error ? err.message : String(err)}). Is npm run dev running?`);
+  process.exit(1);
+}
+
+async function call<T>(name: string, args: Record<string, unknown>): Promise<T> {
+  const result = await client.callTool({ name, arguments: args });
+  if (result.isError) throw new Error(`${name}: ${JSON.stringify(result.content)}`);
+  return result.structuredContent as T;
+}
+
+const iso = (ms: number) => `${new Date(ms + 9 * 3_600_000).toISOString().slice(0, 19)}+09:00`;
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The client's browser: keeps the CSRF cookie the page sets and sends forms from the page's origin. */
+const jar = new Map<string, string>();
+async function browse(url: string, form?: Record<string, string>): Promise<Response> {
+  const headers: Record<string, string> = { "Accept-Language": "ja" };
+  if (jar.size) headers.Cookie = [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  if (form) Object.assign(headers, { "Content-Type": "application/x-www-form-urlencoded", Origin: new URL(url).origin });
+  const res = await fetch(url, { method: form ? "POST" : "GET", headers, ...(form ? { body: new URLSearchParams(form) } : {}), redirect: "manual" });
+  for (const c of res.headers.getSetCookie()) {
+    const [pair] = c.split(";");
+    const [k, ...v] = pair!.split("=");
+    jar.set(k!, v.join("="));
+  }
+  return res;
+}
+const field = (html: string, name: string) => html.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1] ?? "";
+
+let exitCode = 1;
+try {
+  const { coaches } = await call<{ coaches: { coach_id: string; name: string; menus: { menu_id: string; name: string; price_jpy: number; minutes: number; trial: boolean }[] }[] }>("list_coaches", {});
+  if (!coaches.length) throw new Error("no coaches (npm run dev seeds two)");
+  for (const c of coaches) console.log(`Coach ${c.name}: ${c.menus.map((m) => `${m.name} ¥${m.price_jpy}`).join(", ")}`);
+  const coach = coaches[0]!;
+  const menu = coach.menus[0]!;
+
+  const { slots } = await call<{ slots: Slot[] }>("find_session_slots", { coach_id: coach.coach_id, menu_id: menu.menu_id, from: iso(Date.now()), to: iso(Date.now() + 14 * 86_400_000) });
+  if (!slots.length) throw new Error(`${coach.name} has no free slots in the next two weeks`);
+  const wanted = slots[Math.min(3, slots.length - 1)]!;
+  console.log(`\nFree slots: ${slots.length} in two weeks; the client would like ${wanted.start}`);
+
+  const req = await call<{ engagement_id: string; status: string; page_url: string; message: string }>("request_session", {
+    coach_id: coach.coach_id,
+    menu_id: menu.menu_id,
+    name: "デモ 花子",
+    phone: "090-1234-5678",
+    email: "demo@example.com",
+    topic: "転職するか迷っています。強みを整理したい。",
+    preferred_times: [wanted.start],
+    language: "ja",
+  });
+  const id = req.engagement_id;
+  console.log(`\n${req.message}\nClient page: ${req.page_url}`);
+
+  const early = await client.callTool({ name: "book_session_slot", arguments: { engagement_id: id, start: wanted.start } });
+  console.log(`\nbook_session_slot before terms and payment → ${early.isError ? "refused" : "accepted?!"}: ${(early.structuredContent as { message?: string } | undefined)?.message ?? ""}`);
+  if (!early.isError) throw new Error("booking before terms and payment was not refused");
+
+  // The client reads and agrees to the terms and contract on their page.
+  const termsPage = await (await browse(`${req.page_url}/terms`)).text();
+  const agreed = await browse(`${req.page_url}/terms`, {
+    _csrf: field(termsPage, "_csrf"),
+    form: field(termsPage, "form"),
+    terms_version: field(termsPage, "terms_version"),
+    contract_version: field(termsPage, "contract_version"),
+    agree_terms: "1",
+    agree_contract: "1",
+    name: "デモ 花子",
+  });
+  console.log(`Client agreed to the terms and contract on the page → ${agreed.status} ${agreed.headers.get("location") ?? ""}`);
+
+  // Payment on the sandbox checkout, once the link is ready.
+  const deadline = Date.now() + TIMEOUT_MS;
+  let view = await call<SessionView>("get_session", { engagement_id: id });
+  while (Date.now() < deadline && !(view.status === "payment_pending" && view.payment_url)) {
+    await wait(500);
+    view = await call<SessionView>("get_session", { engagement_id: id });
+  }
+  if (!view.payment_url) throw new Error(`no payment link (status ${view.status})`);
+  console.log(`Paying on the sandbox checkout: ${view.payment_url}`);
+  const checkout = await (await fetch(view.payment_url)).text();
+  const action = checkout.match(/<form[^>]*method="post"[^>]*action="([^"]+\/pay)"/)?.[1];
+  if (!action) throw new Error("the checkout page has no pay form");
+  await fetch(new URL(action, base), { method: "POST", body: new URLSearchParams({ card: "4242424242424242" }), redirect: "manual" });
+  while (Date.now() < deadline && view.status !== "scheduling") {
+    await wait(500);
+    view = await call<SessionView>("get_session", { engagement_id: id });
+  }
+  console.log(`Status: ${view.status_label} — ${view.next_step}`);
+
+  // The slot: the wanted one, or the first of the next free slots if someone took it meanwhile.
+  let booked = await client.callTool({ name: "book_session_slot", arguments: { engagement_id: id, start: wanted.start } });
+  if (booked.isError) {
+    const next = (booked.structuredContent as { next_slots?: Slot[] }).next_slots ?? [];
+    console.log(`Slot taken; taking the next free one: ${next[0]?.start ?? "none"}`);
+    if (!next[0]) throw new Error(JSON.stringify(booked.content));
+    booked = await client.callTool({ name: "book_session_slot", arguments: { engagement_id: id, start: next[0].start } });
+    if (booked.isError) throw new Error(JSON.stringify(booked.content));
+  }
+  view = booked.structuredContent as SessionView;
+  const page = await (await browse(req.page_url)).text();
+  if (view.status === "scheduled" && view.session && page.includes(view.session.meeting_url)) {
+    console.log(`\n✔ ${id} booked: ${view.session.start} – ${view.session.end}\n  Meeting link: ${view.session.meeting_url}\n  Session info on the client page: ${req.page_url}`);
+    exitCode = 0;
+  } else {
+    console.error(`\n✘ ${id} ended in status ${view.status} (expected scheduled with the meeting link on the page).`);
+  }
+} catch (err) {
+  console.error(`✘ ${err instanceof Error ? err.message : String(err)}`);
+} finally {
+  await client.close();
+}
+process.exit(exitCode);
