@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { agreeOnClientPage, payCheckout } from "../test/e2e/qrv.ts";
 
 const base = (process.env.QRV_URL ?? `http://localhost:${process.env.PORT || 8787}`).replace(/\/$/, "");
 const apiKey = process.env.QRV_API_KEY ?? (existsSync(".qrv-dev.json") ? (JSON.parse(readFileSync(".qrv-dev.json", "utf8")) as { apiKey?: string }).apiKey : undefined);
@@ -37,21 +38,6 @@ async function call<T>(name: string, args: Record<string, unknown>): Promise<T> 
 const iso = (ms: number) => `${new Date(ms + 9 * 3_600_000).toISOString().slice(0, 19)}+09:00`;
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The client's browser: keeps the CSRF cookie the page sets and sends forms from the page's origin. */
-const jar = new Map<string, string>();
-async function browse(url: string, form?: Record<string, string>): Promise<Response> {
-  const headers: Record<string, string> = { "Accept-Language": "ja" };
-  if (jar.size) headers.Cookie = [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  if (form) Object.assign(headers, { "Content-Type": "application/x-www-form-urlencoded", Origin: new URL(url).origin });
-  const res = await fetch(url, { method: form ? "POST" : "GET", headers, ...(form ? { body: new URLSearchParams(form) } : {}), redirect: "manual" });
-  for (const c of res.headers.getSetCookie()) {
-    const [pair] = c.split(";");
-    const [k, ...v] = pair!.split("=");
-    jar.set(k!, v.join("="));
-  }
-  return res;
-}
-const field = (html: string, name: string) => html.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1] ?? "";
 
 let exitCode = 1;
 try {
@@ -84,17 +70,8 @@ try {
   if (!early.isError) throw new Error("booking before terms and payment was not refused");
 
   // The client reads and agrees to the terms and contract on their page.
-  const termsPage = await (await browse(`${req.page_url}/terms`)).text();
-  const agreed = await browse(`${req.page_url}/terms`, {
-    _csrf: field(termsPage, "_csrf"),
-    form: field(termsPage, "form"),
-    terms_version: field(termsPage, "terms_version"),
-    contract_version: field(termsPage, "contract_version"),
-    agree_terms: "1",
-    agree_contract: "1",
-    name: "デモ 花子",
-  });
-  console.log(`Client agreed to the terms and contract on the page → ${agreed.status} ${agreed.headers.get("location") ?? ""}`);
+  await agreeOnClientPage(req.page_url, "デモ 花子");
+  console.log("Client agreed to the terms and contract on the page");
 
   // Payment on the sandbox checkout, once the link is ready.
   const deadline = Date.now() + TIMEOUT_MS;
@@ -105,10 +82,7 @@ try {
   }
   if (!view.payment_url) throw new Error(`no payment link (status ${view.status})`);
   console.log(`Paying on the sandbox checkout: ${view.payment_url}`);
-  const checkout = await (await fetch(view.payment_url)).text();
-  const action = checkout.match(/<form[^>]*method="post"[^>]*action="([^"]+\/pay)"/)?.[1];
-  if (!action) throw new Error("the checkout page has no pay form");
-  await fetch(new URL(action, base), { method: "POST", body: new URLSearchParams({ card: "4242424242424242" }), redirect: "manual" });
+  await payCheckout(view.payment_url);
   while (Date.now() < deadline && view.status !== "scheduling") {
     await wait(500);
     view = await call<SessionView>("get_session", { engagement_id: id });
@@ -125,7 +99,7 @@ try {
     if (booked.isError) throw new Error(JSON.stringify(booked.content));
   }
   view = booked.structuredContent as SessionView;
-  const page = await (await browse(req.page_url)).text();
+  const page = await (await fetch(req.page_url)).text();
   if (view.status === "scheduled" && view.session && page.includes(view.session.meeting_url)) {
     console.log(`\n✔ ${id} booked: ${view.session.start} – ${view.session.end}\n  Meeting link: ${view.session.meeting_url}\n  Session info on the client page: ${req.page_url}`);
     exitCode = 0;
