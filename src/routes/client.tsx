@@ -567,18 +567,20 @@ client.get("/:token/book", async (c) => {
         <h1>{w.pickTitle}</h1>
         {move ? <input type="hidden" name="move" value="1" /> : null}
         {slots.length ? null : <p id="no-slots">{w.noSlots}</p>}
-        {[...days.entries()].map(([day, list]) => (
-          <fieldset class="field">
-            <legend>{formatDateTime(list[0]!.start, lang).replace(/\s*\d{1,2}:\d{2}.*$/, "")}</legend>
-            {list.map((s) => (
-              <label class="choice" data-day={day}>
-                <input type="radio" name="start" value={String(s.start)} required />
-                <span>
-                  {formatClock(s.start)}–{formatClock(s.end)}
-                </span>
-              </label>
-            ))}
-          </fieldset>
+        {[...days.entries()].map(([day, list], i) => (
+          <details class="day" open={i < 2}>
+            <summary>
+              {formatDateTime(list[0]!.start, lang).replace(/\s*\d{1,2}:\d{2}.*$/, "")} <span class="muted">{list.length}</span>
+            </summary>
+            <fieldset class="field slots">
+              {list.map((s) => (
+                <label class="choice" data-day={day}>
+                  <input type="radio" name="start" value={String(s.start)} required />
+                  <span>{formatClock(s.start)}</span>
+                </label>
+              ))}
+            </fieldset>
+          </details>
         ))}
         <FormKeys c={c} />
         {slots.length ? (

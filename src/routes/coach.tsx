@@ -200,14 +200,24 @@ export function AvailabilityForm(props: { action: string; hidden: Child; a: Avai
           ))}
         </ul>
       ) : null}
-      {WEEKDAYS.map((label, d) => (
-        <div class="field row">
-          <label for={`start-${d}`}>{label}曜日</label>
-          <input type="time" id={`start-${d}`} name={`start_${d}`} value={byDay(d)?.start ?? ""} step={300} />
-          <span>〜</span>
-          <input type="time" id={`end-${d}`} name={`end_${d}`} value={byDay(d)?.end ?? ""} step={300} aria-label={`${label}曜日 終了`} />
-        </div>
-      ))}
+      <table class="hours">
+        <tbody>
+          {WEEKDAYS.map((label, d) => (
+            <tr>
+              <td>
+                <label for={`start-${d}`}>{label}</label>
+              </td>
+              <td>
+                <input type="time" id={`start-${d}`} name={`start_${d}`} value={byDay(d)?.start ?? ""} step={300} aria-label={`${label}曜日 開始`} />
+              </td>
+              <td>〜</td>
+              <td>
+                <input type="time" id={`end-${d}`} name={`end_${d}`} value={byDay(d)?.end ?? ""} step={300} aria-label={`${label}曜日 終了`} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
       <div class="field">
         <label for="exceptions">例外（1行に1件: 休み「2026-12-24 off」、追加「2026-12-26 13:00-17:00」）</label>
         <textarea id="exceptions" name="exceptions">

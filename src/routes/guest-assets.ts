@@ -53,6 +53,10 @@ details.qa:first-of-type{border-top:0}
 details.qa summary{font-weight:600;cursor:pointer;padding:10px 0}
 details.qa p{margin:0 0 10px}
 ol.flow{padding-left:1.3em;margin:0}ol.flow li{margin:0 0 6px}
+details.day{border-top:1px solid var(--line);padding:4px 0}details.day summary{font-weight:600;cursor:pointer;padding:8px 0}
+fieldset.slots{display:grid;grid-template-columns:repeat(3,1fr);gap:6px;margin:0 0 8px}
+fieldset.slots label.choice{margin:0;justify-content:center;align-items:center;padding:8px 4px}
+table.hours td{padding:4px 6px 4px 0;border:0}table.hours input{width:100%}
 `;
 
 export const GUEST_JS = `// QRV guest pages: live status, payment countdown, forms that submit once.

@@ -434,14 +434,14 @@ function CoachForm(props: { c: Context<AdminEnv>; action: string; coach?: typeof
         <label>会議URL</label>
         <input name="meeting_url" value={x?.meetingUrl ?? "https://"} required />
       </div>
-      <div class="field">
+      <p>
         <label>
           <input type="checkbox" name="trial_offered" value="1" checked={x?.trialOffered ?? false} /> 無料体験を提供する
-        </label>
+        </label>{" "}
         <label>
           <input type="checkbox" name="active" value="1" checked={x?.active ?? true} /> 受付中
         </label>
-      </div>
+      </p>
       <button type="submit">保存</button>
     </form>
   );
@@ -520,10 +520,15 @@ sessionPages.get("/coaches/:id", async (c) => {
             <input name="minutes" type="number" min={15} max={480} placeholder="分" required />
             <input name="sessions" type="number" min={1} max={50} value="1" required />
           </div>
-          <input name="out_of_scope" placeholder="対象外（やってはいけない領域）" />
-          <label>
-            <input type="checkbox" name="trial" value="1" /> 無料体験の対象
-          </label>
+          <div class="field">
+            <label>対象外（やってはいけない領域）</label>
+            <input name="out_of_scope" />
+          </div>
+          <p>
+            <label>
+              <input type="checkbox" name="trial" value="1" /> 無料体験の対象
+            </label>
+          </p>
           <button type="submit">追加</button>
         </form>
       </div>
@@ -537,10 +542,16 @@ sessionPages.get("/coaches/:id", async (c) => {
                 {kind === "terms" ? "利用規約" : "契約書"} {d ? <span class="muted">現在 第{d.version}版（{jst(d.createdAt)}・{d.createdBy}）</span> : <span class="tag bad">未設定</span>}
               </h3>
               <Csrf c={c} />
-              <input name="title" value={d?.title ?? (kind === "terms" ? "利用規約" : "契約書")} required />
-              <textarea name="body" required>
-                {d?.body ?? ""}
-              </textarea>
+              <div class="field">
+                <label>題名</label>
+                <input name="title" value={d?.title ?? (kind === "terms" ? "利用規約" : "契約書")} required />
+              </div>
+              <div class="field">
+                <label>本文</label>
+                <textarea name="body" required rows={8}>
+                  {d?.body ?? ""}
+                </textarea>
+              </div>
               <button type="submit">新しい版として保存</button>
             </form>
           );
