@@ -144,3 +144,54 @@ describe("an engagement from inquiry to a booked slot", () => {
     await expect(inquire(noTrial, { trial: true })).rejects.toThrow("does not offer a free trial");
   });
 });
+
+describe("whole flows through the sandbox (seed 001)", () => {
+  /** Fires the object's alarms until the engagement leaves `status` (timers run early, as tests do). */
+  async function runAlarmsWhile(id: string, status: string) {
+    const stub = reservationStub(env, id);
+    for (let i = 0; i < 10 && (await engagement(id)).status === status; i++) await runDurableObjectAlarm(stub);
+  }
+
+  it("inquiry → terms → payment → slot → reminders → session → report → follow-up with survey → next booking", async () => {
+    const coach = await seedCoach({ sessions: 2 });
+    const { id, stub } = await paidEngagement(coach);
+    expect(await stub.bookSession({ start: jstAt(2, 10), by: "requester", agreedBy: "山田 花子" })).toMatchObject({ ok: true });
+    await runAlarmsWhile(id, "scheduled");
+    expect((await engagement(id)).status).toBe("in_session");
+    await stub.dispatch({ type: "report", outcome: "held", notes: "目標を整理", by: "coach" }, "operator");
+    await waitForEngagement(id, "followed_up");
+    await stub.dispatch({ type: "survey", score: 10, comment: "よかった" }, "requester");
+    const next = await stub.bookSession({ start: jstAt(9, 10), by: "requester", agreedBy: "山田 花子" });
+    expect(next).toMatchObject({ ok: true, status: "scheduled" });
+    const r = await engagement(id);
+    expect(r.data).toMatchObject({ sessionsUsed: 1, current: { no: 2 }, surveys: [{ sessionNo: 1, score: 10 }] });
+    await waitForJobs(id);
+    const sms = (await sentOf(id)).filter((s) => s.channel === "sms").map((s) => s.body);
+    expect(sms.filter((b) => b.includes("リマインド"))).toHaveLength(2);
+    expect(sms.some((b) => b.includes("アンケート"))).toBe(true);
+    expect(await db.select().from(engagementSessions).where(eq(engagementSessions.engagementId, id))).toHaveLength(2);
+  });
+
+  it("trial → undecided → follow-up (day 1) → converted → terms → paid → booked", async () => {
+    const coach = await seedCoach({ trial: true });
+    const created = await inquire(coach, { trial: true });
+    const stub = reservationStub(env, created.id);
+    expect(await stub.bookSession({ start: jstAt(2, 11), by: "requester", agreedBy: "山田 花子" })).toMatchObject({ ok: true, status: "trial_scheduled" });
+    await runAlarmsWhile(created.id, "trial_scheduled");
+    expect((await engagement(created.id)).status).toBe("trial_in_session");
+    await stub.dispatch({ type: "trial_report", outcome: "undecided", by: "coach" }, "operator");
+    expect((await engagement(created.id)).status).toBe("trial_undecided");
+    await runDurableObjectAlarm(stub);
+    await waitForJobs(created.id);
+    expect((await sentOf(created.id)).some((s) => s.body.includes("無料体験にご参加いただきありがとうございました"))).toBe(true);
+    await stub.dispatch({ type: "convert", by: "山田 花子" }, "requester");
+    const converted = await engagement(created.id);
+    expect(converted).toMatchObject({ status: "contract_sent", timers: [] });
+    await stub.dispatch({ type: "agree", termsVersion: 1, contractVersion: 1, by: "山田 花子" }, "requester");
+    await expect.poll(async () => (await engagement(created.id)).data.payment?.sessionId).toBeTruthy();
+    await paySandbox((await engagement(created.id)).data.payment!.sessionId!);
+    await waitForEngagement(created.id, "scheduling");
+    expect(await stub.bookSession({ start: jstAt(6, 11), by: "requester", agreedBy: "山田 花子" })).toMatchObject({ ok: true, status: "scheduled" });
+    expect((await engagement(created.id)).data).toMatchObject({ crm: "active", current: { no: 2, trial: false } });
+  });
+});
