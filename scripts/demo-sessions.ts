@@ -5,9 +5,7 @@
 // the slot and prints the meeting information. Exits non-zero unless the session is booked.
 //   QRV_URL (default http://localhost:$PORT or 8787), QRV_API_KEY (default: the dev key).
 import { existsSync, readFileSync } from "node:fs";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { agreeOnClientPage, payCheckout } from "../test/e2e/qrv.ts";
+import { agreeOnClientPage, callTool, mcp, payCheckout } from "../test/e2e/qrv.ts";
 
 const base = (process.env.QRV_URL ?? `http://localhost:${process.env.PORT || 8787}`).replace(/\/$/, "");
 const apiKey = process.env.QRV_API_KEY ?? (existsSync(".qrv-dev.json") ? (JSON.parse(readFileSync(".qrv-dev.json", "utf8")) as { apiKey?: string }).apiKey : undefined);
@@ -21,19 +19,11 @@ if (!apiKey) {
 type Slot = { start: string; end: string };
 type SessionView = { engagement_id: string; status: string; status_label: string; next_step: string; payment_url?: string; page_url: string; session?: { start: string; end: string; meeting_url: string } };
 
-const client = new Client({ name: "qrv-demo-sessions", version: "1.0.0" });
-try {
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${apiKey}` } } }));
-} catch (err) {
+const client = await mcp(base, apiKey, "qrv-demo-sessions").catch((err: unknown) => {
   console.error(`Could not connect to ${base}/mcp (${err instanceof Error ? err.message : String(err)}). Is npm run dev running?`);
   process.exit(1);
-}
-
-async function call<T>(name: string, args: Record<string, unknown>): Promise<T> {
-  const result = await client.callTool({ name, arguments: args });
-  if (result.isError) throw new Error(`${name}: ${JSON.stringify(result.content)}`);
-  return result.structuredContent as T;
-}
+});
+const call = <T>(name: string, args: Record<string, unknown>) => callTool<T>(client, name, args);
 
 const iso = (ms: number) => `${new Date(ms + 9 * 3_600_000).toISOString().slice(0, 19)}+09:00`;
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));

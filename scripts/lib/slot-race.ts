@@ -2,8 +2,7 @@
 // client page and paid on the sandbox checkout), then N concurrent book_session_slot calls for
 // the same start from N MCP clients. Exactly one may book it; every other call must come back
 // as "slot taken" with the next free slots, none of which is the raced start.
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { agreeOnClientPage, mcp, payCheckout, until } from "../../test/e2e/qrv.ts";
+import { agreeOnClientPage, callTool, mcp, payCheckout, until } from "../../test/e2e/qrv.ts";
 
 type Slot = { start: string; end: string };
 
@@ -13,11 +12,7 @@ function percentile(sorted: number[], p: number): number {
 
 const iso = (ms: number) => `${new Date(ms + 9 * 3_600_000).toISOString().slice(0, 19)}+09:00`;
 
-async function call<T>(client: Client, name: string, args: Record<string, unknown>): Promise<T> {
-  const result = await client.callTool({ name, arguments: args });
-  if (result.isError) throw new Error(`${name}: ${JSON.stringify(result.content)}`);
-  return result.structuredContent as T;
-}
+const call = callTool;
 
 /** In batches, so preparing does not itself become the load being measured. */
 async function inBatches<T, R>(items: T[], size: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {

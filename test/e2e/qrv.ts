@@ -91,3 +91,10 @@ export async function agreeOnClientPage(pageUrl: string, name: string): Promise<
   });
   if (res.status !== 303 || !res.headers.get("location")?.includes("done=agreed")) throw new Error(`agreeing on the client page answered ${res.status} ${res.headers.get("location") ?? ""}`);
 }
+
+/** Calls a tool and returns its structured result; a tool error is thrown with its message. */
+export async function callTool<T>(client: Client, name: string, args: Record<string, unknown>): Promise<T> {
+  const result = await client.callTool({ name, arguments: args });
+  if (result.isError) throw new Error(`${name}: ${JSON.stringify(result.content)}`);
+  return result.structuredContent as T;
+}

@@ -5,7 +5,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { desktop, launch, phone, screenshot } from "./browser.ts";
-import { agreeOnClientPage, mcp, payCheckout, until, type SandboxRecord } from "./qrv.ts";
+import { agreeOnClientPage, callTool, mcp, payCheckout, until, type SandboxRecord } from "./qrv.ts";
 
 const url = inject("qrvUrl");
 const apiKey = inject("qrvApiKey");
@@ -22,9 +22,7 @@ afterAll(async () => {
 async function call<T>(name: string, args: Record<string, unknown>): Promise<T> {
   const client = await mcp(url, apiKey);
   try {
-    const result = await client.callTool({ name, arguments: args });
-    if (result.isError) throw new Error(`${name}: ${JSON.stringify(result.content)}`);
-    return result.structuredContent as T;
+    return await callTool<T>(client, name, args);
   } finally {
     await client.close();
   }
