@@ -31,9 +31,12 @@ export function uniquePhone(): string {
   return `+813${n}`;
 }
 
-/** A mobile number (E.164) no other test texts, so each test reads only its own SMS. */
+/**
+ * A mobile number (E.164) no other test texts, so each test reads only its own SMS. 090-0… is
+ * not an issued mobile range (sign-in refuses it as not a mobile), so the next digit is 1–9.
+ */
 export function uniqueMobile(): string {
-  return `+8190${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+  return `+8190${1 + Math.floor(Math.random() * 9)}${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
 }
 
 /** A client address (IPv6 documentation range) of its own, so per-address limits never see another test. */
