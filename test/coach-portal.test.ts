@@ -80,3 +80,15 @@ describe("coach portal", () => {
     expect(await res.text()).toContain("コーチとして登録されていません");
   });
 });
+
+describe("coach portal in English", () => {
+  it("speaks English when asked", async () => {
+    const coach = await seedCoach();
+    const browser = await signedInBrowser(coach.phone, "/coach");
+    await browser.request("/coach?lang=en");
+    const html = await (await browser.request("/coach/availability")).text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain("Availability (Japan time)");
+    expect(html).toContain("Monday");
+  });
+});

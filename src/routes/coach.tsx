@@ -16,11 +16,13 @@ import { createDb } from "../db/client.ts";
 import { loadAnyRecord } from "../db/reservations.ts";
 import { coachClientList, coachForAccount, coachSessions, getAvailability, saveAvailability, type CoachRow } from "../db/sessions.ts";
 import type { SessionEvent } from "../domain/reservation/session-machine.ts";
-import { availabilityFromForm, exceptionsText, WEEKDAYS_JA as WEEKDAYS, type Availability } from "../domain/sessions/availability.ts";
+import { availabilityFromForm, exceptionsText, WEEKDAYS, type Availability } from "../domain/sessions/availability.ts";
+import type { Lang } from "../domain/reservation/types.ts";
 import { engagementStatusLabel } from "../domain/sessions/view.ts";
 import { formatClock, formatDateTime, jstDay } from "../domain/time.ts";
 import { reservationStub } from "../durable/client.ts";
 import { CSRF_FIELD, csrfToken, csrfValid, formNonce } from "./csrf.ts";
+import { pageLanguage, rememberLanguage } from "./language.tsx";
 import { RequesterPage, privatePage } from "./requester-layout.tsx";
 import { formLimit } from "./support.tsx";
 
@@ -28,13 +30,14 @@ type CoachEnv = { Bindings: Env; Variables: AccountVariables & { coach: CoachRow
 type C = Context<CoachEnv>;
 
 export const coachPortal = new Hono<CoachEnv>();
+coachPortal.use("*", rememberLanguage);
 coachPortal.use("*", privatePage);
 coachPortal.use("*", requireAccount());
 coachPortal.use("*", async (c, next) => {
   const coach = await coachForAccount(createDb(c.env.DB), c.get("account"));
   if (!coach) {
     return c.html(
-      <RequesterPage title="コーチポータル" lang="ja" path={c.req.path}>
+      <RequesterPage title="コーチポータル / Coach portal" lang={pageLanguage(c)} path={c.req.path}>
         <div class="card" id="not-coach">
           <h1>コーチポータル / Coach portal</h1>
           <p>この電話番号はコーチとして登録されていません。運営にお問い合わせください。</p>
@@ -49,13 +52,77 @@ coachPortal.use("*", async (c, next) => {
 });
 
 const FORM_NONCE = /^[A-Za-z0-9_-]{16,64}$/;
+
+const W = {
+  ja: {
+    portal: "コーチポータル",
+    hello: (name: string) => `${name} さん`,
+    nav: ["セッション", "空き枠", "クライアント"] as const,
+    outcome: { held: "実施", no_show: "欠席（ノーショー）", converted: "成約", undecided: "検討中", dropped: "離脱", cancelled: "取消" } as Record<string, string>,
+    reported: "完了報告を受け付けました。フォローアップを送信します。",
+    toReport: "完了報告待ち",
+    none: "ありません。",
+    trial: "無料体験",
+    notes: "振り返りメモ（受講者に届きます）",
+    send: "完了報告を送る",
+    today: "今日のセッション",
+    todayNone: "今日の残りの予定はありません。",
+    week: "今後7日間",
+    expired: "フォームの有効期限が切れました。もう一度お試しください。",
+    notFound: "見つかりません",
+    pickOutcome: "結果を選んでください",
+    hours: "空き枠（日本時間）",
+    saved: "保存しました。",
+    exceptions: "例外（1行に1件: 休み「2026-12-24 off」、追加「2026-12-26 13:00-17:00」）",
+    buffer: "セッション間の休憩（分）",
+    notice: "予約の締切（開始の何分前まで）",
+    save: "保存する",
+    clients: "クライアント",
+    noClients: "まだいません。",
+    crm: { lead: "見込み", trial: "体験", active: "受講中", paused: "休止", churned: "離脱" } as Record<string, string>,
+    held: (n: number) => `実施 ${n} 回`,
+    start: "開始",
+    end: "終了",
+  },
+  en: {
+    portal: "Coach portal",
+    hello: (name: string) => name,
+    nav: ["Sessions", "Availability", "Clients"] as const,
+    outcome: { held: "Held", no_show: "No-show", converted: "Converted", undecided: "Undecided", dropped: "Dropped", cancelled: "Cancelled" } as Record<string, string>,
+    reported: "Report received. The follow-up is on its way to the client.",
+    toReport: "Waiting for your report",
+    none: "Nothing.",
+    trial: "Free trial",
+    notes: "Reflection notes (sent to the client)",
+    send: "Send the report",
+    today: "Today",
+    todayNone: "Nothing more today.",
+    week: "Next 7 days",
+    expired: "This form has expired. Please try again.",
+    notFound: "Not found",
+    pickOutcome: "Choose an outcome",
+    hours: "Availability (Japan time)",
+    saved: "Saved.",
+    exceptions: 'Exceptions, one a line: a day off "2026-12-24 off", extra hours "2026-12-26 13:00-17:00"',
+    buffer: "Break between sessions (minutes)",
+    notice: "Minimum notice (minutes before the start)",
+    save: "Save",
+    clients: "Clients",
+    noClients: "None yet.",
+    crm: { lead: "Lead", trial: "Trial", active: "Active", paused: "Paused", churned: "Churned" } as Record<string, string>,
+    held: (n: number) => `${n} held`,
+    start: "start",
+    end: "end",
+  },
+};
 const DAY = 86_400_000;
 
-function Nav(props: { on: string }) {
+function Nav(props: { on: string; lang: Lang }) {
+  const [sessions, hours, clients] = W[props.lang].nav;
   const links: [string, string][] = [
-    ["/coach", "セッション"],
-    ["/coach/availability", "空き枠"],
-    ["/coach/clients", "クライアント"],
+    ["/coach", sessions],
+    ["/coach/availability", hours],
+    ["/coach/clients", clients],
   ];
   return (
     <p class="row" id="coach-nav">
@@ -77,10 +144,11 @@ function Keys(props: { c: C }) {
   );
 }
 
-const OUTCOME_JA: Record<string, string> = { held: "実施", no_show: "欠席（ノーショー）", converted: "成約", undecided: "検討中", dropped: "離脱", cancelled: "取消" };
 
 coachPortal.get("/", async (c) => {
   const coach = c.get("coach");
+  const lang = pageLanguage(c);
+  const w = W[lang];
   const now = Date.now();
   const todayStart = jstDay(now) * DAY - 9 * 3_600_000;
   const rows = await coachSessions(createDb(c.env.DB), coach.id, todayStart - 7 * DAY, todayStart + 8 * DAY);
@@ -90,64 +158,64 @@ coachPortal.get("/", async (c) => {
   const toReport = open.filter(started);
   const today = open.filter((r) => !started(r) && r.session.startAt >= todayStart && r.session.startAt < todayStart + DAY);
   const later = open.filter((r) => !started(r) && r.session.startAt >= todayStart + DAY);
-  const flash = c.req.query("done") === "report" ? "完了報告を受け付けました。フォローアップを送信します。" : c.req.query("refused");
+  const flash = c.req.query("done") === "report" ? w.reported : c.req.query("refused");
   return c.html(
-    <RequesterPage title={`${coach.name} · コーチポータル`} lang="ja" path={c.req.path}>
-      <h1>{coach.name} さん</h1>
-      <Nav on="/coach" />
+    <RequesterPage title={`${coach.name} · ${w.portal}`} lang={lang} path={c.req.path}>
+      <h1>{w.hello(coach.name)}</h1>
+      <Nav on="/coach" lang={lang} />
       {flash ? (
         <p class={`banner ${c.req.query("done") ? "ok" : "bad"}`} id="flash">
           {flash}
         </p>
       ) : null}
       <div class="card" id="to-report">
-        <h2>完了報告待ち</h2>
-        {toReport.length ? null : <p class="muted">ありません。</p>}
+        <h2>{w.toReport}</h2>
+        {toReport.length ? null : <p class="muted">{w.none}</p>}
         {toReport.map((r) => (
           <form method="post" action={`/coach/report/${r.session.engagementId}`} class="stack report" data-once>
             <p>
-              <strong>{r.clientName}</strong> {formatDateTime(r.session.startAt, "ja")}
-              {r.session.trial ? <span class="tag">無料体験</span> : null}
+              <strong>{r.clientName}</strong> {formatDateTime(r.session.startAt, lang)}
+              {r.session.trial ? <span class="tag">{w.trial}</span> : null}
             </p>
             <div class="field">
               {(r.session.trial ? ["converted", "undecided", "dropped"] : ["held", "no_show"]).map((o, i) => (
                 <label class="choice">
                   <input type="radio" name="outcome" value={o} checked={i === 0} required />
-                  <span>{OUTCOME_JA[o]}</span>
+                  <span>{w.outcome[o]}</span>
                 </label>
               ))}
             </div>
             <div class="field">
-              <label for={`notes-${r.session.engagementId}`}>振り返りメモ（受講者に届きます）</label>
+              <label for={`notes-${r.session.engagementId}`}>{w.notes}</label>
               <textarea id={`notes-${r.session.engagementId}`} name="notes" maxlength={4000}></textarea>
             </div>
             <Keys c={c} />
             <button type="submit" class="block">
-              完了報告を送る
+              {w.send}
             </button>
           </form>
         ))}
       </div>
       <div class="card" id="today">
-        <h2>今日のセッション</h2>
-        {today.length ? null : <p class="muted">今日の残りの予定はありません。</p>}
-        <SessionList rows={today} />
+        <h2>{w.today}</h2>
+        {today.length ? null : <p class="muted">{w.todayNone}</p>}
+        <SessionList rows={today} lang={lang} />
       </div>
       <div class="card" id="upcoming">
-        <h2>今後7日間</h2>
-        <SessionList rows={later} />
+        <h2>{w.week}</h2>
+        <SessionList rows={later} lang={lang} />
       </div>
     </RequesterPage>,
   );
 });
 
-function SessionList(props: { rows: Awaited<ReturnType<typeof coachSessions>> }) {
+function SessionList(props: { rows: Awaited<ReturnType<typeof coachSessions>>; lang: Lang }) {
   if (!props.rows.length) return null;
   return (
     <ul class="steps">
       {props.rows.map((r) => (
         <li>
-          {formatDateTime(r.session.startAt, "ja")}–{formatClock(r.session.endAt)} <strong>{r.clientName}</strong> {r.session.trial ? <span class="tag">無料体験</span> : null}
+          {formatDateTime(r.session.startAt, props.lang)}–{formatClock(r.session.endAt)} <strong>{r.clientName}</strong> {r.session.trial ? <span class="tag">{W[props.lang].trial}</span> : null}
           <br />
           <a href={r.session.meetingUrl} rel="noreferrer">
             {r.session.meetingUrl}
@@ -160,18 +228,19 @@ function SessionList(props: { rows: Awaited<ReturnType<typeof coachSessions>> })
 
 coachPortal.post("/report/:engagementId", formLimit, async (c) => {
   const coach = c.get("coach");
+  const w = W[pageLanguage(c)];
   const form = await c.req.parseBody();
-  if (!csrfValid(c, form[CSRF_FIELD], config(c.env).publicUrl)) return c.redirect(`/coach?refused=${encodeURIComponent("フォームの有効期限が切れました。もう一度お試しください。")}`, 303);
+  if (!csrfValid(c, form[CSRF_FIELD], config(c.env).publicUrl)) return c.redirect(`/coach?refused=${encodeURIComponent(w.expired)}`, 303);
   const r = await loadAnyRecord(createDb(c.env.DB), c.req.param("engagementId"));
   // Only this coach's engagements.
-  if (!r || r.kind !== "session" || r.data.coach.id !== coach.id) return c.redirect(`/coach?refused=${encodeURIComponent("見つかりません")}`, 303);
+  if (!r || r.kind !== "session" || r.data.coach.id !== coach.id) return c.redirect(`/coach?refused=${encodeURIComponent(w.notFound)}`, 303);
   const outcome = String(form.outcome ?? "");
   const notes = typeof form.notes === "string" ? form.notes.trim().slice(0, 4000) : "";
   const by = `coach:${coach.name}`;
   let event: SessionEvent;
   if (outcome === "held" || outcome === "no_show") event = { type: "report", outcome, ...(notes ? { notes } : {}), by };
   else if (outcome === "converted" || outcome === "undecided" || outcome === "dropped") event = { type: "trial_report", outcome, ...(notes ? { notes } : {}), by };
-  else return c.redirect(`/coach?refused=${encodeURIComponent("結果を選んでください")}`, 303);
+  else return c.redirect(`/coach?refused=${encodeURIComponent(w.pickOutcome)}`, 303);
   const nonce = typeof form.form === "string" && FORM_NONCE.test(form.form) ? form.form : undefined;
   const result = await reservationStub(c.env, r.id).dispatch(event, "operator", nonce ? `coach:${nonce}` : undefined);
   const refused = result.outcome as { type: string; reason?: string } | undefined;
@@ -182,15 +251,17 @@ coachPortal.post("/report/:engagementId", formLimit, async (c) => {
 // ---------------------------------------------------------------- availability
 
 /** The availability form, shared with the console's coach settings (`hidden`: the page's CSRF field). */
-export function AvailabilityForm(props: { action: string; hidden: Child; a: Availability; errors?: string[]; saved?: boolean }) {
+export function AvailabilityForm(props: { action: string; hidden: Child; a: Availability; errors?: string[]; saved?: boolean; lang?: Lang }) {
   const { a } = props;
+  const lang = props.lang ?? "ja";
+  const w = W[lang];
   const byDay = (d: number) => a.weekly.find((w) => w.weekday === d);
   return (
     <form class="card" method="post" action={props.action} id="availability-form">
-      <h2>空き枠（日本時間）</h2>
+      <h2>{w.hours}</h2>
       {props.saved ? (
         <p class="banner ok" id="saved">
-          保存しました。
+          {w.saved}
         </p>
       ) : null}
       {props.errors?.length ? (
@@ -202,39 +273,39 @@ export function AvailabilityForm(props: { action: string; hidden: Child; a: Avai
       ) : null}
       <table class="hours">
         <tbody>
-          {WEEKDAYS.map((label, d) => (
+          {WEEKDAYS[lang].map((label, d) => (
             <tr>
               <td>
                 <label for={`start-${d}`}>{label}</label>
               </td>
               <td>
-                <input type="time" id={`start-${d}`} name={`start_${d}`} value={byDay(d)?.start ?? ""} step={300} aria-label={`${label}曜日 開始`} />
+                <input type="time" id={`start-${d}`} name={`start_${d}`} value={byDay(d)?.start ?? ""} step={300} aria-label={`${label} ${w.start}`} />
               </td>
               <td>〜</td>
               <td>
-                <input type="time" id={`end-${d}`} name={`end_${d}`} value={byDay(d)?.end ?? ""} step={300} aria-label={`${label}曜日 終了`} />
+                <input type="time" id={`end-${d}`} name={`end_${d}`} value={byDay(d)?.end ?? ""} step={300} aria-label={`${label} ${w.end}`} />
               </td>
             </tr>
           ))}
         </tbody>
       </table>
       <div class="field">
-        <label for="exceptions">例外（1行に1件: 休み「2026-12-24 off」、追加「2026-12-26 13:00-17:00」）</label>
+        <label for="exceptions">{w.exceptions}</label>
         <textarea id="exceptions" name="exceptions">
           {exceptionsText(a.exceptions)}
         </textarea>
       </div>
       <div class="field">
-        <label for="buffer">セッション間の休憩（分）</label>
+        <label for="buffer">{w.buffer}</label>
         <input type="number" id="buffer" name="buffer" min={0} max={240} value={String(a.bufferMinutes)} />
       </div>
       <div class="field">
-        <label for="notice">予約の締切（開始の何分前まで）</label>
+        <label for="notice">{w.notice}</label>
         <input type="number" id="notice" name="notice" min={0} max={10080} value={String(a.minNoticeMinutes)} />
       </div>
       {props.hidden}
       <button type="submit" class="block" id="save-availability">
-        保存する
+        {w.save}
       </button>
     </form>
   );
@@ -243,11 +314,12 @@ export function AvailabilityForm(props: { action: string; hidden: Child; a: Avai
 coachPortal.get("/availability", async (c) => {
   const coach = c.get("coach");
   const a = await getAvailability(createDb(c.env.DB), coach.id);
+  const lang = pageLanguage(c);
   return c.html(
-    <RequesterPage title="空き枠 · コーチポータル" lang="ja" path={c.req.path}>
-      <h1>{coach.name} さん</h1>
-      <Nav on="/coach/availability" />
-      <AvailabilityForm action="/coach/availability" hidden={<input type="hidden" name={CSRF_FIELD} value={csrfToken(c)} />} a={a} saved={c.req.query("saved") === "1"} />
+    <RequesterPage title={`${W[lang].hours} · ${W[lang].portal}`} lang={lang} path={c.req.path}>
+      <h1>{W[lang].hello(coach.name)}</h1>
+      <Nav on="/coach/availability" lang={lang} />
+      <AvailabilityForm action="/coach/availability" hidden={<input type="hidden" name={CSRF_FIELD} value={csrfToken(c)} />} a={a} saved={c.req.query("saved") === "1"} lang={lang} />
     </RequesterPage>,
   );
 });
@@ -258,13 +330,14 @@ coachPortal.post("/availability", formLimit, async (c) => {
   const db = createDb(c.env.DB);
   const current = await getAvailability(db, coach.id);
   if (!csrfValid(c, form[CSRF_FIELD], config(c.env).publicUrl)) return c.redirect("/coach/availability", 303);
-  const { availability: next, errors } = availabilityFromForm(form as Record<string, unknown>, current.stepMinutes ?? 30);
+  const lang = pageLanguage(c);
+  const { availability: next, errors } = availabilityFromForm(form as Record<string, unknown>, current.stepMinutes ?? 30, lang);
   if (errors.length) {
     return c.html(
-      <RequesterPage title="空き枠 · コーチポータル" lang="ja" path={c.req.path}>
-        <h1>{coach.name} さん</h1>
-        <Nav on="/coach/availability" />
-        <AvailabilityForm action="/coach/availability" hidden={<input type="hidden" name={CSRF_FIELD} value={csrfToken(c)} />} a={next} errors={errors} />
+      <RequesterPage title={`${W[lang].hours} · ${W[lang].portal}`} lang={lang} path={c.req.path}>
+        <h1>{W[lang].hello(coach.name)}</h1>
+        <Nav on="/coach/availability" lang={lang} />
+        <AvailabilityForm action="/coach/availability" hidden={<input type="hidden" name={CSRF_FIELD} value={csrfToken(c)} />} a={next} errors={errors} lang={lang} />
       </RequesterPage>,
       400,
     );
@@ -275,26 +348,27 @@ coachPortal.post("/availability", formLimit, async (c) => {
 
 // ---------------------------------------------------------------- clients (CRM)
 
-const CRM_JA: Record<string, string> = { lead: "見込み", trial: "体験", active: "受講中", paused: "休止", churned: "離脱" };
 
 coachPortal.get("/clients", async (c) => {
   const coach = c.get("coach");
+  const lang = pageLanguage(c);
+  const w = W[lang];
   const db = createDb(c.env.DB);
   const clients = await coachClientList(db, coach.id);
   const statuses = new Map<string, string>();
   await Promise.all(
     clients.map(async (cl) => {
       const r = await loadAnyRecord(db, cl.engagementId);
-      if (r?.kind === "session") statuses.set(cl.engagementId, engagementStatusLabel(r.status, "ja"));
+      if (r?.kind === "session") statuses.set(cl.engagementId, engagementStatusLabel(r.status, lang));
     }),
   );
   return c.html(
-    <RequesterPage title="クライアント · コーチポータル" lang="ja" path={c.req.path}>
-      <h1>{coach.name} さん</h1>
-      <Nav on="/coach/clients" />
+    <RequesterPage title={`${w.clients} · ${w.portal}`} lang={lang} path={c.req.path}>
+      <h1>{w.hello(coach.name)}</h1>
+      <Nav on="/coach/clients" lang={lang} />
       <div class="card" id="clients">
-        <h2>クライアント</h2>
-        {clients.length ? null : <p class="muted">まだいません。</p>}
+        <h2>{w.clients}</h2>
+        {clients.length ? null : <p class="muted">{w.noClients}</p>}
         <table>
           <tbody>
             {clients.map((cl) => (
@@ -305,9 +379,9 @@ coachPortal.get("/clients", async (c) => {
                   <span class="muted">{statuses.get(cl.engagementId) ?? ""}</span>
                 </td>
                 <td>
-                  <span class={`tag crm-${cl.crm}`}>{CRM_JA[cl.crm] ?? cl.crm}</span>
+                  <span class={`tag crm-${cl.crm}`}>{w.crm[cl.crm] ?? cl.crm}</span>
                 </td>
-                <td class="n">実施 {cl.sessionsHeld} 回</td>
+                <td class="n">{w.held(cl.sessionsHeld)}</td>
               </tr>
             ))}
           </tbody>

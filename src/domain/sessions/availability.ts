@@ -149,14 +149,14 @@ export function checkSlot(a: Availability, start: number, minutes: number, now: 
   return { ok: true, held };
 }
 
-export const WEEKDAYS_JA = ["日", "月", "火", "水", "木", "金", "土"];
+export const WEEKDAYS = { ja: ["日曜日", "月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日"], en: ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] } as const;
 
 /** Exceptions as the form's text: one a line, "2026-12-24 off" or "2026-12-26 13:00-17:00". */
 export function exceptionsText(list: AvailabilityException[]): string {
   return list.map((e) => (e.kind === "off" ? `${e.date} off` : `${e.date} ${e.start}-${e.end}`)).join("\n");
 }
 
-function parseExceptions(text: string): { list: AvailabilityException[]; errors: string[] } {
+function parseExceptions(text: string, lang: "ja" | "en"): { list: AvailabilityException[]; errors: string[] } {
   const list: AvailabilityException[] = [];
   const errors: string[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
@@ -166,23 +166,23 @@ function parseExceptions(text: string): { list: AvailabilityException[]; errors:
     const extra = /^(\d{4}-\d{2}-\d{2})\s+(\d{2}:\d{2})\s*-\s*(\d{2}:\d{2})$/.exec(line);
     if (off) list.push({ date: off[1]!, kind: "off" });
     else if (extra) list.push({ date: extra[1]!, kind: "extra", start: extra[2]!, end: extra[3]! });
-    else errors.push(`例外 ${i + 1}行目: 「2026-12-24 off」または「2026-12-26 13:00-17:00」の形で書いてください`);
+    else errors.push(lang === "ja" ? `例外 ${i + 1}行目: 「2026-12-24 off」または「2026-12-26 13:00-17:00」の形で書いてください` : `exceptions, line ${i + 1}: write "2026-12-24 off" or "2026-12-26 13:00-17:00"`);
   });
   return { list, errors };
 }
 
 /** The availability form's fields (start_0…end_6, exceptions, buffer, notice), checked; errors in the form's words. */
-export function availabilityFromForm(form: Record<string, unknown>, stepMinutes: number): { availability: Availability; errors: string[] } {
+export function availabilityFromForm(form: Record<string, unknown>, stepMinutes: number, lang: "ja" | "en" = "ja"): { availability: Availability; errors: string[] } {
   const weekly: WeeklyHours[] = [];
   const errors: string[] = [];
   for (let d = 0; d < 7; d++) {
     const start = String(form[`start_${d}`] ?? "").trim();
     const end = String(form[`end_${d}`] ?? "").trim();
     if (!start && !end) continue;
-    if (!start || !end) errors.push(`${WEEKDAYS_JA[d]}曜日: 開始と終了の両方を入れてください`);
+    if (!start || !end) errors.push(lang === "ja" ? `${WEEKDAYS.ja[d]}: 開始と終了の両方を入れてください` : `${WEEKDAYS.en[d]}: give both the start and the end`);
     else weekly.push({ weekday: d, start, end });
   }
-  const ex = parseExceptions(String(form.exceptions ?? ""));
+  const ex = parseExceptions(String(form.exceptions ?? ""), lang);
   errors.push(...ex.errors);
   const availability: Availability = { weekly, exceptions: ex.list, bufferMinutes: Number(form.buffer), minNoticeMinutes: Number(form.notice), stepMinutes };
   errors.push(...validateAvailability(availability).map((p) => `${p.field}: ${p.message}`));
