@@ -12,6 +12,7 @@ import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consu
 import { sweep } from "./queues/sweeper.ts";
 import { admin } from "./routes/admin/index.tsx";
 import { authorize } from "./routes/authorize.tsx";
+import { demoBanner, refuseExposedSandbox } from "./routes/demo.ts";
 import { notFound, onError } from "./routes/errors.tsx";
 import { guest } from "./routes/guest.tsx";
 import { guestAssets } from "./routes/guest-assets.ts";
@@ -27,6 +28,7 @@ export { QrvMcp } from "./mcp/server.ts";
 const app = new Hono<{ Bindings: Env }>();
 
 app.use("*", requestId());
+app.use("*", demoBanner);
 const csp = { defaultSrc: ["'self'"], styleSrc: ["'self'"], scriptSrc: ["'self'"], imgSrc: ["'self'", "data:"], frameAncestors: ["'none'"], baseUri: ["'none'"] };
 const pageHeaders = secureHeaders({ contentSecurityPolicy: { ...csp, formAction: ["'self'"] }, crossOriginEmbedderPolicy: false });
 // The consent form's answer is a redirect to the client's registered redirect URI, which a
@@ -54,6 +56,8 @@ const handlers = {
 
 export default {
   fetch(request, env, ctx) {
+    const refused = refuseExposedSandbox(request, env);
+    if (refused) return refused;
     return oauthProvider(env, handlers).fetch(request, env, ctx);
   },
   async queue(batch, env, ctx) {

@@ -1,0 +1,78 @@
+// What an outside attack found, one test per finding (docs/security.md lists them with what
+// each attack gets now). Each of these failed before its fix.
+import { createExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import wranglerToml from "../wrangler.toml?raw";
+import { config, sandboxExposure } from "../src/config.ts";
+import { loginCodes, sandboxRecords } from "../src/db/schema.ts";
+import worker from "../src/index.ts";
+import { ConfigError, providersFor } from "../src/providers/index.ts";
+import { db, uniqueAddress, uniqueMobile } from "./helpers.ts";
+
+/** The Worker with some vars changed, as a deployment with those settings would run. */
+function fetchWith(vars: Partial<Env>, url: string, init?: RequestInit): Promise<Response> {
+  return Promise.resolve(worker.fetch(new Request(url, init) as Request<unknown, IncomingRequestCfProperties>, { ...env, ...vars } as Env, createExecutionContext()));
+}
+
+describe("critical: a sandbox is never public by accident", () => {
+  const localOnly = { PROVIDERS: "sandbox", PUBLIC_DEMO: "" };
+
+  it("a deployment's defaults are live providers, not the sandbox", () => {
+    const vars = Object.fromEntries([...wranglerToml.matchAll(/^(PROVIDERS|PUBLIC_DEMO) = "(.*)"$/gm)].map((m) => [m[1], m[2]]));
+    expect(vars).toEqual({ PROVIDERS: "live", PUBLIC_DEMO: "" });
+    expect(sandboxExposure(vars)).toBe("live");
+    expect(sandboxExposure({ PROVIDERS: "sandbox" })).toBe("local_only");
+    expect(sandboxExposure({ PROVIDERS: "sandbox", PUBLIC_DEMO: "true" })).toBe("demo");
+    expect(sandboxExposure({ PROVIDERS: "sandbox", PUBLIC_DEMO: "yes" })).toBe("local_only");
+  });
+
+  it("on a public Host: no /sandbox, no sign-in code sent, /healthz unhealthy with the reason", async () => {
+    for (const path of ["/sandbox", "/sandbox/outbox", "/sandbox/"]) {
+      expect((await fetchWith(localOnly, `https://qrv.example.jp${path}`)).status, path).toBe(404);
+    }
+    const health = await fetchWith(localOnly, "https://qrv.example.jp/healthz");
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ ok: false, providers: "sandbox", demo: false, problem: expect.stringContaining("PUBLIC_DEMO") });
+
+    const phone = uniqueMobile();
+    const code = await fetchWith(localOnly, "https://qrv.example.jp/authorize/phone", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "CF-Connecting-IP": uniqueAddress() },
+      body: new URLSearchParams({ next: "x", phone }),
+    });
+    expect(code.status).toBe(503);
+    expect(await db.select().from(loginCodes).where(eq(loginCodes.phone, phone))).toEqual([]);
+    expect(await db.select().from(sandboxRecords).where(eq(sandboxRecords.to, phone))).toEqual([]);
+    expect((await fetchWith(localOnly, "https://qrv.example.jp/mcp", { method: "POST", body: "{}" })).status).toBe(503);
+  });
+
+  it("the same configuration on localhost is the developer's sandbox", async () => {
+    for (const host of ["http://localhost:8787", "http://127.0.0.1:8787", "http://[::1]:8787"]) {
+      const res = await fetchWith(localOnly, `${host}/sandbox`);
+      expect(res.status, host).toBe(200);
+      expect(await res.text()).not.toContain("demo-banner");
+    }
+    expect(await (await fetchWith(localOnly, "http://localhost:8787/healthz")).json()).toMatchObject({ ok: true, providers: "sandbox", demo: false });
+  });
+
+  it("sandbox providers refuse to send with links to a public address", () => {
+    const exposed = { ...env, ...localOnly, PUBLIC_URL: "https://qrv.example.jp" } as Env;
+    expect(() => providersFor(exposed, db, config(exposed))).toThrow(ConfigError);
+    expect(() => providersFor(exposed, db, config(exposed))).toThrow(/PUBLIC_DEMO/);
+    const local = { ...env, ...localOnly, PUBLIC_URL: "http://localhost:8787" } as Env;
+    expect(providersFor(local, db, config(local)).mode).toBe("sandbox");
+  });
+
+  it("a declared public demo says so on every page, in the console and on /healthz", async () => {
+    const demo = { PROVIDERS: "sandbox", PUBLIC_DEMO: "true" };
+    for (const path of ["/", "/faq", "/support", "/sandbox", "/admin/login", "/r/unknown-token"]) {
+      const res = await fetchWith(demo, `https://qrv.example.jp${path}`, { headers: { Accept: "text/html" } });
+      expect(await res.text(), path).toContain('class="demo-banner"');
+    }
+    expect(await (await fetchWith(demo, "https://qrv.example.jp/healthz")).json()).toMatchObject({ ok: true, providers: "sandbox", demo: true });
+    // Live providers have no sandbox and no banner, whatever PUBLIC_DEMO says.
+    expect((await fetchWith({ PROVIDERS: "live", PUBLIC_DEMO: "true" }, "https://qrv.example.jp/sandbox")).status).toBe(404);
+  });
+});
