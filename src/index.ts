@@ -7,6 +7,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { oauthProvider } from "./auth/index.ts";
 import { QrvMcp } from "./mcp/server.ts";
+import { serveOwnSessions } from "./mcp/sessions.ts";
 import { runAlertRules } from "./monitor/alerts.ts";
 import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consumer.ts";
 import { sweep } from "./queues/sweeper.ts";
@@ -50,7 +51,8 @@ app.notFound(notFound);
 const mcpHandler = QrvMcp.serve("/mcp", { binding: "MCP_OBJECT" });
 const handlers = {
   // The provider has checked the bearer token; ctx.props says who is calling.
-  apiHandler: { fetch: (request: Request, env: Env, ctx: ExecutionContext) => mcpHandler.fetch(request, env, ctx) },
+  // A session answers only the credential that opened it (src/mcp/sessions.ts).
+  apiHandler: { fetch: (request: Request, env: Env, ctx: ExecutionContext) => serveOwnSessions(mcpHandler, request, env, ctx) },
   defaultHandler: { fetch: app.fetch },
 };
 

@@ -1,15 +1,16 @@
 // What an outside attack found, one test per finding (docs/security.md lists them with what
 // each attack gets now). Each of these failed before its fix.
+import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { createExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import wranglerToml from "../wrangler.toml?raw";
 import { config, sandboxExposure } from "../src/config.ts";
-import { loginCodes, sandboxRecords } from "../src/db/schema.ts";
+import { apiKeys, loginCodes, sandboxRecords } from "../src/db/schema.ts";
 import worker from "../src/index.ts";
 import { ConfigError, providersFor } from "../src/providers/index.ts";
-import { db, uniqueAddress, uniqueMobile } from "./helpers.ts";
+import { createApiKey, db, eventsOf, mcpClient, seedShops, startIn, uniqueAddress, uniqueMobile } from "./helpers.ts";
 
 /** The Worker with some vars changed, as a deployment with those settings would run. */
 function fetchWith(vars: Partial<Env>, url: string, init?: RequestInit): Promise<Response> {
@@ -74,5 +75,55 @@ describe("critical: a sandbox is never public by accident", () => {
     expect(await (await fetchWith(demo, "https://qrv.example.jp/healthz")).json()).toMatchObject({ ok: true, providers: "sandbox", demo: true });
     // Live providers have no sandbox and no banner, whatever PUBLIC_DEMO says.
     expect((await fetchWith({ PROVIDERS: "live", PUBLIC_DEMO: "true" }, "https://qrv.example.jp/sandbox")).status).toBe(404);
+  });
+});
+
+/** One JSON-RPC request to /mcp with a bearer token and, optionally, a session id. */
+async function mcpPost(token: string, body: unknown, sessionId?: string): Promise<Response> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${token}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" };
+  if (sessionId) headers["mcp-session-id"] = sessionId;
+  return exports.default.fetch(new Request("https://qrv.test/mcp", { method: "POST", headers, body: JSON.stringify(body) }));
+}
+
+const toolCall = (name: string, args: Record<string, unknown>) => ({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name, arguments: args } });
+
+describe("high: an MCP session answers only the credential that opened it", () => {
+  it("key B with A's session id is refused; A's own calls are audited with A's key; revoked A is refused", async () => {
+    const where = await seedShops([{ answer: "manual" }]);
+    const a = await createApiKey("caller A");
+    const b = await createApiKey("caller B");
+    const clientA = await mcpClient(a.key);
+    const sessionA = (clientA.transport as StreamableHTTPClientTransport).sessionId!;
+    expect(sessionA).toBeTruthy();
+    const booked = await clientA.callTool({ name: "request_reservation", arguments: { service: where.service, area: where.area, start: startIn(72), party_size: 2, name: "山田 太郎", phone: uniqueMobile() } });
+    const id = (booked.structuredContent as { reservation_id: string }).reservation_id;
+
+    // B presents A's session: refused as an unknown session, and nothing of A's is reached.
+    for (const body of [toolCall("get_reservation", { reservation_id: id }), toolCall("cancel_reservation", { reservation_id: id })]) {
+      const res = await mcpPost(b.key, body, sessionA);
+      expect(res.status).toBe(404);
+      const text = await res.text();
+      expect(text).toContain("Session not found");
+      expect(text).not.toContain(id);
+    }
+    // A's own session still works, and the audit log names A's key for each MCP event.
+    const cancelled = await clientA.callTool({ name: "cancel_reservation", arguments: { reservation_id: id } });
+    expect(cancelled.isError).toBeFalsy();
+    const events = await eventsOf(id);
+    const byRequest = events.filter((e) => e.type === "create" || e.type === "cancel");
+    expect(byRequest.map((e) => [e.type, JSON.parse(e.data).via])).toEqual([
+      ["create", `api_key:${a.id}`],
+      ["cancel", `api_key:${a.id}`],
+    ]);
+
+    // Revoked, A's key stops working on the session it opened.
+    await db.update(apiKeys).set({ revokedAt: Date.now() }).where(eq(apiKeys.id, a.id));
+    expect((await mcpPost(a.key, toolCall("get_reservation", { reservation_id: id }), sessionA)).status).toBe(401);
+    await clientA.close().catch(() => {});
+  });
+
+  it("a made-up session id is not found", async () => {
+    const a = await createApiKey("caller C");
+    expect((await mcpPost(a.key, toolCall("list_services", {}), "f".repeat(64))).status).toBe(404);
   });
 });

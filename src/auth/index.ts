@@ -15,6 +15,11 @@ export type McpAuth =
   | { kind: "api_key"; apiKeyId: string; apiKeyName: string }
   | { kind: "user"; userId: string; phone: string; name?: string; email?: string };
 
+/** The credential behind a request, as the audit log and MCP sessions name it. */
+export function credentialOf(auth: McpAuth): string {
+  return auth.kind === "api_key" ? `api_key:${auth.apiKeyId}` : `user:${auth.userId}`;
+}
+
 export const SCOPE_RESERVATIONS = "reservations";
 
 export function mcpResource(env: Env): string {

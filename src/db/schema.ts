@@ -263,6 +263,7 @@ export const loginCodes = sqliteTable(
 
 /** People who signed in with their phone number, and what they told QRV about themselves. */
 export const users = sqliteTable("users", {
+  /** Random (`usr_` + random characters), never derived from the phone: it begins OAuth codes and tokens. */
   id: text("id").primaryKey(),
   /** E.164, verified by a sign-in code. */
   phone: text("phone").notNull().unique(),
@@ -271,6 +272,20 @@ export const users = sqliteTable("users", {
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/**
+ * Which credential opened each MCP session (`api_key:<id>` or `user:<id>`): a request with
+ * another credential, or an unknown session id, is refused (src/mcp/sessions.ts).
+ */
+export const mcpSessions = sqliteTable(
+  "mcp_sessions",
+  {
+    id: text("id").primaryKey(),
+    owner: text("owner").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("mcp_sessions_created").on(t.createdAt)],
+);
 
 /** Incident records (seed 000 §5.3.1), kept by operators in the console. */
 export const incidents = sqliteTable(

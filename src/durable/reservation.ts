@@ -95,7 +95,7 @@ export class ReservationObject extends DurableObject<Env> {
       await this.ctx.storage.put({ id: req.id, token });
       const { record, effects, note } = createShopReservation(req, this.#context(now));
       const outbox: OutboxInput[] = effects.map((effect) => ({ id: newId("job", now), effect }));
-      const event: EventInput = { type: "create", actor: "requester", fromStatus: null, toStatus: record.status, ignored: false, note, data: { apiKeyId: req.apiKeyId ?? null }, at: now };
+      const event: EventInput = { type: "create", actor: "requester", fromStatus: null, toStatus: record.status, ignored: false, note, data: { apiKeyId: req.apiKeyId ?? null, ...(req.via ? { via: req.via } : {}) }, at: now };
       try {
         await commitTransition(this.env.DB, null, record, event, outbox, await sha256Hex(token));
       } catch (err) {

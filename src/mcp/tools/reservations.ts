@@ -4,7 +4,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import type { McpAuth } from "../../auth/index.ts";
+import { credentialOf, type McpAuth } from "../../auth/index.ts";
 import { config } from "../../config.ts";
 import { createDb } from "../../db/client.ts";
 import { listEvents, loadRecord, rowToRecord } from "../../db/reservations.ts";
@@ -227,6 +227,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
         requester: { name: who.name, phone: who.phone, ...(who.email ? { email: who.email } : {}), language: lang },
         ...(args.notes?.trim() ? { notes: args.notes.trim() } : {}),
         ...(auth.kind === "api_key" ? { apiKeyId: auth.apiKeyId } : {}),
+        via: credentialOf(auth),
         shops,
       };
       // A fresh id per try: a clash with an existing reservation just draws again.
@@ -326,8 +327,9 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
     },
     async (args) => {
       const record = await ownReservation(deps, args.reservation_id);
-      if (!record) return fail(`reservation_id: no reservation ${args.reservation_id} was found for this client.`);
-      const result = await reservationStub(deps.env, record.id).dispatch({ type: "cancel", by: "requester", ...(args.reason ? { reason: args.reason } : {}) }, "requester");
+      const auth = deps.auth();
+      if (!record || !auth) return fail(`reservation_id: no reservation ${args.reservation_id} was found for this client.`);
+      const result = await reservationStub(deps.env, record.id).dispatch({ type: "cancel", by: "requester", via: credentialOf(auth), ...(args.reason ? { reason: args.reason } : {}) }, "requester");
       const outcome = result.outcome;
       if (!outcome || outcome.type !== "cancel") return fail(`reservation_id: ${record.id} cannot be cancelled in status ${result.status}.`);
       const structured = { reservation_id: record.id, outcome: outcome.result, status: result.status, message: outcome.message, ...(outcome.refundJpy !== undefined ? { refund_jpy: outcome.refundJpy } : {}) };

@@ -136,7 +136,9 @@ function eventDetail(raw: string): { operator?: string; text?: string } {
   try {
     const d = JSON.parse(raw) as Record<string, unknown>;
     const text = [d.note, d.reason, d.answer ? `回答: ${d.answer}` : undefined, d.refund !== undefined && d.type === "operator_cancel" ? (d.refund ? "返金あり" : "返金なし") : undefined].filter((v): v is string => typeof v === "string" && v !== "").join(" / ");
-    return { ...(typeof d.operator === "string" ? { operator: d.operator } : {}), ...(text ? { text } : {}) };
+    // Who acted: the operator's name, or the API key / signed-in person behind an MCP request.
+    const who = typeof d.operator === "string" ? d.operator : typeof d.via === "string" ? d.via : undefined;
+    return { ...(who ? { operator: who } : {}), ...(text ? { text } : {}) };
   } catch {
     return {};
   }
