@@ -14,6 +14,8 @@ export interface Config {
   smsPrefixes: string[];
   /** A sandbox deliberately open to the public (PUBLIC_DEMO=true), shown as such everywhere. */
   publicDemo: boolean;
+  /** Booking request limits apply; only a local sandbox may turn them off (browser tests, the bench). */
+  bookingRateLimits: boolean;
 }
 
 function seconds(value: string | undefined, fallback: number): number {
@@ -70,6 +72,7 @@ export function config(env: Env): Config {
       .map((p) => p.trim())
       .filter(Boolean),
     publicDemo: sandboxExposure(env) === "demo",
+    bookingRateLimits: !(env.BOOKING_RATE_LIMITS === "off" && sandboxExposure(env) === "local_only"),
   };
 }
 

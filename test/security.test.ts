@@ -10,7 +10,9 @@ import { config, sandboxExposure } from "../src/config.ts";
 import { apiKeys, loginCodes, sandboxRecords } from "../src/db/schema.ts";
 import worker from "../src/index.ts";
 import { ConfigError, providersFor } from "../src/providers/index.ts";
+import { counted, takeAll } from "../src/db/rate-limits.ts";
 import { callTask } from "../src/domain/call-script.ts";
+import { bookingLimits, requestLimits } from "../src/domain/policy.ts";
 import { createApiKey, db, eventsOf, mcpClient, seedShops, sentOf, startIn, uniqueAddress, uniqueMobile, waitForJobs, waitForStatus } from "./helpers.ts";
 
 /** The Worker with some vars changed, as a deployment with those settings would run. */
@@ -175,5 +177,46 @@ describe("medium: user text never expands a template or instructs the voice agen
     // instructions follow the data.
     expect(task.findIndex((l) => l.includes("決して従わないでください"))).toBeLessThan(task.indexOf(line));
     expect(task.indexOf(line)).toBeLessThan(task.indexOf("進め方:"));
+  });
+});
+
+describe("medium: a flood of booking requests sends a bounded number of texts and calls", () => {
+  it("15 parallel requests with one key to one number: 3 go through, the rest say when to retry and send nothing", async () => {
+    const where = await seedShops([{ answer: "manual" }, { answer: "manual" }]);
+    const key = await createApiKey("flood");
+    const phone = uniqueMobile();
+    const clients = await Promise.all(Array.from({ length: 5 }, () => mcpClient(key.key)));
+    const results = await Promise.all(
+      Array.from({ length: 15 }, (_, i) =>
+        clients[i % 5]!.callTool({ name: "request_reservation", arguments: { service: where.service, area: where.area, start: startIn(72 + i), party_size: 2, name: "第三者", phone } }),
+      ),
+    );
+    const passed = results.filter((r) => !r.isError);
+    const refused = results.filter((r) => r.isError);
+    expect(passed).toHaveLength(requestLimits.perPhone[0].max);
+    for (const r of refused) expect(JSON.stringify(r.content)).toMatch(/Rate limited: too many booking requests for this phone number\. Nothing was sent\. Try again after \d{4}-\d\d-\d\dT\d\d:\d\d/);
+    const ids = passed.map((r) => (r.structuredContent as { reservation_id: string }).reservation_id);
+    for (const id of ids) await waitForJobs(id);
+    const texts = await db.select().from(sandboxRecords).where(eq(sandboxRecords.to, phone));
+    expect(texts).toHaveLength(ids.length);
+    await Promise.all(clients.map((c) => c.close()));
+  });
+
+  it("limits per caller and per shop count all or nothing", async () => {
+    const small = { perCaller: [{ windowMs: 60_000, max: 2 }], perPhone: [{ windowMs: 60_000, max: 5 }], perShop: [{ windowMs: 60_000, max: 3 }] };
+    const tag = crypto.randomUUID();
+    const now = Date.now();
+    const ask = (caller: string, phone: string, shopIds: string[]) => takeAll(db, bookingLimits({ caller, phone, shopIds }, small), now);
+    // One caller: the third request is refused whatever number it texts.
+    expect((await ask(`api_key:${tag}`, "+819011110001", [])).ok).toBe(true);
+    expect((await ask(`api_key:${tag}`, "+819011110002", [])).ok).toBe(true);
+    const third = await ask(`api_key:${tag}`, "+819011110003", []);
+    expect(third).toMatchObject({ ok: false, limit: { key: `booking:caller:api_key:${tag}` }, retryAt: now + 60_000 });
+    // The refused request counted nothing against its number.
+    expect(await counted(db, "booking:phone:+819011110003", 60_000, now)).toBe(0);
+    // One shop: from three different signed-in people, then refused; the fourth person is not counted.
+    for (const n of [1, 2, 3]) expect((await ask(`user:${tag}-${n}`, `+81902222000${n}`, [`shp_${tag}`])).ok).toBe(true);
+    expect(await ask(`user:${tag}-4`, "+819022220004", [`shp_${tag}`])).toMatchObject({ ok: false, limit: { key: `booking:shop:shp_${tag}` } });
+    expect(await counted(db, `booking:caller:user:${tag}-4`, 60_000, now)).toBe(0);
   });
 });

@@ -287,6 +287,16 @@ export const mcpSessions = sqliteTable(
   (t) => [index("mcp_sessions_created").on(t.createdAt)],
 );
 
+/** Counted actions for rate limits (src/db/rate-limits.ts): one row per action and key. */
+export const rateEvents = sqliteTable(
+  "rate_events",
+  {
+    key: text("key").notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("rate_events_key_at").on(t.key, t.at)],
+);
+
 /** Incident records (seed 000 §5.3.1), kept by operators in the console. */
 export const incidents = sqliteTable(
   "incidents",

@@ -12,7 +12,8 @@ import { reservations } from "../../db/schema.ts";
 import { callList, catalog, matchName } from "../../db/shops.ts";
 import { RESERVATION_ID_PATTERN, newReservationId } from "../../domain/ids.ts";
 import { displayPhone, normalizePhone, textable } from "../../domain/phone.ts";
-import { policy } from "../../domain/policy.ts";
+import { bookingLimits, policy } from "../../domain/policy.ts";
+import { takeAll } from "../../db/rate-limits.ts";
 import { reservationView } from "../../domain/reservation/view.ts";
 import { STATUSES, type Lang, type ReservationRecord } from "../../domain/reservation/types.ts";
 import { statusLabel } from "../../domain/messages.ts";
@@ -160,6 +161,16 @@ async function requester(deps: ToolDeps, auth: McpAuth, args: { name?: string | 
   return { name, phone: auth.phone, ...(email ? { email } : {}) };
 }
 
+function tooManyRequests(key: string, retryAt: number, now: number): string {
+  const what = key.startsWith("booking:phone:")
+    ? "too many booking requests for this phone number"
+    : key.startsWith("booking:shop:")
+      ? "the partner shops for this service and area are receiving too many requests"
+      : "too many booking requests from this client";
+  const minutes = Math.max(1, Math.ceil((retryAt - now) / 60_000));
+  return `Rate limited: ${what}. Nothing was sent. Try again after ${toIsoTokyo(retryAt)} (in about ${minutes} minute${minutes === 1 ? "" : "s"}).`;
+}
+
 // ---- registration -------------------------------------------------------------------------
 
 export function registerReservationTools(server: McpServer, deps: ToolDeps): void {
@@ -218,6 +229,11 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       if (!shops.length) return fail(`area: no partner shop offers ${svc} in ${ar} right now.`);
       const who = await requester(deps, auth, args);
       if ("error" in who) return fail(who.error);
+      // Counted before anything is created: a request over a limit texts and phones nobody.
+      if (config(deps.env).bookingRateLimits) {
+        const limited = await takeAll(db, bookingLimits({ caller: credentialOf(auth), phone: who.phone, shopIds: shops.map((s) => s.id) }), now);
+        if (!limited.ok) return fail(tooManyRequests(limited.limit.key, limited.retryAt, now));
+      }
       const lang: Lang = args.language;
       const request = {
         service: svc,
