@@ -6,8 +6,12 @@ import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import wranglerToml from "../wrangler.toml?raw";
+import securityMigration from "../migrations/0006_security.sql?raw";
 import { config, sandboxExposure } from "../src/config.ts";
-import { apiKeys, loginCodes, sandboxRecords } from "../src/db/schema.ts";
+import { upsertUser } from "../src/auth/sign-in.ts";
+import { apiKeys, loginCodes, sandboxRecords, users } from "../src/db/schema.ts";
+import { sha256Hex } from "../src/domain/ids.ts";
+import { serveOwnSessions } from "../src/mcp/sessions.ts";
 import worker from "../src/index.ts";
 import { ConfigError, providersFor } from "../src/providers/index.ts";
 import { counted, takeAll } from "../src/db/rate-limits.ts";
@@ -218,5 +222,40 @@ describe("medium: a flood of booking requests sends a bounded number of texts an
     for (const n of [1, 2, 3]) expect((await ask(`user:${tag}-${n}`, `+81902222000${n}`, [`shp_${tag}`])).ok).toBe(true);
     expect(await ask(`user:${tag}-4`, "+819022220004", [`shp_${tag}`])).toMatchObject({ ok: false, limit: { key: `booking:shop:shp_${tag}` } });
     expect(await counted(db, `booking:caller:user:${tag}-4`, 60_000, now)).toBe(0);
+  });
+});
+
+describe("medium: no token or code reveals a phone number", () => {
+  it("a user's id (which begins their OAuth codes and tokens) is random, and stays theirs", async () => {
+    const phone = uniqueMobile();
+    const hash = (await sha256Hex(phone)).slice(0, 24);
+    const user = await upsertUser(db, phone);
+    expect(user.id).toMatch(/^usr_[0-9a-z]{22}$/);
+    expect(user.id).not.toContain(hash);
+    expect((await upsertUser(db, phone, { name: "花子" })).id).toBe(user.id);
+    expect((await upsertUser(db, uniqueMobile())).id).not.toBe(user.id);
+  });
+
+  it("the migration gives users made with phone-hash ids random ones", async () => {
+    const phone = uniqueMobile();
+    const old = `usr_${(await sha256Hex(phone)).slice(0, 24)}`;
+    await db.insert(users).values({ id: old, phone, createdAt: 1, updatedAt: 1 });
+    const update = securityMigration.split("--> statement-breakpoint").map((s) => s.trim()).find((s) => s.includes("UPDATE `users`"))!;
+    await env.DB.prepare(update.replace(/^--.*$/gm, "").trim()).run();
+    const migrated = await db.query.users.findFirst({ where: eq(users.phone, phone) });
+    expect(migrated!.id).toMatch(/^usr_[0-9a-f]{24}$/);
+    expect(migrated!.id).not.toBe(old);
+  });
+
+  it("a token issued for a user id that no longer exists is refused at /mcp (sign in again)", async () => {
+    const handler = { fetch: () => new Response("served") };
+    const ctx = (props: unknown) => Object.assign(createExecutionContext(), { props });
+    const request = () => new Request("https://qrv.test/mcp", { method: "POST", body: "{}" });
+    const gone = await serveOwnSessions(handler, request(), env, ctx({ kind: "user", userId: `usr_${"0".repeat(24)}`, phone: "+819012345678" }));
+    expect(gone.status).toBe(401);
+    expect(gone.headers.get("WWW-Authenticate")).toContain("invalid_token");
+    const user = await upsertUser(db, uniqueMobile());
+    const fine = await serveOwnSessions(handler, request(), env, ctx({ kind: "user", userId: user.id, phone: user.phone }));
+    expect(await fine.text()).toBe("served");
   });
 });
