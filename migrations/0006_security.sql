@@ -20,3 +20,9 @@ CREATE TABLE `rate_events` (
 );
 --> statement-breakpoint
 CREATE INDEX `rate_events_key_at` ON `rate_events` (`key`,`at`);
+--> statement-breakpoint
+-- Console sessions ended by signing out: their cookie no longer opens /admin.
+CREATE TABLE `console_logouts` (
+	`session_id` text PRIMARY KEY NOT NULL,
+	`at` integer NOT NULL
+);

@@ -17,6 +17,7 @@ import { ConfigError, providersFor } from "../src/providers/index.ts";
 import { counted, takeAll } from "../src/db/rate-limits.ts";
 import { callTask } from "../src/domain/call-script.ts";
 import { bookingLimits, requestLimits } from "../src/domain/policy.ts";
+import { signIn } from "./console-client.ts";
 import { createApiKey, db, eventsOf, mcpClient, seedShops, sentOf, startIn, uniqueAddress, uniqueMobile, waitForJobs, waitForStatus } from "./helpers.ts";
 
 /** The Worker with some vars changed, as a deployment with those settings would run. */
@@ -257,5 +258,31 @@ describe("medium: no token or code reveals a phone number", () => {
     const user = await upsertUser(db, uniqueMobile());
     const fine = await serveOwnSessions(handler, request(), env, ctx({ kind: "user", userId: user.id, phone: user.phone }));
     expect(await fine.text()).toBe("served");
+  });
+});
+
+describe("low: the console's local password", () => {
+  const login = (password: string, address: string) =>
+    exports.default.fetch(new Request("https://qrv.test/admin/login", { method: "POST", headers: { "CF-Connecting-IP": address }, body: new URLSearchParams({ name: "攻撃者", password, next: "/admin" }), redirect: "manual" }));
+
+  it("locks an address out after five wrong passwords, even for the right one, and says until when", async () => {
+    const attacker = uniqueAddress();
+    for (let i = 0; i < 5; i++) expect((await login(`guess-${i}`, attacker)).status).toBe(401);
+    const locked = await login("test-admin-password", attacker);
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get("Retry-After"))).toBeGreaterThan(800);
+    expect(await locked.text()).toContain("ログインできません");
+    expect(locked.headers.getSetCookie().some((c) => c.startsWith("qrv_admin="))).toBe(false);
+    // Another address still gets in.
+    expect((await login("test-admin-password", uniqueAddress())).status).toBe(303);
+  });
+
+  it("signing out ends the session on the server: the old cookie no longer opens /admin", async () => {
+    const op = await signIn("退出する担当");
+    expect((await op.get("/admin")).status).toBe(200);
+    expect((await op.post("/admin/logout", {})).status).toBe(303);
+    const after = await op.get("/admin");
+    expect(after.status).toBe(303);
+    expect(after.headers.get("Location")).toContain("/admin/login");
   });
 });

@@ -28,17 +28,28 @@ export async function takeAll(db: Db, limits: Limit[], now = Date.now()): Promis
   if (Math.random() < 0.01) await db.delete(rateEvents).where(lt(rateEvents.at, now - KEEP_MS));
   if (inserted.meta.changes > 0) return { ok: true };
   for (const limit of limits) {
-    const rows = await db
-      .select({ at: rateEvents.at })
-      .from(rateEvents)
-      .where(and(eq(rateEvents.key, limit.key), gt(rateEvents.at, now - limit.windowMs)))
-      .orderBy(asc(rateEvents.at))
-      .limit(limit.max);
     // Full: room comes back when the oldest counted action leaves the window.
-    if (rows.length >= limit.max) return { ok: false, limit, retryAt: rows[0]!.at + limit.windowMs };
+    const retryAt = await fullUntil(db, limit, now);
+    if (retryAt !== null) return { ok: false, limit, retryAt };
   }
   // Freed between the two queries: the caller may simply try again.
   return { ok: false, limit: limits[0]!, retryAt: now };
+}
+
+/** Counts one action against each key, unconditionally (e.g. a failed password). */
+export async function note(db: Db, keys: string[], now = Date.now()): Promise<void> {
+  if (keys.length) await db.insert(rateEvents).values(keys.map((key) => ({ key, at: now })));
+}
+
+/** When a key that holds `max` actions inside `windowMs` has room again, or null when it has room now. */
+export async function fullUntil(db: Db, limit: Limit, now = Date.now()): Promise<number | null> {
+  const rows = await db
+    .select({ at: rateEvents.at })
+    .from(rateEvents)
+    .where(and(eq(rateEvents.key, limit.key), gt(rateEvents.at, now - limit.windowMs)))
+    .orderBy(asc(rateEvents.at))
+    .limit(limit.max);
+  return rows.length >= limit.max ? rows[0]!.at + limit.windowMs : null;
 }
 
 /** How many actions are counted for a key inside a window (for tests and the console). */

@@ -297,6 +297,12 @@ export const rateEvents = sqliteTable(
   (t) => [index("rate_events_key_at").on(t.key, t.at)],
 );
 
+/** Console sessions ended by signing out (src/auth/admin.ts): their signed cookie opens nothing. */
+export const consoleLogouts = sqliteTable("console_logouts", {
+  sessionId: text("session_id").primaryKey(),
+  at: integer("at").notNull(),
+});
+
 /** Incident records (seed 000 §5.3.1), kept by operators in the console. */
 export const incidents = sqliteTable(
   "incidents",
