@@ -286,3 +286,33 @@ describe("low: the console's local password", () => {
     expect(after.headers.get("Location")).toContain("/admin/login");
   });
 });
+
+describe("low: strangers cannot spend a number's sign-in codes", () => {
+  const NEXT = "/authorize?client_id=security-test";
+  const ask = (phone: string, address: string, cookie = "") =>
+    exports.default.fetch(new Request("https://qrv.test/authorize/phone", { method: "POST", headers: { "CF-Connecting-IP": address, "Content-Type": "application/x-www-form-urlencoded", ...(cookie ? { Cookie: cookie } : {}) }, body: new URLSearchParams({ next: NEXT, phone }), redirect: "manual" }));
+
+  it("codes asked from other addresses leave the owner's quota alone; a browser that proved the number is never held by the total", async () => {
+    const phone = uniqueMobile();
+    const owner = uniqueAddress();
+    // The owner signs in once; the browser remembers that it proved this number.
+    const first = await ask(phone, owner);
+    const loginId = (await first.text()).match(/name="login_id" value="([^"]+)"/)![1]!;
+    const [sms] = await db.select().from(sandboxRecords).where(eq(sandboxRecords.reservationId, loginId));
+    const proved = await exports.default.fetch(new Request("https://qrv.test/authorize/code", { method: "POST", headers: { "CF-Connecting-IP": owner, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ next: NEXT, login_id: loginId, code: sms!.body.match(/(\d{6})/)![1]! }), redirect: "manual" }));
+    expect(proved.status).toBe(303);
+    const known = proved.headers.getSetCookie().find((c) => c.startsWith("__Host-qrv-known="))!.split(";")[0]!;
+
+    // Strangers spend their own quota for the number, not the owner's.
+    const strangers = Array.from({ length: 7 }, () => uniqueAddress());
+    for (const a of strangers.slice(0, 2)) for (let i = 0; i < 3; i++) expect((await ask(phone, a)).status).toBe(200);
+    expect((await ask(phone, strangers[0]!)).status).toBe(429);
+    expect((await ask(phone, owner)).status).toBe(200);
+    // Enough strangers reach the number's daily total (20): new browsers are held...
+    for (const a of strangers.slice(2)) for (let i = 0; i < 3; i++) await ask(phone, a);
+    expect(await db.select().from(loginCodes).where(eq(loginCodes.phone, phone))).toHaveLength(20);
+    expect((await ask(phone, uniqueAddress())).status).toBe(429);
+    // ...but the owner's browser, which proved the number before, still gets its code.
+    expect((await ask(phone, uniqueAddress(), known)).status).toBe(200);
+  });
+});

@@ -6,7 +6,7 @@ import { AuthorizationError, CimdFetchError, type ConsentDescription, type OAuth
 import { eq } from "drizzle-orm";
 import { Hono, type Context } from "hono";
 import type { McpAuth } from "../auth/index.ts";
-import { readSignIn, writeSignIn } from "../auth/session.ts";
+import { provedHere, readSignIn, rememberProved, writeSignIn } from "../auth/session.ts";
 import { startSignIn, upsertUser, verifySignIn } from "../auth/sign-in.ts";
 import { createDb } from "../db/client.ts";
 import { users } from "../db/schema.ts";
@@ -253,7 +253,7 @@ authorize.post("/phone", async (c) => {
   const next = safeNext(form.next);
   if (!next) return c.html(<ErrorPage lang={lang} message={t[lang].badRequest} />, 400);
   const phone = String(form.phone ?? "").slice(0, 40);
-  const started = await startSignIn(c.env, createDb(c.env.DB), { phone, clientAddress: c.req.header("CF-Connecting-IP") ?? "unknown", lang });
+  const started = await startSignIn(c.env, createDb(c.env.DB), { phone, clientAddress: c.req.header("CF-Connecting-IP") ?? "unknown", lang, provedBefore: (e164) => provedHere(c, e164) });
   if (!started.ok) return c.html(<PhoneForm lang={lang} next={next} phone={phone} error={started.message[lang]} />, started.reason === "rate_limited" ? 429 : 400);
   return c.html(<CodeForm lang={lang} next={next} loginId={started.loginId} phone={started.phone} />);
 });
@@ -274,6 +274,7 @@ authorize.post("/code", async (c) => {
     return c.html(<PhoneForm lang={lang} next={next} error={result.message[lang]} />, 400);
   }
   await writeSignIn(c, result.phone);
+  await rememberProved(c, result.phone);
   return c.redirect(next, 303);
 });
 
