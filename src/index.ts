@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { oauthProvider } from "./auth/index.ts";
+import { oauthProvider, refuseMisleadingRegistration } from "./auth/index.ts";
 import { QrvMcp } from "./mcp/server.ts";
 import { serveOwnSessions } from "./mcp/sessions.ts";
 import { runAlertRules } from "./monitor/alerts.ts";
@@ -57,8 +57,8 @@ const handlers = {
 };
 
 export default {
-  fetch(request, env, ctx) {
-    const refused = refuseExposedSandbox(request, env);
+  async fetch(request, env, ctx) {
+    const refused = refuseExposedSandbox(request, env) ?? (await refuseMisleadingRegistration(request));
     if (refused) return refused;
     return oauthProvider(env, handlers).fetch(request, env, ctx);
   },

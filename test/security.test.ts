@@ -16,6 +16,10 @@ import worker from "../src/index.ts";
 import { ConfigError, providersFor } from "../src/providers/index.ts";
 import { counted, takeAll } from "../src/db/rate-limits.ts";
 import { callTask } from "../src/domain/call-script.ts";
+import { csvCell, toCsv } from "../src/domain/csv.ts";
+import { parseShopCsv, toShopCsv } from "../src/domain/shops-csv.ts";
+import { visibleText } from "../src/domain/text.ts";
+import { stripeSignatureHeader } from "../src/providers/payments/stripe.ts";
 import { bookingLimits, requestLimits } from "../src/domain/policy.ts";
 import { signIn } from "./console-client.ts";
 import { createApiKey, db, eventsOf, mcpClient, seedShops, sentOf, startIn, uniqueAddress, uniqueMobile, waitForJobs, waitForStatus } from "./helpers.ts";
@@ -314,5 +318,69 @@ describe("low: strangers cannot spend a number's sign-in codes", () => {
     expect((await ask(phone, uniqueAddress())).status).toBe(429);
     // ...but the owner's browser, which proved the number before, still gets its code.
     expect((await ask(phone, uniqueAddress(), known)).status).toBe(200);
+  });
+});
+
+describe("low: input validation", () => {
+  it("a signed Stripe event without an id gets a 400 that names the problem", async () => {
+    const body = JSON.stringify({ object: "event", type: "checkout.session.completed", data: { object: { id: "cs_x", metadata: { reservation_id: "QRV-AAAAAA" } } } });
+    const res = await exports.default.fetch(new Request("https://qrv.test/webhooks/stripe", { method: "POST", body, headers: { "Stripe-Signature": await stripeSignatureHeader(body, env.STRIPE_WEBHOOK_SECRET) } }));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: "not a Stripe event: id (evt_...) and type are required" });
+  });
+
+  it("__proto__ is an unknown field like any other, and non-object arguments are invalid params (-32602)", async () => {
+    const key = await createApiKey("validation");
+    const client = await mcpClient(key.key);
+    const sessionId = (client.transport as StreamableHTTPClientTransport).sessionId!;
+    const raw = async (args: string) => {
+      const res = await exports.default.fetch(
+        new Request("https://qrv.test/mcp", {
+          method: "POST",
+          headers: { Authorization: `Bearer ${key.key}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18", "mcp-session-id": sessionId },
+          body: `{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"list_services","arguments":${args}}}`,
+        }),
+      );
+      return (await res.json()) as { id: number; error?: { code: number; message: string } };
+    };
+    expect(await raw('{"__proto__":{"admin":true}}')).toMatchObject({ id: 9, error: { code: -32602, message: "Invalid params: unknown field __proto__" } });
+    for (const [args, what] of [["[1,2]", "an array"], ['"text"', "a string"], ["42", "a number"], ["null", "null"]]) {
+      expect(await raw(args!), args).toMatchObject({ id: 9, error: { code: -32602, message: `Invalid params: arguments must be an object of named fields, not ${what}` } });
+    }
+    await client.close();
+  });
+
+  it("right-to-left overrides and zero-width characters are refused in a requester's name", async () => {
+    const where = await seedShops([{ answer: "manual" }]);
+    const key = await createApiKey("rtl");
+    const client = await mcpClient(key.key);
+    for (const name of ["山田\u202Eexe.txt", "山\u200B田", "\u2066太郎\u2069", "花\uFEFF子"]) {
+      const result = await client.callTool({ name: "request_reservation", arguments: { service: where.service, area: where.area, start: startIn(72), party_size: 1, name, phone: uniqueMobile() } });
+      expect(result.isError, JSON.stringify(name)).toBe(true);
+      expect(JSON.stringify(result.content)).toContain("name: invisible formatting characters");
+    }
+    await client.close();
+  });
+
+  it("an OAuth client cannot register a name with hidden characters; names from elsewhere are shown with them visible", async () => {
+    const register = (client_name: string) =>
+      exports.default.fetch(new Request("https://qrv.test/oauth/register", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ client_name, redirect_uris: ["http://localhost:4567/callback"], token_endpoint_auth_method: "none" }) }));
+    const spoofed = await register("Claude\u202E\u2066 (official)");
+    expect(spoofed.status).toBe(400);
+    expect(await spoofed.json()).toMatchObject({ error: "invalid_client_metadata", error_description: expect.stringContaining("client_name") });
+    expect((await register("Test Assistant")).status).toBe(201);
+    expect(visibleText("Claude\u202Efdp.exe\u200B")).toBe("Claude\uFFFDfdp.exe\uFFFD");
+  });
+});
+
+describe("low: CSV exports never carry a formula", () => {
+  it("every cell a spreadsheet would run is neutralized, numbers stay numbers, and the shop CSV reads back as it was", () => {
+    for (const danger of ["=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1:A2)", "+1+1", "-2+3", "\tcmd", "\r=1"]) expect(csvCell(danger)).toMatch(/^"?'/);
+    expect(toCsv([["a", -5, 3.5, "plain"]])).toBe("a,-5,3.5,plain\n");
+    const csv = toShopCsv([{ name: "=HYPERLINK(\"http://evil\",\"店\")", phone: "+81360000101", email: null, services: ["@SUM(1)"], area: "-渋谷", priority: 1, priceJpy: 5000, sandboxAnswer: "accepted", address: "+住所" }]);
+    const line = csv.split("\n")[1]!;
+    expect(line).toBe(`"'=HYPERLINK(""http://evil"",""店"")",03-6000-0101,,'@SUM(1),'-渋谷,1,5000,accepted,'+住所`);
+    const back = parseShopCsv(csv);
+    expect(back.ok && back.rows[0]).toMatchObject({ name: "=HYPERLINK(\"http://evil\",\"店\")", phone: "+81360000101", services: ["@SUM(1)"], area: "-渋谷", address: "+住所" });
   });
 });

@@ -8,6 +8,7 @@ import { eq } from "drizzle-orm";
 import { config } from "../config.ts";
 import { createDb } from "../db/client.ts";
 import { users } from "../db/schema.ts";
+import { nameProblem } from "../domain/text.ts";
 import { findApiKey } from "./api-keys.ts";
 
 /** What a tool knows about its caller (the token's props). */
@@ -35,7 +36,7 @@ export function oauthOptions(env: Env, handlers: Handlers): OAuthProviderOptions
     apiRoute: "/mcp",
     authorizeEndpoint: "/authorize",
     tokenEndpoint: "/oauth/token",
-    clientRegistrationEndpoint: "/oauth/register",
+    clientRegistrationEndpoint: REGISTRATION_ENDPOINT,
     clientIdMetadataDocumentEnabled: true,
     scopesSupported: [SCOPE_RESERVATIONS, "offline_access"],
     requiredScopes: [SCOPE_RESERVATIONS],
@@ -57,6 +58,28 @@ export function oauthOptions(env: Env, handlers: Handlers): OAuthProviderOptions
       return { newProps: { ...auth, ...(user.name ? { name: user.name } : {}), ...(user.email ? { email: user.email } : {}) } satisfies McpAuth };
     },
   };
+}
+
+const REGISTRATION_ENDPOINT = "/oauth/register";
+
+/**
+ * A client registering a name that hides what it shows (a right-to-left override, zero-width
+ * characters) is refused before the provider stores it: the consent page is where a spoofed
+ * app name would mislead a person. (Names from Client ID Metadata Documents, which QRV does
+ * not register, are shown with such characters made visible.)
+ */
+export async function refuseMisleadingRegistration(request: Request): Promise<Response | null> {
+  if (request.method !== "POST" || new URL(request.url).pathname !== REGISTRATION_ENDPOINT) return null;
+  let metadata: unknown;
+  try {
+    metadata = await request.clone().json();
+  } catch {
+    return null; // the provider answers malformed bodies itself
+  }
+  const name = (metadata as { client_name?: unknown } | null)?.client_name;
+  const problem = typeof name === "string" ? nameProblem(name) : null;
+  if (!problem) return null;
+  return Response.json({ error: "invalid_client_metadata", error_description: `client_name: ${problem}` }, { status: 400, headers: { "Cache-Control": "no-store" } });
 }
 
 /** The provider for this deployment's public URL (built once per isolate). */

@@ -3,10 +3,12 @@
 // with someone else's Mcp-Session-Id acted as that someone. Every request is checked here,
 // in front of QrvMcp.serve: the session must have been opened by the same API key or the same
 // signed-in person. A revoked key never gets this far (the token check refuses it first).
+// Arguments no tool should see are refused here too (arguments.ts).
 import { eq } from "drizzle-orm";
 import { credentialOf, type McpAuth } from "../auth/index.ts";
 import { createDb } from "../db/client.ts";
 import { mcpSessions, users } from "../db/schema.ts";
+import { refuseBadArguments } from "./arguments.ts";
 
 interface FetchHandler {
   fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response>;
@@ -32,6 +34,8 @@ export async function serveOwnSessions(handler: FetchHandler, request: Request, 
     // Another caller's session looks exactly like one that does not exist.
     if (session?.owner !== owner) return jsonRpcError(404, -32001, "Session not found");
   }
+  const bad = await refuseBadArguments(request);
+  if (bad) return bad;
   const response = await handler.fetch(request, env, ctx);
   const opened = response.headers.get("mcp-session-id");
   if (!sessionId && opened) await db.insert(mcpSessions).values({ id: opened, owner, createdAt: Date.now() }).onConflictDoNothing();

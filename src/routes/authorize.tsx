@@ -11,6 +11,7 @@ import { startSignIn, upsertUser, verifySignIn } from "../auth/sign-in.ts";
 import { createDb } from "../db/client.ts";
 import { users } from "../db/schema.ts";
 import { displayPhone } from "../domain/phone.ts";
+import { nameProblem, visibleText } from "../domain/text.ts";
 import type { Lang } from "../domain/reservation/types.ts";
 import { Page } from "./layout.tsx";
 
@@ -153,7 +154,7 @@ function ConsentPage(props: { lang: Lang; details: ConsentDescription; handle: s
   return (
     <Page title={s.title} lang={props.lang}>
       <div class="card">
-        <h1>{s.consentTitle(d.clientName)}</h1>
+        <h1>{s.consentTitle(visibleText(d.clientName))}</h1>
         <p>{d.clientDomain ? <strong>{s.publishedBy(d.clientDomain)}</strong> : s.unverified}</p>
         <p>
           <strong>{s.sentTo(d.redirectHost)}</strong>
@@ -221,7 +222,6 @@ function withHeaders(res: Response, headers: Headers): Response {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 authorize.get("/", async (c) => {
   const oauth = helpers(c);
@@ -292,7 +292,7 @@ authorize.post("/", async (c) => {
     if (!session) return c.html(<ErrorPage lang={lang} message={t[lang].expired} />, 400);
     const name = String(form.name ?? "").trim().slice(0, 100);
     const email = String(form.email ?? "").trim().slice(0, 254);
-    if ((email && !EMAIL.test(email)) || CONTROL.test(name)) {
+    if ((email && !EMAIL.test(email)) || nameProblem(name)) {
       return c.html(<ErrorPage lang={lang} message={lang === "ja" ? "お名前またはメールアドレスを確認して、AIアプリからもう一度お試しください。" : "Please check your name or email and start again from your AI app."} />, 400);
     }
     const approved = await oauth.approveConsent(c.req.raw, handle);

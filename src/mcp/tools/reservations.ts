@@ -12,6 +12,7 @@ import { reservations } from "../../db/schema.ts";
 import { callList, catalog, matchName } from "../../db/shops.ts";
 import { RESERVATION_ID_PATTERN, newReservationId } from "../../domain/ids.ts";
 import { displayPhone, normalizePhone, textable } from "../../domain/phone.ts";
+import { nameProblem } from "../../domain/text.ts";
 import { bookingLimits, policy } from "../../domain/policy.ts";
 import { takeAll } from "../../db/rate-limits.ts";
 import { reservationView } from "../../domain/reservation/view.ts";
@@ -27,8 +28,7 @@ export interface ToolDeps {
   auth: () => McpAuth | undefined;
 }
 
-/** Control characters: none in names, only newline and tab in free text. */
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+/** Control characters: only newline and tab in free text (names: see nameProblem). */
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
 // ---- input fields: one named, described schema each --------------------------------------
@@ -58,7 +58,7 @@ const name = z
   .trim()
   .min(1, "name: required")
   .max(100, "name: at most 100 characters")
-  .refine((s) => !CONTROL_CHARS.test(s), "name: control characters are not allowed")
+  .refine((s) => !nameProblem(s), { error: (issue) => `name: ${nameProblem(String(issue.input))}` })
   .optional()
   .describe("The requester's name as the shop should hear it, e.g. 山田 太郎. Required with an API key; a signed-in person's name is used when left out.");
 const phone = z
