@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { oauthProvider, refuseMisleadingRegistration } from "./auth/index.ts";
+import { oauthProvider, refuseMisleadingRegistration, refuseRotatedRefreshToken } from "./auth/index.ts";
 import { QrvMcp } from "./mcp/server.ts";
 import { serveOwnSessions } from "./mcp/sessions.ts";
 import { runAlertRules } from "./monitor/alerts.ts";
@@ -58,7 +58,7 @@ const handlers = {
 
 export default {
   async fetch(request, env, ctx) {
-    const refused = refuseExposedSandbox(request, env) ?? (await refuseMisleadingRegistration(request));
+    const refused = refuseExposedSandbox(request, env) ?? (await refuseMisleadingRegistration(request)) ?? (await refuseRotatedRefreshToken(request, env, handlers));
     if (refused) return refused;
     return oauthProvider(env, handlers).fetch(request, env, ctx);
   },

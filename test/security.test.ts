@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import wranglerToml from "../wrangler.toml?raw";
 import securityMigration from "../migrations/0006_security.sql?raw";
 import { config, sandboxExposure } from "../src/config.ts";
+import { getOAuthApi } from "@cloudflare/workers-oauth-provider";
+import { oauthOptions } from "../src/auth/index.ts";
 import { upsertUser } from "../src/auth/sign-in.ts";
 import { apiKeys, loginCodes, sandboxRecords, users } from "../src/db/schema.ts";
 import { sha256Hex } from "../src/domain/ids.ts";
@@ -382,5 +384,55 @@ describe("low: CSV exports never carry a formula", () => {
     expect(line).toBe(`"'=HYPERLINK(""http://evil"",""店"")",03-6000-0101,,'@SUM(1),'-渋谷,1,5000,accepted,'+住所`);
     const back = parseShopCsv(csv);
     expect(back.ok && back.rows[0]).toMatchObject({ name: "=HYPERLINK(\"http://evil\",\"店\")", phone: "+81360000101", services: ["@SUM(1)"], area: "-渋谷", address: "+住所" });
+  });
+});
+
+describe("low: OAuth revocation", () => {
+  const BASE = "https://qrv.test";
+  const noHandlers = { apiHandler: { fetch: () => new Response(null, { status: 500 }) }, defaultHandler: { fetch: () => new Response(null, { status: 500 }) } };
+  const helpers = () => getOAuthApi(oauthOptions(env, noHandlers), env);
+  const b64url = (bytes: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  const token = (form: Record<string, string>) => exports.default.fetch(new Request(`${BASE}/oauth/token`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form) }));
+  const mcpStatus = async (accessToken: string) =>
+    (await exports.default.fetch(new Request(`${BASE}/mcp`, { method: "POST", headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } }) }))).status;
+
+  /** A person's grant, made the way /authorize makes one, exchanged for tokens at /oauth/token. */
+  async function grant() {
+    const redirect = "http://localhost:4567/callback";
+    const registered = (await (await exports.default.fetch(new Request(`${BASE}/oauth/register`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ client_name: "Revocation Test", redirect_uris: [redirect], grant_types: ["authorization_code", "refresh_token"], token_endpoint_auth_method: "none" }) }))).json()) as { client_id: string };
+    const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)).buffer);
+    const challenge = b64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
+    const url = `${BASE}/authorize?${new URLSearchParams({ response_type: "code", client_id: registered.client_id, redirect_uri: redirect, code_challenge: challenge, code_challenge_method: "S256", scope: "reservations offline_access", resource: `${BASE}/mcp`, state: "s" })}`;
+    const user = await upsertUser(db, uniqueMobile());
+    const request = await helpers().parseAuthRequest(new Request(url));
+    const { redirectTo } = await helpers().completeAuthorization({ request, userId: user.id, metadata: {}, scope: request.scope, props: { kind: "user", userId: user.id, phone: user.phone } });
+    const code = new URL(redirectTo).searchParams.get("code")!;
+    expect(code.startsWith(`${user.id}:`)).toBe(true);
+    const res = await token({ grant_type: "authorization_code", code, redirect_uri: redirect, client_id: registered.client_id, code_verifier: verifier, resource: `${BASE}/mcp` });
+    expect(res.status).toBe(200);
+    const tokens = (await res.json()) as { access_token: string; refresh_token: string };
+    return { ...tokens, clientId: registered.client_id, userId: user.id, grantId: code.split(":")[1]! };
+  }
+
+  it("revoking a grant stops its access tokens at once", async () => {
+    const g = await grant();
+    expect(await mcpStatus(g.access_token)).toBe(200);
+    await helpers().revokeGrant(g.grantId, g.userId);
+    expect(await mcpStatus(g.access_token)).toBe(401);
+    expect((await token({ grant_type: "refresh_token", refresh_token: g.refresh_token, client_id: g.clientId })).status).toBe(400);
+  });
+
+  it("a rotated refresh token never works again: presenting it revokes the grant", async () => {
+    const g = await grant();
+    const rotated = await token({ grant_type: "refresh_token", refresh_token: g.refresh_token, client_id: g.clientId });
+    expect(rotated.status).toBe(200);
+    const fresh = (await rotated.json()) as { access_token: string; refresh_token: string };
+    expect(await mcpStatus(fresh.access_token)).toBe(200);
+    const replay = await token({ grant_type: "refresh_token", refresh_token: g.refresh_token, client_id: g.clientId });
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: "invalid_grant" });
+    // The whole grant is gone: the tokens issued with the rotation stop too.
+    expect(await mcpStatus(fresh.access_token)).toBe(401);
+    expect((await token({ grant_type: "refresh_token", refresh_token: fresh.refresh_token, client_id: g.clientId })).status).toBe(400);
   });
 });
