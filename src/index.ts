@@ -11,6 +11,7 @@ import { serveOwnSessions } from "./mcp/sessions.ts";
 import { runAlertRules } from "./monitor/alerts.ts";
 import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consumer.ts";
 import { sweep } from "./queues/sweeper.ts";
+import { account } from "./routes/account.tsx";
 import { admin } from "./routes/admin/index.tsx";
 import { authorize } from "./routes/authorize.tsx";
 import { demoBanner, refuseExposedSandbox } from "./routes/demo.ts";
@@ -23,6 +24,7 @@ import { assets } from "./routes/layout.tsx";
 import { sandbox } from "./routes/sandbox.tsx";
 import { webhooks } from "./routes/webhooks.ts";
 
+export { CalendarObject } from "./durable/calendar.ts";
 export { ReservationObject } from "./durable/reservation.ts";
 export { QrvMcp } from "./mcp/server.ts";
 
@@ -38,6 +40,7 @@ const authorizeHeaders = secureHeaders({ contentSecurityPolicy: csp, crossOrigin
 app.use("*", (c, next) => (c.req.path === "/authorize" || c.req.path.startsWith("/authorize/") ? authorizeHeaders(c, next) : pageHeaders(c, next)));
 app.route("/", home);
 app.route("/authorize", authorize);
+app.route("/account", account);
 app.route("/assets", assets);
 app.route("/assets", guestAssets);
 app.route("/webhooks", webhooks);
