@@ -1,4 +1,8 @@
-// Configuration read from Wrangler vars and secrets, in one place.
+// Configuration read from Wrangler vars and secrets, in one place. Whether a sandbox may face
+// the public is decided in sandbox-exposure.ts (pure, so scripts import it too).
+import { isLoopbackHost, sandboxExposure } from "./sandbox-exposure.ts";
+
+export { isLoopbackHost, SANDBOX_NOT_PUBLIC, sandboxExposure, sandboxServes, type SandboxExposure } from "./sandbox-exposure.ts";
 
 export type ProviderMode = "sandbox" | "live";
 
@@ -21,42 +25,6 @@ export interface Config {
 function seconds(value: string | undefined, fallback: number): number {
   const n = Number(value);
   return Number.isFinite(n) && n >= 0 ? n : fallback;
-}
-
-// ---------------------------------------------------------------- the sandbox is not public
-
-/**
- * How a configuration faces the world, decided in one pure place (scripts import it too):
- * - `live`: real providers;
- * - `demo`: sandbox providers, deliberately public (`PUBLIC_DEMO=true`): every page, the console
- *   and /healthz say so;
- * - `local_only`: sandbox providers that must never be public: /sandbox shows sign-in codes
- *   and guest links, so it is served only to requests that reach a loopback host.
- */
-export type SandboxExposure = "live" | "demo" | "local_only";
-
-export function sandboxExposure(env: { PROVIDERS?: string; PUBLIC_DEMO?: string }): SandboxExposure {
-  if (env.PROVIDERS === "live") return "live";
-  return env.PUBLIC_DEMO === "true" ? "demo" : "local_only";
-}
-
-/** localhost, 127.0.0.1 and [::1]: the only hosts a sandbox answers on without PUBLIC_DEMO. */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase();
-  return h === "localhost" || h === "127.0.0.1" || h === "[::1]" || h === "::1";
-}
-
-export const SANDBOX_NOT_PUBLIC =
-  "PROVIDERS is not live and PUBLIC_DEMO is not true: a sandbox answers only on localhost. Set PROVIDERS=live for a deployment, or PUBLIC_DEMO=true for a deliberate public demo.";
-
-/**
- * Whether sandbox pages and providers may serve this request: never for live providers (there
- * is no sandbox), always for a declared demo, and otherwise only on a loopback host.
- */
-export function sandboxServes(env: { PROVIDERS?: string; PUBLIC_DEMO?: string }, url: string | URL): boolean {
-  const exposure = sandboxExposure(env);
-  if (exposure === "live") return false;
-  return exposure === "demo" || isLoopbackHost(new URL(url).hostname);
 }
 
 export function config(env: Env): Config {
