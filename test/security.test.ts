@@ -387,33 +387,35 @@ describe("low: CSV exports never carry a formula", () => {
   });
 });
 
+// ---- OAuth grants made the way /authorize makes them (for the OAuth-path tests below)
+const BASE = "https://qrv.test";
+const noHandlers = { apiHandler: { fetch: () => new Response(null, { status: 500 }) }, defaultHandler: { fetch: () => new Response(null, { status: 500 }) } };
+const helpers = () => getOAuthApi(oauthOptions(env, noHandlers), env);
+const b64url = (bytes: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+const token = (form: Record<string, string>) => exports.default.fetch(new Request(`${BASE}/oauth/token`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form) }));
+const mcpStatus = async (accessToken: string) =>
+  (await exports.default.fetch(new Request(`${BASE}/mcp`, { method: "POST", headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } }) }))).status;
+
+/** A person's grant, made the way /authorize makes one, exchanged for tokens at /oauth/token. */
+async function grant() {
+  const redirect = "http://localhost:4567/callback";
+  const registered = (await (await exports.default.fetch(new Request(`${BASE}/oauth/register`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ client_name: "Revocation Test", redirect_uris: [redirect], grant_types: ["authorization_code", "refresh_token"], token_endpoint_auth_method: "none" }) }))).json()) as { client_id: string };
+  const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)).buffer);
+  const challenge = b64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
+  const url = `${BASE}/authorize?${new URLSearchParams({ response_type: "code", client_id: registered.client_id, redirect_uri: redirect, code_challenge: challenge, code_challenge_method: "S256", scope: "reservations offline_access", resource: `${BASE}/mcp`, state: "s" })}`;
+  const user = await upsertUser(db, uniqueMobile());
+  const request = await helpers().parseAuthRequest(new Request(url));
+  const { redirectTo } = await helpers().completeAuthorization({ request, userId: user.id, metadata: {}, scope: request.scope, props: { kind: "user", userId: user.id, phone: user.phone } });
+  const code = new URL(redirectTo).searchParams.get("code")!;
+  expect(code.startsWith(`${user.id}:`)).toBe(true);
+  const res = await token({ grant_type: "authorization_code", code, redirect_uri: redirect, client_id: registered.client_id, code_verifier: verifier, resource: `${BASE}/mcp` });
+  expect(res.status).toBe(200);
+  const tokens = (await res.json()) as { access_token: string; refresh_token: string };
+  return { ...tokens, clientId: registered.client_id, userId: user.id, grantId: code.split(":")[1]! };
+}
+
+
 describe("low: OAuth revocation", () => {
-  const BASE = "https://qrv.test";
-  const noHandlers = { apiHandler: { fetch: () => new Response(null, { status: 500 }) }, defaultHandler: { fetch: () => new Response(null, { status: 500 }) } };
-  const helpers = () => getOAuthApi(oauthOptions(env, noHandlers), env);
-  const b64url = (bytes: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-  const token = (form: Record<string, string>) => exports.default.fetch(new Request(`${BASE}/oauth/token`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form) }));
-  const mcpStatus = async (accessToken: string) =>
-    (await exports.default.fetch(new Request(`${BASE}/mcp`, { method: "POST", headers: { Authorization: `Bearer ${accessToken}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } }) }))).status;
-
-  /** A person's grant, made the way /authorize makes one, exchanged for tokens at /oauth/token. */
-  async function grant() {
-    const redirect = "http://localhost:4567/callback";
-    const registered = (await (await exports.default.fetch(new Request(`${BASE}/oauth/register`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ client_name: "Revocation Test", redirect_uris: [redirect], grant_types: ["authorization_code", "refresh_token"], token_endpoint_auth_method: "none" }) }))).json()) as { client_id: string };
-    const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)).buffer);
-    const challenge = b64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
-    const url = `${BASE}/authorize?${new URLSearchParams({ response_type: "code", client_id: registered.client_id, redirect_uri: redirect, code_challenge: challenge, code_challenge_method: "S256", scope: "reservations offline_access", resource: `${BASE}/mcp`, state: "s" })}`;
-    const user = await upsertUser(db, uniqueMobile());
-    const request = await helpers().parseAuthRequest(new Request(url));
-    const { redirectTo } = await helpers().completeAuthorization({ request, userId: user.id, metadata: {}, scope: request.scope, props: { kind: "user", userId: user.id, phone: user.phone } });
-    const code = new URL(redirectTo).searchParams.get("code")!;
-    expect(code.startsWith(`${user.id}:`)).toBe(true);
-    const res = await token({ grant_type: "authorization_code", code, redirect_uri: redirect, client_id: registered.client_id, code_verifier: verifier, resource: `${BASE}/mcp` });
-    expect(res.status).toBe(200);
-    const tokens = (await res.json()) as { access_token: string; refresh_token: string };
-    return { ...tokens, clientId: registered.client_id, userId: user.id, grantId: code.split(":")[1]! };
-  }
-
   it("revoking a grant stops its access tokens at once", async () => {
     const g = await grant();
     expect(await mcpStatus(g.access_token)).toBe(200);
@@ -434,5 +436,32 @@ describe("low: OAuth revocation", () => {
     // The whole grant is gone: the tokens issued with the rotation stop too.
     expect(await mcpStatus(fresh.access_token)).toBe(401);
     expect((await token({ grant_type: "refresh_token", refresh_token: fresh.refresh_token, client_id: g.clientId })).status).toBe(400);
+  });
+});
+
+describe("the OAuth path has the same guards", () => {
+  it("a signed-in person's MCP session refuses another person's token", async () => {
+    const a = await grant();
+    const b = await grant();
+    const clientA = await mcpClient(a.access_token);
+    const sessionA = (clientA.transport as StreamableHTTPClientTransport).sessionId!;
+    const res = await mcpPost(b.access_token, toolCall("list_my_reservations", {}), sessionA);
+    expect(res.status).toBe(404);
+    expect((await mcpPost(a.access_token, toolCall("list_my_reservations", {}), sessionA)).status).toBe(200);
+    await clientA.close();
+  });
+
+  it("a signed-in person's bookings are limited and audited like a key's", async () => {
+    const where = await seedShops([{ answer: "manual" }]);
+    const g = await grant();
+    const client = await mcpClient(g.access_token);
+    const book = (i: number) => client.callTool({ name: "request_reservation", arguments: { service: where.service, area: where.area, start: startIn(72 + i), party_size: 1, name: "本人" } });
+    const ids: string[] = [];
+    for (let i = 0; i < requestLimits.perPhone[0].max; i++) ids.push(((await book(i)).structuredContent as { reservation_id: string }).reservation_id);
+    const limited = await book(9);
+    expect(limited.isError).toBe(true);
+    expect(JSON.stringify(limited.content)).toContain("Rate limited: too many booking requests for this phone number. Nothing was sent.");
+    expect(JSON.parse((await eventsOf(ids[0]!)).find((e) => e.type === "create")!.data).via).toBe(`user:${g.userId}`);
+    await client.close();
   });
 });
