@@ -5,7 +5,7 @@
 // every form posts back.
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
-import { eq } from "drizzle-orm";
+import { eq, lt } from "drizzle-orm";
 import { createDb } from "../db/client.ts";
 import { fullUntil, note, type Limit } from "../db/rate-limits.ts";
 import { consoleLogouts } from "../db/schema.ts";
@@ -75,7 +75,13 @@ export async function startSession(c: Context<AdminEnv>, op: string, via: Sessio
 /** Signing out ends the session on the server too: a copy of the cookie opens nothing after. */
 export async function endSession(c: Context<AdminEnv>): Promise<void> {
   const session = await readSession(c);
-  if (session) await createDb(c.env.DB).insert(consoleLogouts).values({ sessionId: session.sid, at: Date.now() }).onConflictDoNothing();
+  if (session) {
+    const db = createDb(c.env.DB);
+    const now = Date.now();
+    await db.insert(consoleLogouts).values({ sessionId: session.sid, at: now }).onConflictDoNothing();
+    // A session's cookie expires after SESSION_HOURS: older sign-outs need not be remembered.
+    await db.delete(consoleLogouts).where(lt(consoleLogouts.at, now - SESSION_HOURS * 3_600_000));
+  }
   deleteCookie(c, SESSION_COOKIE, { path: "/admin" });
 }
 

@@ -4,11 +4,14 @@
 // in front of QrvMcp.serve: the session must have been opened by the same API key or the same
 // signed-in person. A revoked key never gets this far (the token check refuses it first).
 // Arguments no tool should see are refused here too (arguments.ts).
-import { eq } from "drizzle-orm";
+import { eq, lt } from "drizzle-orm";
 import { credentialOf, type McpAuth } from "../auth/index.ts";
 import { createDb } from "../db/client.ts";
 import { mcpSessions, users } from "../db/schema.ts";
 import { refuseBadArguments } from "./arguments.ts";
+
+/** A session older than this is forgotten: its client gets "Session not found" and starts a new one. */
+const SESSION_KEEP_MS = 30 * 24 * 60 * 60_000;
 
 interface FetchHandler {
   fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response>;
@@ -38,6 +41,11 @@ export async function serveOwnSessions(handler: FetchHandler, request: Request, 
   if (bad) return bad;
   const response = await handler.fetch(request, env, ctx);
   const opened = response.headers.get("mcp-session-id");
-  if (!sessionId && opened) await db.insert(mcpSessions).values({ id: opened, owner, createdAt: Date.now() }).onConflictDoNothing();
+  if (!sessionId && opened) {
+    const now = Date.now();
+    await db.insert(mcpSessions).values({ id: opened, owner, createdAt: now }).onConflictDoNothing();
+    // Now and then, forget sessions old enough that no client still holds them.
+    if (Math.random() < 0.01) await db.delete(mcpSessions).where(lt(mcpSessions.createdAt, now - SESSION_KEEP_MS));
+  }
   return response;
 }
