@@ -24,7 +24,7 @@ import { visibleText } from "../src/domain/text.ts";
 import { stripeSignatureHeader } from "../src/providers/payments/stripe.ts";
 import { bookingLimits, requestLimits } from "../src/domain/policy.ts";
 import { signIn } from "./console-client.ts";
-import { createApiKey, db, eventsOf, mcpClient, seedShops, sentOf, startIn, uniqueAddress, uniqueMobile, waitForJobs, waitForStatus } from "./helpers.ts";
+import { createApiKey, createReservation, db, eventsOf, mcpClient, seedShops, sentOf, startIn, uniqueAddress, uniqueMobile, waitForJobs, waitForStatus } from "./helpers.ts";
 
 /** The Worker with some vars changed, as a deployment with those settings would run. */
 function fetchWith(vars: Partial<Env>, url: string, init?: RequestInit): Promise<Response> {
@@ -362,6 +362,14 @@ describe("low: input validation", () => {
       expect(JSON.stringify(result.content)).toContain("name: invisible formatting characters");
     }
     await client.close();
+  });
+
+  it("a name with hidden characters already stored is shown with them made visible in the console", async () => {
+    const where = await seedShops([{ answer: "manual" }]);
+    const { id } = await createReservation(where, { requester: { name: "山田\u202Eexe.txt", phone: uniqueMobile(), language: "ja" } });
+    const html = await (await signIn("確認する担当")).html(`/admin/reservations/${id}`);
+    expect(html).toContain("山田\uFFFDexe.txt");
+    expect(html).not.toContain("\u202E");
   });
 
   it("an OAuth client cannot register a name with hidden characters; names from elsewhere are shown with them visible", async () => {

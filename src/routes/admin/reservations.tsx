@@ -19,6 +19,7 @@ import { AdminPage, Csrf, PriorityBadge, StatusBadge, callResultLabel, duration,
 import { CaseActions, CaseContext } from "./queue.tsx";
 import { ACTION_LABELS } from "./actions.ts";
 import { newSecretToken } from "../../domain/ids.ts";
+import { visibleText } from "../../domain/text.ts";
 
 export const reservationPages = new Hono<AdminEnv>();
 
@@ -108,7 +109,7 @@ reservationPages.get("/", async (c) => {
                     {r.data.service}（{r.data.area}）
                   </td>
                   <td>{jst(r.startAt)}</td>
-                  <td>{r.requester.name}</td>
+                  <td>{visibleText(r.requester.name)}</td>
                   <td>{displayPhone(r.requester.phone)}</td>
                   <td>{jst(r.createdAt)}</td>
                 </tr>
@@ -284,7 +285,7 @@ reservationPages.get("/:id", async (c) => {
           <h2>依頼者</h2>
           <dl>
             <dt>お名前</dt>
-            <dd>{r.requester.name}</dd>
+            <dd>{visibleText(r.requester.name)}</dd>
             <dt>電話</dt>
             <dd>{displayPhone(r.requester.phone)}</dd>
             <dt>メール</dt>
