@@ -19,6 +19,7 @@ import { ConfigError, providersFor } from "../src/providers/index.ts";
 import { counted, takeAll } from "../src/db/rate-limits.ts";
 import { callTask } from "../src/domain/call-script.ts";
 import { csvCell, toCsv } from "../src/domain/csv.ts";
+import { validateInquiry } from "../src/domain/inquiries.ts";
 import { parseShopCsv, toShopCsv } from "../src/domain/shops-csv.ts";
 import { visibleText } from "../src/domain/text.ts";
 import { stripeSignatureHeader } from "../src/providers/payments/stripe.ts";
@@ -362,6 +363,13 @@ describe("low: input validation", () => {
       expect(JSON.stringify(result.content)).toContain("name: invisible formatting characters");
     }
     await client.close();
+  });
+
+  it("the support form refuses the same names", () => {
+    const form = { category: "question", contact: "taro@example.com", message: "質問です" };
+    expect(validateInquiry({ ...form, name: "山\u200B田" })).toMatchObject({ ok: false, errors: { name: "invalid" } });
+    expect(validateInquiry({ ...form, name: "\u202E田山" })).toMatchObject({ ok: false, errors: { name: "invalid" } });
+    expect(validateInquiry({ ...form, name: "山田 太郎" }).ok).toBe(true);
   });
 
   it("a name with hidden characters already stored is shown with them made visible in the console", async () => {
