@@ -31,11 +31,9 @@ export function uniquePhone(): string {
   return `+813${n}`;
 }
 
-/**
- * A mobile number (E.164) no other test texts, so each test reads only its own SMS. 090-0… is
- * not an issued mobile range (sign-in refuses it as not a mobile), so the next digit is 1–9.
- */
+/** A mobile number (E.164) no other test texts, so each test reads only its own SMS. */
 export function uniqueMobile(): string {
+  // 090-1xxx to 090-9xxx: 090-0xxx is not a mobile range, and booking refuses it.
   return `+8190${1 + Math.floor(Math.random() * 9)}${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
 }
 

@@ -21,6 +21,8 @@ export interface InquiryInput {
   trial: boolean;
   language: Lang;
   apiKeyId?: string;
+  /** The credential that asked (an API key or a signed-in person), for the audit log. */
+  via?: string;
 }
 
 export type InquiryResult = { ok: true; id: string; status: SessionStatus; pageUrl: string; clientType: "new" | "existing" } | { ok: false; error: string };
@@ -44,6 +46,7 @@ export async function requestEngagement(env: Env, db: Db, input: InquiryInput): 
     clientType,
     documents: { terms: docs.terms.version, contract: docs.contract.version },
     ...(input.apiKeyId ? { apiKeyId: input.apiKeyId } : {}),
+    ...(input.via ? { via: input.via } : {}),
   };
   for (let attempt = 0; ; attempt++) {
     const id = newReservationId();

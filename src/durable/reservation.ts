@@ -16,7 +16,7 @@ import { createEngagement, type EngagementRecord, type SessionOutcome, type Sess
 import { createShopReservation } from "../domain/reservation/shop-machine.ts";
 import type { Actor, DecideContext, Effect, Note, Outcome, ReservationEvent, ReservationRecord, ShopRequest, Status } from "../domain/reservation/types.ts";
 import { providersFor } from "../providers/index.ts";
-import { GUEST_URL_PLACEHOLDER, type QueueMessage } from "../queues/messages.ts";
+import { GUEST_URL_KEY, newGuestUrlKey, placeholder, type QueueMessage } from "../queues/messages.ts";
 import { calendarFor } from "./calendar-client.ts";
 import { coachResource, nextSlotsAfter, planSlot, refusal, sessionCalendarKey, type BookResult } from "./engagement.ts";
 
@@ -46,6 +46,8 @@ const SEEN_KEYS_LIMIT = 500;
 
 export class ReservationObject extends DurableObject<Env> {
   #record: AnyRecord | null = null;
+  /** The name of this reservation's guest-link placeholder (see newGuestUrlKey). */
+  #linkKey: string = GUEST_URL_KEY;
   #chain: Promise<unknown> = Promise.resolve();
   readonly #db: Db;
   readonly #cfg: Config;
@@ -69,7 +71,7 @@ export class ReservationObject extends DurableObject<Env> {
       publicUrl: this.#cfg.publicUrl,
       roundDelayMs: this.#cfg.roundDelayMs,
       // Stored messages carry a placeholder; the link with its token is added when sent.
-      guestUrl: GUEST_URL_PLACEHOLDER,
+      guestUrl: placeholder(this.#linkKey),
       supportPhone: this.#cfg.supportPhone,
       supportEmail: this.#cfg.supportEmail,
     };
@@ -86,6 +88,7 @@ export class ReservationObject extends DurableObject<Env> {
     const id = await this.ctx.storage.get<string>("id");
     const record = id ? await loadAnyRecord(this.#db, id) : null;
     if (!record) throw new ReservationNotFound("reservation not found");
+    this.#linkKey = (await this.ctx.storage.get<string>("linkKey")) ?? GUEST_URL_KEY;
     this.#record = record;
     return record;
   }
@@ -94,30 +97,31 @@ export class ReservationObject extends DurableObject<Env> {
 
   /** Creates the reservation this object is named after. Returns its guest page URL. */
   async create(req: ShopRequest): Promise<{ id: string; status: Status; guestUrl: string }> {
-    const created = await this.#create(req.id, "shop", req.apiKeyId, (ctx) => createShopReservation(req, ctx));
+    const created = await this.#create(req.id, "shop", req.apiKeyId, req.via, (ctx) => createShopReservation(req, ctx));
     return { id: created.id, status: created.status as Status, guestUrl: created.guestUrl };
   }
 
   /** Creates the 1-on-1 session engagement this object is named after. Returns the client's page URL. */
   async createEngagement(req: SessionRequest): Promise<{ id: string; status: EngagementRecord["status"]; guestUrl: string }> {
-    const created = await this.#create(req.id, "session", req.apiKeyId, (ctx) => createEngagement(req, { now: ctx.now, pageUrl: ctx.guestUrl }));
+    const created = await this.#create(req.id, "session", req.apiKeyId, req.via, (ctx) => createEngagement(req, { now: ctx.now, pageUrl: ctx.guestUrl }));
     return { id: created.id, status: created.status as EngagementRecord["status"], guestUrl: created.guestUrl };
   }
 
-  #create(id: string, kind: AnyRecord["kind"], apiKeyId: string | undefined, build: (ctx: DecideContext) => { record: AnyRecord; effects: Effect[]; note: Note }) {
+  #create(id: string, kind: AnyRecord["kind"], apiKeyId: string | undefined, via: string | undefined, build: (ctx: DecideContext) => { record: AnyRecord; effects: Effect[]; note: Note }) {
     return this.#serial(async () => {
       if (await this.ctx.storage.get("id")) throw new ReservationExists(`reservation ${id} already exists`);
       const now = Date.now();
       const token = newSecretToken();
+      this.#linkKey = newGuestUrlKey();
       // Kept before the D1 commit so a committed reservation always has its token here.
-      await this.ctx.storage.put({ id, token, kind });
+      await this.ctx.storage.put({ id, token, kind, linkKey: this.#linkKey });
       const { record, effects, note } = build(this.#context(now));
       const outbox: OutboxInput[] = effects.map((effect) => ({ id: newId("job", now), effect }));
-      const event: EventInput = { type: "create", actor: "requester", fromStatus: null, toStatus: record.status, ignored: false, note, data: { apiKeyId: apiKeyId ?? null }, at: now };
+      const event: EventInput = { type: "create", actor: "requester", fromStatus: null, toStatus: record.status, ignored: false, note, data: { apiKeyId: apiKeyId ?? null, ...(via ? { via } : {}) }, at: now };
       try {
         await commitTransition(this.env.DB, null, record, event, outbox, await sha256Hex(token));
       } catch (err) {
-        await this.ctx.storage.delete(["id", "token", "kind"]);
+        await this.ctx.storage.delete(["id", "token", "kind", "linkKey"]);
         throw err;
       }
       this.#record = record;
@@ -233,7 +237,8 @@ export class ReservationObject extends DurableObject<Env> {
 
   /** Values for the placeholders in this reservation's stored messages. */
   async links(): Promise<Record<string, string>> {
-    return { guest_url: await this.#guestUrl() };
+    const key = (await this.ctx.storage.get<string>("linkKey")) ?? GUEST_URL_KEY;
+    return { [key]: await this.#guestUrl() };
   }
 
   /** Re-sends jobs that were committed but never reached the queue, and re-arms the alarm. */

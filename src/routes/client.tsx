@@ -20,6 +20,9 @@ import { documentVersion, engagementTokenOwner, getCoach, listActiveCoaches, men
 import { sha256Hex } from "../domain/ids.ts";
 import { formatJpy } from "../domain/money.ts";
 import { normalizePhone, textable } from "../domain/phone.ts";
+import { bookingLimits } from "../domain/policy.ts";
+import { nameProblem } from "../domain/text.ts";
+import { takeAll } from "../db/rate-limits.ts";
 import { sessionPolicy, sessionsRemaining, type EngagementRecord, type SessionEvent } from "../domain/reservation/session-machine.ts";
 import type { Lang } from "../domain/reservation/types.ts";
 import { jstDate } from "../domain/sessions/availability.ts";
@@ -476,6 +479,8 @@ client.post("/:token/info", formLimit, async (c) => {
   if (!posted) return expired(c, found);
   const f = posted.form;
   const preferred = str(f.preferred, 200);
+  const problem = nameProblem(str(f.name, 100));
+  if (problem) return c.redirect(`${found.base}?refused=${encodeURIComponent(problem)}`, 303);
   return act(c, found, { type: "provide_info", name: str(f.name, 100), topic: str(f.topic, 1000), preferredTimes: preferred ? [preferred] : [] }, posted.key, "info");
 });
 
@@ -538,6 +543,8 @@ client.post("/:token/terms", formLimit, async (c) => {
   if (!posted) return expired(c, found);
   const f = posted.form;
   if (f.agree_terms !== "1" || f.agree_contract !== "1") return c.redirect(`${found.base}/terms`, 303);
+  const problem = nameProblem(str(f.name, 100));
+  if (problem) return c.redirect(`${found.base}?refused=${encodeURIComponent(problem)}`, 303);
   return act(c, found, { type: "agree", termsVersion: Number(f.terms_version), contractVersion: Number(f.contract_version), by: str(f.name, 100) }, posted.key, "agreed");
 });
 
@@ -767,6 +774,13 @@ sessionsPublic.post("/:coachId", formLimit, async (c) => {
   if (!textable(parsed.e164, config(c.env).smsPrefixes)) return inquiryForm(c, `${W[lang].phone}: ${lang === "ja" ? "SMSを受け取れる携帯電話番号を入力してください" : "a mobile number that can receive SMS is needed"}`);
   const name = str(form.name, 100);
   if (!name) return inquiryForm(c, `${W[lang].name}: ${lang === "ja" ? "必須です" : "required"}`);
+  const bad = nameProblem(name);
+  if (bad) return inquiryForm(c, `${W[lang].name}: ${bad}`);
+  // The same counters as bookings: per sender address and per number texted; over a limit, nothing is sent.
+  if (config(c.env).bookingRateLimits) {
+    const limited = await takeAll(createDb(c.env.DB), bookingLimits({ caller: `form:${c.req.header("CF-Connecting-IP") ?? "unknown"}`, phone: parsed.e164, shopIds: [] }));
+    if (!limited.ok) return inquiryForm(c, lang === "ja" ? "お問い合わせが多すぎます。しばらくしてからお試しください。" : "Too many inquiries. Please try again later.");
+  }
   const email = str(form.email, 254);
   const topic = str(form.topic, 1000);
   const preferred = str(form.preferred, 200);

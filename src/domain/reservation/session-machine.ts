@@ -220,6 +220,8 @@ export interface SessionRequest {
   clientType: "new" | "existing";
   documents: { terms: number; contract: number };
   apiKeyId?: string;
+  /** The credential that asked, for the audit log. */
+  via?: string;
 }
 
 // ------------------------------------------------------------------ builders

@@ -3,7 +3,11 @@
 // are a contract with AI clients; the extra optional fields are for convenience.
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import type { McpAuth } from "../../auth/index.ts";
+import { credentialOf, type McpAuth } from "../../auth/index.ts";
+import { config } from "../../config.ts";
+import { takeAll } from "../../db/rate-limits.ts";
+import { bookingLimits } from "../../domain/policy.ts";
+import { nameProblem } from "../../domain/text.ts";
 import { createDb } from "../../db/client.ts";
 import { loadAnyRecord } from "../../db/reservations.ts";
 import { listActiveCoaches, getCoach, getMenu } from "../../db/sessions.ts";
@@ -12,9 +16,10 @@ import { SESSION_STATUSES, sessionsRemaining, type EngagementRecord } from "../.
 import { engagementStatusLabel, nextStep } from "../../domain/sessions/view.ts";
 import { parseIsoWithOffset, toIsoTokyo } from "../../domain/time.ts";
 import { reservationStub } from "../../durable/client.ts";
+import { guestUrlOf } from "../../queues/messages.ts";
 import { requestEngagement } from "../../durable/engagement-client.ts";
 import { freeSlots, type BookResult } from "../../durable/engagement.ts";
-import { CONTROL_IN_TEXT, fail, ok, requester, type ToolDeps } from "./reservations.ts";
+import { CONTROL_IN_TEXT, fail, ok, requester, tooManyRequests, type ToolDeps } from "./reservations.ts";
 
 const DAY = 86_400_000;
 
@@ -44,7 +49,13 @@ const text = (field: string, max: number, what: string) =>
 const requestInput = z.strictObject({
   coach_id: coachId,
   menu_id: menuId,
-  name: z.string().trim().min(1, "name: required").max(100, "name: at most 100 characters").optional().describe("The client's name. Required with an API key; a signed-in person's name is used when left out."),
+  name: z
+    .string()
+    .trim()
+    .min(1, "name: required")
+    .max(100, "name: at most 100 characters")
+    .refine((s) => !nameProblem(s), { error: (issue) => `name: ${nameProblem(String(issue.input))}` })
+    .optional().describe("The client's name. Required with an API key; a signed-in person's name is used when left out."),
   phone: z.string().max(40, "phone: too long").optional().describe("The client's mobile number (090-1234-5678 or +819012345678); every message and the client's page link go here by SMS. Required with an API key."),
   email: z.email("email: not a valid email address").max(254).optional().describe("Optional email."),
   topic: text("topic", 1000, "What the client wants to talk about (themes, questions, goals).").optional(),
@@ -180,7 +191,15 @@ export function registerSessionTools(server: McpServer, deps: ToolDeps): void {
       if (!auth) return fail("Not authorized.");
       const who = await requester(deps, auth, args);
       if ("error" in who) return fail(who.error);
-      const result = await requestEngagement(deps.env, createDb(deps.env.DB), {
+      const db = createDb(deps.env.DB);
+      // Counted before anything is created, with the same counters as shop bookings: a request
+      // over a limit texts nobody.
+      if (config(deps.env).bookingRateLimits) {
+        const now = Date.now();
+        const limited = await takeAll(db, bookingLimits({ caller: credentialOf(auth), phone: who.phone, shopIds: [] }), now);
+        if (!limited.ok) return fail(tooManyRequests(limited.limit.key, limited.retryAt, now));
+      }
+      const result = await requestEngagement(deps.env, db, {
         coachId: args.coach_id,
         menuId: args.menu_id,
         name: who.name,
@@ -191,6 +210,7 @@ export function registerSessionTools(server: McpServer, deps: ToolDeps): void {
         trial: args.trial,
         language: args.language,
         ...(auth.kind === "api_key" ? { apiKeyId: auth.apiKeyId } : {}),
+        via: credentialOf(auth),
       });
       if (!result.ok) return fail(result.error);
       const r = (await ownEngagement(deps, result.id))!;
