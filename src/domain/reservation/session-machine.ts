@@ -204,8 +204,8 @@ export type SessionEvent =
   | { type: "refund_updated"; refundId: string; status: "succeeded" | "failed" | "pending" }
   /** The slot was taken on the coach's calendar; the client agreed to the time (日程同意). */
   | { type: "slot_booked"; start: number; end: number; heldEnd: number; calendarKey: string; meetingUrl: string; by: Actor; agreedBy: string }
-  /** `caseId`: the coach approved this move as an exception. */
-  | { type: "reschedule"; start: number; end: number; heldEnd: number; by: Actor; agreedBy: string; caseId?: string }
+  /** `caseId`: the coach approved this move as an exception; `rule`, `policyVersion`: the policy allowed it (kept in the audit log). */
+  | { type: "reschedule"; start: number; end: number; heldEnd: number; by: Actor; agreedBy: string; caseId?: string; rule?: string; policyVersion?: number }
   /**
    * An exception checked against the coach's policy (the decision is the policy module's).
    * In policy, a refund is made at once; out of policy, the coach is asked (`notify`: the

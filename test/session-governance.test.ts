@@ -1,0 +1,97 @@
+// Sessions governance through the sandbox (seed 001 Run: 例外処理): exceptions checked against
+// the coach's policy in the engagement's object; out of policy the coach is asked by SMS with a
+// link, and QRV acts only after the coach's answer, once.
+import { env } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { sandboxRefunds, sessionExceptions } from "../src/db/schema.ts";
+import { reservationStub } from "../src/durable/client.ts";
+import { freeSlots } from "../src/durable/engagement.ts";
+import { toIsoTokyo } from "../src/domain/time.ts";
+import { createApiKey, db, eventsOf, mcpClient, paySandbox, sentOf, uniqueMobile, waitForJobs } from "./helpers.ts";
+import { engagement, jstAt, seedCoach, waitForEngagement } from "./session-helpers.ts";
+
+const HOUR = 3_600_000;
+
+async function pay(id: string) {
+  await reservationStub(env, id).dispatch({ type: "agree", termsVersion: 1, contractVersion: 1, by: "山田 花子" }, "requester");
+  await waitForEngagement(id, "payment_pending");
+  await expect.poll(async () => (await engagement(id)).data.payment?.sessionId).toBeTruthy();
+  await paySandbox((await engagement(id)).data.payment!.sessionId!);
+  await waitForEngagement(id, "scheduling");
+}
+
+describe("exceptions against the coach's policy", () => {
+  it("an out-of-policy refund waits for the coach, is refunded once on approval, and a second approval does nothing", async () => {
+    const coach = await seedCoach();
+    const client = await mcpClient((await createApiKey("governance")).key);
+    const requested = await client.callTool({ name: "request_session", arguments: { coach_id: coach.coachId, menu_id: coach.menuId, name: "山田 花子", phone: uniqueMobile(), topic: "転職", preferred_times: ["平日夜"], language: "ja" } });
+    const id = (requested.structuredContent as { engagement_id: string }).engagement_id;
+    await pay(id);
+    const stub = reservationStub(env, id);
+    const pi = (await engagement(id)).data.payment!.paymentIntentId!;
+
+    // ¥8,000 of ¥11,000: over ¥5,000 and over 20 %.
+    const opened = await stub.openException({ kind: "refund", amountJpy: 8000, note: "途中解約", by: "operator:佐藤" });
+    expect(opened).toMatchObject({ ok: true, inPolicy: false, rule: "refund.over_limit" });
+    await waitForJobs(id);
+    const toCoach = (await sentOf(id)).filter((s) => s.body.includes("ご判断をお願いします"));
+    expect(toCoach).toHaveLength(1);
+    expect(toCoach[0]!.body).toContain(`https://qrv.test/coach/exceptions/${opened.caseId}`);
+    expect(await db.select().from(sandboxRefunds).where(eq(sandboxRefunds.paymentIntent, pi))).toEqual([]);
+    expect(await db.query.sessionExceptions.findFirst({ where: eq(sessionExceptions.id, opened.caseId!) })).toMatchObject({ status: "pending", rule: "refund.over_limit", policyVersion: 1, openedBy: "operator:佐藤" });
+
+    expect(await stub.decideException({ caseId: opened.caseId!, decision: "approve", note: "今回は特別に", by: "coach:テスト コーチ" })).toEqual({ ok: true, message: "decided" });
+    expect(await stub.decideException({ caseId: opened.caseId!, decision: "approve", by: "coach:テスト コーチ" })).toEqual({ ok: false, message: "this case was already decided (done)" });
+    await waitForJobs(id);
+    expect((await db.select().from(sandboxRefunds).where(eq(sandboxRefunds.paymentIntent, pi))).map((r) => r.amount)).toEqual([8000]);
+    expect(await db.query.sessionExceptions.findFirst({ where: eq(sessionExceptions.id, opened.caseId!) })).toMatchObject({ status: "done", decision: "approve", decidedBy: "coach:テスト コーチ", note: "今回は特別に" });
+    // The audit log: who opened it under which rule and policy version, who decided.
+    const audit = (await eventsOf(id)).filter((e) => e.type.startsWith("exception_"));
+    expect(audit.map((e) => [e.type, e.actor, e.ignored])).toEqual([["exception_opened", "operator", false], ["exception_decided", "operator", false], ["exception_decided", "operator", true]]);
+    expect(JSON.parse(audit[0]!.data)).toMatchObject({ rule: "refund.over_limit", policyVersion: 1, by: "operator:佐藤" });
+  });
+
+  it("an in-policy refund goes out at once with its rule in the audit log", async () => {
+    const coach = await seedCoach();
+    const client = await mcpClient((await createApiKey("governance")).key);
+    const requested = await client.callTool({ name: "request_session", arguments: { coach_id: coach.coachId, menu_id: coach.menuId, name: "山田 花子", phone: uniqueMobile(), topic: "転職", preferred_times: ["平日夜"], language: "ja" } });
+    const id = (requested.structuredContent as { engagement_id: string }).engagement_id;
+    await pay(id);
+    const opened = await reservationStub(env, id).openException({ kind: "refund", amountJpy: 2000, by: "operator:佐藤" });
+    expect(opened).toMatchObject({ ok: true, inPolicy: true, rule: "refund.within_amount" });
+    await waitForJobs(id);
+    const pi = (await engagement(id)).data.payment!.paymentIntentId!;
+    expect((await db.select().from(sandboxRefunds).where(eq(sandboxRefunds.paymentIntent, pi))).map((r) => r.amount)).toEqual([2000]);
+  });
+
+  it("a client's late reschedule over MCP waits for the coach, who approves, and the session moves with its reminders", async () => {
+    const coach = await seedCoach();
+    const client = await mcpClient((await createApiKey("governance")).key);
+    const requested = await client.callTool({ name: "request_session", arguments: { coach_id: coach.coachId, menu_id: coach.menuId, name: "Hanako Yamada", phone: uniqueMobile(), topic: "career", preferred_times: ["evenings"], language: "en" } });
+    const id = (requested.structuredContent as { engagement_id: string }).engagement_id;
+    await pay(id);
+    // A session less than 24 hours away.
+    const now = Date.now();
+    const soon = (await freeSlots(env, db, coach.coachId, 60, now, now + 23 * HOUR, now, { limit: 1 }))[0]!;
+    const booked = await client.callTool({ name: "book_session_slot", arguments: { engagement_id: id, start: toIsoTokyo(soon.start) } });
+    expect(booked.isError).toBeFalsy();
+
+    const later = jstAt(3, 10);
+    const moved = await client.callTool({ name: "reschedule_session", arguments: { engagement_id: id, start: toIsoTokyo(later) } });
+    expect(moved.isError).toBe(true);
+    expect(moved.structuredContent).toMatchObject({ error: "pending_approval", message: expect.stringContaining("less than 24 h before the session") });
+    let r = await engagement(id);
+    expect(r.data.current!.start).toBe(soon.start);
+    const pending = await db.select().from(sessionExceptions).where(and(eq(sessionExceptions.engagementId, id), eq(sessionExceptions.status, "pending")));
+    expect(pending).toEqual([expect.objectContaining({ kind: "reschedule", rule: "reschedule.too_late", openedBy: "requester" })]);
+
+    expect(await reservationStub(env, id).decideException({ caseId: pending[0]!.id, decision: "approve", by: "coach:テスト コーチ" })).toEqual({ ok: true, message: "decided" });
+    r = await engagement(id);
+    expect(r.data.current!.start).toBe(later);
+    expect(r.timers.map((t) => [t.type, t.at])).toEqual([["reminder_day_before", later - 24 * HOUR], ["reminder_hour_before", later - HOUR], ["session_start", later]]);
+    expect(r.data.exceptions?.[0]).toMatchObject({ status: "done", decision: { decision: "approve" } });
+    const move = (await eventsOf(id)).find((e) => e.type === "reschedule" && !e.ignored)!;
+    expect(JSON.parse(move.data)).toMatchObject({ caseId: pending[0]!.id });
+  });
+});
