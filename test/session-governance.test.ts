@@ -8,6 +8,7 @@ import { sandboxRefunds, sessionExceptions } from "../src/db/schema.ts";
 import { reservationStub } from "../src/durable/client.ts";
 import { freeSlots } from "../src/durable/engagement.ts";
 import { toIsoTokyo } from "../src/domain/time.ts";
+import { field, signedInBrowser } from "./browser-client.ts";
 import { createApiKey, db, eventsOf, mcpClient, paySandbox, sentOf, uniqueMobile, waitForJobs } from "./helpers.ts";
 import { engagement, jstAt, seedCoach, waitForEngagement } from "./session-helpers.ts";
 
@@ -93,5 +94,36 @@ describe("exceptions against the coach's policy", () => {
     expect(r.data.exceptions?.[0]).toMatchObject({ status: "done", decision: { decision: "approve" } });
     const move = (await eventsOf(id)).find((e) => e.type === "reschedule" && !e.ignored)!;
     expect(JSON.parse(move.data)).toMatchObject({ caseId: pending[0]!.id });
+  });
+
+  it("the coach decides on the portal from the SMS link: approve refunds once; another coach sees nothing", async () => {
+    const coach = await seedCoach();
+    const client = await mcpClient((await createApiKey("governance")).key);
+    const requested = await client.callTool({ name: "request_session", arguments: { coach_id: coach.coachId, menu_id: coach.menuId, name: "山田 花子", phone: uniqueMobile(), topic: "転職", preferred_times: ["平日夜"], language: "ja" } });
+    const id = (requested.structuredContent as { engagement_id: string }).engagement_id;
+    await pay(id);
+    const opened = await reservationStub(env, id).openException({ kind: "refund", amountJpy: 11000, note: "体調不良のため全額", by: "operator:佐藤" });
+    const page = `/coach/exceptions/${opened.caseId}`;
+
+    const other = await seedCoach();
+    const stranger = await signedInBrowser(other.phone, "/coach");
+    expect((await stranger.request(page)).status).toBe(404);
+
+    const browser = await signedInBrowser(coach.phone, "/coach");
+    expect(await (await browser.request("/coach/exceptions")).text()).toContain(`href="${page}"`);
+    const html = await (await browser.request(page)).text();
+    expect(html).toContain("返金要求");
+    expect(html).toContain("refund.over_limit");
+    expect(html).toContain("体調不良のため全額");
+    let res = await browser.request(page, { form: { _csrf: field(html, "_csrf"), decision: "approve", note: "承認します" } });
+    expect(res.headers.get("Location")).toBe(`${page}?done=1`);
+    res = await browser.request(page, { form: { _csrf: field(html, "_csrf"), decision: "approve" } });
+    expect(decodeURIComponent(res.headers.get("Location")!)).toContain("すでに判断済み");
+    await waitForJobs(id);
+    const pi = (await engagement(id)).data.payment!.paymentIntentId!;
+    expect((await db.select().from(sandboxRefunds).where(eq(sandboxRefunds.paymentIntent, pi))).map((r) => r.amount)).toEqual([11000]);
+    const after = await (await browser.request(page)).text();
+    expect(after).toContain("対応済み");
+    expect(after).not.toContain('id="decide"');
   });
 });

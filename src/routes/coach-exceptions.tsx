@@ -1,0 +1,222 @@
+// /coach/exceptions: the coach decides the cases outside their policy (seed 001 Run: 例外処理,
+// コーチ → 判断・指示). The SMS a coach gets links to one case; the list shows every case
+// waiting. Approve, reject or instruct, with a note; only the first answer counts, and QRV then
+// acts (a refund, the move of a session) and the audit log records it.
+//   GET  /coach/exceptions           cases waiting for the coach, the latest decided ones
+//   GET  /coach/exceptions/:id       one case with the decision form
+//   POST /coach/exceptions/:id       the decision
+import type { Context } from "hono";
+import type { Hono } from "hono";
+import { config } from "../config.ts";
+import { createDb } from "../db/client.ts";
+import { getException, openExceptions, type ExceptionRow } from "../db/governance.ts";
+import { loadAnyRecord } from "../db/reservations.ts";
+import type { CoachRow } from "../db/sessions.ts";
+import type { AccountVariables } from "../auth/account.ts";
+import type { Lang } from "../domain/reservation/types.ts";
+import { EXCEPTION_LABELS, isLate, type ExceptionKind } from "../domain/sessions/policy.ts";
+import { coachPolicy } from "../db/governance.ts";
+import { formatJpy } from "../domain/money.ts";
+import { formatDateTime } from "../domain/time.ts";
+import { reservationStub } from "../durable/client.ts";
+import { CSRF_FIELD, csrfToken, csrfValid } from "./csrf.ts";
+import { pageLanguage } from "./language.tsx";
+import { RequesterPage } from "./requester-layout.tsx";
+import { formLimit } from "./support.tsx";
+
+type CoachEnv = { Bindings: Env; Variables: AccountVariables & { coach: CoachRow } };
+type C = Context<CoachEnv>;
+
+const W = {
+  ja: {
+    title: "判断待ちの例外",
+    none: "判断待ちはありません。",
+    client: "受講者",
+    rule: "該当ルール",
+    policy: "ポリシー版",
+    asked: "依頼日時",
+    late: "対応期限超過",
+    requestedStart: "希望の新しい日時",
+    amount: "返金額",
+    note: "メモ",
+    yourNote: "判断メモ・指示（運営に届きます）",
+    approve: "承認する",
+    reject: "却下する",
+    instruct: "別の指示をする",
+    decided: "判断を受け付けました。運営が対応し、記録に残します。",
+    already: "この件はすでに判断済みです。",
+    notFound: "見つかりません",
+    expired: "フォームの有効期限が切れました。もう一度お試しください。",
+    status: { pending: "判断待ち", approved: "承認済み（対応中）", done: "対応済み", rejected: "却下", instructed: "指示済み" } as Record<string, string>,
+    back: "一覧へ",
+  },
+  en: {
+    title: "Exceptions waiting for you",
+    none: "Nothing is waiting for you.",
+    client: "Client",
+    rule: "Rule",
+    policy: "Policy version",
+    asked: "Asked",
+    late: "Past its response target",
+    requestedStart: "New time asked for",
+    amount: "Refund",
+    note: "Note",
+    yourNote: "Your note or instruction (the operators see it)",
+    approve: "Approve",
+    reject: "Reject",
+    instruct: "Give another instruction",
+    decided: "Decision received. The operators act on it and it is recorded.",
+    already: "This case was already decided.",
+    notFound: "Not found",
+    expired: "This form has expired. Please try again.",
+    status: { pending: "Waiting for you", approved: "Approved (in progress)", done: "Done", rejected: "Rejected", instructed: "Instructed" } as Record<string, string>,
+    back: "All cases",
+  },
+};
+
+const CASE_ID = /^exc_[A-Za-z0-9_-]{1,64}$/;
+
+function CaseFacts(props: { row: ExceptionRow; clientName: string; lang: Lang; late: boolean }) {
+  const { row, lang } = props;
+  const w = W[lang];
+  const req = JSON.parse(row.request) as { start?: number; amountJpy?: number; note?: string };
+  return (
+    <dl class="facts">
+      <dt>{w.client}</dt>
+      <dd>{props.clientName}</dd>
+      <dt>{w.rule}</dt>
+      <dd>
+        {row.rule} — {row.reason}
+      </dd>
+      <dt>{w.policy}</dt>
+      <dd>v{row.policyVersion}</dd>
+      <dt>{w.asked}</dt>
+      <dd>
+        {formatDateTime(row.openedAt, lang)} {props.late ? <span class="tag bad">{w.late}</span> : null}
+      </dd>
+      {req.start !== undefined ? (
+        <>
+          <dt>{w.requestedStart}</dt>
+          <dd>{formatDateTime(req.start, lang)}</dd>
+        </>
+      ) : null}
+      {req.amountJpy !== undefined ? (
+        <>
+          <dt>{w.amount}</dt>
+          <dd>{formatJpy(req.amountJpy, lang)}</dd>
+        </>
+      ) : null}
+      {req.note ? (
+        <>
+          <dt>{w.note}</dt>
+          <dd>{req.note}</dd>
+        </>
+      ) : null}
+    </dl>
+  );
+}
+
+async function clientName(c: C, engagementId: string): Promise<string> {
+  const r = await loadAnyRecord(createDb(c.env.DB), engagementId);
+  return r?.requester.name ?? "";
+}
+
+export function registerCoachExceptions(portal: Hono<CoachEnv>): void {
+  portal.get("/exceptions", async (c) => {
+    const coach = c.get("coach");
+    const lang = pageLanguage(c);
+    const w = W[lang];
+    const db = createDb(c.env.DB);
+    const rows = (await openExceptions(db, coach.id)).filter((r) => r.status === "pending");
+    const policy = await coachPolicy(db, coach.id);
+    const now = Date.now();
+    const names = await Promise.all(rows.map((r) => clientName(c, r.engagementId)));
+    return c.html(
+      <RequesterPage title={`${w.title} · ${coach.name}`} lang={lang} path={c.req.path}>
+        <h1>{w.title}</h1>
+        <div class="card" id="exceptions">
+          {rows.length ? null : <p class="muted">{w.none}</p>}
+          <ul class="steps">
+            {rows.map((r, i) => (
+              <li>
+                <a href={`/coach/exceptions/${r.id}`}>
+                  {EXCEPTION_LABELS[r.kind as ExceptionKind][lang]} — {names[i]}
+                </a>{" "}
+                {isLate(policy, r.kind as ExceptionKind, r.openedAt, now) ? <span class="tag bad">{w.late}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </div>
+      </RequesterPage>,
+    );
+  });
+
+  portal.get("/exceptions/:id", async (c) => {
+    const coach = c.get("coach");
+    const lang = pageLanguage(c);
+    const w = W[lang];
+    const db = createDb(c.env.DB);
+    const id = c.req.param("id");
+    const row = CASE_ID.test(id) ? await getException(db, id) : null;
+    if (!row || row.coachId !== coach.id) return c.html(<RequesterPage title={w.notFound} lang={lang} path={c.req.path}><div class="card"><h1>{w.notFound}</h1></div></RequesterPage>, 404);
+    const policy = await coachPolicy(db, coach.id);
+    const flash = c.req.query("done") === "1" ? w.decided : c.req.query("refused");
+    return c.html(
+      <RequesterPage title={`${EXCEPTION_LABELS[row.kind as ExceptionKind][lang]} · ${w.title}`} lang={lang} path={c.req.path}>
+        <h1>{EXCEPTION_LABELS[row.kind as ExceptionKind][lang]}</h1>
+        {flash ? (
+          <p class={`banner ${c.req.query("done") ? "ok" : "bad"}`} id="flash">
+            {flash}
+          </p>
+        ) : null}
+        <div class="card" id="case">
+          <p>
+            <span class={`tag case-${row.status}`} id="case-status">
+              {w.status[row.status] ?? row.status}
+            </span>
+          </p>
+          <CaseFacts row={row} clientName={await clientName(c, row.engagementId)} lang={lang} late={row.status === "pending" && isLate(policy, row.kind as ExceptionKind, row.openedAt, Date.now())} />
+          {row.decision ? <p class="muted">{row.note ?? ""}</p> : null}
+        </div>
+        {row.status === "pending" ? (
+          <form class="card stack" method="post" action={`/coach/exceptions/${row.id}`} id="decide" data-once>
+            <div class="field">
+              <label for="note">{w.yourNote}</label>
+              <textarea id="note" name="note" maxlength={2000}></textarea>
+            </div>
+            <input type="hidden" name={CSRF_FIELD} value={csrfToken(c)} />
+            <button type="submit" class="block" name="decision" value="approve" id="approve">
+              {w.approve}
+            </button>
+            <button type="submit" class="block secondary" name="decision" value="reject" id="reject">
+              {w.reject}
+            </button>
+            <button type="submit" class="block secondary" name="decision" value="instruct" id="instruct">
+              {w.instruct}
+            </button>
+          </form>
+        ) : null}
+        <p>
+          <a href="/coach/exceptions">{w.back}</a>
+        </p>
+      </RequesterPage>,
+    );
+  });
+
+  portal.post("/exceptions/:id", formLimit, async (c) => {
+    const coach = c.get("coach");
+    const w = W[pageLanguage(c)];
+    const id = c.req.param("id");
+    const form = await c.req.parseBody();
+    const base = `/coach/exceptions/${encodeURIComponent(id)}`;
+    if (!csrfValid(c, form[CSRF_FIELD], config(c.env).publicUrl)) return c.redirect(`${base}?refused=${encodeURIComponent(w.expired)}`, 303);
+    const row = CASE_ID.test(id) ? await getException(createDb(c.env.DB), id) : null;
+    if (!row || row.coachId !== coach.id) return c.redirect(`/coach/exceptions?refused=${encodeURIComponent(w.notFound)}`, 303);
+    const decision = String(form.decision ?? "");
+    if (decision !== "approve" && decision !== "reject" && decision !== "instruct") return c.redirect(base, 303);
+    const note = typeof form.note === "string" ? form.note.trim().slice(0, 2000) : "";
+    const result = await reservationStub(c.env, row.engagementId).decideException({ caseId: row.id, decision, ...(note ? { note } : {}), by: `coach:${coach.name}` });
+    if (!result.ok) return c.redirect(`${base}?refused=${encodeURIComponent(result.message.startsWith("this case was already decided") ? w.already : result.message)}`, 303);
+    return c.redirect(`${base}?done=1`, 303);
+  });
+}
