@@ -9,6 +9,8 @@ import { reservationStub } from "../src/durable/client.ts";
 import { freeSlots } from "../src/durable/engagement.ts";
 import { toIsoTokyo } from "../src/domain/time.ts";
 import { field, signedInBrowser } from "./browser-client.ts";
+import { flashOf, signIn } from "./console-client.ts";
+import { runAlertRules } from "../src/monitor/alerts.ts";
 import { createApiKey, db, eventsOf, mcpClient, paySandbox, sentOf, uniqueMobile, waitForJobs } from "./helpers.ts";
 import { engagement, jstAt, seedCoach, waitForEngagement } from "./session-helpers.ts";
 
@@ -125,5 +127,28 @@ describe("exceptions against the coach's policy", () => {
     const after = await (await browser.request(page)).text();
     expect(after).toContain("対応済み");
     expect(after).not.toContain('id="decide"');
+  });
+
+  it("an operator records a complaint from the console: out of policy, in the queue beside the manual cases, and a Slack alert once it is past its target", async () => {
+    const coach = await seedCoach();
+    const client = await mcpClient((await createApiKey("governance")).key);
+    const requested = await client.callTool({ name: "request_session", arguments: { coach_id: coach.coachId, menu_id: coach.menuId, name: "山田 花子", phone: uniqueMobile(), topic: "転職", preferred_times: ["平日夜"], language: "ja" } });
+    const id = (requested.structuredContent as { engagement_id: string }).engagement_id;
+    const op = await signIn("運営 一郎");
+    const res = await op.post(`/admin/engagements/${id}/exception`, { kind: "complaint", note: "返信が遅いとのご指摘" });
+    expect(flashOf(res)).toMatchObject({ kind: "ok", text: expect.stringContaining("complaint.coach") });
+    const [row] = await db.select().from(sessionExceptions).where(eq(sessionExceptions.engagementId, id));
+    expect(row).toMatchObject({ kind: "complaint", status: "pending", openedBy: "operator:運営 一郎" });
+    const queue = await op.html("/admin");
+    expect(queue).toContain(`data-case="${row!.id}"`);
+    expect(queue).toContain("コーチ判断待ち");
+
+    // Complaints: a 2-hour target. Within it nothing is posted; past it, one alert.
+    const before = await runAlertRules(env, row!.openedAt + 60 * 60_000);
+    expect(before.posted.filter((k) => k.includes(row!.id))).toEqual([]);
+    const after = await runAlertRules(env, row!.openedAt + 2 * 60 * 60_000 + 60_000);
+    expect(after.posted.filter((k) => k.includes(row!.id))).toEqual([`session_exception_late:${row!.id}`]);
+    const again = await runAlertRules(env, row!.openedAt + 2 * 60 * 60_000 + 120_000);
+    expect(again.posted.filter((k) => k.includes(row!.id))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // Sessions governance in D1 (seed 001 Build: 例外権限, RACI/SLA): each coach's versioned
 // exception policy, and the exception cases the engagements' objects project.
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import { DEFAULT_COACH_POLICY, type CoachPolicy } from "../domain/sessions/policy.ts";
+import { DEFAULT_COACH_POLICY, isLate, type CoachPolicy, type ExceptionKind } from "../domain/sessions/policy.ts";
 import type { Db } from "./client.ts";
 import { coachPolicies, sessionExceptions } from "./schema.ts";
 
@@ -31,4 +31,16 @@ export async function openExceptions(db: Db, coachId?: string): Promise<Exceptio
 
 export async function getException(db: Db, id: string): Promise<ExceptionRow | null> {
   return (await db.query.sessionExceptions.findFirst({ where: eq(sessionExceptions.id, id) })) ?? null;
+}
+
+/** Open cases with their age against the coach's response target for their kind (RACI/SLA). */
+export async function agedExceptions(db: Db, now: number): Promise<{ row: ExceptionRow; kind: ExceptionKind; ageMs: number; targetMs: number; late: boolean }[]> {
+  const rows = await openExceptions(db);
+  const policies = new Map<string, CoachPolicy>();
+  for (const r of rows) if (!policies.has(r.coachId)) policies.set(r.coachId, await coachPolicy(db, r.coachId));
+  return rows.map((row) => {
+    const policy = policies.get(row.coachId)!;
+    const kind = row.kind as ExceptionKind;
+    return { row, kind, ageMs: now - row.openedAt, targetMs: policy.slaMinutes[kind] * 60_000, late: isLate(policy, kind, row.openedAt, now) };
+  });
 }

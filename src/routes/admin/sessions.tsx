@@ -17,6 +17,7 @@ import { formatJpy } from "../../domain/money.ts";
 import { normalizePhone } from "../../domain/phone.ts";
 import { CRM_STATUSES, PIPELINE, SESSION_STATUSES, pipelineColumn, sessionsRemaining, type PipelineColumn, type SessionEvent, type SessionStatus } from "../../domain/reservation/session-machine.ts";
 import { availabilityFromForm } from "../../domain/sessions/availability.ts";
+import { EXCEPTION_LABELS } from "../../domain/sessions/policy.ts";
 import { engagementStatusLabel } from "../../domain/sessions/view.ts";
 import { reservationStub } from "../../durable/client.ts";
 import { AvailabilityForm } from "../coach.tsx";
@@ -310,6 +311,22 @@ sessionPages.get("/engagements/:id", async (c) => {
           <input type="hidden" name="crm" value={d.crmPaused ? "active" : "paused"} />
           <button type="submit">{d.crmPaused ? "再開する" : "休止にする"}</button>
         </form>
+        <form method="post" action={`/admin/engagements/${r.id}/exception`} id="open-exception">
+          <h3>例外を記録（コーチのポリシーと照合）</h3>
+          <Csrf c={c} />
+          <select name="kind">
+            <option value="refund">返金要求</option>
+            <option value="complaint">クレーム</option>
+            <option value="request">要望</option>
+            <option value="no_show">ノーショー</option>
+            <option value="violation">規約違反（受講者）</option>
+            <option value="violation_coach">規約違反（コーチ）</option>
+          </select>
+          <label>返金額（円、返金要求のみ）</label>
+          <input name="amount" inputmode="numeric" />
+          <textarea name="note" required maxlength={2000}></textarea>
+          <button type="submit">照合して記録する</button>
+        </form>
         <form method="post" action={`/admin/engagements/${r.id}/note`}>
           <h3>対応メモ</h3>
           <Csrf c={c} />
@@ -317,6 +334,19 @@ sessionPages.get("/engagements/:id", async (c) => {
           <button type="submit">記録する</button>
         </form>
       </div>
+      {d.exceptions?.length ? (
+        <div class="card" id="exception-cases">
+          <h2>例外</h2>
+          <ul>
+            {d.exceptions.map((x) => (
+              <li>
+                {jst(x.at)} {EXCEPTION_LABELS[x.kind].ja} {x.inPolicy ? "ポリシー内" : "ポリシー外"} {x.rule}（v{x.policyVersion}） {x.status}
+                {x.decision ? ` — ${x.decision.decision}（${x.decision.by}）${x.decision.note ?? ""}` : ""}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <div class="card">
         <h2>監査ログ</h2>
         <ol class="timeline">
@@ -342,6 +372,29 @@ sessionPages.post("/engagements/:id/trouble", async (c) => {
   const f = await c.req.parseBody();
   const kind = z.enum(["late", "cannot_connect", "sudden_cancellation", "other"]).catch("other").parse(f.kind);
   return operatorEvent(c, c.req.param("id"), { type: "trouble", kind, note: String(f.note ?? "").slice(0, 2000), by: c.get("operator") });
+});
+
+/** An exception an operator records: checked against the coach's policy in the engagement's object. */
+sessionPages.post("/engagements/:id/exception", async (c) => {
+  const id = c.req.param("id");
+  const f = await c.req.parseBody();
+  const kind = String(f.kind ?? "");
+  const note = String(f.note ?? "").trim().slice(0, 2000);
+  const amount = Number(String(f.amount ?? "").replace(/[,，円¥\s]/g, ""));
+  const by = `operator:${c.get("operator")}`;
+  let input: Parameters<ReturnType<typeof reservationStub>["openException"]>[0];
+  if (kind === "refund") {
+    if (!Number.isSafeInteger(amount) || amount <= 0) {
+      setFlash(c, "error", "返金額を円の整数で入れてください");
+      return c.redirect(`/admin/engagements/${id}`, 303);
+    }
+    input = { kind: "refund", amountJpy: amount, note, by };
+  } else if (kind === "complaint" || kind === "request") input = { kind: "complaint", complaintType: kind, note, by };
+  else if (kind === "violation" || kind === "violation_coach") input = { kind: "violation", violationBy: kind === "violation" ? "client" : "coach", note, by };
+  else input = { kind: "no_show", note, by };
+  const result = await reservationStub(c.env, id).openException(input);
+  setFlash(c, result.ok ? "ok" : "error", result.ok ? (result.inPolicy ? `ポリシー内（${result.rule}）: 対応しました` : `ポリシー外（${result.rule}）: コーチに判断を依頼しました`) : `できませんでした: ${result.message}`);
+  return c.redirect(`/admin/engagements/${id}`, 303);
 });
 
 sessionPages.post("/engagements/:id/crm", async (c) => {
