@@ -151,4 +151,26 @@ describe("exceptions against the coach's policy", () => {
     const again = await runAlertRules(env, row!.openedAt + 2 * 60 * 60_000 + 120_000);
     expect(again.posted.filter((k) => k.includes(row!.id))).toEqual([]);
   });
+
+  it("the coach edits the policy on the portal: a new version, applied to the next case; bad input is refused", async () => {
+    const coach = await seedCoach();
+    const browser = await signedInBrowser(coach.phone, "/coach/policy");
+    const html = await (await browser.request("/coach/policy")).text();
+    expect(html).toContain("v1");
+    const form = { _csrf: field(html, "_csrf"), reschedule_hours: "24", reschedule_max: "2", cancel_hours: "24", refund_jpy: "10000", refund_pct: "20", no_show_consumes: "1", remind_days: "1", cancel_days: "3", banned: "絶対\n必ず", quiet_start: "21:00", quiet_end: "09:00" };
+    let res = await browser.request("/coach/policy", { form: { ...form, cancel_days: "0" } });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("the cancel day comes on or after the reminder day");
+    res = await browser.request("/coach/policy", { form });
+    expect(res.headers.get("Location")).toBe("/coach/policy?saved=1");
+    expect(await (await browser.request("/coach/policy")).text()).toContain("v2");
+
+    const client = await mcpClient((await createApiKey("governance")).key);
+    const requested = await client.callTool({ name: "request_session", arguments: { coach_id: coach.coachId, menu_id: coach.menuId, name: "山田 花子", phone: uniqueMobile(), topic: "転職", preferred_times: ["平日夜"], language: "ja" } });
+    const id = (requested.structuredContent as { engagement_id: string }).engagement_id;
+    await pay(id);
+    const opened = await reservationStub(env, id).openException({ kind: "refund", amountJpy: 8000, by: "operator:佐藤" });
+    expect(opened).toMatchObject({ ok: true, inPolicy: true, rule: "refund.within_amount" });
+    expect((await engagement(id)).data.exceptions?.[0]).toMatchObject({ policyVersion: 2 });
+  });
 });

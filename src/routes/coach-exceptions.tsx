@@ -5,17 +5,17 @@
 //   GET  /coach/exceptions           cases waiting for the coach, the latest decided ones
 //   GET  /coach/exceptions/:id       one case with the decision form
 //   POST /coach/exceptions/:id       the decision
+//   GET|POST /coach/policy           the coach's exception policy (a change is a new version)
 import type { Context } from "hono";
 import type { Hono } from "hono";
 import { config } from "../config.ts";
 import { createDb } from "../db/client.ts";
-import { getException, openExceptions, type ExceptionRow } from "../db/governance.ts";
+import { coachPolicy, getException, openExceptions, saveCoachPolicy, type ExceptionRow } from "../db/governance.ts";
 import { loadAnyRecord } from "../db/reservations.ts";
 import type { CoachRow } from "../db/sessions.ts";
 import type { AccountVariables } from "../auth/account.ts";
 import type { Lang } from "../domain/reservation/types.ts";
-import { EXCEPTION_LABELS, isLate, type ExceptionKind } from "../domain/sessions/policy.ts";
-import { coachPolicy } from "../db/governance.ts";
+import { EXCEPTION_LABELS, isLate, validatePolicy, type CoachPolicy, type ExceptionKind } from "../domain/sessions/policy.ts";
 import { formatJpy } from "../domain/money.ts";
 import { formatDateTime } from "../domain/time.ts";
 import { reservationStub } from "../durable/client.ts";
@@ -218,5 +218,148 @@ export function registerCoachExceptions(portal: Hono<CoachEnv>): void {
     const result = await reservationStub(c.env, row.engagementId).decideException({ caseId: row.id, decision, ...(note ? { note } : {}), by: `coach:${coach.name}` });
     if (!result.ok) return c.redirect(`${base}?refused=${encodeURIComponent(result.message.startsWith("this case was already decided") ? w.already : result.message)}`, 303);
     return c.redirect(`${base}?done=1`, 303);
+  });
+}
+
+// ---------------------------------------------------------------- the policy (例外権限)
+
+const P = {
+  ja: {
+    title: "例外ポリシー",
+    intro: "運営があなたに確認せずに対応してよい範囲です。範囲外はすべてあなたの判断を待ちます。変更すると新しい版になり、記録には適用した版が残ります。",
+    version: (v: number) => `現在の版: v${v}`,
+    rescheduleHours: "日時変更: セッションの何時間前まで",
+    rescheduleMax: "日時変更: 1回のセッションにつき最大何回",
+    cancelHours: "キャンセル: セッションの何時間前まで",
+    refundJpy: "返金: 何円まで",
+    refundPct: "返金: または支払額の何％まで",
+    noShow: "無断欠席はセッション1回分として消化する",
+    remind: "未払い: 期限の何日後に催促",
+    cancelDays: "未払い: 期限の何日後に取消",
+    banned: "使わない言い回し（1行に1つ）",
+    quiet: "送信しない時間帯（日本時間）",
+    save: "新しい版として保存",
+    saved: "保存しました。",
+  },
+  en: {
+    title: "Exception policy",
+    intro: "What the operators may do without asking you. Everything else waits for your decision. A change makes a new version; the record keeps the version applied.",
+    version: (v: number) => `Current version: v${v}`,
+    rescheduleHours: "Reschedule: up to how many hours before",
+    rescheduleMax: "Reschedule: at most how many times per session",
+    cancelHours: "Cancel: up to how many hours before",
+    refundJpy: "Refund: up to how many yen",
+    refundPct: "Refund: or up to what % of what was paid",
+    noShow: "A no-show uses up the session",
+    remind: "Unpaid: remind how many days after the deadline",
+    cancelDays: "Unpaid: cancel how many days after the deadline",
+    banned: "Phrases never to use (one a line)",
+    quiet: "Quiet hours (Japan time)",
+    save: "Save as a new version",
+    saved: "Saved.",
+  },
+};
+
+function PolicyForm(props: { c: C; p: CoachPolicy; lang: Lang; errors?: string[]; saved?: boolean }) {
+  const { p, lang } = props;
+  const w = P[lang];
+  const num = (id: string, label: string, value: number, max: number) => (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <input type="number" id={id} name={id} min={0} max={max} value={String(value)} required />
+    </div>
+  );
+  return (
+    <form class="card stack" method="post" action="/coach/policy" id="policy-form">
+      <p class="muted">{w.intro}</p>
+      <p id="policy-version">{w.version(p.version)}</p>
+      {props.saved ? (
+        <p class="banner ok" id="saved">
+          {w.saved}
+        </p>
+      ) : null}
+      {props.errors?.length ? (
+        <ul class="banner bad" id="errors">
+          {props.errors.map((e) => (
+            <li>{e}</li>
+          ))}
+        </ul>
+      ) : null}
+      {num("reschedule_hours", w.rescheduleHours, p.reschedule.minNoticeHours, 336)}
+      {num("reschedule_max", w.rescheduleMax, p.reschedule.maxPerSession, 10)}
+      {num("cancel_hours", w.cancelHours, p.cancel.minNoticeHours, 336)}
+      {num("refund_jpy", w.refundJpy, p.refund.maxJpy, 1_000_000)}
+      {num("refund_pct", w.refundPct, p.refund.maxPercent, 100)}
+      <label class="choice">
+        <input type="checkbox" name="no_show_consumes" value="1" checked={p.noShow.consumesSession} />
+        <span>{w.noShow}</span>
+      </label>
+      {num("remind_days", w.remind, p.unpaid.remindAfterDays, 30)}
+      {num("cancel_days", w.cancelDays, p.unpaid.cancelAfterDays, 60)}
+      <div class="field">
+        <label for="banned">{w.banned}</label>
+        <textarea id="banned" name="banned">{p.bannedPhrases.join("\n")}</textarea>
+      </div>
+      <div class="field">
+        <label for="quiet_start">{w.quiet}</label>
+        <p class="row">
+          <input type="time" id="quiet_start" name="quiet_start" value={p.quietHours.start} required aria-label={`${w.quiet} start`} />〜
+          <input type="time" id="quiet_end" name="quiet_end" value={p.quietHours.end} required aria-label={`${w.quiet} end`} />
+        </p>
+      </div>
+      <input type="hidden" name={CSRF_FIELD} value={csrfToken(props.c)} />
+      <button type="submit" class="block" id="save-policy">
+        {w.save}
+      </button>
+    </form>
+  );
+}
+
+export function registerCoachPolicy(portal: Hono<CoachEnv>): void {
+  portal.get("/policy", async (c) => {
+    const coach = c.get("coach");
+    const lang = pageLanguage(c);
+    const p = await coachPolicy(createDb(c.env.DB), coach.id);
+    return c.html(
+      <RequesterPage title={`${P[lang].title} · ${coach.name}`} lang={lang} path={c.req.path}>
+        <h1>{P[lang].title}</h1>
+        <PolicyForm c={c} p={p} lang={lang} saved={c.req.query("saved") === "1"} />
+      </RequesterPage>,
+    );
+  });
+
+  portal.post("/policy", formLimit, async (c) => {
+    const coach = c.get("coach");
+    const lang = pageLanguage(c);
+    const db = createDb(c.env.DB);
+    const form = await c.req.parseBody();
+    if (!csrfValid(c, form[CSRF_FIELD], config(c.env).publicUrl)) return c.redirect("/coach/policy", 303);
+    const previous = await coachPolicy(db, coach.id);
+    const n = (k: string) => (typeof form[k] === "string" && /^\d{1,7}$/.test(form[k] as string) ? Number(form[k]) : -1);
+    const str = (k: string) => (typeof form[k] === "string" ? (form[k] as string) : "");
+    const checked = validatePolicy(
+      {
+        reschedule: { minNoticeHours: n("reschedule_hours"), maxPerSession: n("reschedule_max") },
+        cancel: { minNoticeHours: n("cancel_hours") },
+        refund: { maxJpy: n("refund_jpy"), maxPercent: n("refund_pct") },
+        noShow: { consumesSession: form.no_show_consumes === "1" },
+        unpaid: { remindAfterDays: n("remind_days"), cancelAfterDays: n("cancel_days") },
+        bannedPhrases: str("banned").split(/\r?\n/).slice(0, 100).map((s) => s.slice(0, 100)),
+        quietHours: { start: str("quiet_start"), end: str("quiet_end") },
+        slaMinutes: previous.slaMinutes,
+      },
+      previous,
+    );
+    if (!checked.ok) {
+      return c.html(
+        <RequesterPage title={`${P[lang].title} · ${coach.name}`} lang={lang} path={c.req.path}>
+          <h1>{P[lang].title}</h1>
+          <PolicyForm c={c} p={previous} lang={lang} errors={checked.errors} />
+        </RequesterPage>,
+        400,
+      );
+    }
+    await saveCoachPolicy(db, coach.id, checked.policy, `coach:${coach.name}`);
+    return c.redirect("/coach/policy?saved=1", 303);
   });
 }

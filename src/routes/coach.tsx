@@ -26,7 +26,7 @@ import { CSRF_FIELD, csrfToken, csrfValid, formNonce } from "./csrf.ts";
 import { pageLanguage, rememberLanguage } from "./language.tsx";
 import { RequesterPage, privatePage } from "./requester-layout.tsx";
 import { formLimit } from "./support.tsx";
-import { registerCoachExceptions } from "./coach-exceptions.tsx";
+import { registerCoachExceptions, registerCoachPolicy } from "./coach-exceptions.tsx";
 
 type CoachEnv = { Bindings: Env; Variables: AccountVariables & { coach: CoachRow } };
 type C = Context<CoachEnv>;
@@ -54,6 +54,7 @@ coachPortal.use("*", async (c, next) => {
 });
 
 registerCoachExceptions(coachPortal);
+registerCoachPolicy(coachPortal);
 
 const FORM_NONCE = /^[A-Za-z0-9_-]{16,64}$/;
 
@@ -61,7 +62,7 @@ const W = {
   ja: {
     portal: "コーチポータル",
     hello: (name: string) => `${name} さん`,
-    nav: ["セッション", "空き枠", "クライアント", "判断待ち"] as const,
+    nav: ["セッション", "空き枠", "クライアント", "判断待ち", "ポリシー"] as const,
     outcome: { held: "実施", no_show: "欠席（ノーショー）", converted: "成約", undecided: "検討中", dropped: "離脱", cancelled: "取消" } as Record<string, string>,
     reported: "完了報告を受け付けました。フォローアップを送信します。",
     toReport: "完了報告待ち",
@@ -91,7 +92,7 @@ const W = {
   en: {
     portal: "Coach portal",
     hello: (name: string) => name,
-    nav: ["Sessions", "Availability", "Clients", "Decisions"] as const,
+    nav: ["Sessions", "Availability", "Clients", "Decisions", "Policy"] as const,
     outcome: { held: "Held", no_show: "No-show", converted: "Converted", undecided: "Undecided", dropped: "Dropped", cancelled: "Cancelled" } as Record<string, string>,
     reported: "Report received. The follow-up is on its way to the client.",
     toReport: "Waiting for your report",
@@ -122,12 +123,13 @@ const W = {
 const DAY = 86_400_000;
 
 function Nav(props: { on: string; lang: Lang }) {
-  const [sessions, hours, clients, decisions] = W[props.lang].nav;
+  const [sessions, hours, clients, decisions, policy] = W[props.lang].nav;
   const links: [string, string][] = [
     ["/coach", sessions],
     ["/coach/availability", hours],
     ["/coach/clients", clients],
     ["/coach/exceptions", decisions],
+    ["/coach/policy", policy],
   ];
   return (
     <p class="row" id="coach-nav">
