@@ -49,10 +49,13 @@ const EVENTS: Record<SessionEventType, SessionEvent> = {
   job_failed: { type: "job_failed", jobId: "job_1", jobKind: "email.send", error: "boom" },
   exception_opened: { type: "exception_opened", caseId: "case_1", kind: "complaint", inPolicy: false, rule: "complaint.coach", policyVersion: 1, reason: "complaints are always decided by the coach", request: { note: "説明が足りない" }, by: "operator" },
   exception_decided: { type: "exception_decided", caseId: "case_1", decision: "approve", by: "coach" },
+  message_drafted: { type: "message_drafted", messageId: "msg_1", body: "本日はありがとうございました。", kind: "free", topic: "other", by: "op" },
+  message_checked: { type: "message_checked", messageId: "msg_1", by: "op2", role: "operator", approve: true },
+  message_due: { type: "message_due", messageId: "msg_1" },
 };
 
 type Expect = SessionStatus | "=" | "refused" | "ignored";
-const ANYWHERE: Partial<Record<SessionEventType, Expect>> = { exception_opened: "=", exception_decided: "refused", trouble: "=", set_crm: "=", operator_note: "=", sms_failed: "=", job_failed: "=", refund_updated: "=", payment_completed: "=" };
+const ANYWHERE: Partial<Record<SessionEventType, Expect>> = { message_drafted: "=", message_checked: "refused", exception_opened: "=", exception_decided: "refused", trouble: "=", set_crm: "=", operator_note: "=", sms_failed: "=", job_failed: "=", refund_updated: "=", payment_completed: "=" };
 const REFUSED_ELSEWHERE: SessionEventType[] = ["provide_info", "agree", "slot_booked", "reschedule", "cancel", "report", "trial_report", "survey", "renew", "convert", "drop"];
 
 /** Seed 001, read step by step. */
@@ -335,5 +338,45 @@ describe("exception cases (seed 001 Run: 例外処理)", () => {
     expect(moved.next.timers.find((t) => t.type === "reminder_day_before")?.at).toBe(start - DAY);
     expect(moved.next.data.exceptions?.[0]?.status).toBe("done");
     expect(run(moved.next, move)).toMatchObject({ kind: "ignore", outcome: { type: "refused" } });
+  });
+});
+
+describe("messages a person writes (seed 001 送信ルール)", () => {
+  const r0 = fixture("scheduled");
+  const run = (r: EngagementRecord, e: SessionEvent) => decideSession(r, e, ctx);
+  const draft: SessionEvent = { type: "message_drafted", messageId: "msg_1", body: "前回の振り返りを添えてお送りします。", kind: "free", topic: "other", by: "運営 一郎" };
+
+  it("free text is held until a second operator checks it, then sent once", () => {
+    const drafted = run(r0, draft);
+    if (drafted.kind !== "apply") throw new Error(drafted.reason);
+    expect(drafted.effects).toEqual([]);
+    expect(run(drafted.next, { type: "message_checked", messageId: "msg_1", by: "運営 一郎", role: "operator", approve: true })).toMatchObject({ outcome: { reason: "a second operator must check it, not its writer" } });
+    const checked = run(drafted.next, { type: "message_checked", messageId: "msg_1", by: "運営 二郎", role: "operator", approve: true });
+    if (checked.kind !== "apply") throw new Error(checked.reason);
+    expect(checked.effects).toEqual([{ kind: "sms.send", to: "+819012345678", body: "前回の振り返りを添えてお送りします。\n{{guest_url}}", template: "session_free_text" }]);
+    expect(checked.next.data.messages?.[0]).toMatchObject({ status: "sent", writtenBy: "運営 一郎", checkedBy: "運営 二郎" });
+    expect(run(checked.next, { type: "message_checked", messageId: "msg_1", by: "運営 三郎", role: "operator", approve: true })).toMatchObject({ kind: "ignore", outcome: { type: "refused" } });
+  });
+
+  it("a message about a refund needs the coach, not an operator", () => {
+    const drafted = run(r0, { ...draft, topic: "refund" });
+    if (drafted.kind !== "apply") throw new Error(drafted.reason);
+    expect(run(drafted.next, { type: "message_checked", messageId: "msg_1", by: "運営 二郎", role: "operator", approve: true })).toMatchObject({ outcome: { reason: "this message needs the coach's approval" } });
+    const ok = run(drafted.next, { type: "message_checked", messageId: "msg_1", by: "coach:佐藤", role: "coach", approve: true });
+    expect(ok.kind === "apply" && ok.effects.map((e) => e.kind)).toEqual(["sms.send"]);
+  });
+
+  it("a standard template inside the quiet hours is queued and leaves when they end", () => {
+    const until = T + 5 * HOUR;
+    const drafted = run(r0, { ...draft, kind: "standard", template: "follow_up", templateVersion: 2, quietUntil: until });
+    if (drafted.kind !== "apply") throw new Error(drafted.reason);
+    expect(drafted.effects).toEqual([]);
+    const timer = drafted.next.timers.find((t) => t.type === "message_due")!;
+    expect(timer).toMatchObject({ at: until, messageId: "msg_1" });
+    const due = decideSession(drafted.next, sessionTimerEvent(timer), { ...ctx, now: until });
+    if (due.kind !== "apply") throw new Error(due.reason);
+    expect(due.effects).toEqual([expect.objectContaining({ kind: "sms.send", template: "session_follow_up_v2" })]);
+    expect(due.next.data.messages?.[0]).toMatchObject({ status: "sent", sentAt: until });
+    expect(decideSession(due.next, sessionTimerEvent(timer), { ...ctx, now: until }).kind).toBe("ignore");
   });
 });

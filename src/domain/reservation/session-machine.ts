@@ -11,6 +11,7 @@
 //             (contract_sent) | trial_undecided (follow-ups day 1 and day 5) | dropped.
 import { sessionSms, type SessionMessageContext } from "../sessions/messages.ts";
 import type { ExceptionKind } from "../sessions/policy.ts";
+import { checkNeeded, type CheckNeeded, type MessageKind, type MessageTopic } from "../sessions/send-rules.ts";
 import { formatShort } from "../time.ts";
 import type { Actor, Effect, Lang, Note, OpenCase, PaymentState, Requester } from "./types.ts";
 
@@ -135,6 +136,28 @@ export interface EngagementData {
   cancellation?: { at: number; by: Actor; reason?: string };
   /** Exception cases (seed 001 Run: 例外処理): each checked against the coach's policy. */
   exceptions?: ExceptionCase[];
+  /** Messages written by a person (not the flow's automatic ones), with who wrote and checked them. */
+  messages?: ClientMessage[];
+}
+
+/** A message a person wrote or changed for this client (seed 001 送信ルール). */
+export interface ClientMessage {
+  id: string;
+  body: string;
+  kind: MessageKind;
+  topic: MessageTopic;
+  template?: string;
+  templateVersion?: number;
+  needs: CheckNeeded;
+  writtenBy: string;
+  at: number;
+  status: "awaiting_check" | "queued" | "sent" | "rejected";
+  checkedBy?: string;
+  checkedAt?: number;
+  note?: string;
+  /** Queued: the end of the coach's quiet hours. */
+  sendAt?: number;
+  sentAt?: number;
 }
 
 /** What the client or an operator asked for in an exception case. */
@@ -166,7 +189,7 @@ export interface ExceptionCase {
   doneAt?: number;
 }
 
-export type SessionTimerType = "reminder_day_before" | "reminder_hour_before" | "session_start" | "follow_up" | "trial_follow_up";
+export type SessionTimerType = "reminder_day_before" | "reminder_hour_before" | "session_start" | "follow_up" | "trial_follow_up" | "message_due";
 
 export interface SessionTimer {
   type: SessionTimerType;
@@ -174,6 +197,8 @@ export interface SessionTimer {
   key: string;
   /** trial_follow_up: the day after the trial. */
   day?: number;
+  /** message_due: the message held by the quiet hours. */
+  messageId?: string;
 }
 
 export interface EngagementRecord {
@@ -212,6 +237,15 @@ export type SessionEvent =
    * coach's phone and the coach portal's link).
    */
   | { type: "exception_opened"; caseId: string; kind: ExceptionKind; inPolicy: boolean; rule: string; policyVersion: number; reason: string; request: ExceptionRequest; by: string; notify?: { phone: string; url: string } }
+  /**
+   * A message written by a person, after the pre-send check (done by the object). It leaves at
+   * once when no check is needed; `quietUntil`: the coach's quiet hours hold it until then.
+   */
+  | { type: "message_drafted"; messageId: string; body: string; kind: MessageKind; topic: MessageTopic; template?: string; templateVersion?: number; by: string; quietUntil?: number }
+  /** A second operator (or the coach) checks a message: it leaves once, or is rejected. */
+  | { type: "message_checked"; messageId: string; by: string; role: "operator" | "coach"; approve: boolean; note?: string; quietUntil?: number }
+  /** The quiet hours ended: a queued message leaves. */
+  | { type: "message_due"; messageId: string }
   /** The coach's answer to a pending case, with a note. Only the first answer counts. */
   | { type: "exception_decided"; caseId: string; decision: "approve" | "reject" | "instruct"; note?: string; by: string }
   | { type: "cancel"; by: Actor; reason?: string }
@@ -656,6 +690,49 @@ const onExceptionDecided: Handler<"exception_decided"> = (r, e, ctx) => {
   return apply(update(r, {}, { exceptions: withCase(r, approved) }, ctx.now), [], [note]);
 };
 
+function withMessage(r: EngagementRecord, m: ClientMessage): ClientMessage[] {
+  const list = r.data.messages ?? [];
+  return list.some((x) => x.id === m.id) ? list.map((x) => (x.id === m.id ? m : x)) : [...list, m];
+}
+
+/** A checked message leaves now, or waits for the end of the quiet hours. */
+function release(r: EngagementRecord, m: ClientMessage, quiet: number | undefined, ctx: SessionContext, notes: Note[]): SessionDecision {
+  if (quiet && quiet > ctx.now) {
+    const queued: ClientMessage = { ...m, status: "queued", sendAt: quiet };
+    return apply(update(r, { timers: [...r.timers, { type: "message_due", at: quiet, key: `message:${m.id}`, messageId: m.id }] }, { messages: withMessage(r, queued) }, ctx.now), [], [...notes, { code: "session_message_queued", params: { id: m.id } }]);
+  }
+  const sent: ClientMessage = { ...m, status: "sent", sentAt: ctx.now };
+  const effect: Effect = { kind: "sms.send", to: r.requester.phone, body: `${m.body}\n${ctx.pageUrl}`, template: m.template ? `session_${m.template}_v${m.templateVersion ?? 1}${m.kind === "edited" ? "_edited" : ""}` : "session_free_text" };
+  return apply(update(r, {}, { messages: withMessage(r, sent) }, ctx.now), [effect], [...notes, { code: "session_message_sent", params: { id: m.id } }]);
+}
+
+const onMessageDrafted: Handler<"message_drafted"> = (r, e, ctx) => {
+  if (r.data.messages?.some((m) => m.id === e.messageId)) return ignore("this message was already written");
+  const needs = checkNeeded(e.kind, e.topic);
+  const m: ClientMessage = { id: e.messageId, body: e.body, kind: e.kind, topic: e.topic, ...(e.template ? { template: e.template, templateVersion: e.templateVersion ?? 1 } : {}), needs, writtenBy: e.by, at: ctx.now, status: "awaiting_check" };
+  const note: Note = { code: "session_message_drafted", params: { id: e.messageId, kind: e.kind, needs, by: e.by } };
+  if (needs !== "none") return apply(update(r, {}, { messages: withMessage(r, m) }, ctx.now), [], [note]);
+  return release(r, m, e.quietUntil, ctx, [note]);
+};
+
+const onMessageChecked: Handler<"message_checked"> = (r, e, ctx) => {
+  const m = r.data.messages?.find((x) => x.id === e.messageId);
+  if (!m) return refuse("no such message");
+  if (m.status !== "awaiting_check") return refuse(`this message was already checked (${m.status})`);
+  if (m.needs === "coach" && e.role !== "coach") return refuse("this message needs the coach's approval");
+  if (e.role === "operator" && e.by === m.writtenBy) return refuse("a second operator must check it, not its writer");
+  const checked: ClientMessage = { ...m, checkedBy: e.by, checkedAt: ctx.now, ...(e.note ? { note: e.note } : {}) };
+  const note: Note = { code: "session_message_checked", params: { id: m.id, by: e.by, role: e.role, approve: e.approve ? "yes" : "no" } };
+  if (!e.approve) return apply(update(r, {}, { messages: withMessage(r, { ...checked, status: "rejected" }) }, ctx.now), [], [note]);
+  return release(r, checked, e.quietUntil, ctx, [note]);
+};
+
+const onMessageDue: Handler<"message_due"> = (r, e, ctx) => {
+  const m = r.data.messages?.find((x) => x.id === e.messageId);
+  if (!m || m.status !== "queued") return ignore("no queued message");
+  return release(r, m, undefined, ctx, []);
+};
+
 const onOperatorNote: Handler<"operator_note"> = (r, e, ctx) => apply(update(r, {}, {}, ctx.now), [], [{ code: "operator_note", params: { operator: e.operator, note: e.note ?? "" } }]);
 
 const onSmsFailed: Handler<"sms_failed"> = (r, e, ctx) =>
@@ -667,7 +744,7 @@ const onJobFailed: Handler<"job_failed"> = (r, e, ctx) =>
 // ------------------------------------------------------------------ the table
 
 /** Events that apply in every status. */
-const ALWAYS: Row = { exception_opened: onExceptionOpened, exception_decided: onExceptionDecided, operator_note: onOperatorNote, set_crm: onSetCrm, trouble: onTrouble, sms_failed: onSmsFailed, job_failed: onJobFailed, refund_updated: onRefundUpdated };
+const ALWAYS: Row = { message_drafted: onMessageDrafted, message_checked: onMessageChecked, message_due: onMessageDue, exception_opened: onExceptionOpened, exception_decided: onExceptionDecided, operator_note: onOperatorNote, set_crm: onSetCrm, trouble: onTrouble, sms_failed: onSmsFailed, job_failed: onJobFailed, refund_updated: onRefundUpdated };
 /** Statuses in which no payment is expected: money that arrives is refunded. */
 const REFUNDS: Row = { payment_completed: onLatePayment };
 
@@ -703,7 +780,7 @@ function notApplicable(r: EngagementRecord, type: SessionEventType): string {
   return `${type} does not apply while the engagement is ${r.status}`;
 }
 
-const REFUSABLE: SessionEventType[] = ["exception_opened", "exception_decided", "slot_booked", "reschedule", "cancel", "agree", "report", "trial_report", "survey", "renew", "convert", "drop", "provide_info"];
+const REFUSABLE: SessionEventType[] = ["message_drafted", "message_checked", "exception_opened", "exception_decided", "slot_booked", "reschedule", "cancel", "agree", "report", "trial_report", "survey", "renew", "convert", "drop", "provide_info"];
 
 export function decideSession(r: EngagementRecord, e: SessionEvent, ctx: SessionContext): SessionDecision {
   const handler = SESSION_TABLE[r.status][e.type] as Handler<typeof e.type> | undefined;
@@ -716,6 +793,7 @@ export function decideSession(r: EngagementRecord, e: SessionEvent, ctx: Session
 
 export function sessionTimerEvent(t: SessionTimer): SessionEvent {
   if (t.type === "trial_follow_up") return { type: "trial_follow_up", day: t.day ?? 1 };
+  if (t.type === "message_due") return { type: "message_due", messageId: t.messageId ?? "" };
   return { type: t.type };
 }
 

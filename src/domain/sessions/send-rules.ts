@@ -23,14 +23,14 @@ export function checkNeeded(kind: MessageKind, topic: MessageTopic): CheckNeeded
   return kind === "standard" ? "none" : "second_operator";
 }
 
-/** Placeholders the queue fills at sending time (the client's page link); anything else left in braces is unfilled. */
-const SENDING_PLACEHOLDER = /^\{\{(guest_url|link_[a-z0-9]+)\}\}$/;
-
-/** The pre-send check: every variable filled, none of the coach's banned phrases, not empty. */
+/**
+ * The pre-send check: every variable filled, none of the coach's banned phrases, not empty.
+ * Anything left in braces is an unfilled variable (the client's page link is added by QRV, never typed).
+ */
 export function messageProblems(body: string, policy: Pick<CoachPolicy, "bannedPhrases">): string[] {
   const problems: string[] = [];
   if (!body.trim()) problems.push("the message is empty");
-  const unfilled = [...body.matchAll(/\{\{[^}]*\}\}/g)].map((m) => m[0]).filter((p) => !SENDING_PLACEHOLDER.test(p));
+  const unfilled = [...body.matchAll(/\{\{[^}]*\}\}/g)].map((m) => m[0]);
   if (unfilled.length) problems.push(`variables not filled: ${[...new Set(unfilled)].join(", ")}`);
   const banned = policy.bannedPhrases.filter((p) => body.includes(p));
   if (banned.length) problems.push(`the coach's banned phrases: ${banned.join(", ")}`);
