@@ -2,6 +2,9 @@
 // the coach's policy in the engagement's object; out of policy the coach is asked by SMS with a
 // link, and QRV acts only after the coach's answer, once.
 import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { saveCoachPolicy } from "../src/db/governance.ts";
+import { DEFAULT_COACH_POLICY } from "../src/domain/sessions/policy.ts";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { sandboxRefunds, sessionExceptions } from "../src/db/schema.ts";
@@ -172,5 +175,54 @@ describe("exceptions against the coach's policy", () => {
     const opened = await reservationStub(env, id).openException({ kind: "refund", amountJpy: 8000, by: "operator:佐藤" });
     expect(opened).toMatchObject({ ok: true, inPolicy: true, rule: "refund.within_amount" });
     expect((await engagement(id)).data.exceptions?.[0]).toMatchObject({ policyVersion: 2 });
+  });
+});
+
+describe("messages a person writes", () => {
+  async function clientOf(coach: { coachId: string; menuId: string }) {
+    const client = await mcpClient((await createApiKey("governance")).key);
+    const requested = await client.callTool({ name: "request_session", arguments: { coach_id: coach.coachId, menu_id: coach.menuId, name: "山田 花子", phone: uniqueMobile(), topic: "転職", preferred_times: ["平日夜"], language: "ja" } });
+    return (requested.structuredContent as { engagement_id: string }).engagement_id;
+  }
+
+  it("a non-standard message is blocked until a second operator checks it, then sent once; banned phrases never pass", async () => {
+    const coach = await seedCoach();
+    await saveCoachPolicy(db, coach.coachId, { ...DEFAULT_COACH_POLICY, version: 2, bannedPhrases: ["絶対"], quietHours: { start: "00:00", end: "00:00" } }, "test");
+    const id = await clientOf(coach);
+    const stub = reservationStub(env, id);
+    expect(await stub.draftMessage({ body: "絶対に良くなります", kind: "free", topic: "other", by: "運営 一郎" })).toMatchObject({ ok: false, message: "the coach's banned phrases: 絶対" });
+    const drafted = await stub.draftMessage({ body: "先日のご相談の件、資料をお送りします。", kind: "free", topic: "other", by: "運営 一郎" });
+    expect(drafted).toMatchObject({ ok: true, status: "awaiting_check" });
+    await waitForJobs(id);
+    const count = async () => (await sentOf(id)).filter((s) => s.body.includes("資料をお送りします")).length;
+    expect(await count()).toBe(0);
+    expect(await stub.checkMessage({ messageId: drafted.messageId!, by: "運営 一郎", role: "operator", approve: true })).toMatchObject({ ok: false });
+    expect(await stub.checkMessage({ messageId: drafted.messageId!, by: "運営 二郎", role: "operator", approve: true })).toMatchObject({ ok: true, status: "sent" });
+    expect(await stub.checkMessage({ messageId: drafted.messageId!, by: "運営 三郎", role: "operator", approve: true })).toMatchObject({ ok: false });
+    await waitForJobs(id);
+    expect(await count()).toBe(1);
+    const audit = (await eventsOf(id)).filter((e) => e.type.startsWith("message_") && !e.ignored).map((e) => JSON.parse(e.data) as { by: string });
+    expect(audit.map((d) => d.by)).toEqual(["運営 一郎", "運営 二郎"]);
+  });
+
+  it("a standard message in the coach's quiet hours is queued and sent when they end", async () => {
+    const coach = await seedCoach();
+    const hhmm = (ms: number) => new Date(ms + 9 * HOUR).toISOString().slice(11, 16);
+    const now = Date.now();
+    await saveCoachPolicy(db, coach.coachId, { ...DEFAULT_COACH_POLICY, version: 2, quietHours: { start: hhmm(now - HOUR), end: hhmm(now + HOUR) } }, "test");
+    const id = await clientOf(coach);
+    const stub = reservationStub(env, id);
+    const drafted = await stub.draftMessage({ body: "次回のご予約はいかがですか。", kind: "standard", topic: "other", template: "next_booking", templateVersion: 1, by: "運営 一郎" });
+    expect(drafted).toMatchObject({ ok: true, status: "queued" });
+    const r = await engagement(id);
+    const due = r.timers.find((t) => t.type === "message_due")!;
+    expect(Math.abs(due.at - (now + HOUR))).toBeLessThan(2 * 60_000);
+    await waitForJobs(id);
+    expect((await sentOf(id)).filter((s) => s.body.includes("次回のご予約はいかが"))).toEqual([]);
+    // The quiet hours end (the alarm, run early as tests do).
+    await runDurableObjectAlarm(stub);
+    await waitForJobs(id);
+    expect((await sentOf(id)).filter((s) => s.body.includes("次回のご予約はいかが"))).toHaveLength(1);
+    expect((await engagement(id)).data.messages?.[0]).toMatchObject({ status: "sent", template: "next_booking" });
   });
 });

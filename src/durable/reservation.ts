@@ -14,6 +14,7 @@ import { newId, newSecretToken, sha256Hex } from "../domain/ids.ts";
 import { decide, timerEvent, type AnyDecision, type AnyEvent, type AnyRecord, type AnyTimer } from "../domain/reservation/engine.ts";
 import { createEngagement, type EngagementRecord, type ExceptionRequest, type SessionOutcome, type SessionRequest } from "../domain/reservation/session-machine.ts";
 import { checkPolicy, type ExceptionEvent } from "../domain/sessions/policy.ts";
+import { messageProblems, quietUntil, type MessageKind, type MessageTopic } from "../domain/sessions/send-rules.ts";
 import { coachPolicy } from "../db/governance.ts";
 import { getCoach } from "../db/sessions.ts";
 import { createShopReservation } from "../domain/reservation/shop-machine.ts";
@@ -267,6 +268,41 @@ export class ReservationObject extends DurableObject<Env> {
       const gate = await this.#policyGate(r, facts, request, input.by, now);
       if (!gate.applied) return { ok: false, message: gate.reason ?? "not possible now" };
       return { ok: true, caseId: gate.caseId, inPolicy: gate.inPolicy, rule: gate.rule, message: gate.message };
+    });
+  }
+
+  /**
+   * A message a person writes to the client (seed 001 送信ルール): the pre-send check first
+   * (variables filled, none of the coach's banned phrases); then it leaves, waits for its
+   * checker, or waits for the end of the coach's quiet hours. The audit log keeps every step.
+   */
+  async draftMessage(input: { body: string; kind: MessageKind; topic: MessageTopic; template?: string; templateVersion?: number; by: string }): Promise<{ ok: boolean; messageId?: string; status?: string; message: string }> {
+    return this.#serial(async () => {
+      const r = await this.#load();
+      if (r.kind !== "session") return { ok: false, message: "not a session engagement" };
+      const now = Date.now();
+      const policy = await coachPolicy(this.#db, r.data.coach.id);
+      const problems = messageProblems(input.body, policy);
+      if (problems.length) return { ok: false, message: problems.join("; ") };
+      const messageId = newId("msg", now);
+      const quiet = quietUntil(policy, now);
+      const result = await this.#apply({ type: "message_drafted", messageId, body: input.body, kind: input.kind, topic: input.topic, ...(input.template ? { template: input.template, templateVersion: input.templateVersion ?? 1 } : {}), by: input.by, ...(quiet ? { quietUntil: quiet } : {}) }, "operator");
+      if (!result.applied) return { ok: false, message: result.reason ?? "not possible now" };
+      const m = (this.#record as EngagementRecord).data.messages?.find((x) => x.id === messageId);
+      return { ok: true, messageId, status: m?.status ?? "", message: m?.status ?? "" };
+    });
+  }
+
+  /** A second operator or the coach checks a message that needs it: it leaves once, or is rejected. */
+  async checkMessage(input: { messageId: string; by: string; role: "operator" | "coach"; approve: boolean; note?: string }): Promise<{ ok: boolean; status?: string; message: string }> {
+    return this.#serial(async () => {
+      const r = await this.#load();
+      if (r.kind !== "session") return { ok: false, message: "not a session engagement" };
+      const quiet = quietUntil(await coachPolicy(this.#db, r.data.coach.id), Date.now());
+      const result = await this.#apply({ type: "message_checked", messageId: input.messageId, by: input.by, role: input.role, approve: input.approve, ...(input.note ? { note: input.note } : {}), ...(quiet ? { quietUntil: quiet } : {}) }, "operator");
+      if (!result.applied) return { ok: false, message: result.reason ?? "not possible now" };
+      const m = (this.#record as EngagementRecord).data.messages?.find((x) => x.id === input.messageId);
+      return { ok: true, status: m?.status ?? "", message: m?.status ?? "" };
     });
   }
 
