@@ -226,3 +226,22 @@ describe("messages a person writes", () => {
     expect((await engagement(id)).data.messages?.[0]).toMatchObject({ status: "sent", template: "next_booking" });
   });
 });
+
+describe("console: a second operator releases a message", () => {
+  it("the writer cannot release their own text; another operator can, once", async () => {
+    const coach = await seedCoach();
+    await saveCoachPolicy(db, coach.coachId, { ...DEFAULT_COACH_POLICY, version: 2, quietHours: { start: "00:00", end: "00:00" } }, "test");
+    const client = await mcpClient((await createApiKey("governance")).key);
+    const requested = await client.callTool({ name: "request_session", arguments: { coach_id: coach.coachId, menu_id: coach.menuId, name: "山田 花子", phone: uniqueMobile(), topic: "転職", preferred_times: ["平日夜"], language: "ja" } });
+    const id = (requested.structuredContent as { engagement_id: string }).engagement_id;
+    const one = await signIn("運営 一郎");
+    expect(flashOf(await one.post(`/admin/engagements/${id}/message`, { topic: "other", body: "ご質問への回答です。" }))?.text).toBe("確認待ちとして登録しました");
+    const m = (await engagement(id)).data.messages![0]!;
+    expect(await one.html(`/admin/engagements/${id}`)).toContain(`/messages/${m.id}/check`);
+    expect(flashOf(await one.post(`/admin/engagements/${id}/messages/${m.id}/check`, { approve: "1" }))?.text).toContain("a second operator must check it");
+    const two = await signIn("運営 二郎");
+    expect(flashOf(await two.post(`/admin/engagements/${id}/messages/${m.id}/check`, { approve: "1" }))?.text).toBe("確認しました");
+    await waitForJobs(id);
+    expect((await sentOf(id)).filter((s) => s.body.includes("ご質問への回答です"))).toHaveLength(1);
+  });
+});

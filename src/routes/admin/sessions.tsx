@@ -311,6 +311,17 @@ sessionPages.get("/engagements/:id", async (c) => {
           <input type="hidden" name="crm" value={d.crmPaused ? "active" : "paused"} />
           <button type="submit">{d.crmPaused ? "再開する" : "休止にする"}</button>
         </form>
+        <form method="post" action={`/admin/engagements/${r.id}/message`} id="write-message">
+          <h3>受講者へのメッセージ（定型外は別の運営者の確認後に送信）</h3>
+          <Csrf c={c} />
+          <select name="topic">
+            <option value="other">通常</option>
+            <option value="refund">返金（コーチ承認）</option>
+            <option value="complaint">クレーム対応（コーチ承認）</option>
+          </select>
+          <textarea name="body" required maxlength={1000}></textarea>
+          <button type="submit">チェックして登録</button>
+        </form>
         <form method="post" action={`/admin/engagements/${r.id}/exception`} id="open-exception">
           <h3>例外を記録（コーチのポリシーと照合）</h3>
           <Csrf c={c} />
@@ -342,6 +353,33 @@ sessionPages.get("/engagements/:id", async (c) => {
               <li>
                 {jst(x.at)} {EXCEPTION_LABELS[x.kind].ja} {x.inPolicy ? "ポリシー内" : "ポリシー外"} {x.rule}（v{x.policyVersion}） {x.status}
                 {x.decision ? ` — ${x.decision.decision}（${x.decision.by}）${x.decision.note ?? ""}` : ""}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {d.messages?.length ? (
+        <div class="card" id="client-messages">
+          <h2>メッセージ</h2>
+          <ul>
+            {d.messages.map((m) => (
+              <li data-message={m.id}>
+                {jst(m.at)} {m.status}（作成 {m.writtenBy}
+                {m.checkedBy ? ` / 確認 ${m.checkedBy}` : ""}
+                {m.template ? ` / テンプレ ${m.template} v${m.templateVersion ?? 1}` : ""}）{m.body}
+                {m.status === "awaiting_check" && m.needs === "second_operator" ? (
+                  <form method="post" action={`/admin/engagements/${r.id}/messages/${m.id}/check`} class="row">
+                    <Csrf c={c} />
+                    <button type="submit" name="approve" value="1">
+                      確認して送信
+                    </button>
+                    <button type="submit" name="approve" value="0" class="danger">
+                      差し戻す
+                    </button>
+                  </form>
+                ) : m.status === "awaiting_check" ? (
+                  " コーチの承認待ち"
+                ) : null}
               </li>
             ))}
           </ul>
@@ -394,6 +432,24 @@ sessionPages.post("/engagements/:id/exception", async (c) => {
   else input = { kind: "no_show", note, by };
   const result = await reservationStub(c.env, id).openException(input);
   setFlash(c, result.ok ? "ok" : "error", result.ok ? (result.inPolicy ? `ポリシー内（${result.rule}）: 対応しました` : `ポリシー外（${result.rule}）: コーチに判断を依頼しました`) : `できませんでした: ${result.message}`);
+  return c.redirect(`/admin/engagements/${id}`, 303);
+});
+
+/** Free text from an operator: the pre-send check, then a second operator (or the coach) before it leaves. */
+sessionPages.post("/engagements/:id/message", async (c) => {
+  const id = c.req.param("id");
+  const f = await c.req.parseBody();
+  const topic = z.enum(["other", "refund", "complaint"]).catch("other").parse(f.topic);
+  const result = await reservationStub(c.env, id).draftMessage({ body: String(f.body ?? "").trim().slice(0, 1000), kind: "free", topic, by: c.get("operator") });
+  setFlash(c, result.ok ? "ok" : "error", result.ok ? (result.status === "sent" ? "送信しました" : result.status === "queued" ? "送信しない時間帯のため、終わり次第送信します" : "確認待ちとして登録しました") : `送信できません: ${result.message}`);
+  return c.redirect(`/admin/engagements/${id}`, 303);
+});
+
+sessionPages.post("/engagements/:id/messages/:messageId/check", async (c) => {
+  const id = c.req.param("id");
+  const f = await c.req.parseBody();
+  const result = await reservationStub(c.env, id).checkMessage({ messageId: c.req.param("messageId"), by: c.get("operator"), role: "operator", approve: f.approve === "1" });
+  setFlash(c, result.ok ? "ok" : "error", result.ok ? (result.status === "rejected" ? "差し戻しました" : "確認しました") : `できませんでした: ${result.message}`);
   return c.redirect(`/admin/engagements/${id}`, 303);
 });
 
