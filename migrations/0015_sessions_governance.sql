@@ -34,3 +34,33 @@ CREATE TABLE `session_exceptions` (
 CREATE INDEX `session_exceptions_coach_status` ON `session_exceptions` (`coach_id`,`status`);
 --> statement-breakpoint
 CREATE INDEX `session_exceptions_opened` ON `session_exceptions` (`opened_at`);
+--> statement-breakpoint
+-- The weekly sample audit (Run：定期業務（週次）): the items drawn for a week, fixed once drawn,
+-- each marked ok or fix with a note by an operator.
+CREATE TABLE `audit_reviews` (
+	`week` text NOT NULL,
+	`item_id` text NOT NULL,
+	`coach_id` text NOT NULL,
+	`engagement_id` text NOT NULL,
+	`at` integer NOT NULL,
+	`summary` text NOT NULL,
+	`verdict` text,
+	`note` text,
+	`reviewed_by` text,
+	`reviewed_at` integer,
+	PRIMARY KEY(`week`, `item_id`)
+);
+--> statement-breakpoint
+CREATE INDEX `audit_reviews_coach` ON `audit_reviews` (`coach_id`,`week`);
+--> statement-breakpoint
+-- Fixes become SOP notes kept with the coach's settings (是正・SOP更新).
+CREATE TABLE `coach_sop_notes` (
+	`id` text PRIMARY KEY NOT NULL,
+	`coach_id` text NOT NULL REFERENCES `coaches`(`id`) ON DELETE cascade,
+	`note` text NOT NULL,
+	`source` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`created_by` text NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `coach_sop_notes_coach` ON `coach_sop_notes` (`coach_id`,`created_at`);

@@ -3,11 +3,12 @@
 // link, and QRV acts only after the coach's answer, once.
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { saveCoachPolicy } from "../src/db/governance.ts";
+import { saveCoachPolicy, sopNotes } from "../src/db/governance.ts";
+import { weekOf } from "../src/domain/sessions/weekly.ts";
 import { DEFAULT_COACH_POLICY } from "../src/domain/sessions/policy.ts";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { sandboxRefunds, sessionExceptions } from "../src/db/schema.ts";
+import { auditReviews, sandboxRefunds, sessionExceptions } from "../src/db/schema.ts";
 import { reservationStub } from "../src/durable/client.ts";
 import { freeSlots } from "../src/durable/engagement.ts";
 import { toIsoTokyo } from "../src/domain/time.ts";
@@ -243,5 +244,43 @@ describe("console: a second operator releases a message", () => {
     expect(flashOf(await two.post(`/admin/engagements/${id}/messages/${m.id}/check`, { approve: "1" }))?.text).toBe("確認しました");
     await waitForJobs(id);
     expect((await sentOf(id)).filter((s) => s.body.includes("ご質問への回答です"))).toHaveLength(1);
+  });
+});
+
+describe("the weekly control", () => {
+  it("an operator works the week's sample; a fix becomes an SOP note; the coach's report counts the week", async () => {
+    const coach = await seedCoach();
+    await saveCoachPolicy(db, coach.coachId, { ...DEFAULT_COACH_POLICY, version: 2, quietHours: { start: "00:00", end: "00:00" } }, "test");
+    const client = await mcpClient((await createApiKey("governance")).key);
+    const requested = await client.callTool({ name: "request_session", arguments: { coach_id: coach.coachId, menu_id: coach.menuId, name: "山田 花子", phone: uniqueMobile(), topic: "転職", preferred_times: ["平日夜"], language: "ja" } });
+    const id = (requested.structuredContent as { engagement_id: string }).engagement_id;
+    await pay(id);
+    const stub = reservationStub(env, id);
+    await stub.openException({ kind: "refund", amountJpy: 1000, by: "operator:佐藤" });
+    const pending = await stub.openException({ kind: "complaint", note: "返信が遅い", by: "operator:佐藤" });
+    for (const body of ["ご案内1", "ご案内2", "ご案内3", "ご案内4"]) await stub.draftMessage({ body, kind: "standard", topic: "other", template: "scheduling", by: "運営 一郎" });
+
+    const op = await signIn("運営 一郎");
+    const page = await op.html("/admin/session-audit");
+    const items = (html: string) => [...html.matchAll(/data-item="([^"]+)"/g)].map((m) => m[1]!);
+    const drawn = items(page);
+    // At least 5 (this test alone handled 6 items this week), and the same draw when opened again.
+    expect(drawn.length).toBeGreaterThanOrEqual(5);
+    expect(items(await op.html("/admin/session-audit"))).toEqual(drawn);
+    const week = weekOf(Date.now()).key;
+    const item = drawn[0]!;
+    expect(flashOf(await op.post("/admin/session-audit/review", { week, item, verdict: "fix" }))?.kind).toBe("error");
+    expect(flashOf(await op.post("/admin/session-audit/review", { week, item, verdict: "fix", note: "冒頭に名乗りを入れる" }))?.text).toBe("是正をSOPに追加しました");
+    const [row] = await db.select().from(auditReviews).where(and(eq(auditReviews.week, week), eq(auditReviews.itemId, item)));
+    expect(row).toMatchObject({ verdict: "fix", reviewedBy: "運営 一郎" });
+    expect((await sopNotes(db, row!.coachId)).map((n) => n.note)).toContain("冒頭に名乗りを入れる");
+    expect(await op.html("/admin/session-audit")).toContain("是正（運営 一郎）冒頭に名乗りを入れる");
+
+    const browser = await signedInBrowser(coach.phone, "/coach/report");
+    const report = await (await browser.request("/coach/report")).text();
+    const cell = (rid: string) => report.match(new RegExp(`id="r-${rid}"><td>[^<]*</td><td class="n">([^<]*)</td>`))?.[1];
+    expect(cell("exceptions")).toBe("1 / 1");
+    expect(cell("pending")).toBe("1");
+    expect(pending.inPolicy).toBe(false);
   });
 });

@@ -1,9 +1,13 @@
 // Sessions governance in D1 (seed 001 Build: 例外権限, RACI/SLA): each coach's versioned
 // exception policy, and the exception cases the engagements' objects project.
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray } from "drizzle-orm";
+import { newId } from "../domain/ids.ts";
+import type { EngagementRecord } from "../domain/reservation/session-machine.ts";
+import type { AuditItem } from "../domain/sessions/weekly.ts";
+import { rowToAnyRecord } from "./reservations.ts";
 import { DEFAULT_COACH_POLICY, isLate, type CoachPolicy, type ExceptionKind } from "../domain/sessions/policy.ts";
 import type { Db } from "./client.ts";
-import { coachPolicies, sessionExceptions } from "./schema.ts";
+import { auditReviews, coachPolicies, coachSopNotes, reservations, sessionExceptions } from "./schema.ts";
 
 export type ExceptionRow = typeof sessionExceptions.$inferSelect;
 
@@ -43,4 +47,50 @@ export async function agedExceptions(db: Db, now: number): Promise<{ row: Except
     const kind = row.kind as ExceptionKind;
     return { row, kind, ageMs: now - row.openedAt, targetMs: policy.slaMinutes[kind] * 60_000, late: isLate(policy, kind, row.openedAt, now) };
   });
+}
+
+// ---------------------------------------------------------------- the weekly control
+
+/** Session engagements that changed since `since` (the week's cases and messages are on them). */
+export async function engagementsChangedSince(db: Db, since: number, coachId?: string): Promise<EngagementRecord[]> {
+  const rows = await db
+    .select()
+    .from(reservations)
+    .where(and(eq(reservations.kind, "session"), gte(reservations.updatedAt, since)))
+    .limit(5000);
+  return rows.map(rowToAnyRecord).filter((r): r is EngagementRecord => r.kind === "session" && (!coachId || r.data.coach.id === coachId));
+}
+
+/** Records the week's sample once; drawing again keeps the first draw and its verdicts. */
+export async function saveSample(db: Db, week: string, items: AuditItem[]): Promise<void> {
+  if (!items.length) return;
+  await db
+    .insert(auditReviews)
+    .values(items.map((i) => ({ week, itemId: i.id, coachId: i.coachId, engagementId: i.engagementId, at: i.at, summary: i.summary })))
+    .onConflictDoNothing();
+}
+
+export async function sampleOf(db: Db, week: string, coachId?: string) {
+  return db
+    .select()
+    .from(auditReviews)
+    .where(coachId ? and(eq(auditReviews.week, week), eq(auditReviews.coachId, coachId)) : eq(auditReviews.week, week))
+    .orderBy(asc(auditReviews.at));
+}
+
+/** An operator's verdict; a fix becomes an SOP note with the coach's settings, in the same batch. */
+export async function reviewItem(db: Db, week: string, itemId: string, verdict: "ok" | "fix", note: string, by: string, now = Date.now()): Promise<boolean> {
+  const row = await db.query.auditReviews.findFirst({ where: and(eq(auditReviews.week, week), eq(auditReviews.itemId, itemId)) });
+  if (!row) return false;
+  const update = db
+    .update(auditReviews)
+    .set({ verdict, note: note || null, reviewedBy: by, reviewedAt: now })
+    .where(and(eq(auditReviews.week, week), eq(auditReviews.itemId, itemId)));
+  if (verdict === "fix") await db.batch([update, db.insert(coachSopNotes).values({ id: newId("sop", now), coachId: row.coachId, note, source: `${week} ${itemId}`, createdAt: now, createdBy: by })]);
+  else await update;
+  return true;
+}
+
+export async function sopNotes(db: Db, coachId: string) {
+  return db.select().from(coachSopNotes).where(eq(coachSopNotes.coachId, coachId)).orderBy(desc(coachSopNotes.createdAt)).limit(100);
 }

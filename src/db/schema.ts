@@ -588,3 +588,41 @@ export const sessionExceptions = sqliteTable(
   },
   (t) => [index("session_exceptions_coach_status").on(t.coachId, t.status), index("session_exceptions_opened").on(t.openedAt)],
 );
+
+/** The weekly sample audit: the items drawn for a week (fixed once drawn) and each verdict. */
+export const auditReviews = sqliteTable(
+  "audit_reviews",
+  {
+    /** The week's Monday, "2026-11-30". */
+    week: text("week").notNull(),
+    /** `case:<id>` or `message:<id>`. */
+    itemId: text("item_id").notNull(),
+    coachId: text("coach_id").notNull(),
+    engagementId: text("engagement_id").notNull(),
+    at: integer("at").notNull(),
+    summary: text("summary").notNull(),
+    /** null until reviewed; ok | fix */
+    verdict: text("verdict"),
+    note: text("note"),
+    reviewedBy: text("reviewed_by"),
+    reviewedAt: integer("reviewed_at"),
+  },
+  (t) => [primaryKey({ columns: [t.week, t.itemId] }), index("audit_reviews_coach").on(t.coachId, t.week)],
+);
+
+/** SOP notes kept with a coach's settings; a fix in the weekly audit becomes one. */
+export const coachSopNotes = sqliteTable(
+  "coach_sop_notes",
+  {
+    id: text("id").primaryKey(),
+    coachId: text("coach_id")
+      .notNull()
+      .references(() => coaches.id, { onDelete: "cascade" }),
+    note: text("note").notNull(),
+    /** The audit item it came from. */
+    source: text("source").notNull(),
+    createdAt: integer("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+  },
+  (t) => [index("coach_sop_notes_coach").on(t.coachId, t.createdAt)],
+);

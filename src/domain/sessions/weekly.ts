@@ -19,6 +19,15 @@ export function weekOf(ms: number): { start: number; end: number; key: string } 
   return { start, end: start + 7 * DAY, key: jstDate(start) };
 }
 
+/** The week named by its Monday ("2026-11-30", Japan time), or the week of `now`. */
+export function weekFromQuery(value: string | undefined, now: number): { start: number; end: number; key: string } {
+  if (value && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const ms = Date.parse(`${value}T12:00:00+09:00`);
+    if (Number.isFinite(ms)) return weekOf(ms);
+  }
+  return weekOf(now);
+}
+
 export interface AuditItem {
   /** `case:<id>` or `message:<id>`. */
   id: string;

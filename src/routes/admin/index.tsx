@@ -14,6 +14,7 @@ import { inquiryPages } from "./inquiries.tsx";
 import { queue } from "./queue.tsx";
 import { reservationPages } from "./reservations.tsx";
 import { sessionPages } from "./sessions.tsx";
+import { auditPages } from "./audit.tsx";
 import { shopPages } from "./shops.tsx";
 
 export const admin = new Hono<AdminEnv>();
@@ -115,3 +116,4 @@ admin.route("/", incidentPages);
 admin.route("/", inquiryPages);
 admin.route("/", apiKeyPages);
 admin.route("/", sessionPages);
+admin.route("/", auditPages);

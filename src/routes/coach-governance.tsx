@@ -1,4 +1,4 @@
-// /coach/exceptions: the coach decides the cases outside their policy (seed 001 Run: 例外処理,
+// The coach's side of sessions governance (seed 001). /coach/exceptions: the coach decides the cases outside their policy (seed 001 Run: 例外処理,
 // コーチ → 判断・指示). The SMS a coach gets links to one case; the list shows every case
 // waiting. Approve, reject or instruct, with a note; only the first answer counts, and QRV then
 // acts (a refund, the move of a session) and the audit log records it.
@@ -6,11 +6,13 @@
 //   GET  /coach/exceptions/:id       one case with the decision form
 //   POST /coach/exceptions/:id       the decision
 //   GET|POST /coach/policy           the coach's exception policy (a change is a new version)
+//   GET  /coach/report?week=…        the weekly report (週次レポート)
 import type { Context } from "hono";
 import type { Hono } from "hono";
 import { config } from "../config.ts";
 import { createDb } from "../db/client.ts";
-import { coachPolicy, getException, openExceptions, saveCoachPolicy, type ExceptionRow } from "../db/governance.ts";
+import { coachPolicy, engagementsChangedSince, getException, openExceptions, sampleOf, saveCoachPolicy, type ExceptionRow } from "../db/governance.ts";
+import { weekFromQuery, weekOf, weeklyReport } from "../domain/sessions/weekly.ts";
 import { loadAnyRecord } from "../db/reservations.ts";
 import type { CoachRow } from "../db/sessions.ts";
 import type { AccountVariables } from "../auth/account.ts";
@@ -361,5 +363,93 @@ export function registerCoachPolicy(portal: Hono<CoachEnv>): void {
     }
     await saveCoachPolicy(db, coach.id, checked.policy, `coach:${coach.name}`);
     return c.redirect("/coach/policy?saved=1", 303);
+  });
+}
+
+// ---------------------------------------------------------------- the weekly report (週次レポート)
+
+const R = {
+  ja: {
+    title: "週次レポート",
+    week: (k: string) => `${k} の週`,
+    prev: "前の週",
+    held: "実施したセッション",
+    noShows: "無断欠席",
+    trials: "無料体験（うち成約）",
+    survey: "アンケート（件数・平均）",
+    exceptions: "例外（ポリシー内／外）",
+    pending: "判断待ち",
+    findings: "サンプル監査（問題なし／是正）",
+    sop: "是正とSOPの追記",
+    none: "ありません。",
+  },
+  en: {
+    title: "Weekly report",
+    week: (k: string) => `Week of ${k}`,
+    prev: "Previous week",
+    held: "Sessions held",
+    noShows: "No-shows",
+    trials: "Free trials (converted)",
+    survey: "Surveys (count, average)",
+    exceptions: "Exceptions (in / out of policy)",
+    pending: "Waiting for your decision",
+    findings: "Sample audit (ok / fixed)",
+    sop: "Fixes and SOP notes",
+    none: "None.",
+  },
+};
+
+export function registerCoachReport(portal: Hono<CoachEnv>): void {
+  portal.get("/report", async (c) => {
+    const coach = c.get("coach");
+    const lang = pageLanguage(c);
+    const w = R[lang];
+    const db = createDb(c.env.DB);
+    const week = weekFromQuery(c.req.query("week"), Date.now());
+    const records = await engagementsChangedSince(db, week.start - 90 * 86_400_000, coach.id);
+    const findings = await sampleOf(db, week.key, coach.id);
+    const report = weeklyReport(records, week, findings.filter((f) => f.verdict === "ok" || f.verdict === "fix").map((f) => ({ verdict: f.verdict as "ok" | "fix", note: f.note })));
+    const inPolicy = report.exceptions.filter((x) => x.inPolicy).length;
+    const rows: [string, string, string][] = [
+      ["held", w.held, String(report.sessionsHeld)],
+      ["no-shows", w.noShows, String(report.noShows)],
+      ["trials", w.trials, `${report.trialsHeld}（${report.trialConversions}）`],
+      ["survey", w.survey, `${report.surveyCount} · ${report.surveyAverage ?? "—"}`],
+      ["exceptions", w.exceptions, `${inPolicy} / ${report.exceptions.length - inPolicy}`],
+      ["pending", w.pending, String(report.pendingApprovals)],
+      ["findings", w.findings, `${report.findings.ok} / ${report.findings.fix}`],
+    ];
+    return c.html(
+      <RequesterPage title={`${w.title} · ${coach.name}`} lang={lang} path={c.req.path}>
+        <h1>{w.title}</h1>
+        <p class="muted" id="report-week">
+          {w.week(report.week)} · <a href={`/coach/report?week=${weekOf(week.start - 1).key}`}>{w.prev}</a>
+        </p>
+        <div class="card">
+          <table id="report">
+            <tbody>
+              {rows.map(([id, label, value]) => (
+                <tr id={`r-${id}`}>
+                  <td>{label}</td>
+                  <td class="n">{value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <div class="card" id="report-fixes">
+          <h2>{w.sop}</h2>
+          {report.findings.notes.length ? (
+            <ul>
+              {report.findings.notes.map((n) => (
+                <li>{n}</li>
+              ))}
+            </ul>
+          ) : (
+            <p class="muted">{w.none}</p>
+          )}
+        </div>
+      </RequesterPage>,
+    );
   });
 }
