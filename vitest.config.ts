@@ -47,6 +47,8 @@ export default defineConfig(async () => {
   };
   const workerd = (name: string, bindings: typeof sandbox, include: string[], exclude: string[]) => ({
     plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings } })],
+    // pdf.js's Japanese CMap, imported ?inline by test/pdf-text.ts to read QRV's PDFs back.
+    assetsInclude: ["**/*.bcmap"],
     resolve: {
       // MSW's fetch interceptor for Node pulls in http parsers that workerd cannot load; the
       // web build intercepts the global fetch, which is all a Worker uses.
