@@ -20,7 +20,7 @@ describe("guides", () => {
     const byAudience = (a: string) => GUIDES.filter((g) => g.audience === a).map((g) => g.title.ja);
     expect(byAudience("requesters")).toEqual(["クイックスタートガイド", "サンプル対話例", "キャンセル手順"]);
     expect(byAudience("shops")).toEqual(["提携店向けマニュアル", "電話スクリプト例", "提携店向けFAQ", "トラブルシューティング"]);
-    expect(byAudience("operators")).toEqual(["運用マニュアル", "インシデント対応手順書", "ログ確認ガイド", "Slack通知一覧"]);
+    expect(byAudience("operators")).toEqual(["運用マニュアル", "インシデント対応手順書", "ログ確認ガイド", "Slack通知一覧", "サービスカタログ"]);
     expect(new Set(GUIDES.map((g) => g.slug)).size).toBe(GUIDES.length);
     for (const g of GUIDES) expect(AUDIENCES.map((a) => a.id)).toContain(g.audience);
   });

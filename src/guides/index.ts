@@ -1,6 +1,7 @@
 // Every guide QRV offers, by audience (seed 000 §3). A product adds its guides in its own
 // file (lodging: members and front desk; sessions: clients and coaches) and lists them here.
 import type { Lang } from "../domain/reservation/types.ts";
+import { CATALOGUE_GUIDE } from "./catalogue.ts";
 import { OPERATOR_GUIDES } from "./operators.ts";
 import { REQUESTER_GUIDES } from "./requesters.ts";
 import { SHOP_GUIDES } from "./shops.ts";
@@ -8,7 +9,7 @@ import type { Audience, Guide } from "./types.ts";
 
 export type { Audience, Guide, GuideContext } from "./types.ts";
 
-export const GUIDES: readonly Guide[] = [...REQUESTER_GUIDES, ...SHOP_GUIDES, ...OPERATOR_GUIDES];
+export const GUIDES: readonly Guide[] = [...REQUESTER_GUIDES, ...SHOP_GUIDES, ...OPERATOR_GUIDES, CATALOGUE_GUIDE];
 
 export const AUDIENCES: { id: Audience; label: Record<Lang, string> }[] = [
   { id: "requesters", label: { ja: "ご依頼の方へ", en: "For requesters" } },

@@ -11,6 +11,7 @@ import { dashboards } from "./dashboards.tsx";
 import { incidentPages } from "./incidents.tsx";
 import { inquiryPages } from "./inquiries.tsx";
 import { queue } from "./queue.tsx";
+import { reportPages } from "./reports.tsx";
 import { reservationPages } from "./reservations.tsx";
 import { shopPages } from "./shops.tsx";
 
@@ -104,3 +105,4 @@ admin.route("/", alertPages);
 admin.route("/", incidentPages);
 admin.route("/", inquiryPages);
 admin.route("/", apiKeyPages);
+admin.route("/", reportPages);

@@ -60,6 +60,7 @@ export const NAV = [
   ["/admin/incidents", "インシデント", "incidents"],
   ["/admin/inquiries", "問い合わせ", "inquiries"],
   ["/admin/api-keys", "APIキー", "api-keys"],
+  ["/admin/reports", "レポート", "reports"],
 ] as const;
 
 export type Section = (typeof NAV)[number][2] | "login";
