@@ -20,6 +20,7 @@ import { help } from "./routes/help.tsx";
 import { home } from "./routes/home.tsx";
 import { assets } from "./routes/layout.tsx";
 import { sandbox } from "./routes/sandbox.tsx";
+import { satisfaction } from "./routes/satisfaction.tsx";
 import { webhooks } from "./routes/webhooks.ts";
 
 export { ReservationObject } from "./durable/reservation.ts";
@@ -43,6 +44,7 @@ app.route("/sandbox", sandbox);
 app.route("/r", guest);
 app.route("/admin", admin);
 app.route("/guides", guides);
+app.route("/satisfaction", satisfaction);
 app.route("/", help);
 app.onError(onError);
 app.notFound(notFound);

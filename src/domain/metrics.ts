@@ -113,3 +113,10 @@ function cell(value: string | number | null | undefined): string {
 export function toCsv(rows: (string | number | null | undefined)[][]): string {
   return `${rows.map((r) => r.map(cell).join(",")).join("\n")}\n`;
 }
+
+/** Monday 00:00 Japan time of the week `ms` falls in (weeks run Monday to Sunday). */
+export function jstWeekStart(ms: number): number {
+  const day = Math.floor((ms + JST) / DAY);
+  // Day 0 (1970-01-01) was a Thursday: (day + 3) % 7 is days since Monday.
+  return (day - ((day + 3) % 7)) * DAY - JST;
+}

@@ -65,3 +65,31 @@ export function supportKpis(rows: KpiInquiry[], now: number): SupportKpis {
     avgSatisfaction: a === null ? null : Math.round(a * 100) / 100,
   };
 }
+
+/** "1時間25分" of business time. */
+export function businessDuration(ms: number | null): string {
+  if (ms === null) return "—";
+  const minutes = Math.round(ms / 60_000);
+  const h = Math.floor(minutes / 60);
+  return h ? `${h}時間${minutes % 60 ? `${minutes % 60}分` : ""}` : `${minutes}分`;
+}
+
+/** The KPI table (KPI, figure, target, met?) shown in the console and in the weekly report alike. */
+export function kpiTable(k: SupportKpis): { head: string[]; rows: string[][] } {
+  const judge = (ok: boolean | null) => (ok === null ? "—" : ok ? "達成" : "未達");
+  const firstOk = k.firstResponseOnTargetPct === null ? null : k.firstResponseOnTargetPct === 100;
+  const resolutionOk = k.resolutionOnTargetPct === null ? null : k.resolutionOnTargetPct === 100;
+  const satOk = k.avgSatisfaction === null ? null : k.avgSatisfaction >= SUPPORT_TARGETS.satisfaction;
+  const pct = (v: number | null) => (v === null ? "—" : `${v}%`);
+  return {
+    head: ["KPI", "実績", "目標", "判定"],
+    rows: [
+      ["受付件数", `${k.received}件`, "", ""],
+      ["初回応答時間（平均・営業時間）", `${businessDuration(k.avgFirstResponseMs)}（${k.responded}件）`, "2時間以内", ""],
+      ["初回応答の目標内の割合", pct(k.firstResponseOnTargetPct), "100%", judge(firstOk)],
+      ["解決時間（平均・営業時間）", `${businessDuration(k.avgResolutionMs)}（${k.resolved}件）`, "24時間以内", ""],
+      ["解決の目標内の割合", pct(k.resolutionOnTargetPct), "100%", judge(resolutionOk)],
+      ["顧客満足度（5段階）", k.avgSatisfaction === null ? "—" : `${k.avgSatisfaction.toFixed(2)}（${k.rated}件）`, `${SUPPORT_TARGETS.satisfaction.toFixed(1)}以上`, judge(satOk)],
+    ],
+  };
+}
