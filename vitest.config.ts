@@ -20,6 +20,7 @@ export default defineConfig(async () => {
     CALL_ROUND_DELAY_SECONDS: "0",
     SUPPORT_PHONE: "03-0000-0000",
     SUPPORT_EMAIL: "support@qrv.example",
+    REPORT_EMAILS: "ops@qrv.example, ceo@qrv.example",
     ADMIN_PASSWORD: "test-admin-password",
     SESSION_SECRET: "test-session-secret-0123456789abcdef0123456789",
     STRIPE_SECRET_KEY: "sk_test_sandbox",

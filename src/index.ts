@@ -10,6 +10,8 @@ import { QrvMcp } from "./mcp/server.ts";
 import { runAlertRules } from "./monitor/alerts.ts";
 import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consumer.ts";
 import { sweep } from "./queues/sweeper.ts";
+import { createDb } from "./db/client.ts";
+import { runSchedules } from "./reports/reports.ts";
 import { admin } from "./routes/admin/index.tsx";
 import { authorize } from "./routes/authorize.tsx";
 import { notFound, onError } from "./routes/errors.tsx";
@@ -66,7 +68,7 @@ export default {
   },
   async scheduled(_controller, env) {
     // Independent tasks: one failing does not stop the other (the run still reports the failure).
-    const results = await Promise.allSettled([sweep(env), runAlertRules(env)]);
+    const results = await Promise.allSettled([sweep(env), runAlertRules(env), runSchedules(env, createDb(env.DB))]);
     const failed = results.find((r) => r.status === "rejected");
     if (failed) throw failed.reason;
   },
