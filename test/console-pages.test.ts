@@ -170,8 +170,9 @@ describe("dashboards", () => {
     const op = await signIn();
     const service = `経営テスト${Date.now()}`;
     await paidBooking(service, "ランキングの店", 9900);
-    // The dashboard shows the nightly batch (seed 000 §4.2.2); tonight's run counts today.
+    // The dashboard shows the nightly batch (seed 000 §4.2.2); tonight's run counts today, and so does "compute now".
     await computeManagementSnapshot(db, jstMidnight(Date.now()) + 27 * HOUR);
+    expect((await op.post("/admin/management/compute", {})).headers.get("Location")).toBe("/admin/management");
     const month = new Date(Date.now() + 9 * HOUR).toISOString().slice(0, 7);
     const counts = csvOf(await (await op.get("/admin/management/monthly-reservations.csv")).text());
     expect(counts).toHaveLength(13);

@@ -78,9 +78,12 @@ export async function readManagementSnapshot(db: Db): Promise<Snapshot<Managemen
   return row ? { data: JSON.parse(row.data) as ManagementFigures, computedAt: row.computedAt } : null;
 }
 
-/** The nightly batch: the management figures up to today's midnight (Japan time), stored with the time. */
-export async function computeManagementSnapshot(db: Db, now: number): Promise<Snapshot<ManagementFigures>> {
-  const data = await managementFigures(db, jstMidnight(now));
+/**
+ * The nightly batch: the management figures up to today's midnight (Japan time), stored with
+ * the time. An operator's "compute now" passes `end = now` to include today so far.
+ */
+export async function computeManagementSnapshot(db: Db, now: number, end = jstMidnight(now)): Promise<Snapshot<ManagementFigures>> {
+  const data = await managementFigures(db, end);
   await db
     .insert(metricSnapshots)
     .values({ name: MANAGEMENT_SNAPSHOT, data: JSON.stringify(data), computedAt: now })

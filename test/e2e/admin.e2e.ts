@@ -103,6 +103,9 @@ describe("operator console", () => {
     expect(Number((await page.locator("#kpi-today").textContent())!.replace(/\D/g, ""))).toBeGreaterThanOrEqual(1);
     await screenshot(page, "admin-dashboard-operations");
     await page.goto(`${url}/admin/management`);
+    // The page shows the nightly batch; computing now brings in today's payment.
+    await page.click("#compute-now");
+    expect(await page.locator("#last-computed").textContent()).toContain("最終集計");
     expect(await page.locator("svg.chart").count()).toBe(4);
     expect(await page.locator("svg.chart").last().textContent()).toContain("イタリアン ナツ");
     await screenshot(page, "admin-dashboard-management");

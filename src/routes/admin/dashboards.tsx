@@ -14,7 +14,7 @@ import { statusLabel } from "../../domain/messages.ts";
 import { toCsv } from "../../domain/metrics.ts";
 import { SYSTEM_ALERTS, isSystemAlert } from "../../domain/alert-rules.ts";
 import { BarChart, DonutChart, HBarChart, LineChart } from "./charts.tsx";
-import { AdminPage, PriorityBadge, csvResponse, jst } from "./layout.tsx";
+import { AdminPage, Csrf, PriorityBadge, csvResponse, jst } from "./layout.tsx";
 
 export const dashboards = new Hono<AdminEnv>();
 
@@ -192,10 +192,18 @@ dashboards.get("/dashboard/:chart{[a-z-]+\\.csv}", async (c) => {
 
 // ------------------------------------------------------------------ management (§4.2.2)
 
-/** The nightly batch's figures; the very first visit, before any batch ran, computes them once. */
+/** The nightly batch's figures; the very first visit, before any batch ran, computes them up to now. */
 async function management(db: Db, now: number): Promise<Snapshot<ManagementFigures>> {
-  return (await readManagementSnapshot(db)) ?? computeManagementSnapshot(db, now);
+  return (await readManagementSnapshot(db)) ?? computeManagementSnapshot(db, now, now);
 }
+
+/** "Compute now": the same figures up to this moment (the next nightly batch goes back to midnight). */
+dashboards.post("/management/compute", async (c) => {
+  const now = Date.now();
+  await computeManagementSnapshot(createDb(c.env.DB), now, now);
+  console.log(JSON.stringify({ msg: "management figures computed by hand", operator: c.get("operator") }));
+  return c.redirect("/admin/management", 303);
+});
 
 function ManagementPage(props: { c: Context<AdminEnv>; snapshot: Snapshot<ManagementFigures> }) {
   const d = props.snapshot.data;
@@ -206,6 +214,12 @@ function ManagementPage(props: { c: Context<AdminEnv>; snapshot: Snapshot<Manage
       <p class="muted" id="last-computed">
         直近12か月（{d.months[0]} 〜 {d.months.at(-1)}、{jst(d.end)} まで）。夜間バッチ（毎日{NIGHTLY_HOUR_JST}:00）で集計しています。最終集計: {jst(props.snapshot.computedAt)}。成立した予約 = 支払い済みの予約。
       </p>
+      <form method="post" action="/admin/management/compute">
+        <Csrf c={props.c} />
+        <button type="submit" class="secondary" id="compute-now">
+          今すぐ集計（現在時刻まで）
+        </button>
+      </form>
       <div class="card">
         <h2>月間予約件数の推移</h2>
         <BarChart
