@@ -171,7 +171,7 @@ describe("operator console", () => {
     await card.locator("textarea").fill("実現したらメールで連絡する");
     await card.locator("select[name=status]").selectOption("closed");
     await screenshot(page, "admin-inquiries");
-    await card.locator("button[type=submit]").click();
+    await card.getByRole("button", { name: "保存", exact: true }).click();
     await page.waitForURL(/\/admin\/inquiries/);
     expect(await page.locator(".flash").textContent()).toContain("完了");
     await page.goto(`${url}/admin/inquiries?status=closed&category=request`);

@@ -140,7 +140,7 @@ export function InquiryFollowUp(props: { c: Context<AdminEnv>; q: InquiryRow; da
             ))}
           </select>
         </label>{" "}
-        <button type="submit">保存</button> <a href="/admin/incidents/new">インシデントを記録する</a>
+        <button type="submit">紐づけを保存</button> <a href="/admin/incidents/new">インシデントを記録する</a>
       </form>
     );
   }
