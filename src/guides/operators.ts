@@ -2,25 +2,16 @@
 // the logs (Workers Logs) and the list of Slack notifications. Japanese, like the runbook
 // (docs/operations.md) they summarise. The Slack list and the manual cases are read from the
 // rules themselves (src/domain/cases.ts, alert-rules.ts), so the guide cannot drift from them.
-import type { Doc } from "../documents/model.ts";
+import type { Block } from "../documents/model.ts";
 import { SYSTEM_ALERTS } from "../domain/alert-rules.ts";
 import { MANUAL_CASES, PRIORITY_LABELS, PRIORITY_ORDER } from "../domain/cases.ts";
-import type { Guide, GuideContext } from "./types.ts";
+import { japaneseGuide, type Guide, type GuideContext } from "./types.ts";
 
 function target(minutes: number): string {
   return minutes >= 60 ? `${minutes / 60}時間以内` : `${minutes}分以内`;
 }
 
-function operatorGuide(slug: string, title: string, mins: number, blocks: (ctx: GuideContext) => Doc["blocks"]): Guide {
-  return {
-    slug,
-    audience: "operators",
-    minutes: mins,
-    langs: ["ja"],
-    title: { ja: title },
-    doc: (_lang, ctx) => ({ title, subtitle: `運営担当者向け・所要${mins}分`, lang: "ja", blocks: blocks(ctx) }),
-  };
-}
+const operatorGuide = (slug: string, title: string, minutes: number, blocks: (ctx: GuideContext) => Block[]): Guide => japaneseGuide("operators", slug, title, minutes, blocks);
 
 const cases = Object.values(MANUAL_CASES).sort((a, b) => PRIORITY_ORDER.indexOf(a.priority) - PRIORITY_ORDER.indexOf(b.priority));
 

@@ -1,24 +1,15 @@
 // Guides for partner shops (seed 000 §3.2.2): the manual, the phone script with example
 // answers, an FAQ and troubleshooting. Japanese: the shops are in Japan. The script quotes the
 // voice agent's own sentences (src/domain/call-script.ts), so the guide says what is said.
-import type { Doc } from "../documents/model.ts";
+import type { Block } from "../documents/model.ts";
 import { CLOSING_AMBIGUOUS, CLOSING_CHANGE, FIRST_SENTENCE } from "../domain/call-script.ts";
 import { policy } from "../domain/policy.ts";
-import type { Guide, GuideContext } from "./types.ts";
+import { japaneseGuide, type Guide, type GuideContext } from "./types.ts";
 
 const minutes = policy.paymentWindowMs / 60_000;
 const hours = policy.cancelDeadlineMs / 3_600_000;
 
-function shopGuide(slug: string, title: string, mins: number, blocks: (ctx: GuideContext) => Doc["blocks"]): Guide {
-  return {
-    slug,
-    audience: "shops",
-    minutes: mins,
-    langs: ["ja"],
-    title: { ja: title },
-    doc: (_lang, ctx) => ({ title, subtitle: `提携店向け・所要${mins}分`, lang: "ja", blocks: blocks(ctx) }),
-  };
-}
+const shopGuide = (slug: string, title: string, minutes: number, blocks: (ctx: GuideContext) => Block[]): Guide => japaneseGuide("shops", slug, title, minutes, blocks);
 
 const manual = shopGuide("shop-manual", "提携店向けマニュアル", 10, (ctx) => [
   { h2: "QRVとは" },

@@ -1,7 +1,7 @@
 // What a guide is: one structured source (a Doc per language) that /guides shows as a page
 // and as a PDF. Each audience's guides live in their own file; index.ts lists them all, so a
 // new product adds a file and one line there.
-import type { Doc } from "../documents/model.ts";
+import type { Block, Doc } from "../documents/model.ts";
 import type { Lang } from "../domain/reservation/types.ts";
 
 export type Audience = "requesters" | "shops" | "operators";
@@ -23,4 +23,18 @@ export interface Guide {
   langs: readonly Lang[];
   title: Partial<Record<Lang, string>>;
   doc(lang: Lang, ctx: GuideContext): Doc;
+}
+
+const READERS: Record<Audience, string> = { requesters: "依頼者向け", shops: "提携店向け", operators: "運営担当者向け" };
+
+/** A guide written in Japanese only (shops and operators work in Japanese). */
+export function japaneseGuide(audience: Audience, slug: string, title: string, minutes: number, blocks: (ctx: GuideContext) => Block[]): Guide {
+  return {
+    slug,
+    audience,
+    minutes,
+    langs: ["ja"],
+    title: { ja: title },
+    doc: (_lang, ctx) => ({ title, subtitle: `${READERS[audience]}・所要${minutes}分`, lang: "ja", blocks: blocks(ctx) }),
+  };
 }
