@@ -12,6 +12,7 @@ import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consu
 import { sweep } from "./queues/sweeper.ts";
 import { createDb } from "./db/client.ts";
 import { runSchedules } from "./reports/reports.ts";
+import { account } from "./routes/account.tsx";
 import { admin } from "./routes/admin/index.tsx";
 import { authorize } from "./routes/authorize.tsx";
 import { notFound, onError } from "./routes/errors.tsx";
@@ -25,6 +26,7 @@ import { sandbox } from "./routes/sandbox.tsx";
 import { satisfaction } from "./routes/satisfaction.tsx";
 import { webhooks } from "./routes/webhooks.ts";
 
+export { CalendarObject } from "./durable/calendar.ts";
 export { ReservationObject } from "./durable/reservation.ts";
 export { QrvMcp } from "./mcp/server.ts";
 
@@ -39,6 +41,7 @@ const authorizeHeaders = secureHeaders({ contentSecurityPolicy: csp, crossOrigin
 app.use("*", (c, next) => (c.req.path === "/authorize" || c.req.path.startsWith("/authorize/") ? authorizeHeaders(c, next) : pageHeaders(c, next)));
 app.route("/", home);
 app.route("/authorize", authorize);
+app.route("/account", account);
 app.route("/assets", assets);
 app.route("/assets", guestAssets);
 app.route("/webhooks", webhooks);
