@@ -177,4 +177,20 @@ describe("operator console", () => {
     await page.goto(`${url}/admin/inquiries?status=closed&category=request`);
     expect(await page.locator(".card", { hasText: words }).locator(".muted", { hasText: "最終更新" }).textContent()).toContain("山田(運営)");
   });
+
+  it("makes the weekly report now and keeps it with its PDF; the support KPIs sit on the inquiries page", async () => {
+    await page.goto(`${url}/admin/inquiries`);
+    expect(await page.locator("#support-kpis").textContent()).toContain("今週のサポートKPI");
+    await screenshot(page, "admin-support-kpis");
+    await page.goto(`${url}/admin/reports`);
+    await page.getByRole("button", { name: "週次レポートを今すぐ作成" }).click();
+    await page.waitForURL(/\/admin\/reports\/rep_/);
+    expect(await page.locator("h1").textContent()).toContain("週次運用レポート");
+    await screenshot(page, "admin-report-weekly");
+    const pdf = await page.request.get(`${page.url()}.pdf`);
+    expect(pdf.headers()["content-type"]).toBe("application/pdf");
+    await page.goto(`${url}/admin/reports`);
+    expect(await page.locator("#maintenance").textContent()).toContain("npx wrangler d1 time-travel restore qrv --timestamp=");
+    await screenshot(page, "admin-reports");
+  });
 });
