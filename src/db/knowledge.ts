@@ -2,21 +2,12 @@
 // feature requests whose askers are told once when it ships, bugs are linked to incidents.
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { newId } from "../domain/ids.ts";
+import type { FaqSection } from "../domain/inquiries.ts";
 import type { Lang } from "../domain/reservation/types.ts";
 import { requestShippedMessage } from "../domain/support-messages.ts";
 import type { Db } from "./client.ts";
 import { enqueueOpsJobs, opsJob } from "./ops-outbox.ts";
 import { faqEntries, featureRequests, incidents, inquiries } from "./schema.ts";
-
-export const FAQ_SECTIONS = ["booking", "sms", "payment", "cancellation", "other"] as const;
-export type FaqSection = (typeof FAQ_SECTIONS)[number];
-export const FAQ_SECTION_LABELS: Record<FaqSection, Record<Lang, string>> = {
-  booking: { ja: "予約の流れ", en: "How booking works" },
-  sms: { ja: "SMSについて", en: "SMS" },
-  payment: { ja: "お支払いについて", en: "Payment" },
-  cancellation: { ja: "キャンセルについて", en: "Cancellation" },
-  other: { ja: "その他", en: "Other questions" },
-};
 
 export type FaqEntryRow = typeof faqEntries.$inferSelect;
 export type FeatureRequestRow = typeof featureRequests.$inferSelect;

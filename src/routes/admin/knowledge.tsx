@@ -9,9 +9,8 @@ import { z } from "zod";
 import type { AdminEnv } from "../../auth/admin.ts";
 import { createDb } from "../../db/client.ts";
 import type { InquiryRow } from "../../db/inquiries.ts";
+import { FAQ_SECTIONS, FAQ_SECTION_LABELS } from "../../domain/inquiries.ts";
 import {
-  FAQ_SECTIONS,
-  FAQ_SECTION_LABELS,
   addFaqEntry,
   createFeatureRequest,
   deleteFaqEntry,
