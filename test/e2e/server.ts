@@ -17,6 +17,8 @@ export interface RunningServer {
   apiKey: string;
   /** ADMIN_PASSWORD for the operator console's local sign-in. */
   adminPassword: string;
+  /** The wrangler process (workerd runs beneath it). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -31,7 +33,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(): Promise<RunningServer> {
+export interface ServerOptions {
+  /** Another wrangler config (in the repository's root, so its paths resolve the same). */
+  config?: string;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const state = mkdtempSync(join(tmpdir(), "qrv-e2e-"));
   const persist = { persistTo: state };
   migrate("local", persist);
@@ -44,7 +51,7 @@ export async function startServer(): Promise<RunningServer> {
   writeFileSync(secrets, readFileSync(".dev.vars.example", "utf8").replace(/^ADMIN_PASSWORD=.*$/m, `ADMIN_PASSWORD=${adminPassword}`));
   const child: ChildProcess = spawn(
     process.execPath,
-    [WRANGLER, "dev", "--port", String(port), "--persist-to", state, "--env-file", secrets, "--var", `PUBLIC_URL:${url}`, "--var", "SANDBOX_CALL_DELAY_SECONDS:0", "--var", "CALL_ROUND_DELAY_SECONDS:0"],
+    [WRANGLER, "dev", ...(options.config ? ["--config", options.config] : []), "--port", String(port), "--persist-to", state, "--env-file", secrets, "--var", `PUBLIC_URL:${url}`, "--var", "SANDBOX_CALL_DELAY_SECONDS:0", "--var", "CALL_ROUND_DELAY_SECONDS:0"],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } },
   );
   let output = "";
@@ -62,6 +69,7 @@ export async function startServer(): Promise<RunningServer> {
     url,
     apiKey: key,
     adminPassword,
+    pid: child.pid!,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => setTimeout(r, 500));
