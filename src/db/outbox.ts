@@ -1,6 +1,6 @@
 // Outbox rows: claimed by one consumer at a time, finished once, and swept back onto the
 // queue when a committed transition never got them enqueued.
-import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { outbox } from "./schema.ts";
 
@@ -8,6 +8,21 @@ export type OutboxRow = typeof outbox.$inferSelect;
 
 /** How long a claimed job is protected from a second consumer (a redelivered message). */
 export const CLAIM_MS = 2 * 60_000;
+
+/**
+ * A transition's jobs are committed already marked as enqueued (one write fewer per
+ * transition), and sent right after; a failed send clears the mark. A job still marked but
+ * never claimed this long after was lost between its commit and the queue (the sender died
+ * before sending or before clearing the mark): the sweeper sends it again. A second message
+ * for a job that was only late is harmless: the first delivery claims it, the other finds it
+ * claimed or done.
+ */
+export const UNSENT_AFTER_MS = 5 * 60_000;
+
+/** Jobs that never reached the queue: not marked, or marked long ago and never claimed. */
+function unsent(now: number) {
+  return and(eq(outbox.status, "pending"), or(isNull(outbox.enqueuedAt), and(eq(outbox.attempts, 0), lt(outbox.enqueuedAt, now - UNSENT_AFTER_MS))));
+}
 
 /** Takes the job if nobody finished or holds it; null means another delivery has it or it is done. */
 export async function claimJob(d1: D1Database, id: string, now: number): Promise<OutboxRow | null> {
@@ -58,20 +73,29 @@ export async function markEnqueued(db: Db, ids: string[], now: number): Promise<
   if (ids.length) await db.update(outbox).set({ enqueuedAt: now }).where(inArray(outbox.id, ids));
 }
 
-export async function unenqueuedJobs(db: Db, reservationId: string): Promise<OutboxRow[]> {
+/** Takes the mark off jobs committed as enqueued whose send failed, so the sweeper finds them soon. */
+export async function clearEnqueued(db: Db, ids: string[]): Promise<void> {
+  if (ids.length) await db.update(outbox).set({ enqueuedAt: null }).where(and(inArray(outbox.id, ids), eq(outbox.status, "pending"), eq(outbox.attempts, 0)));
+}
+
+export async function unenqueuedJobs(db: Db, reservationId: string, now = Date.now()): Promise<OutboxRow[]> {
   return db
     .select()
     .from(outbox)
-    .where(and(eq(outbox.reservationId, reservationId), eq(outbox.status, "pending"), isNull(outbox.enqueuedAt)))
+    .where(and(eq(outbox.reservationId, reservationId), unsent(now)))
     .orderBy(asc(outbox.id));
 }
 
-/** Reservations with committed jobs that never reached the queue, oldest first. */
-export async function reservationsWithStrandedJobs(db: Db, olderThan: number, limit = 50): Promise<string[]> {
+/**
+ * Reservations with committed jobs that never reached the queue: not marked and older than
+ * `olderThan` (left to the object that committed them until then), or marked and never
+ * claimed for UNSENT_AFTER_MS.
+ */
+export async function reservationsWithStrandedJobs(db: Db, olderThan: number, now = Date.now(), limit = 50): Promise<string[]> {
   const rows = await db
     .selectDistinct({ reservationId: outbox.reservationId })
     .from(outbox)
-    .where(and(eq(outbox.status, "pending"), isNull(outbox.enqueuedAt), lt(outbox.createdAt, olderThan)))
+    .where(and(unsent(now), or(isNotNull(outbox.enqueuedAt), lt(outbox.createdAt, olderThan))))
     .limit(limit);
   return rows.map((r) => r.reservationId);
 }

@@ -81,7 +81,9 @@ export class VersionConflict extends Error {
 }
 
 const EVENT_COLUMNS = "reservation_id, version, type, actor, from_status, to_status, ignored, note, data, created_at";
-const OUTBOX_COLUMNS = "id, reservation_id, kind, payload, status, attempts, created_at, updated_at";
+// enqueued_at: committed as sent, in the same batch; the object sends right after the commit
+// and clears the mark if the send fails (see UNSENT_AFTER_MS in outbox.ts).
+const OUTBOX_COLUMNS = "id, reservation_id, kind, payload, status, attempts, enqueued_at, created_at, updated_at";
 
 function eventValues(id: string, version: number, e: EventInput): unknown[] {
   return [id, version, e.type, e.actor, e.fromStatus, e.toStatus, e.ignored ? 1 : 0, JSON.stringify(e.note), JSON.stringify(e.data ?? {}), e.at];
@@ -89,7 +91,7 @@ function eventValues(id: string, version: number, e: EventInput): unknown[] {
 
 function outboxValues(reservationId: string, o: OutboxInput, at: number): unknown[] {
   const { kind, ...payload } = o.effect;
-  return [o.id, reservationId, kind, JSON.stringify(payload), "pending", 0, at, at];
+  return [o.id, reservationId, kind, JSON.stringify(payload), "pending", 0, at, at, at];
 }
 
 /**
@@ -119,7 +121,7 @@ export async function commitTransition(
     );
     statements.push(d1.prepare(`INSERT INTO reservation_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).bind(...eventValues(next.id, next.version, event)));
     for (const o of outbox) {
-      statements.push(d1.prepare(`INSERT INTO outbox (${OUTBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).bind(...outboxValues(next.id, o, event.at)));
+      statements.push(d1.prepare(`INSERT INTO outbox (${OUTBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).bind(...outboxValues(next.id, o, event.at)));
     }
   } else {
     const sets = Object.keys(cols).map((k) => `${k} = ?`);
@@ -129,7 +131,7 @@ export async function commitTransition(
       d1.prepare(`INSERT INTO reservation_events (${EVENT_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? ${moved}`).bind(...eventValues(next.id, next.version, event), next.id, next.version),
     );
     for (const o of outbox) {
-      statements.push(d1.prepare(`INSERT INTO outbox (${OUTBOX_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ? ${moved}`).bind(...outboxValues(next.id, o, event.at), next.id, next.version));
+      statements.push(d1.prepare(`INSERT INTO outbox (${OUTBOX_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? ${moved}`).bind(...outboxValues(next.id, o, event.at), next.id, next.version));
     }
     for (const key of settledAlertKeys) {
       statements.push(d1.prepare(`UPDATE alerts SET resolved_at = ? WHERE key = ? AND resolved_at IS NULL AND EXISTS (SELECT 1 FROM reservations WHERE id = ? AND version = ?)`).bind(event.at, key, next.id, next.version));

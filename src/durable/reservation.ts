@@ -7,7 +7,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { config, type Config } from "../config.ts";
 import { createDb, type Db } from "../db/client.ts";
-import { getJob, markEnqueued, unenqueuedJobs } from "../db/outbox.ts";
+import { clearEnqueued, getJob, markEnqueued, unenqueuedJobs } from "../db/outbox.ts";
 import { REQUEUEABLE_JOB_KINDS, VersionConflict, commitTransition, loadRecord, recordIgnoredEvent, settleDeadJob, type EventInput, type OutboxInput } from "../db/reservations.ts";
 import { caseAlertKey } from "../domain/cases.ts";
 import { newId, newSecretToken, sha256Hex } from "../domain/ids.ts";
@@ -135,11 +135,11 @@ export class ReservationObject extends DurableObject<Env> {
     return { guest_url: await this.#guestUrl() };
   }
 
-  /** Re-sends jobs that were committed but never reached the queue, and re-arms the alarm. */
-  async flush(): Promise<number> {
+  /** Re-sends jobs that were committed but never reached the queue (as of `now`), and re-arms the alarm. */
+  async flush(now = Date.now()): Promise<number> {
     return this.#serial(async () => {
       const record = await this.#load();
-      const rows = await unenqueuedJobs(this.#db, record.id);
+      const rows = await unenqueuedJobs(this.#db, record.id, now);
       await this.#enqueue(rows.map((r) => r.id));
       await this.#syncAlarm(record);
       return rows.length;
@@ -230,22 +230,28 @@ export class ReservationObject extends DurableObject<Env> {
     return { applied: true, status: next.status, version: next.version, ...(decision.outcome ? { outcome: decision.outcome } : {}) };
   }
 
-  /** Side effects leave for the queue after the commit; a failure here is repaired by the sweeper. */
+  /**
+   * Side effects leave for the queue after the commit, which marked them enqueued already; a
+   * failed send takes the mark off, and the sweeper sends them (it also finds a send lost with
+   * this object, by age).
+   */
   async #afterCommit(record: ReservationRecord, outbox: OutboxInput[]): Promise<void> {
+    const ids = outbox.map((o) => o.id);
     try {
-      await this.#enqueue(outbox.map((o) => o.id));
+      await this.#enqueue(ids, false);
     } catch (err) {
       console.error(JSON.stringify({ msg: "enqueue failed; the sweeper will retry", reservation: record.id, error: String(err) }));
+      await clearEnqueued(this.#db, ids).catch(() => undefined);
     }
     await this.#syncAlarm(record);
   }
 
-  async #enqueue(jobIds: string[]): Promise<void> {
+  async #enqueue(jobIds: string[], mark = true): Promise<void> {
     if (!jobIds.length) return;
     const links = await this.links();
     const messages: MessageSendRequest<QueueMessage>[] = jobIds.map((id) => ({ body: { type: "job", id, links } }));
     await this.env.JOBS.sendBatch(messages);
-    await markEnqueued(this.#db, jobIds, Date.now());
+    if (mark) await markEnqueued(this.#db, jobIds, Date.now());
   }
 
   async #syncAlarm(record: ReservationRecord): Promise<void> {
