@@ -328,16 +328,15 @@ console.log(`QRV against its floor: 1 then ${CLIENTS} clients × ${SECONDS} s pe
 writeNoConsumerConfig();
 const started: Target[] = [];
 try {
-  const starting = await Promise.allSettled([
-    startFloor("echo-mcpagent"),
-    startFloor("echo-stateless"),
-    startFloor("write-floor", "floor"),
-    startServer({ config: NO_CONSUMER_CONFIG }).then(qrvTarget),
-    startServer().then(qrvTarget),
-  ]);
-  for (const s of starting) if (s.status === "fulfilled") started.push(s.value);
-  const failed = starting.find((s) => s.status === "rejected");
-  if (failed) throw failed.reason;
+  // One after another: wrangler processes starting together can race for a port.
+  const starts = [
+    () => startFloor("echo-mcpagent"),
+    () => startFloor("echo-stateless"),
+    () => startFloor("write-floor", "floor"),
+    () => startServer({ config: NO_CONSUMER_CONFIG }).then(qrvTarget),
+    () => startServer().then(qrvTarget),
+  ];
+  for (const start of starts) started.push(await start().catch(() => start()));
   const [a, b, c, qrv, full] = started as [Target, Target, Target, Target, Target];
   rmSync(NO_CONSUMER_CONFIG, { force: true });
 
