@@ -39,19 +39,22 @@ export async function claimJob(d1: D1Database, id: string, now: number): Promise
   return row ?? null;
 }
 
-export async function finishJob(db: Db, id: string, result: { providerRef?: string; deliveryStatus?: string; event?: unknown }, now: number): Promise<void> {
-  await db
-    .update(outbox)
-    .set({
-      status: "done",
-      lockedUntil: null,
-      providerRef: result.providerRef ?? null,
-      deliveryStatus: result.deliveryStatus ?? null,
-      resultEvent: result.event ? JSON.stringify(result.event) : null,
-      lastError: null,
-      updatedAt: now,
-    })
-    .where(eq(outbox.id, id));
+/** What a job left behind when it ran: the provider's id for it, and the event for its reservation. */
+export interface JobResult {
+  providerRef?: string;
+  deliveryStatus?: string;
+  event?: unknown;
+}
+
+/** A job's finish, to run alone (finishJob) or inside its reservation's transition (`guard`: SQL appended to the WHERE, with its params). */
+export function finishStatement(d1: D1Database, id: string, result: JobResult, now: number, guard?: { sql: string; params: unknown[] }): D1PreparedStatement {
+  return d1
+    .prepare(`UPDATE outbox SET status = 'done', locked_until = NULL, provider_ref = ?, delivery_status = ?, result_event = ?, last_error = NULL, updated_at = ? WHERE id = ?${guard ? ` AND ${guard.sql}` : ""}`)
+    .bind(result.providerRef ?? null, result.deliveryStatus ?? null, result.event ? JSON.stringify(result.event) : null, now, id, ...(guard?.params ?? []));
+}
+
+export async function finishJob(d1: D1Database, id: string, result: JobResult, now: number): Promise<void> {
+  await finishStatement(d1, id, result, now).run();
 }
 
 /** Gives the job back for a later attempt (the queue redelivers the message). */

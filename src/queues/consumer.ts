@@ -153,11 +153,29 @@ async function handleJob(msg: Message<unknown>, m: Extract<QueueMessage, { type:
     }
     return;
   }
-  // Recorded before reporting: if the report is lost, the redelivered message re-sends it
-  // instead of running the job (placing the call, sending the SMS) a second time.
-  await finishJob(db, row.id, result, Date.now());
-  if (result.event) await tell(env, row.reservationId, result.event);
+  await finish(env, row, result);
   msg.ack();
+}
+
+/**
+ * Records a job as done. A job with a result event is finished in the same D1 batch as the
+ * transition that applies the event; if the report fails, the finish is recorded alone before
+ * the message is retried, so the redelivered message re-sends the result instead of running the
+ * job (placing the call, creating the payment link) a second time.
+ */
+async function finish(env: Env, row: OutboxRow, result: JobResult): Promise<void> {
+  if (!result.event) {
+    await finishJob(env.DB, row.id, result, Date.now());
+    return;
+  }
+  try {
+    const told = await reservationStub(env, row.reservationId).dispatch(result.event, "provider", undefined, { jobId: row.id, result });
+    // No reservation to apply it to: the job is still done.
+    if (told.status === null) await finishJob(env.DB, row.id, result, Date.now());
+  } catch (err) {
+    await finishJob(env.DB, row.id, result, Date.now());
+    throw err;
+  }
 }
 
 /** What a reservation is told when one of its jobs cannot be done. */
