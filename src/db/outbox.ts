@@ -24,19 +24,23 @@ function unsent(now: number) {
   return and(eq(outbox.status, "pending"), or(isNull(outbox.enqueuedAt), and(eq(outbox.attempts, 0), lt(outbox.enqueuedAt, now - UNSENT_AFTER_MS))));
 }
 
-/** Takes the job if nobody finished or holds it; null means another delivery has it or it is done. */
-export async function claimJob(d1: D1Database, id: string, now: number): Promise<OutboxRow | null> {
-  const row = await d1
+/**
+ * Takes the jobs nobody finished or holds, in one statement (a queue batch's jobs in one round
+ * trip). A job missing from the result is in another delivery's hands or done.
+ */
+export async function claimJobs(d1: D1Database, ids: string[], now: number): Promise<Map<string, OutboxRow>> {
+  if (!ids.length) return new Map();
+  const { results } = await d1
     .prepare(
       `UPDATE outbox SET status = 'sending', attempts = attempts + 1, locked_until = ?, updated_at = ?
-       WHERE id = ? AND (status = 'pending' OR (status = 'sending' AND locked_until < ?))
+       WHERE id IN (${ids.map(() => "?").join(", ")}) AND (status = 'pending' OR (status = 'sending' AND locked_until < ?))
        RETURNING id, reservation_id AS reservationId, kind, payload, status, attempts, locked_until AS lockedUntil,
                  enqueued_at AS enqueuedAt, provider_ref AS providerRef, delivery_status AS deliveryStatus,
                  last_error AS lastError, result_event AS resultEvent, created_at AS createdAt, updated_at AS updatedAt`,
     )
-    .bind(now + CLAIM_MS, now, id, now)
-    .first<OutboxRow>();
-  return row ?? null;
+    .bind(now + CLAIM_MS, now, ...ids, now)
+    .all<OutboxRow>();
+  return new Map(results.map((r) => [r.id, r]));
 }
 
 /** What a job left behind when it ran: the provider's id for it, and the event for its reservation. */
