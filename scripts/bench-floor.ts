@@ -1,4 +1,4 @@
-// npm run bench -- --floor [--clients 20 --seconds 10 --bookings 20]
+// npm run bench -- --floor [--clients 20 --seconds 10 --bookings 30]
 // QRV against the stack's own floor, in one run on one machine: the same load, as raw JSON-RPC
 // over HTTP (no MCP SDK on the client side, so it measures servers, not a client), against
 //   A. McpAgent + one echo tool              (bench/floor/echo-mcpagent)
@@ -28,7 +28,7 @@ function arg(name: string, fallback: string): string {
 
 const SECONDS = Number(arg("seconds", "10"));
 const CLIENTS = Number(arg("clients", "20"));
-const BOOKINGS = Number(arg("bookings", "20"));
+const BOOKINGS = Number(arg("bookings", "30"));
 /** The issue's goals: CPU per call within 1.5× the floor; a whole booking within 100 ms. */
 const RATIO_GOAL = 1.5;
 const BOOKING_GOAL_MS = 100;
@@ -261,8 +261,16 @@ async function whole(target: Target) {
   return drive(target, BOOKINGS, 0);
 }
 
-async function drive(target: Target, count: number, first: number) {
+/** CPU milliseconds per second the target uses while idle (its own timers; the quiet check tolerates some). */
+async function idleRate(target: Target): Promise<number> {
   await quiet(target);
+  const before = workerdCpuMs(target.pid) ?? 0;
+  await new Promise((r) => setTimeout(r, 3000));
+  return ((workerdCpuMs(target.pid) ?? 0) - before) / 3;
+}
+
+async function drive(target: Target, count: number, first: number) {
+  const idle = await idleRate(target);
   const concurrency = Math.min(5, count);
   const sessions = Array.from({ length: concurrency }, () => new RawMcp(target));
   await Promise.all(sessions.map((s) => s.initialize()));
@@ -308,6 +316,7 @@ async function drive(target: Target, count: number, first: number) {
   }
   const toConfirmed = (performance.now() - started) / 1000;
   const cpuEnd = await quiet(target);
+  const busySeconds = (performance.now() - started) / 1000;
   // What one poll costs (half of each kind, as above), measured on the now quiet server.
   const before = workerdCpuMs(target.pid);
   for (let i = 0; i < 10; i++) {
@@ -315,8 +324,9 @@ async function drive(target: Target, count: number, first: number) {
     await (await fetch(`${target.url}/sandbox/outbox?channel=sms&limit=${count * 10}`)).arrayBuffer();
   }
   const perPoll = ((workerdCpuMs(target.pid) ?? 0) - (before ?? 0)) / 20;
-  const cpuMs = cpuStart === null ? null : (cpuEnd - cpuStart - polls * perPoll) / count;
-  return { bookings: count, confirmed: confirmed.size, toConfirmed, polls, perPoll, cpuMs };
+  const idleMs = idle * busySeconds;
+  const cpuMs = cpuStart === null ? null : (cpuEnd - cpuStart - polls * perPoll - idleMs) / count;
+  return { bookings: count, confirmed: confirmed.size, toConfirmed, polls, perPoll, idleMs, cpuMs };
 }
 
 // ---------------------------------------------------------------- main
@@ -368,7 +378,7 @@ try {
   console.log(`\n${row(header)}\n${lines.map(row).join("\n")}\n`);
   console.log(
     `whole booking (request → confirmed, all queue work): ${booking.confirmed}/${booking.bookings} confirmed in ${booking.toConfirmed.toFixed(1)} s, ` +
-      `${f1(booking.cpuMs)} CPU ms per booking (${booking.polls} polls × ${booking.perPoll.toFixed(1)} ms subtracted)`,
+      `${f1(booking.cpuMs)} CPU ms per booking (subtracted: ${booking.polls} polls × ${booking.perPoll.toFixed(1)} ms, idle ${booking.idleMs.toFixed(0)} ms)`,
   );
   const errors = rounds.flat().filter((l) => l.errors);
   for (const l of errors) console.log(`  ${l.name} (${l.clients}): first error: ${l.firstError}`);
