@@ -1,4 +1,4 @@
-// npm run bench -- --floor [--clients 20 --seconds 10 --bookings 30]
+// npm run bench -- --floor [--clients 20 --seconds 10 --bookings 30] [--compare DIR]
 // QRV against the stack's own floor, in one run on one machine: the same load, as raw JSON-RPC
 // over HTTP (no MCP SDK on the client side, so it measures servers, not a client), against
 //   A. McpAgent + one echo tool              (bench/floor/echo-mcpagent)
@@ -11,6 +11,8 @@
 // system time from /proc, before and after), with the ratio to its floor. Then the whole
 // booking on a QRV with its consumer on: CPU from the request to `confirmed` with all its
 // queue work (calls, texts, the payment link, the payment webhook), until the queue is quiet.
+// With --compare DIR (another checkout with its node_modules, e.g. an older commit), no floor:
+// QRV from DIR and from here, loads alternating between them, CPU before and after.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -333,6 +335,76 @@ async function drive(target: Target, count: number, first: number) {
 
 const f1 = (n: number | null) => (n === null || Number.isNaN(n) ? "n/a" : n.toFixed(1));
 const f0 = (n: number) => (Number.isNaN(n) ? "n/a" : n.toFixed(0));
+
+// ---------------------------------------------------------------- --compare DIR
+
+/**
+ * QRV from another checkout (DIR, with its node_modules) against this one, in one run: the
+ * loads alternate between the two, so a machine that gets busier or quieter affects both alike.
+ */
+async function compare(dir: string): Promise<void> {
+  const here = process.cwd();
+  const startQrv = async (cwd: string, noConsumer: boolean): Promise<Target> => {
+    process.chdir(cwd);
+    try {
+      if (noConsumer) writeNoConsumerConfig();
+      return qrvTarget(await startServer(noConsumer ? { config: NO_CONSUMER_CONFIG } : {}));
+    } finally {
+      if (noConsumer) rmSync(NO_CONSUMER_CONFIG, { force: true });
+      process.chdir(here);
+    }
+  };
+  const started: Target[] = [];
+  try {
+    for (const [cwd, noConsumer] of [[dir, true], [here, true], [dir, false], [here, false]] as const) started.push(await startQrv(cwd, noConsumer).catch(() => startQrv(cwd, noConsumer)));
+    const [beforeCall, afterCall, beforeFull, afterFull] = started as [Target, Target, Target, Target];
+    const sides = [
+      { name: "before", call: beforeCall, full: beforeFull },
+      { name: "after", call: afterCall, full: afterFull },
+    ];
+    const sums = new Map<string, { cpu: number; n: number }>();
+    const add = (key: string, cpuMs: number | null, n: number) => {
+      const s = sums.get(key) ?? { cpu: 0, n: 0 };
+      sums.set(key, { cpu: s.cpu + (cpuMs ?? Number.NaN) * n, n: s.n + n });
+    };
+    for (let round = 0; round < 3; round++) {
+      for (const side of round % 2 ? [...sides].reverse() : sides) {
+        const list = await load("list_services", side.call, CLIENTS, "list_services", () => ({}));
+        add(`${side.name} list_services`, list.cpuMs, list.requests);
+        const req = await load("request_reservation", side.call, CLIENTS, "request_reservation", (n, i) => bookingArgs(n, i + round * 1000));
+        add(`${side.name} request_reservation`, req.cpuMs, req.requests);
+      }
+      process.stderr.write(`  round ${round + 1} of 3: done\n`);
+    }
+    for (const side of sides) await drive(side.full, 3, 5000);
+    for (let round = 0; round < 2; round++) {
+      for (const side of round % 2 ? [...sides].reverse() : sides) {
+        const b = await drive(side.full, Math.ceil(BOOKINGS / 2), round * 1000);
+        add(`${side.name} whole booking`, b.cpuMs, b.bookings);
+      }
+    }
+    const per = (key: string) => {
+      const s = sums.get(key);
+      return s && s.n ? s.cpu / s.n : Number.NaN;
+    };
+    console.log(`\nCPU ms per call (${CLIENTS} clients, 3 alternating rounds of ${SECONDS} s) and per whole booking (2 × ${Math.ceil(BOOKINGS / 2)}):`);
+    console.log(`${"".padEnd(22)}${"before".padStart(9)}${"after".padStart(9)}${"change".padStart(9)}   (before: ${dir})`);
+    for (const what of ["list_services", "request_reservation", "whole booking"]) {
+      const b = per(`before ${what}`);
+      const a = per(`after ${what}`);
+      console.log(`${what.padEnd(22)}${f1(b).padStart(9)}${f1(a).padStart(9)}${`${(((a - b) / b) * 100).toFixed(0)} %`.padStart(9)}`);
+    }
+  } finally {
+    await Promise.all(started.map((t) => t.stop()));
+  }
+}
+
+const COMPARE = arg("compare", "");
+if (COMPARE) {
+  console.log(`QRV in ${COMPARE} (before) against this checkout (after)`);
+  await compare(COMPARE);
+  process.exit();
+}
 
 console.log(`QRV against its floor: 1 then ${CLIENTS} clients × ${SECONDS} s per target, then ${BOOKINGS} whole bookings`);
 writeNoConsumerConfig();
