@@ -13,14 +13,12 @@
 // queue work (calls, texts, the payment link, the payment webhook), until the queue is quiet.
 // With --compare DIR (another checkout with its node_modules, e.g. an older commit), no floor:
 // QRV from DIR and from here, loads alternating between them, CPU before and after.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { jstIn } from "../test/e2e/qrv.ts";
-import { startServer, type RunningServer } from "../test/e2e/server.ts";
-import { WRANGLER, wranglerSync } from "./lib/wrangler.ts";
+import { freePort, startServer, wranglerDev, type RunningServer } from "../test/e2e/server.ts";
+import { wranglerSync } from "./lib/wrangler.ts";
 import { workerdCpuMs } from "./lib/workerd-cpu.ts";
 
 function arg(name: string, fallback: string): string {
@@ -44,17 +42,6 @@ interface Target {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** A floor Worker under `wrangler dev`, with fresh local state. */
 async function startFloor(dir: string, d1?: string): Promise<Target> {
   const config = join("bench", "floor", dir, "wrangler.toml");
@@ -64,21 +51,7 @@ async function startFloor(dir: string, d1?: string): Promise<Target> {
     if (r.status !== 0) throw new Error(`floor ${dir}: migrations failed\n${r.stderr}`);
   }
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [WRANGLER, "dev", "--config", config, "--port", String(port), "--persist-to", state], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
-  });
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 90_000;
-  while (!/Ready on/.test(output)) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`floor ${dir} did not start:\n${output.slice(-3000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const child = await wranglerDev(["--config", config, "--port", String(port), "--persist-to", state], 90_000);
   return {
     url: `http://localhost:${port}`,
     pid: child.pid!,

@@ -22,7 +22,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once("error", reject);
@@ -49,22 +49,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const adminPassword = randomBytes(12).toString("base64url");
   const secrets = join(state, "secrets.env");
   writeFileSync(secrets, readFileSync(".dev.vars.example", "utf8").replace(/^ADMIN_PASSWORD=.*$/m, `ADMIN_PASSWORD=${adminPassword}`));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [WRANGLER, "dev", ...(options.config ? ["--config", options.config] : []), "--port", String(port), "--persist-to", state, "--env-file", secrets, "--var", `PUBLIC_URL:${url}`, "--var", "SANDBOX_CALL_DELAY_SECONDS:0", "--var", "CALL_ROUND_DELAY_SECONDS:0"],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } },
-  );
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 60_000;
-  while (!/Ready on/.test(output)) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`wrangler dev did not start:\n${output.slice(-3000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const child = await wranglerDev([
+    ...(options.config ? ["--config", options.config] : []),
+    ...["--port", String(port), "--persist-to", state, "--env-file", secrets, "--var", `PUBLIC_URL:${url}`, "--var", "SANDBOX_CALL_DELAY_SECONDS:0", "--var", "CALL_ROUND_DELAY_SECONDS:0"],
+  ]);
   return {
     url,
     apiKey: key,
@@ -77,4 +65,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       rmSync(state, { recursive: true, force: true });
     },
   };
+}
+
+/** `wrangler dev` with these arguments, once it is ready to serve. */
+export async function wranglerDev(args: string[], timeoutMs = 60_000): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [WRANGLER, "dev", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } });
+  let output = "";
+  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + timeoutMs;
+  while (!/Ready on/.test(output)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`wrangler dev did not start:\n${output.slice(-3000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return child;
 }
