@@ -70,8 +70,9 @@ const NO_CONSUMER_CONFIG = ".bench-no-consumer.wrangler.toml";
 
 function writeNoConsumerConfig(): void {
   const toml = readFileSync("wrangler.toml", "utf8");
-  // Each [[queues.consumers]] table runs until the next table header.
-  const stripped = toml.replace(/^\[\[queues\.consumers\]\][\s\S]*?(?=^\[)/gm, "");
+  // Each [[queues.consumers]] table runs until the next table header (or the end of the file).
+  const stripped = toml.replace(/^\[\[queues\.consumers\]\][\s\S]*?(?=^\[|(?![\s\S]))/gm, "");
+  if (/^\[\[queues\.consumers\]\]/m.test(stripped)) throw new Error("could not remove the queue consumers from wrangler.toml");
   writeFileSync(NO_CONSUMER_CONFIG, `# Written and removed by npm run bench -- --floor.\n${stripped}`);
 }
 
