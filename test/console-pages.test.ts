@@ -1,8 +1,11 @@
 // The console's pages: reservation search and timeline, partner shops (edit, flags, CSV in
 // and out in the shops:import format), the dashboards and their CSV, incident records.
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { jstMidnight } from "../src/domain/metrics.ts";
+import { computeManagementSnapshot } from "../src/reports/figures.ts";
+import { describe, expect, it, vi } from "vitest";
 import { incidents, shops } from "../src/db/schema.ts";
+import { CATALOG_TTL_MS, catalog } from "../src/db/shops.ts";
 import { parseShopCsv } from "../src/domain/shops-csv.ts";
 import { flashOf, signIn } from "./console-client.ts";
 import { HOUR, createReservation, db, paySandbox, seedShops, uniquePhone, waitForJobs, waitForStatus } from "./helpers.ts";
@@ -131,6 +134,26 @@ describe("partner shops", () => {
     expect(await db.query.shops.findFirst({ where: eq(shops.id, shop!.id) })).toMatchObject({ paused: false, doNotCall: true });
   });
 
+  it("a shop paused in the console leaves the catalogue at once; other changes show within CATALOG_TTL_MS", async () => {
+    const op = await signIn();
+    const where = await seedShops([{ answer: "accepted", name: "休む店" }]);
+    const [shop] = await db.select().from(shops).where(eq(shops.area, where.area));
+    const offered = async () => (await catalog(db)).some((e) => e.service === where.service && e.areas.some((a) => a.area === where.area));
+    expect(await offered()).toBe(true);
+    await op.post(`/admin/shops/${shop!.id}/flags`, { flag: "paused", value: "1" });
+    expect(await offered()).toBe(false);
+    // A change this isolate did not make (another isolate, a CSV import with wrangler) shows
+    // once the cached catalogue is CATALOG_TTL_MS old.
+    await db.update(shops).set({ paused: false }).where(eq(shops.id, shop!.id));
+    expect(await offered()).toBe(false);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + CATALOG_TTL_MS });
+    try {
+      expect(await offered()).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("adds one shop, refusing a phone that is already listed", async () => {
     const op = await signIn();
     const area = `追加${Date.now()}`;
@@ -168,6 +191,9 @@ describe("dashboards", () => {
     const op = await signIn();
     const service = `経営テスト${Date.now()}`;
     await paidBooking(service, "ランキングの店", 9900);
+    // The dashboard shows the nightly batch (seed 000 §4.2.2); tonight's run counts today, and so does "compute now".
+    await computeManagementSnapshot(db, jstMidnight(Date.now()) + 27 * HOUR);
+    expect((await op.post("/admin/management/compute", {})).headers.get("Location")).toBe("/admin/management");
     const month = new Date(Date.now() + 9 * HOUR).toISOString().slice(0, 7);
     const counts = csvOf(await (await op.get("/admin/management/monthly-reservations.csv")).text());
     expect(counts).toHaveLength(13);
