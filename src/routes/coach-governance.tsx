@@ -76,6 +76,26 @@ const W = {
   },
 };
 
+/** "Saved" after a redirect, or the form's errors (the coach portal's forms). */
+export function FormBanners(props: { saved?: string | undefined; errors?: string[] | undefined }) {
+  return (
+    <>
+      {props.saved ? (
+        <p class="banner ok" id="saved">
+          {props.saved}
+        </p>
+      ) : null}
+      {props.errors?.length ? (
+        <ul class="banner bad" id="errors">
+          {props.errors.map((e) => (
+            <li>{e}</li>
+          ))}
+        </ul>
+      ) : null}
+    </>
+  );
+}
+
 const CASE_ID = /^exc_[A-Za-z0-9_-]{1,64}$/;
 
 function CaseFacts(props: { row: ExceptionRow; clientName: string; lang: Lang; late: boolean }) {
@@ -275,18 +295,7 @@ function PolicyForm(props: { c: C; p: CoachPolicy; lang: Lang; errors?: string[]
     <form class="card stack" method="post" action="/coach/policy" id="policy-form">
       <p class="muted">{w.intro}</p>
       <p id="policy-version">{w.version(p.version)}</p>
-      {props.saved ? (
-        <p class="banner ok" id="saved">
-          {w.saved}
-        </p>
-      ) : null}
-      {props.errors?.length ? (
-        <ul class="banner bad" id="errors">
-          {props.errors.map((e) => (
-            <li>{e}</li>
-          ))}
-        </ul>
-      ) : null}
+      <FormBanners saved={props.saved ? w.saved : undefined} errors={props.errors} />
       {num("reschedule_hours", w.rescheduleHours, p.reschedule.minNoticeHours, 336)}
       {num("reschedule_max", w.rescheduleMax, p.reschedule.maxPerSession, 10)}
       {num("cancel_hours", w.cancelHours, p.cancel.minNoticeHours, 336)}

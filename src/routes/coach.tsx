@@ -26,7 +26,7 @@ import { CSRF_FIELD, csrfToken, csrfValid, formNonce } from "./csrf.ts";
 import { pageLanguage, rememberLanguage } from "./language.tsx";
 import { RequesterPage, privatePage } from "./requester-layout.tsx";
 import { formLimit } from "./support.tsx";
-import { registerCoachExceptions, registerCoachPolicy, registerCoachReport } from "./coach-governance.tsx";
+import { FormBanners, registerCoachExceptions, registerCoachPolicy, registerCoachReport } from "./coach-governance.tsx";
 
 type CoachEnv = { Bindings: Env; Variables: AccountVariables & { coach: CoachRow } };
 type C = Context<CoachEnv>;
@@ -268,18 +268,7 @@ export function AvailabilityForm(props: { action: string; hidden: Child; a: Avai
   return (
     <form class="card" method="post" action={props.action} id="availability-form">
       <h2>{w.hours}</h2>
-      {props.saved ? (
-        <p class="banner ok" id="saved">
-          {w.saved}
-        </p>
-      ) : null}
-      {props.errors?.length ? (
-        <ul class="banner bad" id="errors">
-          {props.errors.map((e) => (
-            <li>{e}</li>
-          ))}
-        </ul>
-      ) : null}
+      <FormBanners saved={props.saved ? w.saved : undefined} errors={props.errors} />
       <table class="hours">
         <tbody>
           {WEEKDAYS[lang].map((label, d) => (
