@@ -284,3 +284,26 @@ describe("the weekly control", () => {
     expect(pending.inPolicy).toBe(false);
   });
 });
+
+describe("the audit log export", () => {
+  it("exports the coach's engagements' events as CSV with the rule, the policy version and who acted", async () => {
+    const coach = await seedCoach();
+    const client = await mcpClient((await createApiKey("governance")).key);
+    const requested = await client.callTool({ name: "request_session", arguments: { coach_id: coach.coachId, menu_id: coach.menuId, name: "山田 花子", phone: uniqueMobile(), topic: "転職", preferred_times: ["平日夜"], language: "ja" } });
+    const id = (requested.structuredContent as { engagement_id: string }).engagement_id;
+    await reservationStub(env, id).openException({ kind: "complaint", note: "返信が遅い", by: "operator:佐藤" });
+    const op = await signIn();
+    expect(await op.html(`/admin/coaches/${coach.coachId}`)).toContain(`/admin/coaches/${coach.coachId}/audit.csv`);
+    const res = await op.get(`/admin/coaches/${coach.coachId}/audit.csv`);
+    expect(res.headers.get("Content-Type")).toContain("text/csv");
+    const lines = (await res.text()).replace(/^\uFEFF/, "").trim().split("\n");
+    expect(lines[0]).toBe("at,engagement_id,event,actor,by,from_status,to_status,result,rule,policy_version,case_or_message,template,data");
+    expect(lines.some((l) => l.includes(`,${id},create,`))).toBe(true);
+    const opened = lines.find((l) => l.includes(",exception_opened,"))!;
+    expect(opened).toContain(",operator,operator:佐藤,");
+    expect(opened).toContain(",applied,complaint.coach,1,exc_");
+    // Another coach's export does not have it.
+    const other = await seedCoach();
+    expect(await (await op.get(`/admin/coaches/${other.coachId}/audit.csv`)).text()).not.toContain(id);
+  });
+});

@@ -1,13 +1,13 @@
 // Sessions governance in D1 (seed 001 Build: 例外権限, RACI/SLA): each coach's versioned
 // exception policy, and the exception cases the engagements' objects project.
-import { and, asc, desc, eq, gte, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt } from "drizzle-orm";
 import { newId } from "../domain/ids.ts";
 import type { EngagementRecord } from "../domain/reservation/session-machine.ts";
 import type { AuditItem } from "../domain/sessions/weekly.ts";
 import { rowToAnyRecord } from "./reservations.ts";
 import { DEFAULT_COACH_POLICY, isLate, type CoachPolicy, type ExceptionKind } from "../domain/sessions/policy.ts";
 import type { Db } from "./client.ts";
-import { auditReviews, coachPolicies, coachSopNotes, reservations, sessionExceptions } from "./schema.ts";
+import { auditReviews, coachPolicies, coachSopNotes, engagements, reservationEvents, reservations, sessionExceptions } from "./schema.ts";
 
 export type ExceptionRow = typeof sessionExceptions.$inferSelect;
 
@@ -93,4 +93,18 @@ export async function reviewItem(db: Db, week: string, itemId: string, verdict: 
 
 export async function sopNotes(db: Db, coachId: string) {
   return db.select().from(coachSopNotes).where(eq(coachSopNotes.coachId, coachId)).orderBy(desc(coachSopNotes.createdAt)).limit(100);
+}
+
+/** The audit log of a coach's engagements between `from` and `to`, within the coach's retention. */
+export async function coachAuditLog(db: Db, coachId: string, from: number, to: number, now: number) {
+  const policy = await coachPolicy(db, coachId);
+  const since = Math.max(from, now - policy.auditRetentionDays * 86_400_000);
+  const rows = await db
+    .select({ event: reservationEvents })
+    .from(reservationEvents)
+    .innerJoin(engagements, eq(engagements.id, reservationEvents.reservationId))
+    .where(and(eq(engagements.coachId, coachId), gte(reservationEvents.createdAt, since), lt(reservationEvents.createdAt, to)))
+    .orderBy(asc(reservationEvents.createdAt), asc(reservationEvents.id))
+    .limit(50_000);
+  return { retentionDays: policy.auditRetentionDays, since, events: rows.map((r) => r.event) };
 }

@@ -358,6 +358,7 @@ export function registerCoachPolicy(portal: Hono<CoachEnv>): void {
         bannedPhrases: str("banned").split(/\r?\n/).slice(0, 100).map((s) => s.slice(0, 100)),
         quietHours: { start: str("quiet_start"), end: str("quiet_end") },
         slaMinutes: previous.slaMinutes,
+        auditRetentionDays: previous.auditRetentionDays,
       },
       previous,
     );

@@ -41,6 +41,8 @@ export interface CoachPolicy {
   quietHours: { start: string; end: string };
   /** Response targets in minutes per kind (RACI/SLA): a case or approval older than this alerts. */
   slaMinutes: Record<ExceptionKind, number>;
+  /** How long the audit log of this coach's engagements is kept and exported (監査設計: 保存期間). */
+  auditRetentionDays: number;
 }
 
 /** What a coach starts with; set in Build and editable by the coach. */
@@ -54,6 +56,7 @@ export const DEFAULT_COACH_POLICY: CoachPolicy = {
   bannedPhrases: [],
   quietHours: { start: "21:00", end: "09:00" },
   slaMinutes: { unpaid: 24 * 60, reschedule: 4 * 60, cancel: 4 * 60, complaint: 2 * 60, refund: 24 * 60, no_show: 24 * 60, violation: 2 * 60 },
+  auditRetentionDays: 730,
 };
 
 /** One exception event, with the facts the policy needs. */
@@ -137,6 +140,7 @@ export function validatePolicy(input: Omit<CoachPolicy, "version">, previous: Co
   if (input.unpaid.cancelAfterDays < input.unpaid.remindAfterDays) errors.push("the cancel day comes on or after the reminder day");
   if (!CLOCK.test(input.quietHours.start) || !CLOCK.test(input.quietHours.end)) errors.push("quiet hours are HH:MM");
   for (const k of EXCEPTION_KINDS) whole(input.slaMinutes[k], `response target for ${k} (minutes)`, 7 * 24 * 60);
+  if (!Number.isInteger(input.auditRetentionDays) || input.auditRetentionDays < 365 || input.auditRetentionDays > 3650) errors.push("audit log retention must be 365 to 3650 days");
   const bannedPhrases = [...new Set(input.bannedPhrases.map((s) => s.trim()).filter(Boolean))];
   if (errors.length) return { ok: false, errors };
   return { ok: true, policy: { ...input, bannedPhrases, version: previous.version + 1 } };

@@ -4,14 +4,17 @@
 // note with the coach's settings.
 //   GET  /admin/session-audit?week=2026-11-30      the week's sample (this week by default)
 //   POST /admin/session-audit/review               one verdict
+//   GET  /admin/coaches/:id/audit.csv?from=&to=    the coach's audit log as CSV, within the retention
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AdminEnv } from "../../auth/admin.ts";
 import { createDb } from "../../db/client.ts";
-import { engagementsChangedSince, reviewItem, sampleOf, saveSample } from "../../db/governance.ts";
+import { coachAuditLog, engagementsChangedSince, reviewItem, sampleOf, saveSample } from "../../db/governance.ts";
+import { toCsv } from "../../domain/csv.ts";
+import { jstDate } from "../../domain/metrics.ts";
 import { coachNames } from "../../db/sessions.ts";
 import { weekFromQuery, weekItems, weeklySample } from "../../domain/sessions/weekly.ts";
-import { AdminPage, Csrf, jst, setFlash } from "./layout.tsx";
+import { AdminPage, Csrf, csvResponse, jst, setFlash } from "./layout.tsx";
 
 export const auditPages = new Hono<AdminEnv>();
 
@@ -81,4 +84,24 @@ auditPages.post("/session-audit/review", async (c) => {
   const ok = await reviewItem(createDb(c.env.DB), week, item, verdict, note, c.get("operator"));
   setFlash(c, ok ? "ok" : "error", ok ? (verdict === "ok" ? "問題なしとしました" : "是正をSOPに追加しました") : "見つかりません");
   return c.redirect(`/admin/session-audit?week=${week}`, 303);
+});
+
+/**
+ * The audit log of one coach's engagements as CSV (監査設計: エクスポート方針), within the
+ * coach's retention (default 2 years): who did what, when, under which rule and policy version.
+ */
+auditPages.get("/coaches/:id/audit.csv", async (c) => {
+  const db = createDb(c.env.DB);
+  const coachId = c.req.param("id");
+  const now = Date.now();
+  const day = (v: string | undefined, fallback: number) => (v && WEEK.test(v) && Number.isFinite(Date.parse(`${v}T00:00:00+09:00`)) ? Date.parse(`${v}T00:00:00+09:00`) : fallback);
+  const from = day(c.req.query("from"), 0);
+  const to = day(c.req.query("to"), now - 86_400_000) + 86_400_000;
+  const log = await coachAuditLog(db, coachId, from, to, now);
+  const rows = log.events.map((e) => {
+    const data = JSON.parse(e.data) as { by?: unknown; rule?: unknown; policyVersion?: unknown; caseId?: unknown; messageId?: unknown; template?: unknown };
+    const text = (v: unknown) => (typeof v === "string" || typeof v === "number" ? v : "");
+    return [new Date(e.createdAt).toISOString(), e.reservationId, e.type, e.actor, text(data.by), e.fromStatus, e.toStatus, e.ignored ? "ignored" : "applied", text(data.rule), text(data.policyVersion), text(data.caseId) || text(data.messageId), text(data.template), e.data];
+  });
+  return csvResponse(c, `audit-${coachId}-${jstDate(now)}.csv`, toCsv([["at", "engagement_id", "event", "actor", "by", "from_status", "to_status", "result", "rule", "policy_version", "case_or_message", "template", "data"], ...rows]));
 });

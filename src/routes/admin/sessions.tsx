@@ -596,6 +596,12 @@ sessionPages.get("/coaches/:id", async (c) => {
   return c.html(
     <AdminPage c={c} title={coach.name} section="sessions">
       <h1>{coach.name}</h1>
+      <p class="muted">
+        <a href={`/admin/coaches/${coach.id}/audit.csv`} id="audit-csv">
+          監査ログ（CSV、保存期間内）
+        </a>{" "}
+        · <a href="/admin/session-audit">週次サンプル監査</a>
+      </p>
       <SessionNav on="/admin/coaches" />
       <CoachForm c={c} action={`/admin/coaches/${coach.id}`} coach={coach} />
       <div class="card" id="menus">
