@@ -133,6 +133,20 @@ describe("exceptions against the coach's policy", () => {
     expect(after).not.toContain('id="decide"');
   });
 
+  it("a reschedule in policy moves at once, its event naming the rule and the policy version, and opens no case", async () => {
+    const coach = await seedCoach();
+    const client = await mcpClient((await createApiKey("governance")).key);
+    const requested = await client.callTool({ name: "request_session", arguments: { coach_id: coach.coachId, menu_id: coach.menuId, name: "山田 花子", phone: uniqueMobile(), topic: "転職", preferred_times: ["平日夜"], language: "ja" } });
+    const id = (requested.structuredContent as { engagement_id: string }).engagement_id;
+    await pay(id);
+    const stub = reservationStub(env, id);
+    expect(await stub.bookSession({ start: jstAt(3, 10), by: "requester", agreedBy: "山田 花子" })).toMatchObject({ ok: true });
+    expect(await stub.bookSession({ start: jstAt(4, 10), by: "requester", agreedBy: "山田 花子", reschedule: true })).toMatchObject({ ok: true, start: jstAt(4, 10) });
+    const move = (await eventsOf(id)).find((e) => e.type === "reschedule" && !e.ignored)!;
+    expect(JSON.parse(move.data)).toMatchObject({ rule: "reschedule.within_notice", policyVersion: 1 });
+    expect((await engagement(id)).data.exceptions ?? []).toEqual([]);
+  });
+
   it("an operator records a complaint from the console: out of policy, in the queue beside the manual cases, and a Slack alert once it is past its target", async () => {
     const coach = await seedCoach();
     const client = await mcpClient((await createApiKey("governance")).key);

@@ -196,7 +196,7 @@ export class ReservationObject extends DurableObject<Env> {
       if (input.reschedule && !input.caseId && current) {
         const waiting = r.data.exceptions?.find((x) => x.kind === "reschedule" && x.status === "pending");
         if (waiting) return { ok: false, reason: "pending_approval", message: r.requester.language === "ja" ? "日時の変更はコーチの判断待ちです。" : "A change of time is already waiting for the coach's decision.", caseId: waiting.id };
-        const gate = await this.#policyGate(r, { kind: "reschedule", sessionStart: current.start, now, rescheduledSoFar: current.rescheduled }, { start: plan.start }, input.by, now);
+        const gate = await this.#policyGate(r, { kind: "reschedule", sessionStart: current.start, now, rescheduledSoFar: current.rescheduled }, { start: plan.start }, input.by, now, false);
         if (!gate.inPolicy) return { ok: false, reason: "pending_approval", message: gate.message, caseId: gate.caseId };
         checked = { rule: gate.rule, policyVersion: gate.policyVersion };
       }
@@ -232,10 +232,12 @@ export class ReservationObject extends DurableObject<Env> {
    * engagement (seed 001 Run: 例外処理). Out of policy, the coach is asked by SMS with a link to
    * the coach portal; in policy, the machine acts (a refund) or the caller carries on.
    */
-  async #policyGate(r: EngagementRecord, facts: ExceptionEvent, request: ExceptionRequest, by: string, now: number): Promise<{ inPolicy: boolean; rule: string; policyVersion: number; caseId: string; message: string; applied: boolean; reason?: string }> {
+  async #policyGate(r: EngagementRecord, facts: ExceptionEvent, request: ExceptionRequest, by: string, now: number, recordInPolicy = true): Promise<{ inPolicy: boolean; rule: string; policyVersion: number; caseId: string; message: string; applied: boolean; reason?: string }> {
     const policy = await coachPolicy(this.#db, r.data.coach.id);
     const d = checkPolicy(policy, facts);
     const caseId = newId("exc", now);
+    // A move in policy is recorded by its own event (with the rule), once the calendar took it.
+    if (d.inPolicy && !recordInPolicy) return { inPolicy: true, rule: d.rule, policyVersion: d.policyVersion, caseId, message: d.reason, applied: false };
     let notify: { phone: string; url: string } | undefined;
     if (!d.inPolicy) {
       const coach = await getCoach(this.#db, r.data.coach.id);
