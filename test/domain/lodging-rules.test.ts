@@ -5,6 +5,7 @@ import { addDays, stayDates } from "../../src/domain/lodging/dates.ts";
 import { maskIdNumber, normalizeIdNumber, validateMember } from "../../src/domain/lodging/members.ts";
 import { checkTopUp, shortfall } from "../../src/domain/lodging/points.ts";
 import { lodgingPolicy } from "../../src/domain/lodging/policy.ts";
+import { parseRateCsv, toRateCsv } from "../../src/domain/lodging/rates-csv.ts";
 import { birthdayDiscount, inBirthdayWindow, quoteLine, quoteOrder } from "../../src/domain/lodging/pricing.ts";
 
 describe("stay dates", () => {
@@ -130,5 +131,22 @@ describe("points and members", () => {
     const bad = validateMember({ ...good, idNumber: "12", birthDate: "2030-01-01", email: "x" }, "2026-11-29");
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.errors.map((e) => e.field).sort()).toEqual(["birthDate", "email", "idNumber"]);
+  });
+});
+
+describe("rate CSV", () => {
+  const types = ["シングル", "ツイン"];
+  it("reads one rate per room type and night", () => {
+    const r = parseRateCsv("room_type,date,points\nシングル,2026-12-31,\"12,000\"\nツイン,2026-12-31,18000\n", types);
+    expect(r).toEqual({ ok: true, rows: [{ line: 2, roomType: "シングル", date: "2026-12-31", points: 12_000 }, { line: 3, roomType: "ツイン", date: "2026-12-31", points: 18_000 }] });
+    if (r.ok) expect(parseRateCsv(toRateCsv(r.rows), types)).toEqual(r);
+  });
+  it("refuses the whole file and names every bad line", () => {
+    const r = parseRateCsv("room_type,date,points\nスイート,2026-12-31,1\nシングル,2026-02-30,1\nシングル,2026-12-01,-5\nシングル,2026-12-02,1\nシングル,2026-12-02,2\n", types);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => e.line)).toEqual([2, 3, 4, 6]);
+  });
+  it("checks the header", () => {
+    expect(parseRateCsv("type,day,price\n", types).ok).toBe(false);
   });
 });
