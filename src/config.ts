@@ -1,4 +1,5 @@
 // Configuration read from Wrangler vars and secrets, in one place.
+import { lodgingPolicy } from "./domain/lodging/policy.ts";
 
 export type ProviderMode = "sandbox" | "live";
 
@@ -12,6 +13,10 @@ export interface Config {
   supportEmail: string;
   /** E.164 prefixes of the numbers QRV texts (sign-in codes and bookings); mobile numbers only. */
   smsPrefixes: string[];
+  /** Lodging: ±days around a member's birthday that get the birthday discount. */
+  lodgingBirthdayWindowDays: number;
+  /** Lodging: how long an order short of points keeps its rooms. */
+  lodgingPaymentWindowMs: number;
 }
 
 function seconds(value: string | undefined, fallback: number): number {
@@ -31,6 +36,8 @@ export function config(env: Env): Config {
       .split(",")
       .map((p) => p.trim())
       .filter(Boolean),
+    lodgingBirthdayWindowDays: Math.floor(seconds(env.LODGING_BIRTHDAY_WINDOW_DAYS, lodgingPolicy.birthdayWindowDays)),
+    lodgingPaymentWindowMs: seconds(env.LODGING_PAYMENT_WINDOW_MINUTES, lodgingPolicy.paymentWindowMs / 60_000) * 60_000,
   };
 }
 

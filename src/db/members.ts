@@ -77,13 +77,15 @@ export interface LedgerEntry {
  * The statements that append one entry and move the balance with it, for a caller's batch.
  * The balance moves first; a spend larger than the balance fails the CHECK and the batch.
  */
-export function ledgerStatements(d1: D1Database, e: LedgerEntry): D1PreparedStatement[] {
+export function ledgerStatements(d1: D1Database, e: LedgerEntry, guard?: { sql: string; params: (string | number)[] }): D1PreparedStatement[] {
   if (!Number.isSafeInteger(e.amount) || e.amount === 0) throw new RangeError(`not a ledger amount: ${e.amount}`);
+  const cond = guard ? ` AND ${guard.sql}` : "";
+  const params = guard?.params ?? [];
   return [
-    d1.prepare("UPDATE members SET points_balance = points_balance + ?, updated_at = ? WHERE id = ?").bind(e.amount, e.at, e.memberId),
+    d1.prepare(`UPDATE members SET points_balance = points_balance + ?, updated_at = ? WHERE id = ?${cond}`).bind(e.amount, e.at, e.memberId, ...params),
     d1
-      .prepare("INSERT INTO point_ledger (member_id, kind, amount, balance_after, ref, order_id, operator, reason, created_at) SELECT id, ?, ?, points_balance, ?, ?, ?, ?, ? FROM members WHERE id = ?")
-      .bind(e.kind, e.amount, e.ref, e.orderId ?? null, e.operator ?? null, e.reason ?? null, e.at, e.memberId),
+      .prepare(`INSERT INTO point_ledger (member_id, kind, amount, balance_after, ref, order_id, operator, reason, created_at) SELECT id, ?, ?, points_balance, ?, ?, ?, ?, ? FROM members WHERE id = ?${cond}`)
+      .bind(e.kind, e.amount, e.ref, e.orderId ?? null, e.operator ?? null, e.reason ?? null, e.at, e.memberId, ...params),
   ];
 }
 

@@ -1,7 +1,7 @@
 // Reservation rows: mapping between the domain record and D1, the atomic commit that the
 // reservation's Durable Object (and nothing else) uses to write, and the read queries.
 import { asc, eq } from "drizzle-orm";
-import type { Effect, Note, OpenCase, ReservationRecord, Status, Timer } from "../domain/reservation/types.ts";
+import type { AnyRecord, AnyStatus, Effect, LodgingRecord, LodgingStatus, Note, OpenCase, ReservationRecord, Status, Timer } from "../domain/reservation/types.ts";
 import type { Db } from "./client.ts";
 import { reservationEvents, reservations } from "./schema.ts";
 
@@ -32,23 +32,46 @@ export function rowToRecord(row: ReservationRow): ReservationRecord {
   };
 }
 
+/** A row of any kind: a shop booking or a lodging order (kind `lodging`). */
+export function rowToAnyRecord(row: ReservationRow): AnyRecord {
+  if (row.kind !== "lodging") return rowToRecord(row);
+  const record: LodgingRecord = {
+    id: row.id,
+    kind: "lodging",
+    status: row.status as LodgingStatus,
+    version: row.version,
+    requester: { name: row.requesterName, phone: row.phone, ...(row.email ? { email: row.email } : {}), language: row.language === "en" ? "en" : "ja" },
+    startAt: row.startAt,
+    partySize: row.partySize,
+    ...(row.apiKeyId ? { apiKeyId: row.apiKeyId } : {}),
+    timers: JSON.parse(row.timers) as Timer[],
+    data: JSON.parse(row.data) as LodgingRecord["data"],
+    openCases: JSON.parse(row.openCases) as OpenCase[],
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+  return record;
+}
+
 /** Column values for a record (the guest token hash is written once, at creation). */
-function columns(r: ReservationRecord) {
+function columns(r: AnyRecord) {
+  const shop = r.kind === "shop" ? r : null;
   return {
     kind: r.kind,
     status: r.status,
     version: r.version,
-    service: r.data.service,
-    area: r.data.area,
+    service: shop ? shop.data.service : null,
+    area: shop ? shop.data.area : null,
     start_at: r.startAt,
     party_size: r.partySize,
     requester_name: r.requester.name,
     phone: r.requester.phone,
     email: r.requester.email ?? null,
     language: r.requester.language,
-    notes: r.data.notes ?? null,
-    shop_id: r.data.shop?.id ?? null,
-    amount_jpy: r.amountJpy ?? null,
+    notes: shop?.data.notes ?? null,
+    shop_id: shop?.data.shop?.id ?? null,
+    // Lodging orders are paid in points bought earlier: no yen moves with them.
+    amount_jpy: shop?.amountJpy ?? null,
     api_key_id: r.apiKeyId ?? null,
     data: JSON.stringify(r.data),
     timers: JSON.stringify(r.timers),
@@ -61,8 +84,8 @@ function columns(r: ReservationRecord) {
 export interface EventInput {
   type: string;
   actor: string;
-  fromStatus: Status | null;
-  toStatus: Status | null;
+  fromStatus: AnyStatus | null;
+  toStatus: AnyStatus | null;
   ignored: boolean;
   note: Note;
   data: unknown;
@@ -97,16 +120,19 @@ function outboxValues(reservationId: string, o: OutboxInput, at: number): unknow
  * its outbox rows. `expectedVersion` null means the reservation is new. For an update, the
  * event and outbox rows are inserted only if the row moved to the new version, so a stale
  * writer can never leave side effects behind. The alerts of manual cases the transition
- * settled (`settledAlertKeys`) are marked resolved in the same batch.
+ * settled (`settledAlertKeys`) are marked resolved in the same batch. `extra` statements (a
+ * kind's own rows, a points charge) run last in the same transaction: one that fails rolls
+ * everything back. For an update they must guard themselves with `versionGuard`.
  */
 export async function commitTransition(
   d1: D1Database,
   expectedVersion: number | null,
-  next: ReservationRecord,
+  next: AnyRecord,
   event: EventInput,
   outbox: OutboxInput[],
   guestTokenHash?: string,
   settledAlertKeys: string[] = [],
+  extra: D1PreparedStatement[] = [],
 ): Promise<void> {
   const cols = columns(next);
   const statements: D1PreparedStatement[] = [];
@@ -135,12 +161,18 @@ export async function commitTransition(
       statements.push(d1.prepare(`UPDATE alerts SET resolved_at = ? WHERE key = ? AND resolved_at IS NULL AND EXISTS (SELECT 1 FROM reservations WHERE id = ? AND version = ?)`).bind(event.at, key, next.id, next.version));
     }
   }
+  statements.push(...extra);
   const results = await d1.batch(statements);
   if (expectedVersion !== null && results[0]!.meta.changes !== 1) throw new VersionConflict(next.id, expectedVersion);
 }
 
+/** A condition (for `WHERE … AND`) that holds only once the reservation row reached `version`. */
+export function versionGuard(id: string, version: number): { sql: string; params: [string, number] } {
+  return { sql: "EXISTS (SELECT 1 FROM reservations WHERE id = ? AND version = ?)", params: [id, version] };
+}
+
 /** An event that changed nothing is still part of the audit log. */
-export async function recordIgnoredEvent(d1: D1Database, record: ReservationRecord, event: EventInput): Promise<void> {
+export async function recordIgnoredEvent(d1: D1Database, record: AnyRecord, event: EventInput): Promise<void> {
   await d1.prepare(`INSERT INTO reservation_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).bind(...eventValues(record.id, record.version, event)).run();
 }
 
@@ -152,7 +184,7 @@ export const REQUEUEABLE_JOB_KINDS: readonly string[] = ["sms.send", "email.send
  * a permanent error), with its audit event, in one batch: `pending` (run it again; the caller
  * enqueues it) or `dismissed` (handled by hand). Returns false when the job is not stuck (any more).
  */
-export async function settleDeadJob(d1: D1Database, record: ReservationRecord, jobId: string, status: "pending" | "dismissed", event: EventInput): Promise<boolean> {
+export async function settleDeadJob(d1: D1Database, record: AnyRecord, jobId: string, status: "pending" | "dismissed", event: EventInput): Promise<boolean> {
   const [update] = await d1.batch([
     d1.prepare("UPDATE outbox SET status = ?, locked_until = NULL, enqueued_at = NULL, updated_at = ? WHERE id = ? AND reservation_id = ? AND status IN ('dead', 'failed')").bind(status, event.at, jobId, record.id),
     d1
@@ -165,6 +197,11 @@ export async function settleDeadJob(d1: D1Database, record: ReservationRecord, j
 export async function loadRecord(db: Db, id: string): Promise<ReservationRecord | null> {
   const row = await db.query.reservations.findFirst({ where: eq(reservations.id, id) });
   return row ? rowToRecord(row) : null;
+}
+
+export async function loadAnyRecord(db: Db, id: string): Promise<AnyRecord | null> {
+  const row = await db.query.reservations.findFirst({ where: eq(reservations.id, id) });
+  return row ? rowToAnyRecord(row) : null;
 }
 
 export async function findByGuestTokenHash(db: Db, hash: string): Promise<ReservationRecord | null> {

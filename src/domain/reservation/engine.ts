@@ -1,12 +1,15 @@
-// The generic engine: which machine decides for which kind of reservation. Lodging and
-// 1-on-1 sessions will add their machines here; the Durable Object only talks to this.
+// The generic engine: which machine decides for which kind of reservation (shop bookings,
+// lodging orders; 1-on-1 sessions will add theirs). The Durable Object only talks to this.
+import { decideLodging } from "./lodging-machine.ts";
 import { decideShop } from "./shop-machine.ts";
-import type { DecideContext, Decision, ReservationEvent, ReservationRecord } from "./types.ts";
+import type { AnyRecord, DecideContext, Decision, ReservationEvent, ReservationRecord } from "./types.ts";
 
-export function decide(record: ReservationRecord, event: ReservationEvent, ctx: DecideContext): Decision {
+export function decide(record: AnyRecord, event: ReservationEvent, ctx: DecideContext): Decision<AnyRecord> {
   switch (record.kind) {
     case "shop":
       return decideShop(record, event, ctx);
+    case "lodging":
+      return decideLodging(record, event, ctx);
   }
 }
 
@@ -21,5 +24,8 @@ export function timerEvent(timer: ReservationRecord["timers"][number]): Reservat
     case "reminder":
     case "complete":
       return { type: timer.type };
+    case "calendar_sync":
+      // The object makes the calendars match first and reports whether they do (see #reconcile).
+      return { type: "calendar_sync", ok: false };
   }
 }
