@@ -30,7 +30,8 @@ export function jstDayStart(date: string): number {
 }
 
 export async function searchReservations(db: Db, f: ReservationFilter, limit = 100): Promise<ReservationRow[]> {
-  const where: SQL[] = [];
+  // Shop bookings; lodging orders have their own pages (the front desk's).
+  const where: SQL[] = [eq(reservations.kind, "shop")];
   if (f.id) where.push(like(reservations.id, `%${f.id.toUpperCase().replace(/[%_]/g, "")}%`));
   if (f.phoneTail) where.push(like(reservations.phone, `%${f.phoneTail.replace(/\D/g, "")}`));
   if (f.status) where.push(eq(reservations.status, f.status));
@@ -42,7 +43,7 @@ export async function searchReservations(db: Db, f: ReservationFilter, limit = 1
   return db
     .select()
     .from(reservations)
-    .where(where.length ? and(...where) : undefined)
+    .where(and(...where))
     .orderBy(desc(reservations.createdAt))
     .limit(limit);
 }

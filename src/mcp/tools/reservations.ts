@@ -267,7 +267,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
     async (args) => {
       const auth = deps.auth();
       if (!auth) return fail("Not authorized.");
-      const conditions = [ownedBy(auth), ...(args.status ? [eq(reservations.status, args.status)] : [])];
+      const conditions = [ownedBy(auth), eq(reservations.kind, "shop"), ...(args.status ? [eq(reservations.status, args.status)] : [])];
       const rows = await createDb(deps.env.DB).select().from(reservations).where(and(...conditions)).orderBy(desc(reservations.createdAt)).limit(args.limit);
       const list = rows.map(rowToRecord).map((r) => ({
         reservation_id: r.id,
