@@ -7,6 +7,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { oauthProvider } from "./auth/index.ts";
 import { QrvMcp } from "./mcp/server.ts";
+import { reconcileSoon } from "./lodging/inventory.ts";
 import { runAlertRules } from "./monitor/alerts.ts";
 import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consumer.ts";
 import { sweep } from "./queues/sweeper.ts";
@@ -20,6 +21,7 @@ import { help } from "./routes/help.tsx";
 import { home } from "./routes/home.tsx";
 import { assets } from "./routes/layout.tsx";
 import { sandbox } from "./routes/sandbox.tsx";
+import { sandboxLodging } from "./routes/sandbox-lodging.ts";
 import { webhooks } from "./routes/webhooks.ts";
 
 export { CalendarObject } from "./durable/calendar.ts";
@@ -41,6 +43,7 @@ app.route("/account", account);
 app.route("/assets", assets);
 app.route("/assets", guestAssets);
 app.route("/webhooks", webhooks);
+app.route("/sandbox/lodging", sandboxLodging);
 app.route("/sandbox", sandbox);
 app.route("/r", guest);
 app.route("/admin", admin);
@@ -65,7 +68,7 @@ export default {
   },
   async scheduled(_controller, env) {
     // Independent tasks: one failing does not stop the other (the run still reports the failure).
-    const results = await Promise.allSettled([sweep(env), runAlertRules(env)]);
+    const results = await Promise.allSettled([sweep(env), runAlertRules(env), reconcileSoon(env)]);
     const failed = results.find((r) => r.status === "rejected");
     if (failed) throw failed.reason;
   },

@@ -4,12 +4,13 @@
 // daily rates, and keeps D1's projection (free rooms per type and night) in step for search.
 import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { config } from "../config.ts";
-import type { Db } from "../db/client.ts";
+import { createDb, type Db } from "../db/client.ts";
 import { lodgingAvailability, roomRates, roomTypes, rooms } from "../db/schema.ts";
 import { lodgingPolicy } from "../domain/lodging/policy.ts";
 import { quoteLine, type LineQuote, type RateCard } from "../domain/lodging/pricing.ts";
 import type { LodgingRoomLine } from "../domain/reservation/types.ts";
-import { isLive, nightInterval, nightsBetween, overlaps, parseDate } from "../domain/resource-calendar.ts";
+import { formatDate, isLive, nightInterval, nightsBetween, overlaps, parseDate } from "../domain/resource-calendar.ts";
+import { jstDay } from "../domain/time.ts";
 import { calendarFor, holdAll } from "../durable/calendar-client.ts";
 
 export type RoomRow = typeof rooms.$inferSelect;
@@ -191,6 +192,12 @@ export async function reconcileAvailability(env: Env, db: Db, from: string, to: 
     from,
     to,
   );
+}
+
+/** The cron's reconcile step: the coming weeks, where searches and changes happen most. */
+export async function reconcileSoon(env: Env, days = 60): Promise<void> {
+  const from = formatDate(jstDay(Date.now()) * 86_400_000);
+  await reconcileAvailability(env, createDb(env.DB), from, formatDate(parseDate(from)! + days * 86_400_000));
 }
 
 export interface TypeAvailability {
