@@ -19,6 +19,7 @@ import { guest } from "./routes/guest.tsx";
 import { guestAssets } from "./routes/guest-assets.ts";
 import { help } from "./routes/help.tsx";
 import { home } from "./routes/home.tsx";
+import { member } from "./routes/member.tsx";
 import { assets } from "./routes/layout.tsx";
 import { sandbox } from "./routes/sandbox.tsx";
 import { sandboxLodging } from "./routes/sandbox-lodging.ts";
@@ -40,6 +41,7 @@ app.use("*", (c, next) => (c.req.path === "/authorize" || c.req.path.startsWith(
 app.route("/", home);
 app.route("/authorize", authorize);
 app.route("/account", account);
+app.route("/member", member);
 app.route("/assets", assets);
 app.route("/assets", guestAssets);
 app.route("/webhooks", webhooks);
