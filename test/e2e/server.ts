@@ -1,5 +1,5 @@
 // Starts QRV the way `npm run dev` does, on a free port with its own fresh local state, for
-// browser tests: migrations applied, the sample shops imported, an API key created, sandbox
+// browser tests: migrations applied, the sample shops and the demo lodging imported, an API key created, sandbox
 // providers answering at once. Secrets are the sandbox values of .dev.vars.example with a fresh
 // console password, so a developer's own .dev.vars (or its absence) never changes the run.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApiKey } from "../../scripts/lib/apikeys.ts";
+import { seedDemoLodging } from "../../scripts/lib/lodging.ts";
 import { importShops } from "../../scripts/lib/shops.ts";
 import { WRANGLER, migrate } from "../../scripts/lib/wrangler.ts";
 
@@ -17,6 +18,8 @@ export interface RunningServer {
   apiKey: string;
   /** ADMIN_PASSWORD for the operator console's local sign-in. */
   adminPassword: string;
+  /** The server's local state (for scripts that write to its D1 directly). */
+  persistTo: string;
   stop(): Promise<void>;
 }
 
@@ -36,6 +39,7 @@ export async function startServer(): Promise<RunningServer> {
   const persist = { persistTo: state };
   migrate("local", persist);
   importShops("data/sample-shops.csv", "local", persist);
+  seedDemoLodging("local", persist);
   const { key } = await createApiKey("browser tests", "local", persist);
   const port = await freePort();
   const url = `http://localhost:${port}`;
@@ -62,6 +66,7 @@ export async function startServer(): Promise<RunningServer> {
     url,
     apiKey: key,
     adminPassword,
+    persistTo: state,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => setTimeout(r, 500));
