@@ -510,7 +510,7 @@ member.get("/cart", async (c) => {
                 </tr>
                 <tr>
                   <th>{w.discount}</th>
-                  <td class="num">-{formatPoints(discount, lang)}</td>
+                  <td class="num">{discount ? `-${formatPoints(discount, lang)}` : formatPoints(0, lang)}</td>
                 </tr>
                 <tr>
                   <th>{w.total}</th>
@@ -648,7 +648,7 @@ member.get("/orders/:id", async (c) => {
             </tr>
             <tr>
               <th>{w.discount}</th>
-              <td class="num">-{formatPoints(o.discountPoints, lang)}</td>
+              <td class="num">{o.discountPoints ? `-${formatPoints(o.discountPoints, lang)}` : formatPoints(0, lang)}</td>
             </tr>
             <tr>
               <th>{w.total}</th>
