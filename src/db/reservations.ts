@@ -8,48 +8,41 @@ import { reservationEvents, reservations } from "./schema.ts";
 export type ReservationRow = typeof reservations.$inferSelect;
 export type EventRow = typeof reservationEvents.$inferSelect;
 
-export function rowToRecord(row: ReservationRow): ReservationRecord {
+/** What every kind's record has, from its row. */
+function commonFields(row: ReservationRow) {
   return {
     id: row.id,
-    kind: row.kind as "shop",
-    status: row.status as Status,
     version: row.version,
     requester: {
       name: row.requesterName,
       phone: row.phone,
       ...(row.email ? { email: row.email } : {}),
-      language: row.language === "en" ? "en" : "ja",
+      language: row.language === "en" ? ("en" as const) : ("ja" as const),
     },
     startAt: row.startAt,
     partySize: row.partySize,
-    ...(row.amountJpy !== null ? { amountJpy: row.amountJpy } : {}),
     ...(row.apiKeyId ? { apiKeyId: row.apiKeyId } : {}),
     timers: JSON.parse(row.timers) as Timer[],
-    data: JSON.parse(row.data) as ReservationRecord["data"],
     openCases: JSON.parse(row.openCases) as OpenCase[],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
 }
 
+export function rowToRecord(row: ReservationRow): ReservationRecord {
+  return {
+    ...commonFields(row),
+    kind: row.kind as "shop",
+    status: row.status as Status,
+    ...(row.amountJpy !== null ? { amountJpy: row.amountJpy } : {}),
+    data: JSON.parse(row.data) as ReservationRecord["data"],
+  };
+}
+
 /** A row of any kind: a shop booking or a lodging order (kind `lodging`). */
 export function rowToAnyRecord(row: ReservationRow): AnyRecord {
   if (row.kind !== "lodging") return rowToRecord(row);
-  const record: LodgingRecord = {
-    id: row.id,
-    kind: "lodging",
-    status: row.status as LodgingStatus,
-    version: row.version,
-    requester: { name: row.requesterName, phone: row.phone, ...(row.email ? { email: row.email } : {}), language: row.language === "en" ? "en" : "ja" },
-    startAt: row.startAt,
-    partySize: row.partySize,
-    ...(row.apiKeyId ? { apiKeyId: row.apiKeyId } : {}),
-    timers: JSON.parse(row.timers) as Timer[],
-    data: JSON.parse(row.data) as LodgingRecord["data"],
-    openCases: JSON.parse(row.openCases) as OpenCase[],
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
+  const record: LodgingRecord = { ...commonFields(row), kind: "lodging", status: row.status as LodgingStatus, data: JSON.parse(row.data) as LodgingRecord["data"] };
   return record;
 }
 

@@ -4,7 +4,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launch, phone, screenshot } from "./browser.ts";
-import { until, type SandboxRecord } from "./qrv.ts";
+import { enterPhoneAndCode, until } from "./qrv.ts";
 
 const url = inject("qrvUrl");
 let browser: Browser;
@@ -27,15 +27,7 @@ describe("a lodging member", () => {
     await page.goto(`${url}/member`);
     expect(page.url()).toContain("/account/sign-in");
     const mobile = `070${1 + Math.floor(Math.random() * 9)}${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
-    await page.getByLabel("携帯電話番号").fill(mobile);
-    await page.getByRole("button", { name: "コードを送る" }).click();
-    await page.getByLabel("確認コード").waitFor();
-    const sms = await until(async () => {
-      const { records } = (await (await fetch(`${url}/sandbox/outbox?channel=sms`)).json()) as { records: SandboxRecord[] };
-      return records.find((r) => r.to === `+81${mobile.slice(1)}` && /確認コード/.test(r.body));
-    }, 10_000, "the sign-in SMS");
-    await page.getByLabel("確認コード").fill(sms.body.match(/(\d{6})/)![1]!);
-    await page.getByRole("button", { name: "確認する" }).click();
+    await enterPhoneAndCode(page, url, mobile);
 
     // Registration.
     await page.waitForURL(/\/member\/register$/);

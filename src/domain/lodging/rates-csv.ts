@@ -1,8 +1,7 @@
 // The daily-rate CSV (`npm run rates:import`, and the console's import in the front-desk work):
 // room_type,date,points — one row per room type and night. A file is accepted whole or not at
 // all: every bad row is reported with its line number.
-import { parse } from "csv-parse/sync";
-import { canonicalName, type CsvRowError } from "../shops-csv.ts";
+import { canonicalName, readCsvRecords, type CsvRowError } from "../shops-csv.ts";
 import { isDate } from "./dates.ts";
 
 export const RATE_CSV_COLUMNS = ["room_type", "date", "points"] as const;
@@ -19,13 +18,9 @@ export type RateCsvResult = { ok: true; rows: RateCsvRow[] } | { ok: false; erro
 
 /** `knownTypes`: the room type names that exist; a row naming another is refused by line. */
 export function parseRateCsv(text: string, knownTypes: readonly string[]): RateCsvResult {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (err) {
-    return { ok: false, errors: [{ line: (err as { lines?: number }).lines ?? 1, message: `not readable as CSV: ${(err as Error).message}` }] };
-  }
-  const [header, ...body] = records;
+  const read = readCsvRecords(text, true);
+  if (!read.ok) return read;
+  const [header, ...body] = read.records;
   const expected = RATE_CSV_COLUMNS.join(",");
   if (!header) return { ok: false, errors: [{ line: 1, message: `the file is empty; the first line must be: ${expected}` }] };
   const found = header.record.map((h) => h.toLowerCase()).join(",");

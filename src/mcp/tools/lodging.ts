@@ -3,7 +3,6 @@
 // They act for a person: a signed-in member (OAuth), or a personal API key that acts exactly
 // as that person's sign-in. Anyone else is told where to register.
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { McpAuth } from "../../auth/index.ts";
 import { config } from "../../config.ts";
@@ -18,7 +17,7 @@ import { toIsoTokyo } from "../../domain/time.ts";
 import { findRoomType, quoteFor, searchAvailability } from "../../lodging/inventory.ts";
 import { bookRooms, checkStay } from "../../lodging/orders.ts";
 import { startTopUp } from "../../lodging/points.ts";
-import type { ToolDeps } from "./reservations.ts";
+import { fail, ok, type ToolDeps } from "./reservations.ts";
 
 // ---- input fields -------------------------------------------------------------------------
 
@@ -53,14 +52,6 @@ const orderOutput = z.object({
 });
 
 // ---- helpers ------------------------------------------------------------------------------
-
-function fail(message: string): CallToolResult {
-  return { isError: true, content: [{ type: "text", text: message }] };
-}
-
-function ok<T extends Record<string, unknown>>(structured: T, text: string): CallToolResult {
-  return { content: [{ type: "text", text }], structuredContent: structured };
-}
 
 /** The caller as a member, or the message that tells them what to do. */
 async function memberOf(deps: ToolDeps): Promise<{ member: MemberRow; auth: Extract<McpAuth, { kind: "user" }> } | { error: string }> {

@@ -103,11 +103,11 @@ const viewOutput = z.object({
 
 // ---- helpers ------------------------------------------------------------------------------
 
-function fail(message: string): CallToolResult {
+export function fail(message: string): CallToolResult {
   return { isError: true, content: [{ type: "text", text: message }] };
 }
 
-function ok<T extends Record<string, unknown>>(structured: T, text: string): CallToolResult {
+export function ok<T extends Record<string, unknown>>(structured: T, text: string): CallToolResult {
   return { content: [{ type: "text", text }], structuredContent: structured };
 }
 
