@@ -38,6 +38,7 @@ const orderId = z.string().trim().toUpperCase().regex(LODGING_ORDER_ID_PATTERN, 
 const statusSchema = z.enum(["awaiting_payment", "confirmed", "expired", "cancelled"]).describe("Order status: awaiting_payment (支払待ち), confirmed, expired, cancelled.");
 const orderOutput = z.object({
   order_id: z.string(),
+  member: z.string().describe("The member's name."),
   status: statusSchema,
   status_label: z.string(),
   check_in: z.string(),
@@ -64,10 +65,11 @@ async function memberOf(deps: ToolDeps): Promise<{ member: MemberRow; auth: Extr
   return { member, auth };
 }
 
-async function orderView(deps: ToolDeps, row: LodgingOrderRow) {
+async function orderView(deps: ToolDeps, row: LodgingOrderRow, member: MemberRow) {
   const lines = await linesOf(createDb(deps.env.DB), row.id);
   return {
     order_id: row.id,
+    member: member.name,
     status: row.status as z.infer<typeof statusSchema>,
     status_label: lodgingStatusLabel(row.status, "ja"),
     check_in: row.checkIn,
@@ -243,7 +245,7 @@ export function registerLodgingTools(server: McpServer, deps: ToolDeps): void {
       if ("error" in who) return fail(who.error);
       const [row] = await ordersOfMember(createDb(deps.env.DB), who.member.id, { orderId: args.order_id, limit: 1 });
       if (!row) return fail(`order_id: no order ${args.order_id} was found for this member.`);
-      const view = await orderView(deps, row);
+      const view = await orderView(deps, row, who.member);
       return ok(view, `${view.order_id}: ${view.status} (${view.status_label}), ${view.check_in} to ${view.check_out}, rooms ${view.rooms.map((r) => `${r.room_number} ${r.room_type}`).join(", ")}, ${view.total_points} points`);
     },
   );
@@ -265,7 +267,7 @@ export function registerLodgingTools(server: McpServer, deps: ToolDeps): void {
       const who = await memberOf(deps);
       if ("error" in who) return fail(who.error);
       const rows = await ordersOfMember(createDb(deps.env.DB), who.member.id, { ...(args.check_in ? { checkIn: args.check_in } : {}), ...(args.order_id ? { orderId: args.order_id } : {}), limit: args.limit });
-      const orders = await Promise.all(rows.map((r) => orderView(deps, r)));
+      const orders = await Promise.all(rows.map((r) => orderView(deps, r, who.member)));
       return ok({ orders }, orders.length ? orders.map((o) => `${o.order_id} ${o.check_in}〜${o.check_out}: ${o.status_label}, ${o.total_points} points`).join("\n") : "No orders yet.");
     },
   );
