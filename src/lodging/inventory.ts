@@ -80,8 +80,8 @@ function shuffled<T>(items: T[]): T[] {
   return a;
 }
 
-/** How many times an order waits for another order's hold on a room before trying another room. */
-const MAX_HOLD_WAITS = 20;
+/** How many times an order waits for another order's hold on a room before trying another room (about 2 s in all). */
+const MAX_HOLD_WAITS = 7;
 
 export type Placement = { ok: true; lines: LodgingRoomLine[]; resources: string[] } | { ok: false; roomTypeId: string; roomTypeName: string; available: number; wanted: number };
 
@@ -146,9 +146,12 @@ export async function placeRooms(env: Env, db: Db, orderId: string, cart: readon
     // Another order's hold may still be let go (that order may fail): wait a moment and look
     // again. A booking or a block is final: try another room.
     if (held.conflicts.every((c) => c.state === "held") && waits < MAX_HOLD_WAITS) {
+      // Backing off (25 ms doubling, with jitter) keeps a crowd of losers from hammering the
+      // room's calendar while the winner commits.
+      const delay = Math.min(800, 25 * 2 ** waits) * (0.5 + Math.random());
       waits++;
       attempt--;
-      await new Promise((r) => setTimeout(r, 10 + Math.floor(Math.random() * 40)));
+      await new Promise((r) => setTimeout(r, delay));
       continue;
     }
     taken.add(held.resource.slice("room:".length));
