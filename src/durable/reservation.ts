@@ -150,8 +150,8 @@ export class ReservationObject extends DurableObject<Env> {
         return { ok: false, reason: "no_availability", ...why };
       }
       const token = newSecretToken();
-      await this.ctx.storage.put({ id: input.id, token });
       try {
+        await this.ctx.storage.put({ id: input.id, token });
         const req = { id: input.id, memberId: input.memberId, requester: { name: member.name, phone: member.phone, email: member.email, language: input.language }, lines: placed.lines, ...(input.apiKeyId ? { apiKeyId: input.apiKeyId } : {}) };
         const total = lodgingTotals(placed.lines).total;
         for (let attempt = 0; ; attempt++) {
