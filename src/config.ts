@@ -1,5 +1,9 @@
-// Configuration read from Wrangler vars and secrets, in one place.
+// Configuration read from Wrangler vars and secrets, in one place. Whether a sandbox may face
+// the public is decided in sandbox-exposure.ts (pure, so scripts import it too).
 import { lodgingPolicy } from "./domain/lodging/policy.ts";
+import { isLoopbackHost, sandboxExposure } from "./sandbox-exposure.ts";
+
+export { isLoopbackHost, SANDBOX_NOT_PUBLIC, sandboxExposure, sandboxServes, type SandboxExposure } from "./sandbox-exposure.ts";
 
 export type ProviderMode = "sandbox" | "live";
 
@@ -13,6 +17,10 @@ export interface Config {
   supportEmail: string;
   /** E.164 prefixes of the numbers QRV texts (sign-in codes and bookings); mobile numbers only. */
   smsPrefixes: string[];
+  /** A sandbox deliberately open to the public (PUBLIC_DEMO=true), shown as such everywhere. */
+  publicDemo: boolean;
+  /** Booking request limits apply; only a local sandbox may turn them off (browser tests, the bench). */
+  bookingRateLimits: boolean;
   /** Lodging: ±days around a member's birthday that get the birthday discount. */
   lodgingBirthdayWindowDays: number;
   /** Lodging: how long an order short of points keeps its rooms. */
@@ -36,6 +44,8 @@ export function config(env: Env): Config {
       .split(",")
       .map((p) => p.trim())
       .filter(Boolean),
+    publicDemo: sandboxExposure(env) === "demo",
+    bookingRateLimits: !(env.BOOKING_RATE_LIMITS === "off" && sandboxExposure(env) === "local_only"),
     lodgingBirthdayWindowDays: Math.floor(seconds(env.LODGING_BIRTHDAY_WINDOW_DAYS, lodgingPolicy.birthdayWindowDays)),
     lodgingPaymentWindowMs: seconds(env.LODGING_PAYMENT_WINDOW_MINUTES, lodgingPolicy.paymentWindowMs / 60_000) * 60_000,
   };
@@ -74,7 +84,7 @@ function httpsUrl(v: string): string | null {
   try {
     const u = new URL(v);
     if (u.protocol !== "https:") return "must be an https:// URL the providers can reach";
-    if (u.hostname === "localhost" || u.hostname === "127.0.0.1") return "must be public (providers post webhooks to it), not localhost";
+    if (isLoopbackHost(u.hostname)) return "must be public (providers post webhooks to it), not localhost";
     return null;
   } catch {
     return "not a URL";

@@ -5,15 +5,17 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { oauthProvider } from "./auth/index.ts";
+import { oauthProvider, refuseMisleadingRegistration, refuseRotatedRefreshToken } from "./auth/index.ts";
 import { QrvMcp } from "./mcp/server.ts";
 import { reconcileSoon } from "./lodging/inventory.ts";
+import { serveOwnSessions } from "./mcp/sessions.ts";
 import { runAlertRules } from "./monitor/alerts.ts";
 import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consumer.ts";
 import { sweep } from "./queues/sweeper.ts";
 import { account } from "./routes/account.tsx";
 import { admin } from "./routes/admin/index.tsx";
 import { authorize } from "./routes/authorize.tsx";
+import { demoBanner, refuseExposedSandbox } from "./routes/demo.ts";
 import { notFound, onError } from "./routes/errors.tsx";
 import { guest } from "./routes/guest.tsx";
 import { guestAssets } from "./routes/guest-assets.ts";
@@ -32,6 +34,7 @@ export { QrvMcp } from "./mcp/server.ts";
 const app = new Hono<{ Bindings: Env }>();
 
 app.use("*", requestId());
+app.use("*", demoBanner);
 const csp = { defaultSrc: ["'self'"], styleSrc: ["'self'"], scriptSrc: ["'self'"], imgSrc: ["'self'", "data:"], frameAncestors: ["'none'"], baseUri: ["'none'"] };
 const pageHeaders = secureHeaders({ contentSecurityPolicy: { ...csp, formAction: ["'self'"] }, crossOriginEmbedderPolicy: false });
 // The consent form's answer is a redirect to the client's registered redirect URI, which a
@@ -56,12 +59,15 @@ app.notFound(notFound);
 const mcpHandler = QrvMcp.serve("/mcp", { binding: "MCP_OBJECT" });
 const handlers = {
   // The provider has checked the bearer token; ctx.props says who is calling.
-  apiHandler: { fetch: (request: Request, env: Env, ctx: ExecutionContext) => mcpHandler.fetch(request, env, ctx) },
+  // A session answers only the credential that opened it (src/mcp/sessions.ts).
+  apiHandler: { fetch: (request: Request, env: Env, ctx: ExecutionContext) => serveOwnSessions(mcpHandler, request, env, ctx) },
   defaultHandler: { fetch: app.fetch },
 };
 
 export default {
-  fetch(request, env, ctx) {
+  async fetch(request, env, ctx) {
+    const refused = refuseExposedSandbox(request, env) ?? (await refuseMisleadingRegistration(request)) ?? (await refuseRotatedRefreshToken(request, env, handlers));
+    if (refused) return refused;
     return oauthProvider(env, handlers).fetch(request, env, ctx);
   },
   async queue(batch, env, ctx) {

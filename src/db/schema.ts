@@ -265,6 +265,7 @@ export const loginCodes = sqliteTable(
 
 /** People who signed in with their phone number, and what they told QRV about themselves. */
 export const users = sqliteTable("users", {
+  /** Random (`usr_` + random characters), never derived from the phone: it begins OAuth codes and tokens. */
   id: text("id").primaryKey(),
   /** E.164, verified by a sign-in code. */
   phone: text("phone").notNull().unique(),
@@ -272,6 +273,36 @@ export const users = sqliteTable("users", {
   email: text("email"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * Which credential opened each MCP session (`api_key:<id>` or `user:<id>`): a request with
+ * another credential, or an unknown session id, is refused (src/mcp/sessions.ts).
+ */
+export const mcpSessions = sqliteTable(
+  "mcp_sessions",
+  {
+    id: text("id").primaryKey(),
+    owner: text("owner").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("mcp_sessions_created").on(t.createdAt)],
+);
+
+/** Counted actions for rate limits (src/db/rate-limits.ts): one row per action and key. */
+export const rateEvents = sqliteTable(
+  "rate_events",
+  {
+    key: text("key").notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("rate_events_key_at").on(t.key, t.at)],
+);
+
+/** Console sessions ended by signing out (src/auth/admin.ts): their signed cookie opens nothing. */
+export const consoleLogouts = sqliteTable("console_logouts", {
+  sessionId: text("session_id").primaryKey(),
+  at: integer("at").notNull(),
 });
 
 /** People signed in to their own pages (members, coaches); the id is the SHA-256 of the cookie's token. */

@@ -1,8 +1,8 @@
-// Sandbox only (PROVIDERS=sandbox): what `npm run dev` cannot do through D1 alone for the demo
+// Sandbox only (as the rest of /sandbox): what `npm run dev` cannot do through D1 alone for the demo
 // lodging, because a room's nights belong to its calendar object: put the demo room in
 // Maintenance (a calendar block over the coming two weeks). Idempotent.
 import { Hono } from "hono";
-import { config } from "../config.ts";
+import { sandboxServes } from "../config.ts";
 import { createDb } from "../db/client.ts";
 import { addDays } from "../domain/lodging/dates.ts";
 import { nightInterval } from "../domain/resource-calendar.ts";
@@ -15,8 +15,9 @@ export const sandboxLodging = new Hono<{ Bindings: Env }>();
 const DEMO_ROOM = "rom_demo_203";
 const DEMO_TYPE = "rty_demo_single";
 
+// The same rule as the rest of /sandbox: a sandbox answers only where it may (sandbox-exposure.ts).
 sandboxLodging.use("*", async (c, next) => {
-  if (config(c.env).providers !== "sandbox") return c.notFound();
+  if (!sandboxServes(c.env, c.req.url)) return c.notFound();
   await next();
 });
 

@@ -4,7 +4,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import type { McpAuth } from "../../auth/index.ts";
+import { credentialOf, type McpAuth } from "../../auth/index.ts";
 import { config } from "../../config.ts";
 import { createDb } from "../../db/client.ts";
 import { listEvents, loadRecord, rowToRecord } from "../../db/reservations.ts";
@@ -12,7 +12,9 @@ import { reservations } from "../../db/schema.ts";
 import { callList, catalog, matchName } from "../../db/shops.ts";
 import { RESERVATION_ID_PATTERN, newReservationId } from "../../domain/ids.ts";
 import { displayPhone, normalizePhone, textable } from "../../domain/phone.ts";
-import { policy } from "../../domain/policy.ts";
+import { nameProblem } from "../../domain/text.ts";
+import { bookingLimits, policy } from "../../domain/policy.ts";
+import { takeAll } from "../../db/rate-limits.ts";
 import { reservationView } from "../../domain/reservation/view.ts";
 import { STATUSES, type Lang, type ReservationRecord } from "../../domain/reservation/types.ts";
 import { statusLabel } from "../../domain/messages.ts";
@@ -26,8 +28,7 @@ export interface ToolDeps {
   auth: () => McpAuth | undefined;
 }
 
-/** Control characters: none in names, only newline and tab in free text. */
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+/** Control characters: only newline and tab in free text (names: see nameProblem). */
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
 // ---- input fields: one named, described schema each --------------------------------------
@@ -57,7 +58,7 @@ const name = z
   .trim()
   .min(1, "name: required")
   .max(100, "name: at most 100 characters")
-  .refine((s) => !CONTROL_CHARS.test(s), "name: control characters are not allowed")
+  .refine((s) => !nameProblem(s), { error: (issue) => `name: ${nameProblem(String(issue.input))}` })
   .optional()
   .describe("The requester's name as the shop should hear it, e.g. 山田 太郎. Required with an API key; a signed-in person's name is used when left out.");
 const phone = z
@@ -160,6 +161,16 @@ async function requester(deps: ToolDeps, auth: McpAuth, args: { name?: string | 
   return { name, phone: auth.phone, ...(email ? { email } : {}) };
 }
 
+function tooManyRequests(key: string, retryAt: number, now: number): string {
+  const what = key.startsWith("booking:phone:")
+    ? "too many booking requests for this phone number"
+    : key.startsWith("booking:shop:")
+      ? "the partner shops for this service and area are receiving too many requests"
+      : "too many booking requests from this client";
+  const minutes = Math.max(1, Math.ceil((retryAt - now) / 60_000));
+  return `Rate limited: ${what}. Nothing was sent. Try again after ${toIsoTokyo(retryAt)} (in about ${minutes} minute${minutes === 1 ? "" : "s"}).`;
+}
+
 // ---- registration -------------------------------------------------------------------------
 
 export function registerReservationTools(server: McpServer, deps: ToolDeps): void {
@@ -218,6 +229,11 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       if (!shops.length) return fail(`area: no partner shop offers ${svc} in ${ar} right now.`);
       const who = await requester(deps, auth, args);
       if ("error" in who) return fail(who.error);
+      // Counted before anything is created: a request over a limit texts and phones nobody.
+      if (config(deps.env).bookingRateLimits) {
+        const limited = await takeAll(db, bookingLimits({ caller: credentialOf(auth), phone: who.phone, shopIds: shops.map((s) => s.id) }), now);
+        if (!limited.ok) return fail(tooManyRequests(limited.limit.key, limited.retryAt, now));
+      }
       const lang: Lang = args.language;
       const request = {
         service: svc,
@@ -227,6 +243,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
         requester: { name: who.name, phone: who.phone, ...(who.email ? { email: who.email } : {}), language: lang },
         ...(args.notes?.trim() ? { notes: args.notes.trim() } : {}),
         ...(auth.kind === "api_key" ? { apiKeyId: auth.apiKeyId } : {}),
+        via: credentialOf(auth),
         shops,
       };
       // A fresh id per try: a clash with an existing reservation just draws again.
@@ -326,8 +343,9 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
     },
     async (args) => {
       const record = await ownReservation(deps, args.reservation_id);
-      if (!record) return fail(`reservation_id: no reservation ${args.reservation_id} was found for this client.`);
-      const result = await reservationStub(deps.env, record.id).dispatch({ type: "cancel", by: "requester", ...(args.reason ? { reason: args.reason } : {}) }, "requester");
+      const auth = deps.auth();
+      if (!record || !auth) return fail(`reservation_id: no reservation ${args.reservation_id} was found for this client.`);
+      const result = await reservationStub(deps.env, record.id).dispatch({ type: "cancel", by: "requester", via: credentialOf(auth), ...(args.reason ? { reason: args.reason } : {}) }, "requester");
       const outcome = result.outcome;
       if (!outcome || outcome.type !== "cancel") return fail(`reservation_id: ${record.id} cannot be cancelled in status ${result.status}.`);
       const structured = { reservation_id: record.id, outcome: outcome.result, status: result.status, message: outcome.message, ...(outcome.refundJpy !== undefined ? { refund_jpy: outcome.refundJpy } : {}) };
