@@ -53,6 +53,8 @@ export interface LodgingOrderInput {
   cart: CartLine[];
   language: "ja" | "en";
   apiKeyId?: string;
+  /** The credential that asked (credentialOf), for the audit log. */
+  via?: string;
 }
 
 export type LodgingCreateResult = { ok: true; record: LodgingRecord; existing?: boolean } | ({ ok: false; reason: "no_availability" } & Omit<Extract<Placement, { ok: false }>, "ok">);
@@ -163,7 +165,7 @@ export class ReservationObject extends DurableObject<Env> {
           const ctx: DecideContext = { ...this.#context(now), pointsBalance: balance, topUpUrl: topUpPageUrl(this.env, Math.max(0, total - balance)), lodgingPaymentWindowMs: window };
           const d = createLodgingOrder(req, ctx);
           const outbox: OutboxInput[] = d.effects.map((effect) => ({ id: newId("job", now), effect }));
-          const event: EventInput = { type: "create", actor: "requester", fromStatus: null, toStatus: d.next.status, ignored: false, note: d.note, data: { apiKeyId: input.apiKeyId ?? null, cart: input.cart }, at: now };
+          const event: EventInput = { type: "create", actor: "requester", fromStatus: null, toStatus: d.next.status, ignored: false, note: d.note, data: { apiKeyId: input.apiKeyId ?? null, ...(input.via ? { via: input.via } : {}), cart: input.cart }, at: now };
           const extra = [...lodgingOrderStatements(this.env.DB, d.next, true), ...(d.charge ? ledgerStatements(this.env.DB, { memberId: d.charge.memberId, kind: "order_payment", amount: -d.charge.points, ref: d.charge.ref, orderId: input.id, at: now }) : [])];
           try {
             await commitTransition(this.env.DB, null, d.next, event, outbox, await sha256Hex(token), [], extra);

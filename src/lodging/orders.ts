@@ -56,10 +56,10 @@ export async function checkCart(db: Db, lines: AskedLine[], now = Date.now()): P
 
 export type BookResult = (LodgingCreateResult & { orderId: string }) | { ok: false; reason: "invalid"; message: { ja: string; en: string } };
 
-export async function bookRooms(env: Env, db: Db, member: MemberRow, lines: AskedLine[], opts: { idempotencyKey?: string; apiKeyId?: string; language: Lang }): Promise<BookResult> {
+export async function bookRooms(env: Env, db: Db, member: MemberRow, lines: AskedLine[], opts: { idempotencyKey?: string; apiKeyId?: string; via?: string; language: Lang }): Promise<BookResult> {
   const checked = await checkCart(db, lines);
   if (!checked.ok) return { ok: false, reason: "invalid", message: checked.message };
   const orderId = opts.idempotencyKey ? await lodgingOrderIdFor(`${member.id}\u0000${opts.idempotencyKey}`) : newLodgingOrderId();
-  const result = await reservationStub(env, orderId).createLodging({ id: orderId, memberId: member.id, cart: checked.cart, language: opts.language, ...(opts.apiKeyId ? { apiKeyId: opts.apiKeyId } : {}) });
+  const result = await reservationStub(env, orderId).createLodging({ id: orderId, memberId: member.id, cart: checked.cart, language: opts.language, ...(opts.apiKeyId ? { apiKeyId: opts.apiKeyId } : {}), ...(opts.via ? { via: opts.via } : {}) });
   return { ...result, orderId };
 }

@@ -552,7 +552,7 @@ member.post("/cart/order", async (c) => {
   const lines = readCart(c);
   // The form's one-time value names the order: a double tap or a resent form is one order.
   const nonce = str(form.nonce, 64);
-  const result = await bookRooms(c.env, got.db, got.m, lines, { language: lang, ...(nonce ? { idempotencyKey: `page:${nonce}` } : {}) });
+  const result = await bookRooms(c.env, got.db, got.m, lines, { language: lang, via: `user:${got.m.userId}`, ...(nonce ? { idempotencyKey: `page:${nonce}` } : {}) });
   if (!result.ok) {
     const text = result.reason === "invalid" ? result.message[lang] : W[lang].noRoom(result.roomTypeName, result.available, result.wanted);
     return c.redirect(`/member/cart?error=${encodeURIComponent(text)}`, 303);

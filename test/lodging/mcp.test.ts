@@ -41,6 +41,11 @@ describe("lodging MCP tools", () => {
     expect(order.rooms.map((r) => r.room_type).sort()).toEqual([types[0]!.name, types[1]!.name].sort());
     expect(order.rooms.every((r) => r.room_number.length > 0)).toBe(true);
 
+    // The audit log names who asked: the person, through their personal key.
+    const created = await db.query.reservationEvents.findFirst({ where: (e, { and, eq }) => and(eq(e.reservationId, order.order_id), eq(e.type, "create")) });
+    expect(JSON.parse(created!.data)).toMatchObject({ via: `user:${m.userId}` });
+    expect(JSON.parse(created!.data).apiKeyId).toMatch(/^key_/);
+
     const again = (await client.callTool({ name: "book_rooms", arguments: { check_in: checkIn, check_out: checkOut, rooms: [{ room_type: types[0]!.name, quantity: 1 }, { room_type: types[1]!.name, quantity: 1 }], idempotency_key: "trip-1" } })) as Structured;
     expect((again.structuredContent as { order_id: string }).order_id).toBe(order.order_id);
 

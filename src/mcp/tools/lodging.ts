@@ -4,7 +4,7 @@
 // as that person's sign-in. Anyone else is told where to register.
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import type { McpAuth } from "../../auth/index.ts";
+import { credentialOf, type McpAuth } from "../../auth/index.ts";
 import { config } from "../../config.ts";
 import { createDb } from "../../db/client.ts";
 import { linesOf, ordersOfMember, type LodgingOrderRow } from "../../db/lodging-orders.ts";
@@ -171,6 +171,7 @@ export function registerLodgingTools(server: McpServer, deps: ToolDeps): void {
         language: "ja",
         ...(args.idempotency_key ? { idempotencyKey: args.idempotency_key } : {}),
         ...(apiKeyId ? { apiKeyId } : {}),
+        via: credentialOf(who.auth),
       });
       if (!result.ok) {
         if (result.reason === "invalid") return fail(result.message.en);
