@@ -131,6 +131,8 @@ describe("points and members", () => {
     const bad = validateMember({ ...good, idNumber: "12", birthDate: "2030-01-01", email: "x" }, "2026-11-29");
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.errors.map((e) => e.field).sort()).toEqual(["birthDate", "email", "idNumber"]);
+    expect(validateMember({ ...good, name: "山田\u202e子花" }, "2026-11-29").ok).toBe(false);
+    expect(validateMember({ ...good, name: "山田\u200b花子" }, "2026-11-29").ok).toBe(false);
   });
 });
 
@@ -145,6 +147,11 @@ describe("rate CSV", () => {
     const r = parseRateCsv("room_type,date,points\nスイート,2026-12-31,1\nシングル,2026-02-30,1\nシングル,2026-12-01,-5\nシングル,2026-12-02,1\nシングル,2026-12-02,2\n", types);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors.map((e) => e.line)).toEqual([2, 3, 4, 6]);
+  });
+  it("writes a room type that looks like a formula as text, and reads it back", () => {
+    const out = toRateCsv([{ roomType: "=HYPERLINK(1)", date: "2026-12-31", points: 100 }]);
+    expect(out).toBe("room_type,date,points\n'=HYPERLINK(1),2026-12-31,100\n");
+    expect(parseRateCsv(out, ["=HYPERLINK(1)"])).toMatchObject({ ok: true, rows: [{ roomType: "=HYPERLINK(1)" }] });
   });
   it("checks the header", () => {
     expect(parseRateCsv("type,day,price\n", types).ok).toBe(false);

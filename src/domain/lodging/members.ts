@@ -2,6 +2,7 @@
 // document number (身分証番号) is sensitive: QRV keeps only what the front desk needs to match
 // a presented document (a keyed hash of the normalised number and its last four characters),
 // shows it masked, and never logs it. See docs/architecture.md, "Members and the ID document".
+import { nameProblem } from "../text.ts";
 import { isDate } from "./dates.ts";
 
 export interface MemberInput {
@@ -16,7 +17,6 @@ export interface MemberInput {
 export type MemberCheck = { ok: true; value: MemberInput } | { ok: false; errors: { field: keyof MemberInput; message: { ja: string; en: string } }[] };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Document numbers are compared after NFKC, upper case, and without spaces and hyphens. */
 export function normalizeIdNumber(raw: string): string {
@@ -35,7 +35,8 @@ export function idNumberLast4(normalized: string): string {
 export function validateMember(input: { name: string; idNumber: string; phone: string; email: string; birthDate: string }, today: string): MemberCheck {
   const errors: Extract<MemberCheck, { ok: false }>["errors"] = [];
   const name = input.name.normalize("NFKC").trim().replace(/\s+/g, " ");
-  if (!name || name.length > 100 || CONTROL.test(name)) errors.push({ field: "name", message: { ja: "お名前を入力してください（100文字まで）。", en: "Please enter your name (up to 100 characters)." } });
+  // A name that hides characters (controls, bidi overrides, zero-width) is refused, as everywhere in QRV.
+  if (!name || name.length > 100 || nameProblem(input.name)) errors.push({ field: "name", message: { ja: "お名前を入力してください（100文字まで）。", en: "Please enter your name (up to 100 characters)." } });
   const id = normalizeIdNumber(input.idNumber);
   if (!/^[0-9A-Z]{6,20}$/.test(id)) errors.push({ field: "idNumber", message: { ja: "身分証番号は英数字6〜20文字で入力してください。", en: "The ID document number is 6 to 20 letters or digits." } });
   const email = input.email.trim();

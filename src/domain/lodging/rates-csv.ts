@@ -1,6 +1,7 @@
 // The daily-rate CSV (`npm run rates:import`, and the console's import in the front-desk work):
 // room_type,date,points — one row per room type and night. A file is accepted whole or not at
 // all: every bad row is reported with its line number.
+import { csvCellValue, toCsv } from "../csv.ts";
 import { canonicalName, readCsvRecords, type CsvRowError } from "../shops-csv.ts";
 import { isDate } from "./dates.ts";
 
@@ -36,7 +37,7 @@ export function parseRateCsv(text: string, knownTypes: readonly string[]): RateC
       errors.push({ line, message: `expected ${RATE_CSV_COLUMNS.length} columns, found ${record.length}` });
       continue;
     }
-    const [type = "", date = "", pointsText = ""] = record;
+    const [type = "", date = "", pointsText = ""] = record.map(csvCellValue);
     const roomType = types.get(canonicalName(type));
     if (!roomType) errors.push({ line, message: `room_type "${type}" is not a room type (${[...types.values()].join(", ") || "none yet"})` });
     if (!isDate(date)) errors.push({ line, message: `date "${date}" must be a date as YYYY-MM-DD` });
@@ -54,11 +55,7 @@ export function parseRateCsv(text: string, knownTypes: readonly string[]): RateC
   return errors.length ? { ok: false, errors } : { ok: true, rows };
 }
 
-function cell(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
-/** The same format back out (export). */
+/** The same format back out (export), through the one CSV writer (formulas neutralized). */
 export function toRateCsv(rows: Omit<RateCsvRow, "line">[]): string {
-  return `${[RATE_CSV_COLUMNS.join(","), ...rows.map((r) => [r.roomType, r.date, String(r.points)].map(cell).join(","))].join("\n")}\n`;
+  return toCsv([[...RATE_CSV_COLUMNS], ...rows.map((r) => [r.roomType, r.date, r.points])]);
 }
