@@ -1,10 +1,12 @@
 // npm run bench [-- --url http://localhost:8787 --key qrv_... --seconds 30 --clients 20 --storm 1000]
 // Measures QRV locally and prints a table:
-//  1. request_reservation over MCP: N concurrent clients for S seconds (throughput, p50/p95/p99);
+//  1. request_reservation over MCP: 1 client, then N concurrent clients, for S seconds each
+//     (throughput, p50/p95/p99, and the workerd processes' CPU time per booking call);
 //  2. a webhook storm: signed Stripe payment events, 30 % of deliveries duplicates and 10 % out of
 //     order, counting the effects (must equal the distinct events);
 //  3. the Worker bundle from `wrangler deploy --dry-run` (budget: 1 MiB gzip).
-// Without --url it starts its own server (fresh state, sandbox providers answering at once).
+// Without --url it starts its own server (fresh state, sandbox providers answering at once);
+// only then can it read workerd's CPU time (from /proc, Linux). `--mcp-only` stops after part 1.
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -24,6 +26,33 @@ const SECONDS = Number(arg("seconds", "30"));
 const CLIENTS = Number(arg("clients", "20"));
 const STORM = Number(arg("storm", "1000"));
 const BUDGET_GZIP = 1024 * 1024;
+const MCP_ONLY = process.argv.includes("--mcp-only");
+
+/** CPU seconds (user + system) used so far by the workerd processes under `root`; null off Linux. */
+function workerdCpuSeconds(root: number | undefined): number | null {
+  if (root === undefined || !existsSync("/proc/self/stat")) return null;
+  const procs = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  const parent = new Map<number, number>();
+  const stats = new Map<number, { comm: string; ticks: number }>();
+  for (const d of procs) {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parent.set(Number(d), Number(fields[1]));
+      stats.set(Number(d), { comm, ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const under = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 10; p = parent.get(p) ?? 0, hops++) if (p === root) return true;
+    return false;
+  };
+  let ticks = 0;
+  for (const [pid, s] of stats) if (s.comm.startsWith("workerd") && under(pid)) ticks += s.ticks;
+  return ticks / 100; // USER_HZ
+}
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return Number.NaN;
@@ -41,8 +70,9 @@ function connect(url: string, key: string): Promise<Client> {
 
 // ---------------------------------------------------------------- 1. MCP load
 
-async function mcpLoad(url: string, key: string) {
-  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => connect(url, key)));
+async function mcpLoad(url: string, key: string, count: number, pid?: number) {
+  const clients = await Promise.all(Array.from({ length: count }, () => connect(url, key)));
+  const cpuBefore = workerdCpuSeconds(pid);
   const latencies: number[] = [];
   const ids: string[] = [];
   let errors = 0;
@@ -68,9 +98,11 @@ async function mcpLoad(url: string, key: string) {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpuAfter = workerdCpuSeconds(pid);
   await Promise.all(clients.map((c) => c.close()));
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, errors, elapsed, throughput: latencies.length / elapsed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), ids };
+  const cpuMs = cpuBefore !== null && cpuAfter !== null && latencies.length ? ((cpuAfter - cpuBefore) * 1000) / latencies.length : null;
+  return { clients: count, cpuMs, requests: latencies.length, errors, elapsed, throughput: latencies.length / elapsed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), ids };
 }
 
 // ---------------------------------------------------------------- 2. webhook storm
@@ -246,33 +278,42 @@ const key = given ? arg("key", process.env.QRV_API_KEY ?? (existsSync(".qrv-dev.
 const secret = given ? (secretFrom(".dev.vars", "STRIPE_WEBHOOK_SECRET") ?? secretFrom(".dev.vars.example", "STRIPE_WEBHOOK_SECRET")!) : secretFrom(".dev.vars.example", "STRIPE_WEBHOOK_SECRET")!;
 
 try {
-  console.log(`QRV bench against ${url}: ${CLIENTS} MCP clients for ${SECONDS} s, a storm of ${STORM} webhooks`);
-  const load = await mcpLoad(url, key);
-  const wanted = Math.round(STORM * 0.7);
-  const extra = await moreReservations(url, key, wanted - load.ids.length);
-  const sessions = await pendingSessions(url, new Set([...load.ids, ...extra]), wanted);
-  const storm = await webhookStorm(url, key, sessions, secret);
-  const bundle = bundleSize();
-
-  const rows: [string, string][] = [
-    ["request_reservation over MCP", `${CLIENTS} client${CLIENTS === 1 ? "" : "s"} × ${load.elapsed.toFixed(1)} s`],
-    ["  requests (errors)", `${load.requests} (${load.errors})`],
-    ["  throughput", `${load.throughput.toFixed(1)} req/s`],
-    ["  latency p50 / p95 / p99", `${ms(load.p50)} / ${ms(load.p95)} / ${ms(load.p99)}`],
-    ["webhook storm (Stripe, signed)", `${storm.deliveries} deliveries in ${storm.elapsed.toFixed(1)} s`],
-    ["  distinct / duplicates / out of order", `${storm.distinct} / ${storm.duplicates} / ${storm.outOfOrder}`],
-    ["  events per second", storm.rate.toFixed(1)],
-    ["  HTTP statuses", Object.entries(storm.statuses).map(([s, n]) => `${s}×${n}`).join(", ")],
-    ["  effects: payments applied / distinct", `${storm.applied} / ${storm.distinct}${storm.applied === storm.distinct ? "  ✔" : "  ✘"}`],
-    ["  effects: confirmation SMS / distinct", `${storm.confirmationSms} / ${storm.distinct}${storm.confirmationSms === storm.distinct ? "  ✔" : "  ✘"}`],
-    ["  reservations confirmed", String(storm.confirmed)],
-    ["Worker bundle (wrangler deploy --dry-run)", "error" in bundle ? `✘ ${bundle.error}` : `${kib(bundle.raw!)} raw, ${kib(bundle.gzip!)} gzip${bundle.gzip! <= BUDGET_GZIP ? "  ✔ within 1 MiB" : "  ✘ over 1 MiB"}${bundle.reported ? ` (wrangler: ${bundle.reported})` : ""}`],
-    ["machine", `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`],
-  ];
+  console.log(`QRV bench against ${url}: 1 then ${CLIENTS} MCP clients for ${SECONDS} s each${MCP_ONLY ? "" : `, a storm of ${STORM} webhooks`}`);
+  const loads = [await mcpLoad(url, key, 1, server?.pid), await mcpLoad(url, key, CLIENTS, server?.pid)];
+  const rows: [string, string][] = [];
+  for (const load of loads) {
+    rows.push(
+      ["request_reservation over MCP", `${load.clients} client${load.clients === 1 ? "" : "s"} × ${load.elapsed.toFixed(1)} s`],
+      ["  requests (errors)", `${load.requests} (${load.errors})`],
+      ["  throughput", `${load.throughput.toFixed(1)} req/s`],
+      ["  latency p50 / p95 / p99", `${ms(load.p50)} / ${ms(load.p95)} / ${ms(load.p99)}`],
+      ["  workerd CPU per call", load.cpuMs === null ? "n/a (needs the bench's own server on Linux)" : `${load.cpuMs.toFixed(1)} ms (with the calls and jobs each booking starts)`],
+    );
+  }
+  let failed = false;
+  if (!MCP_ONLY) {
+    const ids = loads.flatMap((l) => l.ids);
+    const wanted = Math.round(STORM * 0.7);
+    const extra = await moreReservations(url, key, wanted - ids.length);
+    const sessions = await pendingSessions(url, new Set([...ids, ...extra]), wanted);
+    const storm = await webhookStorm(url, key, sessions, secret);
+    const bundle = bundleSize();
+    rows.push(
+      ["webhook storm (Stripe, signed)", `${storm.deliveries} deliveries in ${storm.elapsed.toFixed(1)} s`],
+      ["  distinct / duplicates / out of order", `${storm.distinct} / ${storm.duplicates} / ${storm.outOfOrder}`],
+      ["  events per second", storm.rate.toFixed(1)],
+      ["  HTTP statuses", Object.entries(storm.statuses).map(([s, n]) => `${s}×${n}`).join(", ")],
+      ["  effects: payments applied / distinct", `${storm.applied} / ${storm.distinct}${storm.applied === storm.distinct ? "  ✔" : "  ✘"}`],
+      ["  effects: confirmation SMS / distinct", `${storm.confirmationSms} / ${storm.distinct}${storm.confirmationSms === storm.distinct ? "  ✔" : "  ✘"}`],
+      ["  reservations confirmed", String(storm.confirmed)],
+      ["Worker bundle (wrangler deploy --dry-run)", "error" in bundle ? `✘ ${bundle.error}` : `${kib(bundle.raw!)} raw, ${kib(bundle.gzip!)} gzip${bundle.gzip! <= BUDGET_GZIP ? "  ✔ within 1 MiB" : "  ✘ over 1 MiB"}${bundle.reported ? ` (wrangler: ${bundle.reported})` : ""}`],
+    );
+    failed = storm.applied !== storm.distinct || storm.confirmationSms !== storm.distinct || ("gzip" in bundle && (bundle.gzip ?? 0) > BUDGET_GZIP);
+  }
+  rows.push(["machine", `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`]);
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n")}\n`);
-  const failed = storm.applied !== storm.distinct || storm.confirmationSms !== storm.distinct;
-  process.exitCode = failed || ("gzip" in bundle && (bundle.gzip ?? 0) > BUDGET_GZIP) ? 1 : 0;
+  process.exitCode = failed ? 1 : 0;
 } finally {
   await server?.stop();
 }

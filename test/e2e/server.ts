@@ -17,6 +17,8 @@ export interface RunningServer {
   apiKey: string;
   /** ADMIN_PASSWORD for the operator console's local sign-in. */
   adminPassword: string;
+  /** The wrangler process (workerd runs beneath it). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function startServer(): Promise<RunningServer> {
     url,
     apiKey: key,
     adminPassword,
+    pid: child.pid!,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => setTimeout(r, 500));
