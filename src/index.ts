@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { oauthProvider } from "./auth/index.ts";
-import { QrvMcp } from "./mcp/server.ts";
+import { mcpHandler } from "./mcp/server.ts";
 import { runAlertRules } from "./monitor/alerts.ts";
 import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consumer.ts";
 import { sweep } from "./queues/sweeper.ts";
@@ -22,7 +22,6 @@ import { sandbox } from "./routes/sandbox.tsx";
 import { webhooks } from "./routes/webhooks.ts";
 
 export { ReservationObject } from "./durable/reservation.ts";
-export { QrvMcp } from "./mcp/server.ts";
 
 const app = new Hono<{ Bindings: Env }>();
 
@@ -45,10 +44,9 @@ app.route("/", help);
 app.onError(onError);
 app.notFound(notFound);
 
-const mcpHandler = QrvMcp.serve("/mcp", { binding: "MCP_OBJECT" });
 const handlers = {
-  // The provider has checked the bearer token; ctx.props says who is calling.
-  apiHandler: { fetch: (request: Request, env: Env, ctx: ExecutionContext) => mcpHandler.fetch(request, env, ctx) },
+  // The provider has checked the bearer token on this very request; ctx.props says who is calling.
+  apiHandler: { fetch: (request: Request, env: Env, ctx: ExecutionContext) => mcpHandler(env)(request, env, ctx) },
   defaultHandler: { fetch: app.fetch },
 };
 

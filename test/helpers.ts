@@ -1,5 +1,6 @@
 // Shared test helpers. Every test makes its own shops in its own area (and its own API key),
 // so tests never see each other's data even though they share one database.
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport, type ClientOptions } from "@modelcontextprotocol/client";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { runDurableObjectAlarm } from "cloudflare:test";
@@ -143,7 +144,7 @@ export async function sentOf(id: string) {
   return db.select().from(sandboxRecords).where(eq(sandboxRecords.reservationId, id)).orderBy(asc(sandboxRecords.id));
 }
 
-/** An MCP client (the official SDK) talking to the Worker over Streamable HTTP. */
+/** A 2025-era MCP client (the official SDK v1, protocol 2025-06-18) talking to the Worker over Streamable HTTP. */
 export async function mcpClient(key: string): Promise<Client> {
   const client = new Client({ name: "qrv-test", version: "1.0.0" });
   const transport = new StreamableHTTPClientTransport(new URL("https://qrv.test/mcp"), {
@@ -151,6 +152,13 @@ export async function mcpClient(key: string): Promise<Client> {
     fetch: (url, init) => exports.default.fetch(new Request(url, init)),
   });
   await client.connect(transport);
+  return client;
+}
+
+/** An MCP client on protocol revision 2026-07-28 (the official SDK v2), with optional capabilities. */
+export async function modernClient(key: string, options: Omit<ClientOptions, "versionNegotiation"> = {}): Promise<ModernClient> {
+  const client = new ModernClient({ name: "qrv-test-2026", version: "1.0.0" }, { ...options, versionNegotiation: { mode: { pin: "2026-07-28" } } });
+  await client.connect(new ModernTransport(new URL("https://qrv.test/mcp"), { requestInit: { headers: { Authorization: `Bearer ${key}` } }, fetch: (url, init) => exports.default.fetch(new Request(url, init)) }));
   return client;
 }
 

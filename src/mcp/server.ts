@@ -1,8 +1,12 @@
-// The QRV MCP server, served over Streamable HTTP at /mcp by McpAgent: one Durable Object
-// per MCP session, holding the caller's identity (props) set by the auth check in front.
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { McpAgent } from "agents/mcp";
+// The QRV MCP server at /mcp: a fresh SDK v2 server per HTTP request, served by
+// createMcpHandler (MCP 2026-07-28, and 2025-era clients through the stateless fallback).
+// Nothing lives between requests: every request acts for the credential it carries (the OAuth
+// provider in front has checked it and set the caller's props), and whatever must survive
+// between calls is a reservation id passed back as a tool argument.
+import { localhostAllowedOrigins, McpServer } from "@modelcontextprotocol/server";
+import { createMcpHandler, getMcpAuthContext } from "agents/mcp/server";
 import type { McpAuth } from "../auth/index.ts";
+import { config } from "../config.ts";
 import { registerReservationTools } from "./tools/reservations.ts";
 
 export const MCP_INSTRUCTIONS = `QRV books appointments at partner shops in Japan (hair salons, restaurants and more) by phoning them for the user.
@@ -12,10 +16,32 @@ export const MCP_INSTRUCTIONS = `QRV books appointments at partner shops in Japa
 4. Use get_reservation to follow progress, list_my_reservations to find earlier ones, and cancel_reservation to cancel (free before payment, full refund until 48 hours before the start).
 Times are Japan time (+09:00). Ask the user before booking or cancelling.`;
 
-export class QrvMcp extends McpAgent<Env, unknown, McpAuth> {
-  server = new McpServer({ name: "qrv", title: "QRV reservation concierge", version: "0.1.0" }, { instructions: MCP_INSTRUCTIONS });
+export const SERVER_INFO = { name: "qrv", title: "QRV reservation concierge", version: "0.1.0" };
 
-  async init(): Promise<void> {
-    registerReservationTools(this.server, { env: this.env, auth: () => this.props });
-  }
+/** One server for one request, acting for `auth` (undefined only if the provider let nobody through). */
+export function createQrvServer(env: Env, auth: McpAuth | undefined): McpServer {
+  const server = new McpServer(SERVER_INFO, { instructions: MCP_INSTRUCTIONS });
+  const deps = { env, auth: () => auth };
+  registerReservationTools(server, deps);
+  return server;
+}
+
+type Handler = ReturnType<typeof createMcpHandler>;
+let cached: { key: string; handler: Handler } | undefined;
+
+/**
+ * The /mcp handler for this deployment (one per isolate). The factory reads the caller from the
+ * request's auth context, which the provider's props fill for OAuth tokens and API keys alike.
+ */
+export function mcpHandler(env: Env): Handler {
+  const publicUrl = config(env).publicUrl;
+  if (cached?.key === publicUrl) return cached.handler;
+  const handler = createMcpHandler(() => createQrvServer(env, getMcpAuthContext()?.props as McpAuth | undefined), {
+    route: "/mcp",
+    // Browsers may reach /mcp only from this deployment's own origin or a local tool (the
+    // Inspector); server-side clients send no Origin and are unaffected.
+    allowedOriginHostnames: [...localhostAllowedOrigins(), new URL(publicUrl).hostname],
+  });
+  cached = { key: publicUrl, handler };
+  return handler;
 }

@@ -1,8 +1,7 @@
 // MCP tools for shop reservations: list_services, request_reservation, get_reservation,
 // cancel_reservation. Names and listed fields are a contract with AI clients.
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { CallToolResult, McpServer } from "@modelcontextprotocol/server";
 import { and, desc, eq, type SQL } from "drizzle-orm";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { McpAuth } from "../../auth/index.ts";
 import { config } from "../../config.ts";
