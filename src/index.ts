@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { oauthProvider } from "./auth/index.ts";
-import { mcpHandler } from "./mcp/server.ts";
+import { serveMcp } from "./mcp/server.ts";
 import { runAlertRules } from "./monitor/alerts.ts";
 import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consumer.ts";
 import { sweep } from "./queues/sweeper.ts";
@@ -46,7 +46,7 @@ app.notFound(notFound);
 
 const handlers = {
   // The provider has checked the bearer token on this very request; ctx.props says who is calling.
-  apiHandler: { fetch: (request: Request, env: Env, ctx: ExecutionContext) => mcpHandler(env)(request, env, ctx) },
+  apiHandler: { fetch: (request: Request, env: Env, ctx: ExecutionContext) => serveMcp(request, env, ctx) },
   defaultHandler: { fetch: app.fetch },
 };
 

@@ -1,6 +1,6 @@
 // MCP tools for shop reservations: list_services, request_reservation, get_reservation,
 // cancel_reservation. Names and listed fields are a contract with AI clients.
-import type { CallToolResult, McpServer } from "@modelcontextprotocol/server";
+import type { CallToolResult, McpServer, ServerContext } from "@modelcontextprotocol/server";
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { McpAuth } from "../../auth/index.ts";
@@ -19,11 +19,19 @@ import { upsertUser } from "../../auth/sign-in.ts";
 import { formatDateTime, parseIsoWithOffset, toIsoTokyo } from "../../domain/time.ts";
 import { reservationStub } from "../../durable/client.ts";
 import { ReservationExists } from "../../durable/reservation.ts";
+import { QRV_ICONS } from "../icons.ts";
 
 export interface ToolDeps {
   env: Env;
   auth: () => McpAuth | undefined;
+  /** The protocol era of this request: "modern" (2026-07-28) or "legacy" (2025-era, stateless). */
+  era?: "modern" | "legacy";
 }
+
+/** How often a client that cannot subscribe should poll get_reservation, in seconds. */
+export const POLL_SECONDS = 30;
+/** The longest get_reservation waits for a change when asked to. */
+const MAX_WAIT_SECONDS = 50;
 
 /** Control characters: none in names, only newline and tab in free text. */
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
@@ -119,7 +127,7 @@ function supportOf(env: Env) {
  * Whose reservations a caller may see: an integrator those made with its API key; a signed-in
  * person those for their verified phone number. Anyone else's is "not found".
  */
-function ownedBy(auth: McpAuth): SQL {
+export function ownedBy(auth: McpAuth): SQL {
   return auth.kind === "api_key" ? eq(reservations.apiKeyId, auth.apiKeyId) : eq(reservations.phone, auth.phone);
 }
 
@@ -127,11 +135,42 @@ function owns(auth: McpAuth, record: ReservationRecord): boolean {
   return auth.kind === "api_key" ? record.apiKeyId === auth.apiKeyId : record.requester.phone === auth.phone;
 }
 
-async function ownReservation(deps: ToolDeps, id: string) {
+export async function ownReservation(deps: ToolDeps, id: string) {
   const record = await loadRecord(createDb(deps.env.DB), id);
   const auth = deps.auth();
   if (!record || !auth || !owns(auth, record)) return null;
   return record;
+}
+
+/** The requester's view of a reservation (get_reservation's result, the resource's contents). */
+export async function viewOf(deps: ToolDeps, record: ReservationRecord) {
+  const events = await listEvents(createDb(deps.env.DB), record.id);
+  const lang = record.requester.language;
+  return reservationView(record, events.map((e) => ({ at: e.createdAt, note: JSON.parse(e.note), ignored: e.ignored })), lang, Date.now(), supportOf(deps.env));
+}
+
+/**
+ * Waits (polling D1) until the reservation's version moves past `version` or `seconds` pass,
+ * telling the client how long it has waited through progress notifications when it asked for
+ * them, and logging each check at debug level. Returns the latest record.
+ */
+async function waitForChange(deps: ToolDeps, record: ReservationRecord, seconds: number, ctx: ServerContext): Promise<ReservationRecord> {
+  const token = ctx.mcpReq._meta?.progressToken;
+  const started = Date.now();
+  const deadline = started + seconds * 1000;
+  let latest = record;
+  let step = 0;
+  while (Date.now() < deadline && !ctx.mcpReq.signal.aborted) {
+    await new Promise((r) => setTimeout(r, 1000));
+    latest = (await ownReservation(deps, record.id)) ?? latest;
+    step++;
+    if (token !== undefined) {
+      await ctx.mcpReq.notify({ method: "notifications/progress", params: { progressToken: token, progress: Math.min(step, seconds), total: seconds, message: `${latest.id}: ${latest.status}` } });
+    }
+    await ctx.mcpReq.log("debug", { reservation_id: latest.id, status: latest.status, waited_seconds: Math.round((Date.now() - started) / 1000) }, "qrv.get_reservation");
+    if (latest.version !== record.version) break;
+  }
+  return latest;
 }
 
 /** Who the booking is for: given in full with an API key; the verified number when signed in. */
@@ -172,6 +211,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
         services: z.array(z.object({ service: z.string(), areas: z.array(z.object({ area: z.string(), shops: z.number(), from_jpy: z.number() })) })),
       }),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+      icons: QRV_ICONS,
     },
     async () => {
       const entries = await catalog(createDb(deps.env.DB));
@@ -198,6 +238,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
         message: z.string(),
       }),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+      icons: QRV_ICONS,
     },
     async (args) => {
       const auth = deps.auth();
@@ -262,6 +303,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
         ),
       }),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+      icons: QRV_ICONS,
     },
     async (args) => {
       const auth = deps.auth();
@@ -288,17 +330,26 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
     "get_reservation",
     {
       title: "Get a reservation",
-      description: "Returns a reservation's status, the shop once one accepted, the amount, the payment link while payment is pending, what cancelling now would do, and a short timeline.",
-      inputSchema: z.strictObject({ reservation_id: reservationId }),
+      description: `Returns a reservation's status, the shop once one accepted, the amount, the payment link while payment is pending, what cancelling now would do, and a short timeline. Rather than polling, subscribe to the resource qrv://reservations/{id} where the client supports it (you are told when the status changes). Otherwise poll at most every ${POLL_SECONDS} seconds while QRV is calling shops or payment is pending, and stop once the status is final (confirmed, cancelled, no_shop_available, payment_timeout, completed); or pass wait_seconds to wait for the next change in one call.`,
+      inputSchema: z.strictObject({
+        reservation_id: reservationId,
+        wait_seconds: z
+          .number({ error: "wait_seconds: a whole number of seconds" })
+          .int("wait_seconds: a whole number of seconds")
+          .min(0, "wait_seconds: at least 0")
+          .max(MAX_WAIT_SECONDS, `wait_seconds: at most ${MAX_WAIT_SECONDS}`)
+          .optional()
+          .describe(`Optional: wait up to this many seconds (at most ${MAX_WAIT_SECONDS}) for the status to change before answering, with progress notifications while waiting. Leave out to answer at once.`),
+      }),
       outputSchema: viewOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+      icons: QRV_ICONS,
     },
-    async (args) => {
-      const record = await ownReservation(deps, args.reservation_id);
+    async (args, ctx) => {
+      let record = await ownReservation(deps, args.reservation_id);
       if (!record) return fail(`reservation_id: no reservation ${args.reservation_id} was found for this client.`);
-      const events = await listEvents(createDb(deps.env.DB), record.id);
-      const lang = record.requester.language;
-      const view = reservationView(record, events.map((e) => ({ at: e.createdAt, note: JSON.parse(e.note), ignored: e.ignored })), lang, Date.now(), supportOf(deps.env));
+      if (args.wait_seconds) record = await waitForChange(deps, record, args.wait_seconds, ctx);
+      const view = await viewOf(deps, record);
       const text = [`${view.reservation_id}: ${view.status} (${view.status_label})`, ...(view.payment_url ? [`payment: ${view.payment_url}`] : []), ...view.timeline].join("\n");
       return ok(view, text);
     },
@@ -322,6 +373,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
         refund_jpy: z.number().optional(),
       }),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+      icons: QRV_ICONS,
     },
     async (args) => {
       const record = await ownReservation(deps, args.reservation_id);

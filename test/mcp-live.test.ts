@@ -1,0 +1,178 @@
+// MCP beyond tools: reservations as resources with live updates, prompts with completion,
+// progress and logging while a call waits. Both a 2026-07-28 client (SDK v2) and a 2025-era
+// client (SDK v1, served statelessly) are used, as an AI client would.
+import { eq } from "drizzle-orm";
+import { exports } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { sandboxCalls } from "../src/db/schema.ts";
+import { createApiKey, db, mcpClient, modernClient, paySandbox, record, seedShops, startIn, waitForStatus } from "./helpers.ts";
+
+type Structured = Record<string, unknown>;
+
+async function book(client: { callTool: (p: { name: string; arguments: Record<string, unknown> }) => Promise<unknown> }, where: { service: string; area: string }): Promise<string> {
+  const result = (await client.callTool({ name: "request_reservation", arguments: { service: where.service, area: where.area, start: startIn(72), party_size: 2, name: "山田 太郎", phone: "090-1234-5678" } })) as { structuredContent: Structured };
+  return result.structuredContent.reservation_id as string;
+}
+
+async function queuedCall(reservationId: string): Promise<string> {
+  let id: string | undefined;
+  await expect
+    .poll(async () => {
+      const row = await db.query.sandboxCalls.findFirst({ where: eq(sandboxCalls.reservationId, reservationId) });
+      id = row?.id;
+      return row?.status;
+    }, { timeout: 10_000 })
+    .toBe("queued");
+  return id!;
+}
+
+describe("reservations as resources", () => {
+  let key: { id: string; key: string };
+  let where: { service: string; area: string };
+  beforeAll(async () => {
+    key = await createApiKey("resources");
+    where = await seedShops([{ answer: "declined" }]);
+  });
+
+  it("offers the qrv://reservations/{id} template, lists only the caller's, and reads one as JSON", async () => {
+    const client = await mcpClient(key.key);
+    const id = await book(client, where);
+    const other = await mcpClient((await createApiKey("someone else")).key);
+    const theirs = await book(other, where);
+
+    const { resourceTemplates } = await client.listResourceTemplates();
+    expect(resourceTemplates).toEqual([expect.objectContaining({ uriTemplate: "qrv://reservations/{id}", mimeType: "application/json" })]);
+    const { resources } = await client.listResources();
+    const uris = resources.map((r) => r.uri);
+    expect(uris).toContain(`qrv://reservations/${id}`);
+    expect(uris).not.toContain(`qrv://reservations/${theirs}`);
+
+    const read = await client.readResource({ uri: `qrv://reservations/${id}` });
+    const view = JSON.parse((read.contents[0] as { text: string }).text) as Structured;
+    expect(view).toMatchObject({ reservation_id: id, service: where.service, area: where.area, party_size: 2 });
+    await expect(client.readResource({ uri: `qrv://reservations/${theirs}` })).rejects.toThrow(/no such reservation/);
+    await client.close();
+    await other.close();
+  });
+
+  it("a 2025-era client is not offered subscriptions it could not receive; a 2026-07-28 client is", async () => {
+    const legacy = await mcpClient(key.key);
+    expect(legacy.getServerCapabilities()?.resources?.subscribe).toBeFalsy();
+    await legacy.close();
+    const modern = await modernClient(key.key);
+    expect(modern.getServerCapabilities()?.resources?.subscribe).toBe(true);
+    await modern.close();
+  });
+});
+
+describe("live status", () => {
+  it("a subscribed client sees calling → payment_pending → confirmed without calling a tool", async () => {
+    const key = await createApiKey("live");
+    const where = await seedShops([{ answer: "manual", priceJpy: 5500 }]);
+    const client = await modernClient(key.key);
+    const id = await book(client, where);
+    const uri = `qrv://reservations/${id}`;
+    const seen: string[] = [];
+    const readStatus = async () => {
+      const read = await client.readResource({ uri }, { cacheMode: "bypass" });
+      const status = (JSON.parse((read.contents[0] as { text: string }).text) as { status: string }).status;
+      if (seen.at(-1) !== status) seen.push(status);
+    };
+    let notified = 0;
+    client.setNotificationHandler("notifications/resources/updated", async (n) => {
+      if (n.params.uri !== uri) return;
+      notified++;
+      await readStatus();
+    });
+    const subscription = await client.listen({ resourceSubscriptions: [uri] });
+    expect(subscription.honoredFilter.resourceSubscriptions).toEqual([uri]);
+
+    // The shop is answered by a person: QRV waits in `calling` until the sandbox answers.
+    const call = await queuedCall(id);
+    await readStatus();
+    expect(seen.at(-1)).toBe("calling");
+    await exports.default.fetch(new Request(`https://qrv.test/sandbox/calls/${call}/answer`, { method: "POST", body: new URLSearchParams({ answer: "accepted" }), redirect: "manual" }));
+    await expect.poll(() => seen.at(-1), { timeout: 10_000 }).toBe("payment_pending");
+    await paySandbox((await record(id)).data.payment!.sessionId!);
+    await expect.poll(() => seen.at(-1), { timeout: 10_000 }).toBe("confirmed");
+
+    expect(notified).toBeGreaterThanOrEqual(2);
+    expect(seen.filter((s) => ["calling", "payment_pending", "confirmed"].includes(s))).toEqual(["calling", "payment_pending", "confirmed"]);
+    await subscription.close();
+    await client.close();
+  });
+
+  it("a subscription may name only the caller's own reservations", async () => {
+    const where = await seedShops([{ answer: "declined" }]);
+    const owner = await mcpClient((await createApiKey("owner")).key);
+    const id = await book(owner, where);
+    await owner.close();
+    const stranger = await modernClient((await createApiKey("stranger")).key);
+    await expect(stranger.listen({ resourceSubscriptions: [`qrv://reservations/${id}`] })).rejects.toThrow(/no such reservation/);
+    await stranger.close();
+  });
+});
+
+describe("prompts and completion", () => {
+  let key: { key: string };
+  let where: { service: string; area: string };
+  beforeAll(async () => {
+    key = await createApiKey("prompts");
+    where = await seedShops([{ answer: "accepted" }], `ネイル${Math.random().toString(36).slice(2, 6)}`);
+  });
+
+  it("offers book_appointment with arguments and an icon, and fills it in", async () => {
+    const client = await mcpClient(key.key);
+    const { prompts } = await client.listPrompts();
+    const prompt = prompts.find((p) => p.name === "book_appointment")!;
+    expect(prompt.arguments?.map((a) => [a.name, a.required ?? false])).toEqual([["service", true], ["area", true], ["when", false], ["party_size", false]]);
+    expect(prompt.icons?.[0]?.src).toMatch(/^data:image\/svg\+xml;base64,/);
+    const got = await client.getPrompt({ name: "book_appointment", arguments: { service: where.service, area: where.area, when: "tomorrow at 15:00", party_size: "2" } });
+    const text = (got.messages[0]!.content as { text: string }).text;
+    expect(text).toContain(`${where.service} in ${where.area} tomorrow at 15:00 for 2 people`);
+    expect(text).toContain("request_reservation");
+    await client.close();
+  });
+
+  it("completes service and area from the partner-shop list", async () => {
+    const client = await mcpClient(key.key);
+    const ref = { type: "ref/prompt" as const, name: "book_appointment" };
+    const services = await client.complete({ ref, argument: { name: "service", value: where.service.slice(0, 4) } });
+    expect(services.completion.values[0]).toBe(where.service);
+    const areas = await client.complete({ ref, argument: { name: "area", value: "" }, context: { arguments: { service: where.service } } });
+    expect(areas.completion.values).toEqual([where.area]);
+    await client.close();
+  });
+
+  it("the server and its tools carry icons", async () => {
+    const client = await mcpClient(key.key);
+    expect((client.getServerVersion() as { icons?: unknown[] }).icons).toHaveLength(1);
+    const { tools } = await client.listTools();
+    for (const t of tools) expect(t.icons?.[0]?.mimeType).toBe("image/svg+xml");
+    await client.close();
+  });
+});
+
+describe("progress and logging while get_reservation waits for a change", () => {
+  it("reports progress each second and answers as soon as the status moves", async () => {
+    const key = await createApiKey("progress");
+    const where = await seedShops([{ answer: "manual" }]);
+    const client = await mcpClient(key.key);
+    const id = await book(client, where);
+    const call = await queuedCall(id);
+    const logs: unknown[] = [];
+    client.setNotificationHandler((await import("@modelcontextprotocol/sdk/types.js")).LoggingMessageNotificationSchema, (n) => void logs.push(n.params));
+    await client.setLoggingLevel("debug");
+    const progress: { progress: number; total?: number; message?: string }[] = [];
+    setTimeout(() => void exports.default.fetch(new Request(`https://qrv.test/sandbox/calls/${call}/answer`, { method: "POST", body: new URLSearchParams({ answer: "accepted" }), redirect: "manual" })), 1500);
+    const started = Date.now();
+    const result = await client.callTool({ name: "get_reservation", arguments: { reservation_id: id, wait_seconds: 20 } }, undefined, { onprogress: (p) => void progress.push(p) });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect((result.structuredContent as Structured).status).not.toBe("calling");
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(progress[0]).toMatchObject({ total: 20, message: expect.stringContaining(id) });
+    expect(logs).toContainEqual(expect.objectContaining({ level: "debug", logger: "qrv.get_reservation" }));
+    await waitForStatus(id, "payment_pending");
+    await client.close();
+  });
+});
