@@ -2,10 +2,14 @@
 // progress and logging while a call waits. Both a 2026-07-28 client (SDK v2) and a 2025-era
 // client (SDK v1, served statelessly) are used, as an AI client would.
 import { eq } from "drizzle-orm";
-import { exports } from "cloudflare:workers";
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from "@modelcontextprotocol/client";
+import { createMcpHandler } from "@modelcontextprotocol/server";
+import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { upsertUser } from "../src/auth/sign-in.ts";
 import { sandboxCalls } from "../src/db/schema.ts";
-import { createApiKey, db, mcpClient, modernClient, paySandbox, record, seedShops, startIn, waitForStatus } from "./helpers.ts";
+import { createQrvServer } from "../src/mcp/server.ts";
+import { createApiKey, db, mcpClient, modernClient, paySandbox, record, seedShops, sentOf, startIn, uniqueMobile, waitForStatus } from "./helpers.ts";
 
 type Structured = Record<string, unknown>;
 
@@ -173,6 +177,69 @@ describe("progress and logging while get_reservation waits for a change", () => 
     expect(progress[0]).toMatchObject({ total: 20, message: expect.stringContaining(id) });
     expect(logs).toContainEqual(expect.objectContaining({ level: "debug", logger: "qrv.get_reservation" }));
     await waitForStatus(id, "payment_pending");
+    await client.close();
+  });
+});
+
+describe("asking the person through the client (elicitation on 2026-07-28)", () => {
+  const answer = (call: string) => exports.default.fetch(new Request(`https://qrv.test/sandbox/calls/${call}/answer`, { method: "POST", body: new URLSearchParams({ answer: "accepted" }), redirect: "manual" }));
+
+  it("asks a waiting client to open the payment link (URL mode) when a shop accepts; the SMS goes out too", async () => {
+    const key = await createApiKey("url elicitation");
+    const where = await seedShops([{ answer: "manual", priceJpy: 7700 }]);
+    const client = await modernClient(key.key, { capabilities: { elicitation: { form: {}, url: {} } } });
+    const asked: { mode?: string; url?: string; message: string }[] = [];
+    client.setRequestHandler("elicitation/create", async (req) => {
+      asked.push(req.params as { mode?: string; url?: string; message: string });
+      return { action: "accept" };
+    });
+    const id = await book(client, where);
+    const call = await queuedCall(id);
+    setTimeout(() => void answer(call), 1000);
+    const result = await client.callTool({ name: "get_reservation", arguments: { reservation_id: id, wait_seconds: 20 } });
+    const view = result.structuredContent as Structured;
+    expect(view.status).toBe("payment_pending");
+    expect(asked).toEqual([expect.objectContaining({ mode: "url", url: view.payment_url, message: expect.stringContaining("¥7700") })]);
+    // The payment SMS goes out as it always does.
+    await expect.poll(async () => (await sentOf(id)).filter((r) => r.channel === "sms").map((r) => r.body).join("\n"), { timeout: 10_000 }).toMatch(/10分|10 minutes/);
+    await client.close();
+  });
+
+  it("asks a signed-in person for a missing name and email (form mode) instead of failing, and remembers them", async () => {
+    const where = await seedShops([{ answer: "declined" }]);
+    const phone = uniqueMobile();
+    const user = await upsertUser(db, phone);
+    // The same factory /mcp uses, for a person signed in by phone whose name QRV does not know.
+    const handler = createMcpHandler((ctx) => createQrvServer(env, { kind: "user", userId: user.id, phone }, ctx.era));
+    const client = new ModernClient({ name: "signed-in", version: "1" }, { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: { pin: "2026-07-28" } } });
+    const asked: { mode?: string; requestedSchema?: { properties: Record<string, unknown>; required?: string[] } }[] = [];
+    client.setRequestHandler("elicitation/create", async (req) => {
+      asked.push(req.params as (typeof asked)[number]);
+      return { action: "accept", content: { name: "佐藤 花子", email: "hanako@example.com" } };
+    });
+    await client.connect(new ModernTransport(new URL("https://qrv.test/mcp"), { fetch: (url, init) => handler.fetch(new Request(url, init)) }));
+    const result = await client.callTool({ name: "request_reservation", arguments: { service: where.service, area: where.area, start: startIn(72), party_size: 1 } });
+    expect(result.isError).toBeFalsy();
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.mode ?? "form").toBe("form");
+    expect(Object.keys(asked[0]!.requestedSchema!.properties)).toEqual(["name", "email"]);
+    expect(asked[0]!.requestedSchema!.required).toEqual(["name"]);
+    const id = (result.structuredContent as Structured).reservation_id as string;
+    expect((await record(id)).requester).toMatchObject({ name: "佐藤 花子", phone, email: "hanako@example.com" });
+    expect(await db.query.users.findFirst({ where: (u, { eq: is }) => is(u.phone, phone) })).toMatchObject({ name: "佐藤 花子", email: "hanako@example.com" });
+    await client.close();
+  });
+
+  it("a 2025-era client is never asked (it has no channel back) and gets the result", async () => {
+    const key = await createApiKey("legacy no elicitation");
+    const where = await seedShops([{ answer: "manual" }]);
+    const client = await mcpClient(key.key);
+    const id = await book(client, where);
+    const call = await queuedCall(id);
+    setTimeout(() => void answer(call), 1000);
+    const result = await client.callTool({ name: "get_reservation", arguments: { reservation_id: id, wait_seconds: 20 } });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ status: "payment_pending", payment_url: expect.stringContaining("/sandbox/checkout/") });
     await client.close();
   });
 });

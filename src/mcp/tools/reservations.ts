@@ -1,6 +1,6 @@
 // MCP tools for shop reservations: list_services, request_reservation, get_reservation,
 // cancel_reservation. Names and listed fields are a contract with AI clients.
-import type { CallToolResult, McpServer, ServerContext } from "@modelcontextprotocol/server";
+import { acceptedContent, inputRequired, type CallToolResult, type McpServer, type ServerContext } from "@modelcontextprotocol/server";
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { McpAuth } from "../../auth/index.ts";
@@ -30,6 +30,8 @@ export interface ToolDeps {
 
 /** How often a client that cannot subscribe should poll get_reservation, in seconds. */
 export const POLL_SECONDS = 30;
+/** Statuses QRV leaves on its own within moments; a wait for a change goes on past them. */
+const MOMENTARY: ReadonlySet<string> = new Set(["requested", "calling_success"]);
 /** The longest get_reservation waits for a change when asked to. */
 const MAX_WAIT_SECONDS = 50;
 
@@ -150,7 +152,8 @@ export async function viewOf(deps: ToolDeps, record: ReservationRecord) {
 }
 
 /**
- * Waits (polling D1) until the reservation's version moves past `version` or `seconds` pass,
+ * Waits (polling D1) until the reservation's status moves on or `seconds` pass (passing over
+ * statuses that last only a moment, such as a shop's yes before its payment link exists),
  * telling the client how long it has waited through progress notifications when it asked for
  * them, and logging each check at debug level. Returns the latest record.
  */
@@ -168,9 +171,29 @@ async function waitForChange(deps: ToolDeps, record: ReservationRecord, seconds:
       await ctx.mcpReq.notify({ method: "notifications/progress", params: { progressToken: token, progress: Math.min(step, seconds), total: seconds, message: `${latest.id}: ${latest.status}` } });
     }
     await ctx.mcpReq.log("debug", { reservation_id: latest.id, status: latest.status, waited_seconds: Math.round((Date.now() - started) / 1000) }, "qrv.get_reservation");
-    if (latest.version !== record.version) break;
+    if (latest.status !== record.status && !MOMENTARY.has(latest.status)) break;
   }
   return latest;
+}
+
+// ---- asking the person through the client (elicitation, MCP 2026-07-28) ----------------------
+// Stateless serving can ask only on 2026-07-28, where the question rides the tool's result
+// (input_required) and the client retries the same call with the answer. A 2025-era request is
+// served without a session, so nothing can come back to it: those clients get the usual result.
+
+/** The non-sensitive details a signed-in person may be asked for when they are missing. */
+const requesterForm = z.object({
+  name: z.string().trim().min(1).max(100).refine((s) => !CONTROL_CHARS.test(s)).describe("Your name as the shop should hear it, e.g. 山田 太郎"),
+  email: z.email().max(254).optional().describe("Email for receipts and updates (optional)"),
+});
+
+/** Whether this request's client can be asked in `mode` (it declared it, on 2026-07-28). */
+function canAsk(server: McpServer, deps: ToolDeps, mode: "form" | "url"): boolean {
+  if (deps.era !== "modern") return false;
+  const elicitation = server.server.getClientCapabilities()?.elicitation as { form?: unknown; url?: unknown } | undefined;
+  if (!elicitation) return false;
+  // A bare `elicitation: {}` means form mode (the rule from before modes existed).
+  return mode === "url" ? elicitation.url !== undefined : elicitation.form !== undefined || Object.keys(elicitation).length === 0;
 }
 
 /** Who the booking is for: given in full with an API key; the verified number when signed in. */
@@ -240,22 +263,35 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
       icons: QRV_ICONS,
     },
-    async (args) => {
+    async (given, ctx) => {
       const auth = deps.auth();
       if (!auth) return fail("Not authorized.");
       const db = createDb(deps.env.DB);
       const now = Date.now();
-      const startAt = parseIsoWithOffset(args.start)!;
+      const startAt = parseIsoWithOffset(given.start)!;
       if (startAt < now + policy.minLeadTimeMs) return fail(`start: must be at least ${policy.minLeadTimeMs / 60_000} minutes from now (it is ${toIsoTokyo(now)} in Japan).`);
       if (startAt > now + policy.maxAdvanceMs) return fail(`start: must be within ${policy.maxAdvanceMs / 86_400_000} days from now.`);
       const entries = await catalog(db);
-      const svc = matchName(args.service, entries.map((e) => e.service));
-      if (!svc) return fail(`service: "${args.service}" is not offered. Available: ${entries.map((e) => e.service).join(", ") || "none"}. Call list_services for details.`);
+      const svc = matchName(given.service, entries.map((e) => e.service));
+      if (!svc) return fail(`service: "${given.service}" is not offered. Available: ${entries.map((e) => e.service).join(", ") || "none"}. Call list_services for details.`);
       const areas = entries.find((e) => e.service === svc)!.areas.map((a) => a.area);
-      const ar = matchName(args.area, areas);
-      if (!ar) return fail(`area: ${svc} is not offered in "${args.area}". Areas for ${svc}: ${areas.join(", ")}.`);
+      const ar = matchName(given.area, areas);
+      if (!ar) return fail(`area: ${svc} is not offered in "${given.area}". Areas for ${svc}: ${areas.join(", ")}.`);
       const shops = await callList(db, svc, ar);
       if (!shops.length) return fail(`area: no partner shop offers ${svc} in ${ar} right now.`);
+      // A signed-in person whose name QRV does not know yet is asked for it, with their email.
+      const answered = acceptedContent(ctx.mcpReq.inputResponses, "requester", requesterForm);
+      const args = answered ? { ...given, name: given.name ?? answered.name, email: given.email ?? answered.email } : given;
+      if (auth.kind === "user" && !args.name && !auth.name && ctx.mcpReq.inputResponses?.requester === undefined && canAsk(server, deps, "form")) {
+        return inputRequired({
+          inputRequests: {
+            requester: inputRequired.elicit({
+              message: args.language === "en" ? "QRV needs the name the shop should hear (and, if you like, an email for receipts). It is remembered for next time." : "お店に伝えるお名前（ご希望ならレシート用のメールアドレスも）を教えてください。次回からは入力不要です。",
+              requestedSchema: requesterForm,
+            }),
+          },
+        });
+      }
       const who = await requester(deps, auth, args);
       if ("error" in who) return fail(who.error);
       const lang: Lang = args.language;
@@ -330,7 +366,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
     "get_reservation",
     {
       title: "Get a reservation",
-      description: `Returns a reservation's status, the shop once one accepted, the amount, the payment link while payment is pending, what cancelling now would do, and a short timeline. Rather than polling, subscribe to the resource qrv://reservations/{id} where the client supports it (you are told when the status changes). Otherwise poll at most every ${POLL_SECONDS} seconds while QRV is calling shops or payment is pending, and stop once the status is final (confirmed, cancelled, no_shop_available, payment_timeout, completed); or pass wait_seconds to wait for the next change in one call.`,
+      description: `Returns a reservation's status, the shop once one accepted, the amount, the payment link while payment is pending, what cancelling now would do, and a short timeline. Rather than polling, subscribe to the resource qrv://reservations/{id} where the client supports it (you are told when the status changes). Otherwise poll at most every ${POLL_SECONDS} seconds while QRV is calling shops or payment is pending, and stop once the status is final (confirmed, cancelled, no_shop_available, payment_timeout, completed); or pass wait_seconds to wait for the next change in one call (a client that supports URL elicitation is then asked to open the payment link as soon as a shop accepts).`,
       inputSchema: z.strictObject({
         reservation_id: reservationId,
         wait_seconds: z
@@ -348,8 +384,25 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
     async (args, ctx) => {
       let record = await ownReservation(deps, args.reservation_id);
       if (!record) return fail(`reservation_id: no reservation ${args.reservation_id} was found for this client.`);
-      if (args.wait_seconds) record = await waitForChange(deps, record, args.wait_seconds, ctx);
+      const retried = ctx.mcpReq.inputResponses?.pay !== undefined;
+      const before = record.status;
+      if (args.wait_seconds && !retried) record = await waitForChange(deps, record, args.wait_seconds, ctx);
       const view = await viewOf(deps, record);
+      // A shop accepted while the client waited: ask it to open the payment link for the person
+      // (the SMS has gone out too). Asked once, when the wait sees it; the retry gets the view.
+      if (!retried && before !== "payment_pending" && view.payment_url && canAsk(server, deps, "url")) {
+        const en = record.requester.language === "en";
+        return inputRequired({
+          inputRequests: {
+            pay: inputRequired.elicitUrl({
+              message: en
+                ? `${view.shop?.name ?? "The shop"} accepted. Pay ¥${view.amount_jpy} by ${view.payment_deadline} (Japan time) to confirm ${record.id}.`
+                : `${view.shop?.name ?? "店舗"}が予約を受けました。${view.payment_deadline}（日本時間）までに¥${view.amount_jpy}をお支払いいただくと ${record.id} が確定します。`,
+              url: view.payment_url,
+            }),
+          },
+        });
+      }
       const text = [`${view.reservation_id}: ${view.status} (${view.status_label})`, ...(view.payment_url ? [`payment: ${view.payment_url}`] : []), ...view.timeline].join("\n");
       return ok(view, text);
     },
