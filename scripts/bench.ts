@@ -28,13 +28,12 @@ const STORM = Number(arg("storm", "1000"));
 const BUDGET_GZIP = 1024 * 1024;
 const MCP_ONLY = process.argv.includes("--mcp-only");
 
-/** CPU seconds (user + system) used so far by the workerd processes under `root`; null off Linux. */
-function workerdCpuSeconds(root: number | undefined): number | null {
+/** CPU ticks (user + system, 1/100 s) used so far by each workerd process under `root`; null off Linux. */
+function workerdTicks(root: number | undefined): Map<number, number> | null {
   if (root === undefined || !existsSync("/proc/self/stat")) return null;
-  const procs = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
   const parent = new Map<number, number>();
   const stats = new Map<number, { comm: string; ticks: number }>();
-  for (const d of procs) {
+  for (const d of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${d}/stat`, "utf8");
       const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
@@ -49,8 +48,16 @@ function workerdCpuSeconds(root: number | undefined): number | null {
     for (let p = pid, hops = 0; p > 1 && hops < 10; p = parent.get(p) ?? 0, hops++) if (p === root) return true;
     return false;
   };
+  const ticks = new Map<number, number>();
+  for (const [pid, s] of stats) if (s.comm.startsWith("workerd") && under(pid)) ticks.set(pid, s.ticks);
+  return ticks;
+}
+
+/** CPU seconds the workerd processes used between two readings (a process that ended in between is not counted). */
+function cpuSecondsBetween(before: Map<number, number> | null, after: Map<number, number> | null): number | null {
+  if (!before || !after) return null;
   let ticks = 0;
-  for (const [pid, s] of stats) if (s.comm.startsWith("workerd") && under(pid)) ticks += s.ticks;
+  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
   return ticks / 100; // USER_HZ
 }
 
@@ -72,7 +79,7 @@ function connect(url: string, key: string): Promise<Client> {
 
 async function mcpLoad(url: string, key: string, count: number, pid?: number) {
   const clients = await Promise.all(Array.from({ length: count }, () => connect(url, key)));
-  const cpuBefore = workerdCpuSeconds(pid);
+  const cpuBefore = workerdTicks(pid);
   const latencies: number[] = [];
   const ids: string[] = [];
   let errors = 0;
@@ -98,10 +105,11 @@ async function mcpLoad(url: string, key: string, count: number, pid?: number) {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  const cpuAfter = workerdCpuSeconds(pid);
+  const cpuAfter = workerdTicks(pid);
   await Promise.all(clients.map((c) => c.close()));
   latencies.sort((a, b) => a - b);
-  const cpuMs = cpuBefore !== null && cpuAfter !== null && latencies.length ? ((cpuAfter - cpuBefore) * 1000) / latencies.length : null;
+  const cpu = cpuSecondsBetween(cpuBefore, cpuAfter);
+  const cpuMs = cpu !== null && latencies.length ? (cpu * 1000) / latencies.length : null;
   return { clients: count, cpuMs, requests: latencies.length, errors, elapsed, throughput: latencies.length / elapsed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), ids };
 }
 

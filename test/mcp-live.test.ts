@@ -243,3 +243,50 @@ describe("asking the person through the client (elicitation on 2026-07-28)", () 
     await client.close();
   });
 });
+
+describe("the approval record", () => {
+  it("freezes and hashes what the requester approved, shows it in the result, get_reservation and the guest page", async () => {
+    const key = await createApiKey("approval");
+    const where = await seedShops([{ answer: "declined", priceJpy: 4000 }, { answer: "accepted", priceJpy: 6000 }]);
+    const client = await modernClient(key.key);
+    const start = startIn(72);
+    const result = await client.callTool({ name: "request_reservation", arguments: { service: where.service, area: where.area, start, party_size: 3, name: "山田 太郎", phone: "090-1234-5678" } });
+    const out = result.structuredContent as { reservation_id: string; guest_url: string; approval: { hash: string; snapshot: Record<string, unknown> } };
+    expect(out.approval.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(out.approval.snapshot).toMatchObject({
+      service: where.service,
+      area: where.area,
+      start,
+      party_size: 3,
+      price_jpy: { min: 4000, max: 6000 },
+      cancellation_policy: expect.stringContaining("48 hours"),
+      requester: { name: "山田 太郎", phone: expect.not.stringContaining("1234-5678") },
+      asked_by: { kind: "api_key", id: key.id, name: "approval" },
+      client: { name: "qrv-test-2026", version: "1.0.0" },
+    });
+    // The hash is of the snapshot itself: recomputing it gives the same value.
+    const { approvalHash } = await import("../src/domain/approval.ts");
+    expect(await approvalHash(out.approval.snapshot as never)).toBe(out.approval.hash);
+    const got = await client.callTool({ name: "get_reservation", arguments: { reservation_id: out.reservation_id } });
+    expect((got.structuredContent as { approval: { hash: string } }).approval.hash).toBe(out.approval.hash);
+    const page = await (await exports.default.fetch(out.guest_url)).text();
+    expect(page).toContain(out.approval.hash);
+    expect(page).toContain("お支払いは");
+    await client.close();
+  });
+
+  it("a shop costing more than the approved maximum is never charged", async () => {
+    const key = await createApiKey("approval cap");
+    const where = await seedShops([{ answer: "declined", priceJpy: 5000 }]);
+    const client = await modernClient(key.key);
+    const id = await book(client, where);
+    await waitForStatus(id, "no_shop_available");
+    // An operator arranges another shop at a higher price: QRV refuses to ask for more than approved.
+    const { reservationStub } = await import("../src/durable/client.ts");
+    const result = await reservationStub(env, id).dispatch({ type: "assign_shop", shop: { id: "shp_dear", name: "高い店", phone: "+81300000001", priceJpy: 9000 }, operator: "テスト担当" }, "operator");
+    expect(result.applied).toBe(false);
+    expect(result.reason).toContain("more than the ¥5000 the requester approved");
+    expect((await record(id)).data.payment).toBeUndefined();
+    await client.close();
+  });
+});

@@ -3,7 +3,7 @@
 // Nothing lives between requests: every request acts for the credential it carries (the OAuth
 // provider in front has checked it and set the caller's props), and whatever must survive
 // between calls is a reservation id passed back as a tool argument or resource URI.
-import { localhostAllowedOrigins, McpServer, type McpRequestContext } from "@modelcontextprotocol/server";
+import { localhostAllowedOrigins, McpServer, preloadSchemas, type McpRequestContext } from "@modelcontextprotocol/server";
 import { createMcpHandler, getMcpAuthContext } from "agents/mcp/server";
 import type { McpAuth } from "../auth/index.ts";
 import { config } from "../config.ts";
@@ -12,6 +12,10 @@ import { listenRequestOf, onStreamEnd, ownedIds, watchReservations } from "./liv
 import { registerReservationPrompts } from "./prompts.ts";
 import { registerReservationResources, reservationUri } from "./resources.ts";
 import { registerReservationTools } from "./tools/reservations.ts";
+
+// Build the SDK's protocol schemas while the isolate starts, not in its first request (the SDK's
+// advice for runtimes that bill CPU per request).
+preloadSchemas();
 
 export const MCP_INSTRUCTIONS = `QRV books appointments at partner shops in Japan (hair salons, restaurants and more) by phoning them for the user.
 1. Call list_services to get exact service and area names.

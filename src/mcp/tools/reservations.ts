@@ -11,6 +11,8 @@ import { reservations } from "../../db/schema.ts";
 import { callList, catalog, matchName } from "../../db/shops.ts";
 import { RESERVATION_ID_PATTERN, newReservationId } from "../../domain/ids.ts";
 import { displayPhone, normalizePhone, textable } from "../../domain/phone.ts";
+import { approvalHash, buildApproval } from "../../domain/approval.ts";
+import { shopBookingPrice } from "../../domain/money.ts";
 import { policy } from "../../domain/policy.ts";
 import { reservationView } from "../../domain/reservation/view.ts";
 import { STATUSES, type Lang, type ReservationRecord } from "../../domain/reservation/types.ts";
@@ -92,6 +94,25 @@ const requestInput = z.strictObject({ service, area, start, party_size: partySiz
 
 const statusSchema = z.enum(STATUSES).describe("Reservation status.");
 
+const approvalOutput = z
+  .object({
+    hash: z.string().describe("sha256: digest of the snapshot's canonical JSON."),
+    snapshot: z.object({
+      version: z.number(),
+      service: z.string(),
+      area: z.string(),
+      start: z.string(),
+      party_size: z.number(),
+      price_jpy: z.object({ min: z.number(), max: z.number() }).describe("The payment is never more than max."),
+      cancellation_policy: z.string(),
+      requester: z.object({ name: z.string(), phone: z.string() }),
+      asked_by: z.object({ kind: z.enum(["api_key", "user"]), id: z.string(), name: z.string().optional() }),
+      client: z.object({ name: z.string().optional(), version: z.string().optional(), oauth_client_id: z.string().optional() }).optional(),
+      approved_at: z.string(),
+    }),
+  })
+  .describe("What the requester approved when asking, frozen and hashed; the payment never exceeds its price_jpy.max.");
+
 const viewOutput = z.object({
   reservation_id: z.string(),
   kind: z.string(),
@@ -107,6 +128,7 @@ const viewOutput = z.object({
   payment_deadline: z.string().optional(),
   refund: z.object({ amount_jpy: z.number(), status: z.string() }).optional(),
   cancellation: z.object({ allowed: z.boolean(), refund: z.boolean().optional(), message: z.string() }).describe("What cancel_reservation would do now."),
+  approval: approvalOutput.optional(),
   timeline: z.array(z.string()).describe("What has happened, oldest first, one short line each."),
 });
 
@@ -259,6 +281,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
         guest_url: z.string().describe("A page for the requester to follow, pay and cancel. Share it only with them."),
         shops_to_call: z.number().describe("How many shops QRV will phone, in order."),
         message: z.string(),
+        approval: approvalOutput,
       }),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
       icons: QRV_ICONS,
@@ -295,7 +318,22 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       const who = await requester(deps, auth, args);
       if ("error" in who) return fail(who.error);
       const lang: Lang = args.language;
+      const client = server.server.getClientVersion();
+      const oauthClientId = auth.kind === "user" ? ctx.http?.authInfo?.clientId : undefined;
+      const snapshot = buildApproval({
+        service: svc,
+        area: ar,
+        start: toIsoTokyo(startAt),
+        partySize: args.party_size,
+        prices: shops.map((s) => shopBookingPrice(s.priceJpy)),
+        requester: { name: who.name, phone: who.phone },
+        askedBy: auth.kind === "api_key" ? { kind: "api_key", id: auth.apiKeyId, name: auth.apiKeyName } : { kind: "user", id: auth.userId },
+        client: { ...(client?.name ? { name: client.name } : {}), ...(client?.version ? { version: client.version } : {}), ...(oauthClientId ? { oauth_client_id: oauthClientId } : {}) },
+        approvedAt: toIsoTokyo(now),
+      });
+      const approval = { snapshot, hash: await approvalHash(snapshot) };
       const request = {
+        approval,
         service: svc,
         area: ar,
         startAt,
@@ -315,7 +353,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
             lang === "ja"
               ? `予約リクエスト ${id} を受け付けました（${svc}・${ar}・${when}・${args.party_size}名）。提携店${shops.length}件に順に電話します。店舗が受けると ${displayPhone(who.phone)} にSMSで決済リンクが届き、10分以内のお支払いで確定します。`
               : `Request ${id} received (${svc}, ${ar}, ${when}, party of ${args.party_size}). QRV will phone ${shops.length} partner shop(s) in turn. When a shop accepts, a payment link is texted to ${displayPhone(who.phone)}; paying within 10 minutes confirms the booking.`;
-          return ok({ reservation_id: created.id, status: created.status, guest_url: created.guestUrl, shops_to_call: shops.length, message }, `${message}\n${created.guestUrl}`);
+          return ok({ reservation_id: created.id, status: created.status, guest_url: created.guestUrl, shops_to_call: shops.length, message, approval }, `${message}\n${created.guestUrl}\n${lang === "ja" ? "承認記録" : "Approval record"}: ${approval.hash}`);
         } catch (err) {
           if (tries < 3 && (err instanceof ReservationExists || /UNIQUE constraint failed: reservations\.id/.test(String(err)))) continue;
           throw err;
