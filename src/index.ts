@@ -10,6 +10,7 @@ import { serveMcp } from "./mcp/server.ts";
 import { runAlertRules } from "./monitor/alerts.ts";
 import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consumer.ts";
 import { sweep } from "./queues/sweeper.ts";
+import { account } from "./routes/account.tsx";
 import { admin } from "./routes/admin/index.tsx";
 import { authorize } from "./routes/authorize.tsx";
 import { notFound, onError } from "./routes/errors.tsx";
@@ -21,6 +22,7 @@ import { assets } from "./routes/layout.tsx";
 import { sandbox } from "./routes/sandbox.tsx";
 import { webhooks } from "./routes/webhooks.ts";
 
+export { CalendarObject } from "./durable/calendar.ts";
 export { ReservationObject } from "./durable/reservation.ts";
 
 const app = new Hono<{ Bindings: Env }>();
@@ -34,6 +36,7 @@ const authorizeHeaders = secureHeaders({ contentSecurityPolicy: csp, crossOrigin
 app.use("*", (c, next) => (c.req.path === "/authorize" || c.req.path.startsWith("/authorize/") ? authorizeHeaders(c, next) : pageHeaders(c, next)));
 app.route("/", home);
 app.route("/authorize", authorize);
+app.route("/account", account);
 app.route("/assets", assets);
 app.route("/assets", guestAssets);
 app.route("/webhooks", webhooks);

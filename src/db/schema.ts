@@ -272,6 +272,20 @@ export const users = sqliteTable("users", {
   updatedAt: integer("updated_at").notNull(),
 });
 
+/** People signed in to their own pages (members, coaches); the id is the SHA-256 of the cookie's token. */
+export const accountSessions = sqliteTable(
+  "account_sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onUpdate: "cascade", onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("account_sessions_user").on(t.userId)],
+);
+
 /** Incident records (seed 000 §5.3.1), kept by operators in the console. */
 export const incidents = sqliteTable(
   "incidents",
