@@ -11,7 +11,7 @@ import { createDb } from "../src/db/client.ts";
 import { loadRecord } from "../src/db/reservations.ts";
 import { callList } from "../src/db/shops.ts";
 import { shopUpsertStatements } from "../src/db/shop-statements.ts";
-import { apiKeys, outbox, reservationEvents, sandboxRecords } from "../src/db/schema.ts";
+import { apiKeys, outbox, reservationEvents, sandboxCalls, sandboxRecords } from "../src/db/schema.ts";
 import { newApiKey } from "../src/domain/api-key.ts";
 import { newId, newReservationId } from "../src/domain/ids.ts";
 import type { ReservationRecord, ShopRequest, Status } from "../src/domain/reservation/types.ts";
@@ -126,6 +126,23 @@ export async function waitForJobs(id: string, timeout = 10_000): Promise<void> {
     },
     { timeout, interval: 25 },
   );
+}
+
+/** Waits until the reservation's sandbox call is queued (a `manual` shop waiting for an answer on /sandbox); its id. */
+export async function waitForQueuedCall(reservationId: string, timeout = 10_000): Promise<string> {
+  return vi.waitFor(
+    async () => {
+      const row = await db.query.sandboxCalls.findFirst({ where: eq(sandboxCalls.reservationId, reservationId) });
+      if (row?.status !== "queued") throw new Error(`no queued call for ${reservationId} yet`);
+      return row.id;
+    },
+    { timeout, interval: 25 },
+  );
+}
+
+/** Answers a queued sandbox call as the person on /sandbox would. */
+export function answerSandboxCall(callId: string, answer: string, extra: Record<string, string> = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`https://qrv.test/sandbox/calls/${callId}/answer`, { method: "POST", body: new URLSearchParams({ answer, ...extra }), redirect: "manual" }));
 }
 
 export async function fireAlarm(id: string): Promise<boolean> {

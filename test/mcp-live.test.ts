@@ -1,33 +1,19 @@
 // MCP beyond tools: reservations as resources with live updates, prompts with completion,
-// progress and logging while a call waits. Both a 2026-07-28 client (SDK v2) and a 2025-era
+// progress and logging while a call waits, elicitation, the approval record. Both a 2026-07-28 client (SDK v2) and a 2025-era
 // client (SDK v1, served statelessly) are used, as an AI client would.
-import { eq } from "drizzle-orm";
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from "@modelcontextprotocol/client";
 import { createMcpHandler } from "@modelcontextprotocol/server";
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { upsertUser } from "../src/auth/sign-in.ts";
-import { sandboxCalls } from "../src/db/schema.ts";
 import { createQrvServer } from "../src/mcp/server.ts";
-import { createApiKey, db, mcpClient, modernClient, paySandbox, record, seedShops, sentOf, startIn, uniqueMobile, waitForStatus } from "./helpers.ts";
+import { answerSandboxCall, createApiKey, db, mcpClient, modernClient, paySandbox, record, seedShops, sentOf, startIn, uniqueMobile, waitForQueuedCall, waitForStatus } from "./helpers.ts";
 
 type Structured = Record<string, unknown>;
 
 async function book(client: { callTool: (p: { name: string; arguments: Record<string, unknown> }) => Promise<unknown> }, where: { service: string; area: string }): Promise<string> {
   const result = (await client.callTool({ name: "request_reservation", arguments: { service: where.service, area: where.area, start: startIn(72), party_size: 2, name: "山田 太郎", phone: "090-1234-5678" } })) as { structuredContent: Structured };
   return result.structuredContent.reservation_id as string;
-}
-
-async function queuedCall(reservationId: string): Promise<string> {
-  let id: string | undefined;
-  await expect
-    .poll(async () => {
-      const row = await db.query.sandboxCalls.findFirst({ where: eq(sandboxCalls.reservationId, reservationId) });
-      id = row?.id;
-      return row?.status;
-    }, { timeout: 10_000 })
-    .toBe("queued");
-  return id!;
 }
 
 describe("reservations as resources", () => {
@@ -92,10 +78,10 @@ describe("live status", () => {
     expect(subscription.honoredFilter.resourceSubscriptions).toEqual([uri]);
 
     // The shop is answered by a person: QRV waits in `calling` until the sandbox answers.
-    const call = await queuedCall(id);
+    const call = await waitForQueuedCall(id);
     await readStatus();
     expect(seen.at(-1)).toBe("calling");
-    await exports.default.fetch(new Request(`https://qrv.test/sandbox/calls/${call}/answer`, { method: "POST", body: new URLSearchParams({ answer: "accepted" }), redirect: "manual" }));
+    await answerSandboxCall(call, "accepted");
     await expect.poll(() => seen.at(-1), { timeout: 10_000 }).toBe("payment_pending");
     await paySandbox((await record(id)).data.payment!.sessionId!);
     await expect.poll(() => seen.at(-1), { timeout: 10_000 }).toBe("confirmed");
@@ -163,12 +149,12 @@ describe("progress and logging while get_reservation waits for a change", () => 
     const where = await seedShops([{ answer: "manual" }]);
     const client = await mcpClient(key.key);
     const id = await book(client, where);
-    const call = await queuedCall(id);
+    const call = await waitForQueuedCall(id);
     const logs: unknown[] = [];
     client.setNotificationHandler((await import("@modelcontextprotocol/sdk/types.js")).LoggingMessageNotificationSchema, (n) => void logs.push(n.params));
     await client.setLoggingLevel("debug");
     const progress: { progress: number; total?: number; message?: string }[] = [];
-    setTimeout(() => void exports.default.fetch(new Request(`https://qrv.test/sandbox/calls/${call}/answer`, { method: "POST", body: new URLSearchParams({ answer: "accepted" }), redirect: "manual" })), 1500);
+    setTimeout(() => void answerSandboxCall(call, "accepted"), 1500);
     const started = Date.now();
     const result = await client.callTool({ name: "get_reservation", arguments: { reservation_id: id, wait_seconds: 20 } }, undefined, { onprogress: (p) => void progress.push(p) });
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -182,7 +168,7 @@ describe("progress and logging while get_reservation waits for a change", () => 
 });
 
 describe("asking the person through the client (elicitation on 2026-07-28)", () => {
-  const answer = (call: string) => exports.default.fetch(new Request(`https://qrv.test/sandbox/calls/${call}/answer`, { method: "POST", body: new URLSearchParams({ answer: "accepted" }), redirect: "manual" }));
+  const answer = (call: string) => answerSandboxCall(call, "accepted");
 
   it("asks a waiting client to open the payment link (URL mode) when a shop accepts; the SMS goes out too", async () => {
     const key = await createApiKey("url elicitation");
@@ -194,7 +180,7 @@ describe("asking the person through the client (elicitation on 2026-07-28)", () 
       return { action: "accept" };
     });
     const id = await book(client, where);
-    const call = await queuedCall(id);
+    const call = await waitForQueuedCall(id);
     setTimeout(() => void answer(call), 1000);
     const result = await client.callTool({ name: "get_reservation", arguments: { reservation_id: id, wait_seconds: 20 } });
     const view = result.structuredContent as Structured;
@@ -235,7 +221,7 @@ describe("asking the person through the client (elicitation on 2026-07-28)", () 
     const where = await seedShops([{ answer: "manual" }]);
     const client = await mcpClient(key.key);
     const id = await book(client, where);
-    const call = await queuedCall(id);
+    const call = await waitForQueuedCall(id);
     setTimeout(() => void answer(call), 1000);
     const result = await client.callTool({ name: "get_reservation", arguments: { reservation_id: id, wait_seconds: 20 } });
     expect(result.isError).toBeFalsy();

@@ -7,6 +7,7 @@ import { localhostAllowedOrigins, McpServer, preloadSchemas, type McpRequestCont
 import { createMcpHandler, getMcpAuthContext } from "agents/mcp/server";
 import type { McpAuth } from "../auth/index.ts";
 import { config } from "../config.ts";
+import { registerBookingCard } from "./apps/booking-card.ts";
 import { QRV_ICONS } from "./icons.ts";
 import { listenRequestOf, onStreamEnd, ownedIds, watchReservations } from "./live.ts";
 import { registerReservationPrompts } from "./prompts.ts";
@@ -40,6 +41,7 @@ export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpReq
   registerReservationTools(server, deps);
   registerReservationResources(server, deps);
   registerReservationPrompts(server, deps);
+  registerBookingCard(server);
   return server;
 }
 

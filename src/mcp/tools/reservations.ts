@@ -21,6 +21,7 @@ import { upsertUser } from "../../auth/sign-in.ts";
 import { formatDateTime, parseIsoWithOffset, toIsoTokyo } from "../../domain/time.ts";
 import { reservationStub } from "../../durable/client.ts";
 import { ReservationExists } from "../../durable/reservation.ts";
+import { BOOKING_CARD_META } from "../apps/booking-card.ts";
 import { QRV_ICONS } from "../icons.ts";
 
 export interface ToolDeps {
@@ -285,6 +286,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       }),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
       icons: QRV_ICONS,
+      _meta: BOOKING_CARD_META,
     },
     async (given, ctx) => {
       const auth = deps.auth();
@@ -418,6 +420,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       outputSchema: viewOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
       icons: QRV_ICONS,
+      _meta: BOOKING_CARD_META,
     },
     async (args, ctx) => {
       let record = await ownReservation(deps, args.reservation_id);
