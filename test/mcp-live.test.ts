@@ -167,6 +167,24 @@ describe("progress and logging while get_reservation waits for a change", () => 
   });
 });
 
+describe("logging at the level the client set", () => {
+  it("a 2025-era client that asked for warnings and above gets no debug lines, on later requests too", async () => {
+    const key = await createApiKey("quiet logs");
+    const where = await seedShops([{ answer: "manual" }]);
+    const client = await mcpClient(key.key);
+    const id = await book(client, where);
+    await waitForQueuedCall(id);
+    await client.setLoggingLevel("warning");
+    const logs: unknown[] = [];
+    client.setNotificationHandler((await import("@modelcontextprotocol/sdk/types.js")).LoggingMessageNotificationSchema, (n) => void logs.push(n.params));
+    const progress: unknown[] = [];
+    await client.callTool({ name: "get_reservation", arguments: { reservation_id: id, wait_seconds: 2 } }, undefined, { onprogress: (p) => void progress.push(p) });
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(logs).toEqual([]);
+    await client.close();
+  });
+});
+
 describe("asking the person through the client (elicitation on 2026-07-28)", () => {
   const answer = (call: string) => answerSandboxCall(call, "accepted");
 

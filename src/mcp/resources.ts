@@ -2,7 +2,7 @@
 // client may list the caller's recent reservations, complete an id, read one, and (on MCP
 // 2026-07-28) subscribe to be told when it changes (see live.ts).
 import { ResourceNotFoundError, ResourceTemplate, type McpServer } from "@modelcontextprotocol/server";
-import { and, desc, like } from "drizzle-orm";
+import { and, desc, eq, like } from "drizzle-orm";
 import { createDb } from "../db/client.ts";
 import { rowToRecord } from "../db/reservations.ts";
 import { reservations } from "../db/schema.ts";
@@ -26,7 +26,8 @@ export function registerReservationResources(server: McpServer, deps: ToolDeps):
   const recent = async (prefix = "", limit = 20) => {
     const auth = deps.auth();
     if (!auth) return [];
-    const where = prefix ? and(ownedBy(auth), like(reservations.id, `${prefix.toUpperCase().replace(/[%_]/g, "")}%`)) : ownedBy(auth);
+    const shop = and(ownedBy(auth), eq(reservations.kind, "shop"));
+    const where = prefix ? and(shop, like(reservations.id, `${prefix.toUpperCase().replace(/[%_]/g, "")}%`)) : shop;
     const rows = await createDb(deps.env.DB).select().from(reservations).where(where).orderBy(desc(reservations.createdAt)).limit(limit);
     return rows.map(rowToRecord);
   };

@@ -10,6 +10,7 @@ import { config } from "../config.ts";
 import { registerBookingCard } from "./apps/booking-card.ts";
 import { QRV_ICONS } from "./icons.ts";
 import { listenRequestOf, onStreamEnd, ownedIds, watchReservations } from "./live.ts";
+import { clientLog } from "./logging.ts";
 import { registerReservationPrompts } from "./prompts.ts";
 import { registerReservationResources, reservationUri } from "./resources.ts";
 import { registerReservationTools } from "./tools/reservations.ts";
@@ -37,7 +38,7 @@ export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpReq
     instructions: MCP_INSTRUCTIONS,
     capabilities: { logging: {}, resources: { subscribe: era === "modern" } },
   });
-  const deps = { env, auth: () => auth, era };
+  const deps = { env, auth: () => auth, era, log: clientLog(server, env, auth, era) };
   registerReservationTools(server, deps);
   registerReservationResources(server, deps);
   registerReservationPrompts(server, deps);

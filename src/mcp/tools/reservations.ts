@@ -23,12 +23,15 @@ import { reservationStub } from "../../durable/client.ts";
 import { ReservationExists } from "../../durable/reservation.ts";
 import { BOOKING_CARD_META } from "../apps/booking-card.ts";
 import { QRV_ICONS } from "../icons.ts";
+import type { ClientLog } from "../logging.ts";
 
 export interface ToolDeps {
   env: Env;
   auth: () => McpAuth | undefined;
   /** The protocol era of this request: "modern" (2026-07-28) or "legacy" (2025-era, stateless). */
   era?: "modern" | "legacy";
+  /** Logs to the client at the level it asked for (src/mcp/logging.ts). */
+  log?: ClientLog;
 }
 
 /** How often a client that cannot subscribe should poll get_reservation, in seconds. */
@@ -39,8 +42,8 @@ const MOMENTARY: ReadonlySet<string> = new Set(["requested", "calling_success"])
 const MAX_WAIT_SECONDS = 50;
 
 /** Control characters: none in names, only newline and tab in free text. */
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+export const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
 // ---- input fields: one named, described schema each --------------------------------------
 
@@ -135,11 +138,11 @@ const viewOutput = z.object({
 
 // ---- helpers ------------------------------------------------------------------------------
 
-function fail(message: string): CallToolResult {
+export function fail(message: string): CallToolResult {
   return { isError: true, content: [{ type: "text", text: message }] };
 }
 
-function ok<T extends Record<string, unknown>>(structured: T, text: string): CallToolResult {
+export function ok<T extends Record<string, unknown>>(structured: T, text: string): CallToolResult {
   return { content: [{ type: "text", text }], structuredContent: structured };
 }
 
@@ -193,7 +196,8 @@ async function waitForChange(deps: ToolDeps, record: ReservationRecord, seconds:
     if (token !== undefined) {
       await ctx.mcpReq.notify({ method: "notifications/progress", params: { progressToken: token, progress: Math.min(step, seconds), total: seconds, message: `${latest.id}: ${latest.status}` } });
     }
-    await ctx.mcpReq.log("debug", { reservation_id: latest.id, status: latest.status, waited_seconds: Math.round((Date.now() - started) / 1000) }, "qrv.get_reservation");
+    const log = deps.log ?? ((c, level, data, logger) => c.mcpReq.log(level, data, logger));
+    await log(ctx, "debug", { reservation_id: latest.id, status: latest.status, waited_seconds: Math.round((Date.now() - started) / 1000) }, "qrv.get_reservation");
     if (latest.status !== record.status && !MOMENTARY.has(latest.status)) break;
   }
   return latest;
