@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { oauthProvider } from "./auth/index.ts";
+import { oauthProvider, refuseMisleadingRegistration, refuseRotatedRefreshToken } from "./auth/index.ts";
 import { serveMcp } from "./mcp/server.ts";
 import { runAlertRules } from "./monitor/alerts.ts";
 import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consumer.ts";
@@ -13,6 +13,7 @@ import { sweep } from "./queues/sweeper.ts";
 import { account } from "./routes/account.tsx";
 import { admin } from "./routes/admin/index.tsx";
 import { authorize } from "./routes/authorize.tsx";
+import { demoBanner, refuseExposedSandbox } from "./routes/demo.ts";
 import { notFound, onError } from "./routes/errors.tsx";
 import { guest } from "./routes/guest.tsx";
 import { guestAssets } from "./routes/guest-assets.ts";
@@ -28,6 +29,7 @@ export { ReservationObject } from "./durable/reservation.ts";
 const app = new Hono<{ Bindings: Env }>();
 
 app.use("*", requestId());
+app.use("*", demoBanner);
 const csp = { defaultSrc: ["'self'"], styleSrc: ["'self'"], scriptSrc: ["'self'"], imgSrc: ["'self'", "data:"], frameAncestors: ["'none'"], baseUri: ["'none'"] };
 const pageHeaders = secureHeaders({ contentSecurityPolicy: { ...csp, formAction: ["'self'"] }, crossOriginEmbedderPolicy: false });
 // The consent form's answer is a redirect to the client's registered redirect URI, which a
@@ -48,13 +50,16 @@ app.onError(onError);
 app.notFound(notFound);
 
 const handlers = {
-  // The provider has checked the bearer token on this very request; ctx.props says who is calling.
+  // The provider has checked the bearer token on this very request; ctx.props says who is
+  // calling, and the stateless MCP server acts for exactly that caller (src/mcp/server.ts).
   apiHandler: { fetch: (request: Request, env: Env, ctx: ExecutionContext) => serveMcp(request, env, ctx) },
   defaultHandler: { fetch: app.fetch },
 };
 
 export default {
-  fetch(request, env, ctx) {
+  async fetch(request, env, ctx) {
+    const refused = refuseExposedSandbox(request, env) ?? (await refuseMisleadingRegistration(request)) ?? (await refuseRotatedRefreshToken(request, env, handlers));
+    if (refused) return refused;
     return oauthProvider(env, handlers).fetch(request, env, ctx);
   },
   async queue(batch, env, ctx) {

@@ -4,7 +4,7 @@ import { count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { reservations } from "../src/db/schema.ts";
 import { RESERVATION_ID_PATTERN } from "../src/domain/ids.ts";
-import { createApiKey, db, mcpClient, modernClient, record, seedShops, startIn, waitForStatus } from "./helpers.ts";
+import { createApiKey, db, mcpClient, modernClient, record, seedShops, startIn, uniqueMobile, waitForStatus } from "./helpers.ts";
 
 type Structured = Record<string, unknown>;
 
@@ -192,7 +192,7 @@ describe("every request acts for the credential it carries", () => {
     const where = await seedShops([{ answer: "declined" }]);
     const alice = await createApiKey("alice");
     const bob = await createApiKey("bob");
-    const args = { service: where.service, area: where.area, start: startIn(72), party_size: 1, name: "山田 太郎", phone: "090-1234-5678" };
+    const args = { service: where.service, area: where.area, start: startIn(72), party_size: 1, name: "山田 太郎", phone: uniqueMobile() };
     const aliceClient = await mcpClient(alice.key);
     // No protocol session exists to steal: the server hands out no session id.
     expect((aliceClient as unknown as { transport?: { sessionId?: string } }).transport?.sessionId).toBeUndefined();
@@ -227,13 +227,13 @@ describe("a 2026-07-28 client (SDK v2)", () => {
     expect(client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toContain("request_reservation");
-    const created = await client.callTool({ name: "request_reservation", arguments: { service: where.service, area: where.area, start: startIn(72), party_size: 2, name: "山田 花子", phone: "090-2222-3333" } });
+    const created = await client.callTool({ name: "request_reservation", arguments: { service: where.service, area: where.area, start: startIn(72), party_size: 2, name: "山田 花子", phone: uniqueMobile() } });
     expect(created.isError).toBeFalsy();
     const id = (created.structuredContent as Structured).reservation_id as string;
     await waitForStatus(id, "payment_pending");
     const got = await client.callTool({ name: "get_reservation", arguments: { reservation_id: id } });
     expect(got.structuredContent).toMatchObject({ reservation_id: id, status: "payment_pending", amount_jpy: 3300 });
-    const bad = await client.callTool({ name: "request_reservation", arguments: { service: where.service, area: where.area, start: startIn(72), party_size: 0, name: "x", phone: "090-2222-3333" } });
+    const bad = await client.callTool({ name: "request_reservation", arguments: { service: where.service, area: where.area, start: startIn(72), party_size: 0, name: "x", phone: uniqueMobile() } });
     expect(bad.isError).toBe(true);
     expect(JSON.stringify(bad.content)).toContain("party_size");
     await client.close();

@@ -263,6 +263,7 @@ export const loginCodes = sqliteTable(
 
 /** People who signed in with their phone number, and what they told QRV about themselves. */
 export const users = sqliteTable("users", {
+  /** Random (`usr_` + random characters), never derived from the phone: it begins OAuth codes and tokens. */
   id: text("id").primaryKey(),
   /** E.164, verified by a sign-in code. */
   phone: text("phone").notNull().unique(),
@@ -270,6 +271,22 @@ export const users = sqliteTable("users", {
   email: text("email"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
+});
+
+/** Counted actions for rate limits (src/db/rate-limits.ts): one row per action and key. */
+export const rateEvents = sqliteTable(
+  "rate_events",
+  {
+    key: text("key").notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("rate_events_key_at").on(t.key, t.at)],
+);
+
+/** Console sessions ended by signing out (src/auth/admin.ts): their signed cookie opens nothing. */
+export const consoleLogouts = sqliteTable("console_logouts", {
+  sessionId: text("session_id").primaryKey(),
+  at: integer("at").notNull(),
 });
 
 /** People signed in to their own pages (members, coaches); the id is the SHA-256 of the cookie's token. */

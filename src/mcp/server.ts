@@ -8,6 +8,7 @@ import { createMcpHandler, getMcpAuthContext } from "agents/mcp/server";
 import type { McpAuth } from "../auth/index.ts";
 import { config } from "../config.ts";
 import { registerBookingCard } from "./apps/booking-card.ts";
+import { refuseCaller } from "./callers.ts";
 import { QRV_ICONS } from "./icons.ts";
 import { listenRequestOf, onStreamEnd, ownedIds, watchReservations } from "./live.ts";
 import { clientLog } from "./logging.ts";
@@ -68,6 +69,8 @@ function mcpHandler(env: Env): Handler {
 
 /** Serves one /mcp request; the provider has checked its credential and put the caller in ctx.props. */
 export async function serveMcp(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const refused = await refuseCaller(request, env, ctx);
+  if (refused) return refused;
   const handler = mcpHandler(env);
   const listen = await listenRequestOf(request);
   if (!listen || !listen.uris.length) return handler(request, env, ctx);

@@ -13,7 +13,7 @@ import { reservationStub } from "../durable/client.ts";
 import { providersFor } from "../providers/index.ts";
 import { signedWebhookRequest } from "../providers/sandbox/webhooks.ts";
 import { ProviderError, type Providers } from "../providers/types.ts";
-import { queueMessageSchema, resolveLinks, type QueueMessage } from "./messages.ts";
+import { guestUrlOf, queueMessageSchema, resolveLinks, type QueueMessage } from "./messages.ts";
 
 /** Must match the dead_letter_queue in wrangler.toml. */
 export const DEAD_LETTER_QUEUE = "qrv-jobs-dlq";
@@ -79,7 +79,7 @@ async function runJob(job: Effect, c: JobContext): Promise<JobResult> {
       return { providerRef: placed.providerCallId, event: { type: "call_placed", attemptId: job.attemptId, providerCallId: placed.providerCallId } };
     }
     case "payment.create": {
-      const guestUrl = c.links.guest_url ?? `${cfg.publicUrl}/`;
+      const guestUrl = guestUrlOf(c.links) ?? `${cfg.publicUrl}/`;
       const session = await providers.payments.createCheckout({
         reservationId: row.reservationId,
         amountJpy: job.amountJpy,

@@ -4,6 +4,7 @@
 import { Hono, type Context } from "hono";
 import type { Child } from "hono/jsx";
 import { endAccountSession, readAccount, startAccountSession } from "../auth/account.ts";
+import { provedHere, rememberProved } from "../auth/session.ts";
 import { startSignIn, upsertUser, verifySignIn } from "../auth/sign-in.ts";
 import { config } from "../config.ts";
 import { createDb } from "../db/client.ts";
@@ -77,7 +78,7 @@ account.post("/sign-in/phone", async (c) => {
   const next = safeNext(form.next);
   if (!csrfValid(c, form[CSRF_FIELD], config(c.env).publicUrl)) return refused(c, lang, next);
   const phone = String(form.phone ?? "").slice(0, 40);
-  const started = await startSignIn(c.env, createDb(c.env.DB), { phone, clientAddress: c.req.header("CF-Connecting-IP") ?? "unknown", lang });
+  const started = await startSignIn(c.env, createDb(c.env.DB), { phone, clientAddress: c.req.header("CF-Connecting-IP") ?? "unknown", lang, provedBefore: (e164) => provedHere(c, e164) });
   if (!started.ok) {
     return c.html(
       <SignInPage lang={lang}>
@@ -120,6 +121,7 @@ account.post("/sign-in/code", async (c) => {
   }
   const user = await upsertUser(db, result.phone);
   await startAccountSession(c, user.id);
+  await rememberProved(c, result.phone);
   return c.redirect(next, 303);
 });
 

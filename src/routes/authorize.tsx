@@ -6,11 +6,12 @@ import { AuthorizationError, CimdFetchError, type ConsentDescription, type OAuth
 import { eq } from "drizzle-orm";
 import { Hono, type Context } from "hono";
 import type { McpAuth } from "../auth/index.ts";
-import { readSignIn, writeSignIn } from "../auth/session.ts";
+import { provedHere, readSignIn, rememberProved, writeSignIn } from "../auth/session.ts";
 import { startSignIn, upsertUser, verifySignIn } from "../auth/sign-in.ts";
 import { createDb } from "../db/client.ts";
 import { users } from "../db/schema.ts";
 import { displayPhone } from "../domain/phone.ts";
+import { nameProblem, visibleText } from "../domain/text.ts";
 import type { Lang } from "../domain/reservation/types.ts";
 import { Page } from "./layout.tsx";
 import { CodeStep, LOGIN_ID, PhoneStep, signInCopy } from "./sign-in-forms.tsx";
@@ -98,7 +99,7 @@ function ConsentPage(props: { lang: Lang; details: ConsentDescription; handle: s
   return (
     <Page title={signInCopy[props.lang].title} lang={props.lang}>
       <div class="card">
-        <h1>{s.consentTitle(d.clientName)}</h1>
+        <h1>{s.consentTitle(visibleText(d.clientName))}</h1>
         <p>{d.clientDomain ? <strong>{s.publishedBy(d.clientDomain)}</strong> : s.unverified}</p>
         <p>
           <strong>{s.sentTo(d.redirectHost)}</strong>
@@ -166,7 +167,6 @@ function withHeaders(res: Response, headers: Headers): Response {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 authorize.get("/", async (c) => {
   const oauth = helpers(c);
@@ -198,7 +198,7 @@ authorize.post("/phone", async (c) => {
   const next = safeNext(form.next);
   if (!next) return c.html(<ErrorPage lang={lang} message={t[lang].badRequest} />, 400);
   const phone = String(form.phone ?? "").slice(0, 40);
-  const started = await startSignIn(c.env, createDb(c.env.DB), { phone, clientAddress: c.req.header("CF-Connecting-IP") ?? "unknown", lang });
+  const started = await startSignIn(c.env, createDb(c.env.DB), { phone, clientAddress: c.req.header("CF-Connecting-IP") ?? "unknown", lang, provedBefore: (e164) => provedHere(c, e164) });
   if (!started.ok) return c.html(<PhoneForm lang={lang} next={next} phone={phone} error={started.message[lang]} />, started.reason === "rate_limited" ? 429 : 400);
   return c.html(<CodeForm lang={lang} next={next} loginId={started.loginId} phone={started.phone} />);
 });
@@ -219,6 +219,7 @@ authorize.post("/code", async (c) => {
     return c.html(<PhoneForm lang={lang} next={next} error={result.message[lang]} />, 400);
   }
   await writeSignIn(c, result.phone);
+  await rememberProved(c, result.phone);
   return c.redirect(next, 303);
 });
 
@@ -236,7 +237,7 @@ authorize.post("/", async (c) => {
     if (!session) return c.html(<ErrorPage lang={lang} message={t[lang].expired} />, 400);
     const name = String(form.name ?? "").trim().slice(0, 100);
     const email = String(form.email ?? "").trim().slice(0, 254);
-    if ((email && !EMAIL.test(email)) || CONTROL.test(name)) {
+    if ((email && !EMAIL.test(email)) || nameProblem(name)) {
       return c.html(<ErrorPage lang={lang} message={lang === "ja" ? "お名前またはメールアドレスを確認して、AIアプリからもう一度お試しください。" : "Please check your name or email and start again from your AI app."} />, 400);
     }
     const approved = await oauth.approveConsent(c.req.raw, handle);

@@ -143,6 +143,8 @@ export interface ShopRequest {
   requester: Requester;
   notes?: string;
   apiKeyId?: string;
+  /** The credential that asked (`api_key:<id>` or `user:<id>`), kept in the audit log. */
+  via?: string;
   shops: ShopRef[];
   approval?: ApprovalRecord;
 }
@@ -158,7 +160,7 @@ export type ReservationEvent =
   | { type: "payment_expired"; sessionId: string }
   | { type: "payment_deadline" }
   | { type: "refund_updated"; refundId: string; status: "succeeded" | "failed" | "pending" }
-  | { type: "cancel"; by: Actor; reason?: string }
+  | { type: "cancel"; by: Actor; reason?: string; /** the credential that asked, for the audit log */ via?: string }
   | { type: "reminder" }
   | { type: "complete" }
   /** Every try to text the requester failed; `body` is the message that did not arrive. */

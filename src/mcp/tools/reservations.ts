@@ -3,7 +3,7 @@
 import { acceptedContent, inputRequired, type CallToolResult, type McpServer, type ServerContext } from "@modelcontextprotocol/server";
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import type { McpAuth } from "../../auth/index.ts";
+import { credentialOf, type McpAuth } from "../../auth/index.ts";
 import { config } from "../../config.ts";
 import { createDb } from "../../db/client.ts";
 import { listEvents, loadRecord, rowToRecord } from "../../db/reservations.ts";
@@ -13,7 +13,9 @@ import { RESERVATION_ID_PATTERN, newReservationId } from "../../domain/ids.ts";
 import { displayPhone, normalizePhone, textable } from "../../domain/phone.ts";
 import { approvalHash, buildApproval } from "../../domain/approval.ts";
 import { shopBookingPrice } from "../../domain/money.ts";
-import { policy } from "../../domain/policy.ts";
+import { nameProblem } from "../../domain/text.ts";
+import { bookingLimits, policy } from "../../domain/policy.ts";
+import { takeAll } from "../../db/rate-limits.ts";
 import { reservationView } from "../../domain/reservation/view.ts";
 import { STATUSES, type Lang, type ReservationRecord } from "../../domain/reservation/types.ts";
 import { statusLabel } from "../../domain/messages.ts";
@@ -41,8 +43,7 @@ const MOMENTARY: ReadonlySet<string> = new Set(["requested", "calling_success"])
 /** The longest get_reservation waits for a change when asked to. */
 const MAX_WAIT_SECONDS = 50;
 
-/** Control characters: none in names, only newline and tab in free text. */
-export const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+/** Control characters: only newline and tab in free text (names: see nameProblem). */
 export const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
 // ---- input fields: one named, described schema each --------------------------------------
@@ -72,7 +73,7 @@ const name = z
   .trim()
   .min(1, "name: required")
   .max(100, "name: at most 100 characters")
-  .refine((s) => !CONTROL_CHARS.test(s), "name: control characters are not allowed")
+  .refine((s) => !nameProblem(s), { error: (issue) => `name: ${nameProblem(String(issue.input))}` })
   .optional()
   .describe("The requester's name as the shop should hear it, e.g. 山田 太郎. Required with an API key; a signed-in person's name is used when left out.");
 const phone = z
@@ -210,7 +211,7 @@ async function waitForChange(deps: ToolDeps, record: ReservationRecord, seconds:
 
 /** The non-sensitive details a signed-in person may be asked for when they are missing. */
 const requesterForm = z.object({
-  name: z.string().trim().min(1).max(100).refine((s) => !CONTROL_CHARS.test(s)).describe("Your name as the shop should hear it, e.g. 山田 太郎"),
+  name: z.string().trim().min(1).max(100).refine((s) => !nameProblem(s)).describe("Your name as the shop should hear it, e.g. 山田 太郎"),
   email: z.email().max(254).optional().describe("Email for receipts and updates (optional)"),
 });
 
@@ -246,6 +247,16 @@ async function requester(deps: ToolDeps, auth: McpAuth, args: { name?: string | 
   // Remembered for this person's next bookings (and their next token).
   if (args.name || args.email) await upsertUser(createDb(deps.env.DB), auth.phone, { ...(args.name ? { name: args.name } : {}), ...(args.email ? { email: args.email } : {}) });
   return { name, phone: auth.phone, ...(email ? { email } : {}) };
+}
+
+function tooManyRequests(key: string, retryAt: number, now: number): string {
+  const what = key.startsWith("booking:phone:")
+    ? "too many booking requests for this phone number"
+    : key.startsWith("booking:shop:")
+      ? "the partner shops for this service and area are receiving too many requests"
+      : "too many booking requests from this client";
+  const minutes = Math.max(1, Math.ceil((retryAt - now) / 60_000));
+  return `Rate limited: ${what}. Nothing was sent. Try again after ${toIsoTokyo(retryAt)} (in about ${minutes} minute${minutes === 1 ? "" : "s"}).`;
 }
 
 // ---- registration -------------------------------------------------------------------------
@@ -323,6 +334,11 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       }
       const who = await requester(deps, auth, args);
       if ("error" in who) return fail(who.error);
+      // Counted before anything is created: a request over a limit texts and phones nobody.
+      if (config(deps.env).bookingRateLimits) {
+        const limited = await takeAll(db, bookingLimits({ caller: credentialOf(auth), phone: who.phone, shopIds: shops.map((s) => s.id) }), now);
+        if (!limited.ok) return fail(tooManyRequests(limited.limit.key, limited.retryAt, now));
+      }
       const lang: Lang = args.language;
       const client = server.server.getClientVersion();
       const oauthClientId = auth.kind === "user" ? ctx.http?.authInfo?.clientId : undefined;
@@ -347,6 +363,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
         requester: { name: who.name, phone: who.phone, ...(who.email ? { email: who.email } : {}), language: lang },
         ...(args.notes?.trim() ? { notes: args.notes.trim() } : {}),
         ...(auth.kind === "api_key" ? { apiKeyId: auth.apiKeyId } : {}),
+        via: credentialOf(auth),
         shops,
       };
       // A fresh id per try: a clash with an existing reservation just draws again.
@@ -475,8 +492,9 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
     },
     async (args) => {
       const record = await ownReservation(deps, args.reservation_id);
-      if (!record) return fail(`reservation_id: no reservation ${args.reservation_id} was found for this client.`);
-      const result = await reservationStub(deps.env, record.id).dispatch({ type: "cancel", by: "requester", ...(args.reason ? { reason: args.reason } : {}) }, "requester");
+      const auth = deps.auth();
+      if (!record || !auth) return fail(`reservation_id: no reservation ${args.reservation_id} was found for this client.`);
+      const result = await reservationStub(deps.env, record.id).dispatch({ type: "cancel", by: "requester", via: credentialOf(auth), ...(args.reason ? { reason: args.reason } : {}) }, "requester");
       const outcome = result.outcome;
       if (!outcome || outcome.type !== "cancel") return fail(`reservation_id: ${record.id} cannot be cancelled in status ${result.status}.`);
       const structured = { reservation_id: record.id, outcome: outcome.result, status: result.status, message: outcome.message, ...(outcome.refundJpy !== undefined ? { refund_jpy: outcome.refundJpy } : {}) };
