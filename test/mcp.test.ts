@@ -24,6 +24,12 @@ describe("authentication", () => {
     expect(res.headers.get("WWW-Authenticate")).toContain('resource_metadata="https://qrv.test/.well-known/oauth-protected-resource/mcp"');
   });
 
+  it("refuses a browser page from another origin (DNS rebinding), whatever key it carries", async () => {
+    const { key } = await createApiKey("origin check");
+    expect((await post({ Authorization: `Bearer ${key}`, Origin: "http://evil.example.com" })).status).toBe(403);
+    expect((await post({ Authorization: `Bearer ${key}`, Origin: "https://qrv.test" })).status).toBe(200);
+  });
+
   it("rejects unknown and revoked keys", async () => {
     expect((await post({ Authorization: "Bearer qrv_not-a-real-key" })).status).toBe(401);
     const { id, key } = await createApiKey("revoked");
