@@ -364,6 +364,260 @@ export const inquiries = sqliteTable(
     handledBy: text("handled_by"),
     operatorNote: text("operator_note").notNull().default(""),
     updatedAt: integer("updated_at").notNull(),
+    /** Support KPIs (seed 000 §7.3): the first operator answer or note, and when it was closed (cleared if reopened). */
+    firstResponseAt: integer("first_response_at"),
+    closedAt: integer("closed_at"),
+    /** The 1-5 score given on the page linked from the closing message, once. */
+    satisfaction: integer("satisfaction"),
+    satisfactionAt: integer("satisfaction_at"),
+    /** SHA-256 of the survey link's token (the token itself is only in the message). */
+    surveyTokenHash: text("survey_token_hash"),
+    /** A request (要望) grouped under a feature request; told once when it ships. */
+    featureRequestId: text("feature_request_id"),
+    shippedNotifiedAt: integer("shipped_notified_at"),
+    /** A bug that became an incident. */
+    incidentId: text("incident_id"),
   },
-  (t) => [index("inquiries_status_created").on(t.status, t.createdAt), index("inquiries_reservation").on(t.reservationId), index("inquiries_client").on(t.clientKey, t.createdAt)],
+  (t) => [
+    index("inquiries_status_created").on(t.status, t.createdAt),
+    index("inquiries_reservation").on(t.reservationId),
+    index("inquiries_client").on(t.clientKey, t.createdAt),
+    index("inquiries_created").on(t.createdAt),
+    index("inquiries_feature_request").on(t.featureRequestId),
+    uniqueIndex("inquiries_survey_token").on(t.surveyTokenHash),
+  ],
+);
+
+/** FAQ entries promoted from inquiries (seed 003), shown on /faq after the built-in sections. */
+export const faqEntries = sqliteTable("faq_entries", {
+  id: text("id").primaryKey(),
+  /** booking | sms | payment | cancellation | other */
+  section: text("section").notNull(),
+  questionJa: text("question_ja").notNull(),
+  answerJa: text("answer_ja").notNull(),
+  questionEn: text("question_en").notNull(),
+  answerEn: text("answer_en").notNull(),
+  sourceInquiryId: text("source_inquiry_id"),
+  createdBy: text("created_by").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** Requests (要望) grouped as one feature: planned, then shipped (everyone who asked is told once). */
+export const featureRequests = sqliteTable("feature_requests", {
+  id: text("id").primaryKey(),
+  title: text("title").notNull(),
+  /** planned | shipped */
+  status: text("status").notNull().default("planned"),
+  shippedNoteJa: text("shipped_note_ja").notNull().default(""),
+  shippedNoteEn: text("shipped_note_en").notNull().default(""),
+  shippedAt: integer("shipped_at"),
+  createdBy: text("created_by").notNull(),
+  updatedBy: text("updated_by").notNull(),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Scheduled reports (seed 000 §4.2.2, §6): the document as made (JSON Doc), kept as history. */
+export const reports = sqliteTable(
+  "reports",
+  {
+    id: text("id").primaryKey(),
+    /** weekly | monthly */
+    kind: text("kind").notNull(),
+    periodStart: integer("period_start").notNull(),
+    periodEnd: integer("period_end").notNull(),
+    doc: text("doc").notNull(),
+    /** Comma-separated addresses it was emailed to. */
+    recipients: text("recipients").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("reports_period").on(t.kind, t.periodStart)],
+);
+
+/** Figures computed by the nightly batch (the management dashboard), with when. */
+export const metricSnapshots = sqliteTable("metric_snapshots", {
+  name: text("name").primaryKey(),
+  data: text("data").notNull(),
+  computedAt: integer("computed_at").notNull(),
+});
+
+/** The monthly maintenance checklist (seed 000 §6.3): who did each check and when. */
+export const maintenanceChecks = sqliteTable(
+  "maintenance_checks",
+  {
+    /** "2026-12" (Japan time) */
+    month: text("month").notNull(),
+    /** backup | audit */
+    item: text("item").notNull(),
+    doneBy: text("done_by").notNull(),
+    doneAt: integer("done_at").notNull(),
+    note: text("note").notNull().default(""),
+    /** Attached output (npm audit). */
+    attachment: text("attachment").notNull().default(""),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.item] })],
+);
+
+// ---------------------------------------------------------------- 1-on-1 sessions (seed 001)
+
+/** A coach (the owner of a 1-on-1 business). `user_id` is the person who signs in to the coach portal. */
+export const coaches = sqliteTable(
+  "coaches",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").references(() => users.id, { onUpdate: "cascade", onDelete: "set null" }),
+    name: text("name").notNull(),
+    /** E.164: the coach's mobile; their first sign-in to the coach portal links their user id. */
+    phone: text("phone").notNull(),
+    email: text("email"),
+    bio: text("bio").notNull().default(""),
+    /** `fixed`: one personal room URL for every session; `per_session`: a new room under the URL each time. */
+    meetingMode: text("meeting_mode").notNull().default("fixed"),
+    meetingUrl: text("meeting_url").notNull(),
+    trialOffered: integer("trial_offered", { mode: "boolean" }).notNull().default(false),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("coaches_user_unique").on(t.userId), uniqueIndex("coaches_phone_unique").on(t.phone)],
+);
+
+/** What a coach offers: price, length, how many sessions in the package, what is out of scope. */
+export const sessionMenus = sqliteTable(
+  "session_menus",
+  {
+    id: text("id").primaryKey(),
+    coachId: text("coach_id")
+      .notNull()
+      .references(() => coaches.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    outOfScope: text("out_of_scope").notNull().default(""),
+    priceJpy: integer("price_jpy").notNull(),
+    minutes: integer("minutes").notNull(),
+    sessions: integer("sessions").notNull().default(1),
+    /** A free trial can come before this menu. */
+    trial: integer("trial", { mode: "boolean" }).notNull().default(false),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("session_menus_coach").on(t.coachId)],
+);
+
+/** Weekly hours and exceptions (JSON, Japan time), buffer and minimum notice: src/domain/sessions/availability.ts. */
+export const coachAvailability = sqliteTable("coach_availability", {
+  coachId: text("coach_id")
+    .primaryKey()
+    .references(() => coaches.id, { onDelete: "cascade" }),
+  weekly: text("weekly").notNull().default("[]"),
+  exceptions: text("exceptions").notNull().default("[]"),
+  bufferMinutes: integer("buffer_minutes").notNull().default(0),
+  minNoticeMinutes: integer("min_notice_minutes").notNull().default(0),
+  stepMinutes: integer("step_minutes").notNull().default(30),
+  updatedAt: integer("updated_at").notNull(),
+  updatedBy: text("updated_by").notNull(),
+});
+
+/** Terms and contract documents, one row per version (a change is a new version; old ones stay for the record). */
+export const sessionDocuments = sqliteTable(
+  "session_documents",
+  {
+    coachId: text("coach_id")
+      .notNull()
+      .references(() => coaches.id, { onDelete: "cascade" }),
+    /** terms | contract */
+    kind: text("kind").notNull(),
+    version: integer("version").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    createdAt: integer("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.coachId, t.kind, t.version] })],
+);
+
+/** Projection of each engagement (a reservation of kind `session`), written by its object with the reservation row. */
+export const engagements = sqliteTable(
+  "engagements",
+  {
+    id: text("id").primaryKey(),
+    coachId: text("coach_id").notNull(),
+    menuId: text("menu_id").notNull(),
+    clientPhone: text("client_phone").notNull(),
+    clientName: text("client_name").notNull(),
+    status: text("status").notNull(),
+    crm: text("crm").notNull(),
+    trial: integer("trial", { mode: "boolean" }).notNull().default(false),
+    sessionsBought: integer("sessions_bought").notNull().default(0),
+    sessionsUsed: integer("sessions_used").notNull().default(0),
+    nextStartAt: integer("next_start_at"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("engagements_coach_status").on(t.coachId, t.status), index("engagements_client").on(t.clientPhone)],
+);
+
+/** Every session of an engagement (booked, held, no-show, cancelled), for the coach portal and reports. */
+export const engagementSessions = sqliteTable(
+  "engagement_sessions",
+  {
+    engagementId: text("engagement_id").notNull(),
+    no: integer("no").notNull(),
+    coachId: text("coach_id").notNull(),
+    trial: integer("trial", { mode: "boolean" }).notNull().default(false),
+    startAt: integer("start_at").notNull(),
+    endAt: integer("end_at").notNull(),
+    meetingUrl: text("meeting_url").notNull(),
+    outcome: text("outcome"),
+    notes: text("notes"),
+    reportedAt: integer("reported_at"),
+    reportedBy: text("reported_by"),
+  },
+  (t) => [primaryKey({ columns: [t.engagementId, t.no] }), index("engagement_sessions_coach_start").on(t.coachId, t.startAt)],
+);
+
+/** What a client agreed to: the document and its version (or the session number for a time), when, and who. */
+export const sessionAgreements = sqliteTable(
+  "session_agreements",
+  {
+    engagementId: text("engagement_id").notNull(),
+    /** terms | contract | schedule */
+    document: text("document").notNull(),
+    version: integer("version").notNull(),
+    agreedAt: integer("agreed_at").notNull(),
+    agreedBy: text("agreed_by").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.engagementId, t.document, t.version, t.agreedAt] })],
+);
+
+/** Survey answers after a session: 0–10 and a comment. */
+export const sessionSurveys = sqliteTable(
+  "session_surveys",
+  {
+    engagementId: text("engagement_id").notNull(),
+    sessionNo: integer("session_no").notNull(),
+    coachId: text("coach_id").notNull(),
+    score: integer("score").notNull(),
+    comment: text("comment"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.engagementId, t.sessionNo] })],
+);
+
+/** The coach's CRM: one row per client (by phone), with the status of their latest engagement. */
+export const coachClients = sqliteTable(
+  "coach_clients",
+  {
+    coachId: text("coach_id").notNull(),
+    clientPhone: text("client_phone").notNull(),
+    clientName: text("client_name").notNull(),
+    /** lead | trial | active | paused | churned */
+    crm: text("crm").notNull(),
+    engagementId: text("engagement_id").notNull(),
+    sessionsHeld: integer("sessions_held").notNull().default(0),
+    lastSessionAt: integer("last_session_at"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.coachId, t.clientPhone] })],
 );

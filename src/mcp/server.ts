@@ -7,6 +7,7 @@ import { localhostAllowedOrigins, McpServer, preloadSchemas, type McpRequestCont
 import { createMcpHandler, getMcpAuthContext } from "agents/mcp/server";
 import type { McpAuth } from "../auth/index.ts";
 import { config } from "../config.ts";
+import { FLOW_IN_TWO_SENTENCES } from "../guides/flow.ts";
 import { registerBookingCard } from "./apps/booking-card.ts";
 import { refuseCaller } from "./callers.ts";
 import { QRV_ICONS } from "./icons.ts";
@@ -15,6 +16,7 @@ import { clientLog } from "./logging.ts";
 import { registerReservationPrompts } from "./prompts.ts";
 import { registerReservationResources, reservationUri } from "./resources.ts";
 import { registerReservationTools } from "./tools/reservations.ts";
+import { registerSessionTools } from "./tools/sessions.ts";
 
 // Build the SDK's protocol schemas while the isolate starts, not in its first request (the SDK's
 // advice for runtimes that bill CPU per request).
@@ -25,7 +27,9 @@ export const MCP_INSTRUCTIONS = `QRV books appointments at partner shops in Japa
 2. Call request_reservation; QRV then phones shops one after another. A person signed in with their phone number books for that number (name and phone can be left out once known); with an API key, give the requester's name and mobile number.
 3. When a shop accepts, the user receives an SMS with a payment link that must be paid within 10 minutes; paying confirms the booking.
 4. Follow progress by subscribing to the resource qrv://reservations/{id} (or with get_reservation), use list_my_reservations to find earlier ones, and cancel_reservation to cancel (free before payment, full refund until 48 hours before the start).
-Times are Japan time (+09:00). Ask the user before booking or cancelling.`;
+1-on-1 online sessions with a coach (coaching, consulting, lessons): list_coaches, find_session_slots, request_session (the inquiry), then the client agrees to the terms and pays on their own page; book_session_slot, get_session, reschedule_session, cancel_session.
+Times are Japan time (+09:00). Ask the user before booking or cancelling.
+The first time you help a person with QRV, tell them how it works in these two sentences (in Japanese to a Japanese speaker): ${FLOW_IN_TWO_SENTENCES.en} / ${FLOW_IN_TWO_SENTENCES.ja}`;
 
 export const SERVER_INFO = { name: "qrv", title: "QRV reservation concierge", version: "0.1.0", icons: QRV_ICONS };
 
@@ -41,6 +45,7 @@ export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpReq
   });
   const deps = { env, auth: () => auth, era, log: clientLog(server, env, auth, era) };
   registerReservationTools(server, deps);
+  registerSessionTools(server, deps);
   registerReservationResources(server, deps);
   registerReservationPrompts(server, deps);
   registerBookingCard(server);

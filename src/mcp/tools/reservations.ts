@@ -23,6 +23,7 @@ import { upsertUser } from "../../auth/sign-in.ts";
 import { formatDateTime, parseIsoWithOffset, toIsoTokyo } from "../../domain/time.ts";
 import { reservationStub } from "../../durable/client.ts";
 import { ReservationExists } from "../../durable/reservation.ts";
+import { FLOW_IN_TWO_SENTENCES } from "../../guides/flow.ts";
 import { BOOKING_CARD_META } from "../apps/booking-card.ts";
 import { QRV_ICONS } from "../icons.ts";
 import type { ClientLog } from "../logging.ts";
@@ -225,7 +226,7 @@ function canAsk(server: McpServer, deps: ToolDeps, mode: "form" | "url"): boolea
 }
 
 /** Who the booking is for: given in full with an API key; the verified number when signed in. */
-async function requester(deps: ToolDeps, auth: McpAuth, args: { name?: string | undefined; phone?: string | undefined; email?: string | undefined }): Promise<{ name: string; phone: string; email?: string } | { error: string }> {
+export async function requester(deps: ToolDeps, auth: McpAuth, args: { name?: string | undefined; phone?: string | undefined; email?: string | undefined }): Promise<{ name: string; phone: string; email?: string } | { error: string }> {
   if (auth.kind === "api_key") {
     if (!args.phone) return { error: "phone: required (the requester's mobile number, e.g. 090-1234-5678)" };
     if (!args.name) return { error: "name: required (the requester's name as the shop should hear it)" };
@@ -249,7 +250,7 @@ async function requester(deps: ToolDeps, auth: McpAuth, args: { name?: string | 
   return { name, phone: auth.phone, ...(email ? { email } : {}) };
 }
 
-function tooManyRequests(key: string, retryAt: number, now: number): string {
+export function tooManyRequests(key: string, retryAt: number, now: number): string {
   const what = key.startsWith("booking:phone:")
     ? "too many booking requests for this phone number"
     : key.startsWith("booking:shop:")
@@ -270,6 +271,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       inputSchema: z.strictObject({}),
       outputSchema: z.object({
         services: z.array(z.object({ service: z.string(), areas: z.array(z.object({ area: z.string(), shops: z.number(), from_jpy: z.number() })) })),
+        how_it_works: z.object({ ja: z.string(), en: z.string() }).describe("Two sentences to tell a person who uses QRV for the first time."),
       }),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
       icons: QRV_ICONS,
@@ -280,7 +282,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       const text = services.length
         ? services.map((s) => `${s.service}: ${s.areas.map((a) => `${a.area} (${a.shops} shops, from ¥${a.from_jpy})`).join(", ")}`).join("\n")
         : "No partner shops are available right now.";
-      return ok({ services }, text);
+      return ok({ services, how_it_works: { ...FLOW_IN_TWO_SENTENCES } }, `${text}\n\nHow QRV works (tell a first-time user): ${FLOW_IN_TWO_SENTENCES.en}`);
     },
   );
 
@@ -405,7 +407,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
     async (args) => {
       const auth = deps.auth();
       if (!auth) return fail("Not authorized.");
-      const conditions = [ownedBy(auth), ...(args.status ? [eq(reservations.status, args.status)] : [])];
+      const conditions = [ownedBy(auth), eq(reservations.kind, "shop"), ...(args.status ? [eq(reservations.status, args.status)] : [])];
       const rows = await createDb(deps.env.DB).select().from(reservations).where(and(...conditions)).orderBy(desc(reservations.createdAt)).limit(args.limit);
       const list = rows.map(rowToRecord).map((r) => ({
         reservation_id: r.id,

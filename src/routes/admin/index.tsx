@@ -12,7 +12,10 @@ import { dashboards } from "./dashboards.tsx";
 import { incidentPages } from "./incidents.tsx";
 import { inquiryPages } from "./inquiries.tsx";
 import { queue } from "./queue.tsx";
+import { knowledgePages } from "./knowledge.tsx";
+import { reportPages } from "./reports.tsx";
 import { reservationPages } from "./reservations.tsx";
+import { sessionPages } from "./sessions.tsx";
 import { shopPages } from "./shops.tsx";
 
 export const admin = new Hono<AdminEnv>();
@@ -113,3 +116,6 @@ admin.route("/", alertPages);
 admin.route("/", incidentPages);
 admin.route("/", inquiryPages);
 admin.route("/", apiKeyPages);
+admin.route("/", reportPages);
+admin.route("/", knowledgePages);
+admin.route("/", sessionPages);
