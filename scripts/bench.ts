@@ -1,4 +1,4 @@
-// npm run bench [-- --url http://localhost:8787 --key qrv_... --seconds 30 --clients 20 --storm 1000]
+// npm run bench [-- --floor] [-- --url http://localhost:8787 --key qrv_... --seconds 30 --clients 20 --storm 1000]
 // Measures QRV locally and prints a table:
 //  1. request_reservation over MCP: 1 client, then N concurrent clients, for S seconds each
 //     (throughput, p50/p95/p99, and the workerd processes' CPU time per booking call);
@@ -20,6 +20,12 @@ import { jstIn, mcp } from "../test/e2e/qrv.ts";
 import { startServer } from "../test/e2e/server.ts";
 import { slotRace } from "./lib/slot-race.ts";
 import { wranglerSync } from "./lib/wrangler.ts";
+
+// `--floor`: QRV side by side with the stack's floor (scripts/bench-floor.ts), instead of the load below.
+if (process.argv.includes("--floor")) {
+  await import("./bench-floor.ts");
+  process.exit();
+}
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

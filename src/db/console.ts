@@ -7,6 +7,7 @@ import type { ShopRef } from "../domain/reservation/types.ts";
 import type { Db } from "./client.ts";
 import { rowToRecord, type ReservationRow } from "./reservations.ts";
 import { alerts, outbox, reservationEvents, reservations, shopServices, shops } from "./schema.ts";
+import { forgetCatalog } from "./shops.ts";
 
 /** Reservations with at least one open manual case (the partial index reservations_open_cases). */
 export async function reservationsWithOpenCases(db: Db) {
@@ -122,6 +123,7 @@ export async function updateShop(d1: D1Database, id: string, row: Omit<ShopCsvRo
     d1.prepare("DELETE FROM shop_services WHERE shop_id = ?").bind(id),
     ...row.services.map((service) => d1.prepare("INSERT INTO shop_services (shop_id, service) VALUES (?, ?)").bind(id, service)),
   ]);
+  forgetCatalog();
 }
 
 export async function setShopFlag(db: Db, id: string, flag: "paused" | "doNotCall", value: boolean, now: number): Promise<boolean> {
@@ -130,6 +132,7 @@ export async function setShopFlag(db: Db, id: string, flag: "paused" | "doNotCal
     .set({ [flag]: value, updatedAt: now })
     .where(eq(shops.id, id))
     .returning({ id: shops.id });
+  forgetCatalog();
   return rows.length > 0;
 }
 

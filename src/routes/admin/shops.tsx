@@ -7,6 +7,7 @@ import type { AdminEnv } from "../../auth/admin.ts";
 import { createDb } from "../../db/client.ts";
 import { getShop, listShops, setShopFlag, shopByPhone, updateShop, type ShopRow } from "../../db/console.ts";
 import { shopUpsertStatements } from "../../db/shop-statements.ts";
+import { forgetCatalog } from "../../db/shops.ts";
 import { newId } from "../../domain/ids.ts";
 import { formatJpy } from "../../domain/money.ts";
 import { displayPhone } from "../../domain/phone.ts";
@@ -156,6 +157,7 @@ shopPages.post("/shops/import", async (c) => {
   const now = Date.now();
   const statements = shopUpsertStatements(result.rows, now, () => newId("shp", now));
   await c.env.DB.batch(statements.map((s) => c.env.DB.prepare(s.sql).bind(...s.params)));
+  forgetCatalog();
   console.log(JSON.stringify({ msg: "shops imported from the console", count: result.rows.length, operator: c.get("operator") }));
   setFlash(c, "ok", `${file.name} から ${result.rows.length} 店を取り込みました`);
   return c.redirect("/admin/shops", 303);
@@ -233,6 +235,7 @@ shopPages.post("/shops/new", async (c) => {
   const now = Date.now();
   const statements = shopUpsertStatements([row], now, () => newId("shp", now));
   await c.env.DB.batch(statements.map((s) => c.env.DB.prepare(s.sql).bind(...s.params)));
+  forgetCatalog();
   setFlash(c, "ok", `${row.name} を追加しました`);
   return c.redirect("/admin/shops", 303);
 });
