@@ -1,14 +1,17 @@
 // npm run bench [-- --floor] [-- --url http://localhost:8787 --key qrv_... --seconds 30 --clients 20 --storm 1000]
 // Measures QRV locally and prints a table:
-//  1. request_reservation over MCP: N concurrent clients for S seconds (throughput, p50/p95/p99);
+//  1. request_reservation over MCP: 1 client, then N concurrent clients, for S seconds each
+//     (throughput, p50/p95/p99, and the workerd processes' CPU time per booking call);
 //  2. a webhook storm: signed Stripe payment events, 30 % of deliveries duplicates and 10 % out of
 //     order, counting the effects (must equal the distinct events);
 //  3. the Worker bundle from `wrangler deploy --dry-run` (budget: 1 MiB gzip);
 //  4. a slot race: 50 paid session engagements book one coach slot at once (exactly one wins).
-// `--only slot-race` runs the race alone; `--racers N` changes its size.
+// `--only slot-race` runs the race alone; `--racers N` changes its size; `--mcp-only` stops
+// after part 1.
 //  5. the lodging race: 100 members book_rooms at once for the last free rooms of one type
 //     (needs its own server: without --url; `--only lodging` runs just this part; `--lodging-racers N` its size).
-// Without --url it starts its own server (fresh state, sandbox providers answering at once).
+// Without --url it starts its own server (fresh state, sandbox providers answering at once);
+// only then can it read workerd's CPU time (from /proc, Linux).
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -39,6 +42,40 @@ const STORM = Number(arg("storm", "1000"));
 const RACERS = Number(arg("racers", "50"));
 const ONLY = arg("only", "");
 const BUDGET_GZIP = 1024 * 1024;
+const MCP_ONLY = process.argv.includes("--mcp-only");
+
+/** CPU ticks (user + system, 1/100 s) used so far by each workerd process under `root`; null off Linux. */
+function workerdTicks(root: number | undefined): Map<number, number> | null {
+  if (root === undefined || !existsSync("/proc/self/stat")) return null;
+  const parent = new Map<number, number>();
+  const stats = new Map<number, { comm: string; ticks: number }>();
+  for (const d of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parent.set(Number(d), Number(fields[1]));
+      stats.set(Number(d), { comm, ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const under = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 10; p = parent.get(p) ?? 0, hops++) if (p === root) return true;
+    return false;
+  };
+  const ticks = new Map<number, number>();
+  for (const [pid, s] of stats) if (s.comm.startsWith("workerd") && under(pid)) ticks.set(pid, s.ticks);
+  return ticks;
+}
+
+/** CPU seconds the workerd processes used between two readings (a process that ended in between is not counted). */
+function cpuSecondsBetween(before: Map<number, number> | null, after: Map<number, number> | null): number | null {
+  if (!before || !after) return null;
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
+  return ticks / 100; // USER_HZ
+}
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return Number.NaN;
@@ -56,8 +93,9 @@ function connect(url: string, key: string): Promise<Client> {
 
 // ---------------------------------------------------------------- 1. MCP load
 
-async function mcpLoad(url: string, key: string) {
-  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => connect(url, key)));
+async function mcpLoad(url: string, key: string, count: number, pid?: number) {
+  const clients = await Promise.all(Array.from({ length: count }, () => connect(url, key)));
+  const cpuBefore = workerdTicks(pid);
   const latencies: number[] = [];
   const ids: string[] = [];
   let errors = 0;
@@ -83,9 +121,12 @@ async function mcpLoad(url: string, key: string) {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpuAfter = workerdTicks(pid);
   await Promise.all(clients.map((c) => c.close()));
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, errors, elapsed, throughput: latencies.length / elapsed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), ids };
+  const cpu = cpuSecondsBetween(cpuBefore, cpuAfter);
+  const cpuMs = cpu !== null && latencies.length ? (cpu * 1000) / latencies.length : null;
+  return { clients: count, cpuMs, requests: latencies.length, errors, elapsed, throughput: latencies.length / elapsed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), ids };
 }
 
 // ---------------------------------------------------------------- 2. webhook storm
@@ -309,37 +350,46 @@ try {
     console.log(`\n${raceRows(race).map(([k, v]) => `${k.padEnd(44)}  ${v}`).join("\n")}\n`);
     process.exitCode = race.ok ? 0 : 1;
   } else {
-    console.log(`QRV bench against ${url}: ${CLIENTS} MCP clients for ${SECONDS} s, a storm of ${STORM} webhooks`);
-    const load = await mcpLoad(url, key);
-    const wanted = Math.round(STORM * 0.7);
-    const extra = await moreReservations(url, key, wanted - load.ids.length);
-    const sessions = await pendingSessions(url, new Set([...load.ids, ...extra]), wanted);
-    const storm = await webhookStorm(url, key, sessions, secret);
-    const bundle = bundleSize();
-    const race = await slotRace(url, key, RACERS);
-    const lodging = server ? await lodgingRace(url, { persistTo: server.persistTo }, LODGING_RACERS) : null;
-
-    const rows: [string, string][] = [
-      ["request_reservation over MCP", `${CLIENTS} client${CLIENTS === 1 ? "" : "s"} × ${load.elapsed.toFixed(1)} s`],
-      ["  requests (errors)", `${load.requests} (${load.errors})`],
-      ["  throughput", `${load.throughput.toFixed(1)} req/s`],
-      ["  latency p50 / p95 / p99", `${ms(load.p50)} / ${ms(load.p95)} / ${ms(load.p99)}`],
-      ["webhook storm (Stripe, signed)", `${storm.deliveries} deliveries in ${storm.elapsed.toFixed(1)} s`],
-      ["  distinct / duplicates / out of order", `${storm.distinct} / ${storm.duplicates} / ${storm.outOfOrder}`],
-      ["  events per second", storm.rate.toFixed(1)],
-      ["  HTTP statuses", Object.entries(storm.statuses).map(([s, n]) => `${s}×${n}`).join(", ")],
-      ["  effects: payments applied / distinct", `${storm.applied} / ${storm.distinct}${storm.applied === storm.distinct ? "  ✔" : "  ✘"}`],
-      ["  effects: confirmation SMS / distinct", `${storm.confirmationSms} / ${storm.distinct}${storm.confirmationSms === storm.distinct ? "  ✔" : "  ✘"}`],
-      ["  reservations confirmed", String(storm.confirmed)],
-      ["Worker bundle (wrangler deploy --dry-run)", "error" in bundle ? `✘ ${bundle.error}` : `${kib(bundle.raw!)} raw, ${kib(bundle.gzip!)} gzip${bundle.gzip! <= BUDGET_GZIP ? "  ✔ within 1 MiB" : "  ✘ over 1 MiB"}${bundle.reported ? ` (wrangler: ${bundle.reported})` : ""}`],
-      ...raceRows(race),
-      ...(lodging ? lodgingRaceRows(lodging) : []),
-      ["machine", `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`],
-    ];
+    console.log(`QRV bench against ${url}: 1 then ${CLIENTS} MCP clients for ${SECONDS} s each${MCP_ONLY ? "" : `, a storm of ${STORM} webhooks, a slot race`}`);
+    const loads = [await mcpLoad(url, key, 1, server?.pid), await mcpLoad(url, key, CLIENTS, server?.pid)];
+    const rows: [string, string][] = [];
+    for (const load of loads) {
+      rows.push(
+        ["request_reservation over MCP", `${load.clients} client${load.clients === 1 ? "" : "s"} × ${load.elapsed.toFixed(1)} s`],
+        ["  requests (errors)", `${load.requests} (${load.errors})`],
+        ["  throughput", `${load.throughput.toFixed(1)} req/s`],
+        ["  latency p50 / p95 / p99", `${ms(load.p50)} / ${ms(load.p95)} / ${ms(load.p99)}`],
+        ["  workerd CPU per call", load.cpuMs === null ? "n/a (needs the bench's own server on Linux)" : `${load.cpuMs.toFixed(1)} ms (with the calls and jobs each booking starts)`],
+      );
+    }
+    let failed = false;
+    if (!MCP_ONLY) {
+      const ids = loads.flatMap((l) => l.ids);
+      const wanted = Math.round(STORM * 0.7);
+      const extra = await moreReservations(url, key, wanted - ids.length);
+      const sessions = await pendingSessions(url, new Set([...ids, ...extra]), wanted);
+      const storm = await webhookStorm(url, key, sessions, secret);
+      const bundle = bundleSize();
+      const race = await slotRace(url, key, RACERS);
+      const lodging = server ? await lodgingRace(url, { persistTo: server.persistTo }, LODGING_RACERS) : null;
+      rows.push(
+        ["webhook storm (Stripe, signed)", `${storm.deliveries} deliveries in ${storm.elapsed.toFixed(1)} s`],
+        ["  distinct / duplicates / out of order", `${storm.distinct} / ${storm.duplicates} / ${storm.outOfOrder}`],
+        ["  events per second", storm.rate.toFixed(1)],
+        ["  HTTP statuses", Object.entries(storm.statuses).map(([s, n]) => `${s}×${n}`).join(", ")],
+        ["  effects: payments applied / distinct", `${storm.applied} / ${storm.distinct}${storm.applied === storm.distinct ? "  ✔" : "  ✘"}`],
+        ["  effects: confirmation SMS / distinct", `${storm.confirmationSms} / ${storm.distinct}${storm.confirmationSms === storm.distinct ? "  ✔" : "  ✘"}`],
+        ["  reservations confirmed", String(storm.confirmed)],
+        ["Worker bundle (wrangler deploy --dry-run)", "error" in bundle ? `✘ ${bundle.error}` : `${kib(bundle.raw!)} raw, ${kib(bundle.gzip!)} gzip${bundle.gzip! <= BUDGET_GZIP ? "  ✔ within 1 MiB" : "  ✘ over 1 MiB"}${bundle.reported ? ` (wrangler: ${bundle.reported})` : ""}`],
+        ...raceRows(race),
+        ...(lodging ? lodgingRaceRows(lodging) : []),
+      );
+      failed = storm.applied !== storm.distinct || storm.confirmationSms !== storm.distinct || !race.ok || (lodging !== null && lodgingRaceFailed(lodging)) || ("gzip" in bundle && (bundle.gzip ?? 0) > BUDGET_GZIP);
+    }
+    rows.push(["machine", `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`]);
     const width = Math.max(...rows.map(([k]) => k.length));
     console.log(`\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n")}\n`);
-    const failed = storm.applied !== storm.distinct || storm.confirmationSms !== storm.distinct || (lodging !== null && lodgingRaceFailed(lodging));
-    process.exitCode = failed || !race.ok || ("gzip" in bundle && (bundle.gzip ?? 0) > BUDGET_GZIP) ? 1 : 0;
+    process.exitCode = failed ? 1 : 0;
   }
 } finally {
   await server?.stop();

@@ -6,9 +6,8 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { oauthProvider, refuseMisleadingRegistration, refuseRotatedRefreshToken } from "./auth/index.ts";
-import { QrvMcp } from "./mcp/server.ts";
 import { reconcileSoon } from "./lodging/inventory.ts";
-import { serveOwnSessions } from "./mcp/sessions.ts";
+import { serveMcp } from "./mcp/server.ts";
 import { runAlertRules } from "./monitor/alerts.ts";
 import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consumer.ts";
 import { sweep } from "./queues/sweeper.ts";
@@ -35,7 +34,6 @@ import { webhooks } from "./routes/webhooks.ts";
 
 export { CalendarObject } from "./durable/calendar.ts";
 export { ReservationObject } from "./durable/reservation.ts";
-export { QrvMcp } from "./mcp/server.ts";
 
 const app = new Hono<{ Bindings: Env }>();
 
@@ -67,11 +65,10 @@ app.route("/", help);
 app.onError(onError);
 app.notFound(notFound);
 
-const mcpHandler = QrvMcp.serve("/mcp", { binding: "MCP_OBJECT" });
 const handlers = {
-  // The provider has checked the bearer token; ctx.props says who is calling.
-  // A session answers only the credential that opened it (src/mcp/sessions.ts).
-  apiHandler: { fetch: (request: Request, env: Env, ctx: ExecutionContext) => serveOwnSessions(mcpHandler, request, env, ctx) },
+  // The provider has checked the bearer token on this very request; ctx.props says who is
+  // calling, and the stateless MCP server acts for exactly that caller (src/mcp/server.ts).
+  apiHandler: { fetch: (request: Request, env: Env, ctx: ExecutionContext) => serveMcp(request, env, ctx) },
   defaultHandler: { fetch: app.fetch },
 };
 

@@ -275,20 +275,6 @@ export const users = sqliteTable("users", {
   updatedAt: integer("updated_at").notNull(),
 });
 
-/**
- * Which credential opened each MCP session (`api_key:<id>` or `user:<id>`): a request with
- * another credential, or an unknown session id, is refused (src/mcp/sessions.ts).
- */
-export const mcpSessions = sqliteTable(
-  "mcp_sessions",
-  {
-    id: text("id").primaryKey(),
-    owner: text("owner").notNull(),
-    createdAt: integer("created_at").notNull(),
-  },
-  (t) => [index("mcp_sessions_created").on(t.createdAt)],
-);
-
 /** Counted actions for rate limits (src/db/rate-limits.ts): one row per action and key. */
 export const rateEvents = sqliteTable(
   "rate_events",

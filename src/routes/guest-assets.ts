@@ -28,6 +28,7 @@ ol.timeline.plain{list-style:none;padding:0 0 0 12px;border-left:2px solid var(-
 ol.timeline.plain li{margin:0 0 6px}
 p.calendar{margin:0 0 16px}
 dd .muted{margin-top:2px}
+#approval code{word-break:break-all;font-size:12px}
 .map-link{font-size:.9rem;display:inline-block;white-space:nowrap}
 .stack>*+*{margin-top:10px}
 .contact{display:grid;gap:8px;margin:12px 0 0}

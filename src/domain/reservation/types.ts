@@ -1,5 +1,6 @@
 // The shapes every kind of reservation shares: the record a Durable Object owns, the events
 // it receives, the timers it keeps and the side effects (outbox jobs) a transition produces.
+import type { Approval } from "../approval.ts";
 import { z } from "zod";
 import type { ManualCaseId } from "../cases.ts";
 
@@ -90,6 +91,13 @@ export interface ShopData {
   shop?: ShopRef;
   payment?: PaymentState;
   cancellation?: { at: number; by: Actor; reason?: string; refund: boolean };
+  /** What the requester approved at request time, and its hash (absent on older records). */
+  approval?: ApprovalRecord;
+}
+
+export interface ApprovalRecord {
+  snapshot: Approval;
+  hash: string;
 }
 
 export type Actor = "requester" | "system" | "provider" | "operator" | "shop";
@@ -193,6 +201,7 @@ export interface ShopRequest {
   /** The credential that asked (`api_key:<id>` or `user:<id>`), kept in the audit log. */
   via?: string;
   shops: ShopRef[];
+  approval?: ApprovalRecord;
 }
 
 export type ReservationEvent =

@@ -2,7 +2,7 @@
 // get_lodging_order, list_my_orders. Names and listed fields are a contract with AI clients.
 // They act for a person: a signed-in member (OAuth), or a personal API key that acts exactly
 // as that person's sign-in. Anyone else is told where to register.
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { credentialOf, type McpAuth } from "../../auth/index.ts";
 import { config } from "../../config.ts";
