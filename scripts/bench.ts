@@ -1,12 +1,17 @@
 // npm run bench [-- --floor] [-- --url http://localhost:8787 --key qrv_... --seconds 30 --clients 20 --storm 1000]
 // Measures QRV locally and prints a table:
-//  1. request_reservation over MCP: N concurrent clients for S seconds (throughput, p50/p95/p99);
+//  1. request_reservation over MCP: 1 client, then N concurrent clients, for S seconds each
+//     (throughput, p50/p95/p99, and the workerd processes' CPU time per booking call);
 //  2. a webhook storm: signed Stripe payment events, 30 % of deliveries duplicates and 10 % out of
 //     order, counting the effects (must equal the distinct events);
 //  3. the Worker bundle from `wrangler deploy --dry-run` (budget: 1 MiB gzip);
 //  4. a slot race: 50 paid session engagements book one coach slot at once (exactly one wins).
-// `--only slot-race` runs the race alone; `--racers N` changes its size.
-// Without --url it starts its own server (fresh state, sandbox providers answering at once).
+// `--only slot-race` runs the race alone; `--racers N` changes its size; `--mcp-only` stops
+// after part 1.
+//  5. the lodging race: 100 members book_rooms at once for the last free rooms of one type
+//     (needs its own server: without --url; `--only lodging` runs just this part; `--lodging-racers N` its size).
+// Without --url it starts its own server (fresh state, sandbox providers answering at once);
+// only then can it read workerd's CPU time (from /proc, Linux).
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -16,6 +21,7 @@ import Stripe from "stripe";
 import { jstIn, mcp } from "../test/e2e/qrv.ts";
 import { startServer } from "../test/e2e/server.ts";
 import { slotRace } from "./lib/slot-race.ts";
+import { lodgingRace, type RaceResult } from "./lib/bench-lodging.ts";
 import { wranglerSync } from "./lib/wrangler.ts";
 
 // `--floor`: QRV side by side with the stack's floor (scripts/bench-floor.ts), instead of the load below.
@@ -30,11 +36,46 @@ function arg(name: string, fallback: string): string {
 }
 
 const SECONDS = Number(arg("seconds", "30"));
+const LODGING_RACERS = Number(arg("lodging-racers", "100"));
 const CLIENTS = Number(arg("clients", "20"));
 const STORM = Number(arg("storm", "1000"));
 const RACERS = Number(arg("racers", "50"));
 const ONLY = arg("only", "");
 const BUDGET_GZIP = 1024 * 1024;
+const MCP_ONLY = process.argv.includes("--mcp-only");
+
+/** CPU ticks (user + system, 1/100 s) used so far by each workerd process under `root`; null off Linux. */
+function workerdTicks(root: number | undefined): Map<number, number> | null {
+  if (root === undefined || !existsSync("/proc/self/stat")) return null;
+  const parent = new Map<number, number>();
+  const stats = new Map<number, { comm: string; ticks: number }>();
+  for (const d of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parent.set(Number(d), Number(fields[1]));
+      stats.set(Number(d), { comm, ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const under = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 10; p = parent.get(p) ?? 0, hops++) if (p === root) return true;
+    return false;
+  };
+  const ticks = new Map<number, number>();
+  for (const [pid, s] of stats) if (s.comm.startsWith("workerd") && under(pid)) ticks.set(pid, s.ticks);
+  return ticks;
+}
+
+/** CPU seconds the workerd processes used between two readings (a process that ended in between is not counted). */
+function cpuSecondsBetween(before: Map<number, number> | null, after: Map<number, number> | null): number | null {
+  if (!before || !after) return null;
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
+  return ticks / 100; // USER_HZ
+}
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return Number.NaN;
@@ -52,8 +93,9 @@ function connect(url: string, key: string): Promise<Client> {
 
 // ---------------------------------------------------------------- 1. MCP load
 
-async function mcpLoad(url: string, key: string) {
-  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => connect(url, key)));
+async function mcpLoad(url: string, key: string, count: number, pid?: number) {
+  const clients = await Promise.all(Array.from({ length: count }, () => connect(url, key)));
+  const cpuBefore = workerdTicks(pid);
   const latencies: number[] = [];
   const ids: string[] = [];
   let errors = 0;
@@ -79,9 +121,12 @@ async function mcpLoad(url: string, key: string) {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpuAfter = workerdTicks(pid);
   await Promise.all(clients.map((c) => c.close()));
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, errors, elapsed, throughput: latencies.length / elapsed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), ids };
+  const cpu = cpuSecondsBetween(cpuBefore, cpuAfter);
+  const cpuMs = cpu !== null && latencies.length ? (cpu * 1000) / latencies.length : null;
+  return { clients: count, cpuMs, requests: latencies.length, errors, elapsed, throughput: latencies.length / elapsed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), ids };
 }
 
 // ---------------------------------------------------------------- 2. webhook storm
@@ -267,41 +312,84 @@ const url = given || server!.url;
 const key = given ? arg("key", process.env.QRV_API_KEY ?? (existsSync(".qrv-dev.json") ? (JSON.parse(readFileSync(".qrv-dev.json", "utf8")) as { apiKey: string }).apiKey : "")) : server!.apiKey;
 const secret = given ? (secretFrom(".dev.vars", "STRIPE_WEBHOOK_SECRET") ?? secretFrom(".dev.vars.example", "STRIPE_WEBHOOK_SECRET")!) : secretFrom(".dev.vars.example", "STRIPE_WEBHOOK_SECRET")!;
 
+function lodgingRaceRows(race: RaceResult): [string, string][] {
+  const booked = race.confirmed === race.free && race.noAvailability === race.requests - race.free && race.otherErrors.length === 0;
+  return [
+    ["lodging race: book_rooms for the last rooms", `${race.requests} members at once, ${race.free} room(s) free`],
+    ["  confirmed / no availability / other", `${race.confirmed} / ${race.noAvailability} / ${race.otherErrors.length}${booked ? "  ✔" : "  ✘"}`],
+    ["  orders per second", race.rate.toFixed(1)],
+    ["  latency p50 / p99", `${ms(race.p50)} / ${ms(race.p99)}`],
+    ["  room-nights booked twice", `${race.doubleBooked}${race.doubleBooked === 0 ? "  ✔" : "  ✘"}`],
+    ["  members whose ledger ≠ balance", `${race.ledgerMismatches}${race.ledgerMismatches === 0 ? "  ✔" : "  ✘"}`],
+  ];
+}
+
+function lodgingRaceFailed(race: RaceResult): boolean {
+  return race.confirmed !== race.free || race.noAvailability !== race.requests - race.free || race.otherErrors.length > 0 || race.doubleBooked !== 0 || race.ledgerMismatches !== 0;
+}
+
+if (ONLY === "lodging") {
+  try {
+    if (!server) throw new Error("the lodging race needs its own server: run it without --url");
+    console.log(`QRV lodging race against ${url}: ${LODGING_RACERS} members`);
+    const race = await lodgingRace(url, { persistTo: server.persistTo }, LODGING_RACERS);
+    const rows = [...lodgingRaceRows(race), ["machine", `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`] as [string, string]];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    console.log(`\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n")}\n`);
+    if (race.otherErrors.length) console.log(`other errors:\n${race.otherErrors.slice(0, 5).join("\n")}`);
+    process.exitCode = lodgingRaceFailed(race) ? 1 : 0;
+  } finally {
+    await server?.stop();
+  }
+  process.exit();
+}
+
 try {
   if (ONLY === "slot-race") {
     const race = await slotRace(url, key, RACERS);
     console.log(`\n${raceRows(race).map(([k, v]) => `${k.padEnd(44)}  ${v}`).join("\n")}\n`);
     process.exitCode = race.ok ? 0 : 1;
   } else {
-    console.log(`QRV bench against ${url}: ${CLIENTS} MCP clients for ${SECONDS} s, a storm of ${STORM} webhooks`);
-    const load = await mcpLoad(url, key);
-    const wanted = Math.round(STORM * 0.7);
-    const extra = await moreReservations(url, key, wanted - load.ids.length);
-    const sessions = await pendingSessions(url, new Set([...load.ids, ...extra]), wanted);
-    const storm = await webhookStorm(url, key, sessions, secret);
-    const bundle = bundleSize();
-    const race = await slotRace(url, key, RACERS);
-
-    const rows: [string, string][] = [
-      ["request_reservation over MCP", `${CLIENTS} client${CLIENTS === 1 ? "" : "s"} × ${load.elapsed.toFixed(1)} s`],
-      ["  requests (errors)", `${load.requests} (${load.errors})`],
-      ["  throughput", `${load.throughput.toFixed(1)} req/s`],
-      ["  latency p50 / p95 / p99", `${ms(load.p50)} / ${ms(load.p95)} / ${ms(load.p99)}`],
-      ["webhook storm (Stripe, signed)", `${storm.deliveries} deliveries in ${storm.elapsed.toFixed(1)} s`],
-      ["  distinct / duplicates / out of order", `${storm.distinct} / ${storm.duplicates} / ${storm.outOfOrder}`],
-      ["  events per second", storm.rate.toFixed(1)],
-      ["  HTTP statuses", Object.entries(storm.statuses).map(([s, n]) => `${s}×${n}`).join(", ")],
-      ["  effects: payments applied / distinct", `${storm.applied} / ${storm.distinct}${storm.applied === storm.distinct ? "  ✔" : "  ✘"}`],
-      ["  effects: confirmation SMS / distinct", `${storm.confirmationSms} / ${storm.distinct}${storm.confirmationSms === storm.distinct ? "  ✔" : "  ✘"}`],
-      ["  reservations confirmed", String(storm.confirmed)],
-      ["Worker bundle (wrangler deploy --dry-run)", "error" in bundle ? `✘ ${bundle.error}` : `${kib(bundle.raw!)} raw, ${kib(bundle.gzip!)} gzip${bundle.gzip! <= BUDGET_GZIP ? "  ✔ within 1 MiB" : "  ✘ over 1 MiB"}${bundle.reported ? ` (wrangler: ${bundle.reported})` : ""}`],
-      ...raceRows(race),
-      ["machine", `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`],
-    ];
+    console.log(`QRV bench against ${url}: 1 then ${CLIENTS} MCP clients for ${SECONDS} s each${MCP_ONLY ? "" : `, a storm of ${STORM} webhooks, a slot race`}`);
+    const loads = [await mcpLoad(url, key, 1, server?.pid), await mcpLoad(url, key, CLIENTS, server?.pid)];
+    const rows: [string, string][] = [];
+    for (const load of loads) {
+      rows.push(
+        ["request_reservation over MCP", `${load.clients} client${load.clients === 1 ? "" : "s"} × ${load.elapsed.toFixed(1)} s`],
+        ["  requests (errors)", `${load.requests} (${load.errors})`],
+        ["  throughput", `${load.throughput.toFixed(1)} req/s`],
+        ["  latency p50 / p95 / p99", `${ms(load.p50)} / ${ms(load.p95)} / ${ms(load.p99)}`],
+        ["  workerd CPU per call", load.cpuMs === null ? "n/a (needs the bench's own server on Linux)" : `${load.cpuMs.toFixed(1)} ms (with the calls and jobs each booking starts)`],
+      );
+    }
+    let failed = false;
+    if (!MCP_ONLY) {
+      const ids = loads.flatMap((l) => l.ids);
+      const wanted = Math.round(STORM * 0.7);
+      const extra = await moreReservations(url, key, wanted - ids.length);
+      const sessions = await pendingSessions(url, new Set([...ids, ...extra]), wanted);
+      const storm = await webhookStorm(url, key, sessions, secret);
+      const bundle = bundleSize();
+      const race = await slotRace(url, key, RACERS);
+      const lodging = server ? await lodgingRace(url, { persistTo: server.persistTo }, LODGING_RACERS) : null;
+      rows.push(
+        ["webhook storm (Stripe, signed)", `${storm.deliveries} deliveries in ${storm.elapsed.toFixed(1)} s`],
+        ["  distinct / duplicates / out of order", `${storm.distinct} / ${storm.duplicates} / ${storm.outOfOrder}`],
+        ["  events per second", storm.rate.toFixed(1)],
+        ["  HTTP statuses", Object.entries(storm.statuses).map(([s, n]) => `${s}×${n}`).join(", ")],
+        ["  effects: payments applied / distinct", `${storm.applied} / ${storm.distinct}${storm.applied === storm.distinct ? "  ✔" : "  ✘"}`],
+        ["  effects: confirmation SMS / distinct", `${storm.confirmationSms} / ${storm.distinct}${storm.confirmationSms === storm.distinct ? "  ✔" : "  ✘"}`],
+        ["  reservations confirmed", String(storm.confirmed)],
+        ["Worker bundle (wrangler deploy --dry-run)", "error" in bundle ? `✘ ${bundle.error}` : `${kib(bundle.raw!)} raw, ${kib(bundle.gzip!)} gzip${bundle.gzip! <= BUDGET_GZIP ? "  ✔ within 1 MiB" : "  ✘ over 1 MiB"}${bundle.reported ? ` (wrangler: ${bundle.reported})` : ""}`],
+        ...raceRows(race),
+        ...(lodging ? lodgingRaceRows(lodging) : []),
+      );
+      failed = storm.applied !== storm.distinct || storm.confirmationSms !== storm.distinct || !race.ok || (lodging !== null && lodgingRaceFailed(lodging)) || ("gzip" in bundle && (bundle.gzip ?? 0) > BUDGET_GZIP);
+    }
+    rows.push(["machine", `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`]);
     const width = Math.max(...rows.map(([k]) => k.length));
     console.log(`\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n")}\n`);
-    const failed = storm.applied !== storm.distinct || storm.confirmationSms !== storm.distinct;
-    process.exitCode = failed || !race.ok || ("gzip" in bundle && (bundle.gzip ?? 0) > BUDGET_GZIP) ? 1 : 0;
+    process.exitCode = failed ? 1 : 0;
   }
 } finally {
   await server?.stop();

@@ -3,9 +3,12 @@
 // accepts, the payment is made on the sandbox checkout, and the timeline is printed.
 // Exits non-zero unless the reservation reaches `confirmed`.
 //   QRV_URL (default http://localhost:$PORT or 8787), QRV_API_KEY (default: the dev key).
+//   By default the client speaks MCP 2026-07-28 (SDK v2); `-- --legacy` uses the SDK v1 client
+//   on 2025-06-18, as older clients do.
 import { existsSync, readFileSync } from "node:fs";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 
 const base = (process.env.QRV_URL ?? `http://localhost:${process.env.PORT || 8787}`).replace(/\/$/, "");
 const apiKey = process.env.QRV_API_KEY ?? (existsSync(".qrv-dev.json") ? (JSON.parse(readFileSync(".qrv-dev.json", "utf8")) as { apiKey?: string }).apiKey : undefined);
@@ -23,9 +26,13 @@ function tomorrowAt15(): string {
   return `${jst.toISOString().slice(0, 10)}T15:00:00+09:00`;
 }
 
-const client = new Client({ name: "qrv-demo", version: "1.0.0" });
+const legacy = process.argv.includes("--legacy");
+const endpoint = new URL(`${base}/mcp`);
+const requestInit = { headers: { Authorization: `Bearer ${apiKey}` } };
+const client = legacy ? new LegacyClient({ name: "qrv-demo", version: "1.0.0" }) : new Client({ name: "qrv-demo", version: "1.0.0" }, { versionNegotiation: { mode: "auto" } });
 try {
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${apiKey}` } } }));
+  if (client instanceof LegacyClient) await client.connect(new LegacyTransport(endpoint, { requestInit }));
+  else await client.connect(new StreamableHTTPClientTransport(endpoint, { requestInit }));
 } catch (err) {
   console.error(`Could not connect to ${base}/mcp (${err instanceof Error ? err.message : String(err)}). Is npm run dev running?`);
   process.exit(1);
@@ -40,7 +47,8 @@ async function call<T>(name: string, args: Record<string, unknown>): Promise<T> 
 let exitCode = 1;
 try {
   const { tools } = await client.listTools();
-  console.log(`Connected to ${base}/mcp: ${tools.map((t) => t.name).join(", ")}`);
+  const version = client instanceof LegacyClient ? "2025-06-18 (SDK v1)" : `${client.getNegotiatedProtocolVersion()} (SDK v2)`;
+  console.log(`Connected to ${base}/mcp on MCP ${version}: ${tools.map((t) => t.name).join(", ")}`);
   const { services } = await call<{ services: { service: string; areas: { area: string; shops: number }[] }[] }>("list_services", {});
   console.log(`Services: ${services.map((s) => `${s.service} (${s.areas.map((a) => a.area).join(", ")})`).join("; ")}`);
 

@@ -6,8 +6,8 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { oauthProvider, refuseMisleadingRegistration, refuseRotatedRefreshToken } from "./auth/index.ts";
-import { QrvMcp } from "./mcp/server.ts";
-import { serveOwnSessions } from "./mcp/sessions.ts";
+import { reconcileSoon } from "./lodging/inventory.ts";
+import { serveMcp } from "./mcp/server.ts";
 import { runAlertRules } from "./monitor/alerts.ts";
 import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consumer.ts";
 import { sweep } from "./queues/sweeper.ts";
@@ -25,14 +25,15 @@ import { guestAssets } from "./routes/guest-assets.ts";
 import { guides } from "./routes/guides.tsx";
 import { help } from "./routes/help.tsx";
 import { home } from "./routes/home.tsx";
+import { member } from "./routes/member.tsx";
 import { assets } from "./routes/layout.tsx";
 import { sandbox } from "./routes/sandbox.tsx";
+import { sandboxLodging } from "./routes/sandbox-lodging.ts";
 import { satisfaction } from "./routes/satisfaction.tsx";
 import { webhooks } from "./routes/webhooks.ts";
 
 export { CalendarObject } from "./durable/calendar.ts";
 export { ReservationObject } from "./durable/reservation.ts";
-export { QrvMcp } from "./mcp/server.ts";
 
 const app = new Hono<{ Bindings: Env }>();
 
@@ -47,9 +48,11 @@ app.use("*", (c, next) => (c.req.path === "/authorize" || c.req.path.startsWith(
 app.route("/", home);
 app.route("/authorize", authorize);
 app.route("/account", account);
+app.route("/member", member);
 app.route("/assets", assets);
 app.route("/assets", guestAssets);
 app.route("/webhooks", webhooks);
+app.route("/sandbox/lodging", sandboxLodging);
 app.route("/sandbox", sandbox);
 app.route("/r", guest);
 app.route("/s", client);
@@ -62,11 +65,10 @@ app.route("/", help);
 app.onError(onError);
 app.notFound(notFound);
 
-const mcpHandler = QrvMcp.serve("/mcp", { binding: "MCP_OBJECT" });
 const handlers = {
-  // The provider has checked the bearer token; ctx.props says who is calling.
-  // A session answers only the credential that opened it (src/mcp/sessions.ts).
-  apiHandler: { fetch: (request: Request, env: Env, ctx: ExecutionContext) => serveOwnSessions(mcpHandler, request, env, ctx) },
+  // The provider has checked the bearer token on this very request; ctx.props says who is
+  // calling, and the stateless MCP server acts for exactly that caller (src/mcp/server.ts).
+  apiHandler: { fetch: (request: Request, env: Env, ctx: ExecutionContext) => serveMcp(request, env, ctx) },
   defaultHandler: { fetch: app.fetch },
 };
 
@@ -82,7 +84,7 @@ export default {
   },
   async scheduled(_controller, env) {
     // Independent tasks: one failing does not stop the other (the run still reports the failure).
-    const results = await Promise.allSettled([sweep(env), runAlertRules(env), runSchedules(env, createDb(env.DB))]);
+    const results = await Promise.allSettled([sweep(env), runAlertRules(env), runSchedules(env, createDb(env.DB)), reconcileSoon(env)]);
     const failed = results.find((r) => r.status === "rejected");
     if (failed) throw failed.reason;
   },

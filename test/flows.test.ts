@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { alerts, reservations, sandboxCalls, sandboxCheckoutSessions, sandboxRefunds } from "../src/db/schema.ts";
 import { callList } from "../src/db/shops.ts";
 import { reservationStub } from "../src/durable/client.ts";
-import { HOUR, createReservation, db, eventsOf, fireAlarm, jobsOf, paySandbox, record, seedShops, sentOf, waitForJobs, waitForStatus } from "./helpers.ts";
+import { HOUR, createReservation, db, eventsOf, fireAlarm, jobsOf, paySandbox, record, seedShops, sentOf, waitForJobs, waitForQueuedCall, waitForStatus } from "./helpers.ts";
 
 describe("accepted and paid", () => {
   it("calls down the list, takes payment on the checkout and confirms", async () => {
@@ -203,7 +203,7 @@ describe("shops answered by a person and shops not to call", () => {
   it("a manual shop waits for an answer on /sandbox", async () => {
     const where = await seedShops([{ answer: "manual" }]);
     const { id } = await createReservation(where);
-    const call = await vi_waitForQueuedCall(id);
+    const call = await waitForQueuedCall(id);
     const res = await exports.default.fetch(new Request(`https://qrv.test/sandbox/calls/${call}/answer`, { method: "POST", body: new URLSearchParams({ answer: "change_requested", proposed_change: "16:00なら可能" }), redirect: "manual" }));
     expect(res.status).toBe(303);
     const r = await waitForStatus(id, "change_requested");
@@ -225,15 +225,3 @@ describe("shops answered by a person and shops not to call", () => {
     expect((await sentOf(id)).filter((s) => s.channel === "call").map((s) => s.subject)).toEqual(["次の店"]);
   });
 });
-
-async function vi_waitForQueuedCall(reservationId: string): Promise<string> {
-  let id: string | undefined;
-  await expect
-    .poll(async () => {
-      const row = await db.query.sandboxCalls.findFirst({ where: eq(sandboxCalls.reservationId, reservationId) });
-      id = row?.id;
-      return row?.status;
-    })
-    .toBe("queued");
-  return id!;
-}

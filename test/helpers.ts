@@ -1,5 +1,6 @@
 // Shared test helpers. Every test makes its own shops in its own area (and its own API key),
 // so tests never see each other's data even though they share one database.
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport, type ClientOptions } from "@modelcontextprotocol/client";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { runDurableObjectAlarm } from "cloudflare:test";
@@ -10,7 +11,7 @@ import { createDb } from "../src/db/client.ts";
 import { loadRecord } from "../src/db/reservations.ts";
 import { callList, forgetCatalog } from "../src/db/shops.ts";
 import { shopUpsertStatements } from "../src/db/shop-statements.ts";
-import { apiKeys, outbox, reservationEvents, sandboxRecords } from "../src/db/schema.ts";
+import { apiKeys, outbox, reservationEvents, sandboxCalls, sandboxRecords } from "../src/db/schema.ts";
 import { newApiKey } from "../src/domain/api-key.ts";
 import { newId, newReservationId } from "../src/domain/ids.ts";
 import type { ReservationRecord, ShopRequest, Status } from "../src/domain/reservation/types.ts";
@@ -130,6 +131,23 @@ export async function waitForJobs(id: string, timeout = 10_000): Promise<void> {
   );
 }
 
+/** Waits until the reservation's sandbox call is queued (a `manual` shop waiting for an answer on /sandbox); its id. */
+export async function waitForQueuedCall(reservationId: string, timeout = 10_000): Promise<string> {
+  return vi.waitFor(
+    async () => {
+      const row = await db.query.sandboxCalls.findFirst({ where: eq(sandboxCalls.reservationId, reservationId) });
+      if (row?.status !== "queued") throw new Error(`no queued call for ${reservationId} yet`);
+      return row.id;
+    },
+    { timeout, interval: 25 },
+  );
+}
+
+/** Answers a queued sandbox call as the person on /sandbox would. */
+export function answerSandboxCall(callId: string, answer: string, extra: Record<string, string> = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`https://qrv.test/sandbox/calls/${callId}/answer`, { method: "POST", body: new URLSearchParams({ answer, ...extra }), redirect: "manual" }));
+}
+
 export async function fireAlarm(id: string): Promise<boolean> {
   return runDurableObjectAlarm(reservationStub(env, id));
 }
@@ -146,7 +164,7 @@ export async function sentOf(id: string) {
   return db.select().from(sandboxRecords).where(eq(sandboxRecords.reservationId, id)).orderBy(asc(sandboxRecords.id));
 }
 
-/** An MCP client (the official SDK) talking to the Worker over Streamable HTTP. */
+/** A 2025-era MCP client (the official SDK v1, protocol 2025-06-18) talking to the Worker over Streamable HTTP. */
 export async function mcpClient(key: string): Promise<Client> {
   const client = new Client({ name: "qrv-test", version: "1.0.0" });
   const transport = new StreamableHTTPClientTransport(new URL("https://qrv.test/mcp"), {
@@ -154,6 +172,13 @@ export async function mcpClient(key: string): Promise<Client> {
     fetch: (url, init) => exports.default.fetch(new Request(url, init)),
   });
   await client.connect(transport);
+  return client;
+}
+
+/** An MCP client on protocol revision 2026-07-28 (the official SDK v2), with optional capabilities. */
+export async function modernClient(key: string, options: Omit<ClientOptions, "versionNegotiation"> = {}): Promise<ModernClient> {
+  const client = new ModernClient({ name: "qrv-test-2026", version: "1.0.0" }, { ...options, versionNegotiation: { mode: { pin: "2026-07-28" } } });
+  await client.connect(new ModernTransport(new URL("https://qrv.test/mcp"), { requestInit: { headers: { Authorization: `Bearer ${key}` } }, fetch: (url, init) => exports.default.fetch(new Request(url, init)) }));
   return client;
 }
 

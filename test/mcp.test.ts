@@ -5,7 +5,7 @@ import { count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { reservations } from "../src/db/schema.ts";
 import { RESERVATION_ID_PATTERN } from "../src/domain/ids.ts";
-import { createApiKey, db, mcpClient, record, seedShops, startIn, waitForStatus } from "./helpers.ts";
+import { createApiKey, db, mcpClient, modernClient, record, seedShops, startIn, uniqueMobile, waitForStatus } from "./helpers.ts";
 
 type Structured = Record<string, unknown>;
 
@@ -23,6 +23,12 @@ describe("authentication", () => {
     const res = await post({});
     expect(res.status).toBe(401);
     expect(res.headers.get("WWW-Authenticate")).toContain('resource_metadata="https://qrv.test/.well-known/oauth-protected-resource/mcp"');
+  });
+
+  it("refuses a browser page from another origin (DNS rebinding), whatever key it carries", async () => {
+    const { key } = await createApiKey("origin check");
+    expect((await post({ Authorization: `Bearer ${key}`, Origin: "http://evil.example.com" })).status).toBe(403);
+    expect((await post({ Authorization: `Bearer ${key}`, Origin: "https://qrv.test" })).status).toBe(200);
   });
 
   it("rejects unknown and revoked keys", async () => {
@@ -172,7 +178,74 @@ describe("tools", () => {
     expect(garbage.status).toBeGreaterThanOrEqual(400);
     expect(garbage.status).toBeLessThan(500);
     expect(await garbage.json()).toMatchObject({ jsonrpc: "2.0", error: { code: expect.any(Number) } });
+    // Stateless: a request needs no earlier initialize or session to be answered.
     const noSession = await exports.default.fetch("https://qrv.test/mcp", { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }) });
-    expect(noSession.status).toBe(400);
+    expect(noSession.status).toBe(200);
+    expect(await noSession.text()).toContain("request_reservation");
+  });
+});
+
+describe("every request acts for the credential it carries", () => {
+  const call = (key: string, name: string, args: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    exports.default.fetch("https://qrv.test/mcp", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream", "MCP-Protocol-Version": "2025-06-18", ...headers },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name, arguments: args } }),
+    });
+  const structured = async (res: Response) => {
+    const text = await res.text();
+    const json = text.startsWith("{") ? JSON.parse(text) : JSON.parse(text.split("\n").find((l) => l.startsWith("data: "))!.slice(6));
+    return json.result.structuredContent as Structured;
+  };
+
+  it("another caller's Mcp-Session-Id gives nothing of theirs: the request acts as its own key", async () => {
+    const where = await seedShops([{ answer: "declined" }]);
+    const alice = await createApiKey("alice");
+    const bob = await createApiKey("bob");
+    const args = { service: where.service, area: where.area, start: startIn(72), party_size: 1, name: "山田 太郎", phone: uniqueMobile() };
+    const aliceClient = await mcpClient(alice.key);
+    // No protocol session exists to steal: the server hands out no session id.
+    expect((aliceClient as unknown as { transport?: { sessionId?: string } }).transport?.sessionId).toBeUndefined();
+    const aliceId = ((await aliceClient.callTool({ name: "request_reservation", arguments: args })).structuredContent as Structured).reservation_id as string;
+    await aliceClient.close();
+    const bobsOwn = await structured(await call(bob.key, "request_reservation", args));
+
+    // Bob replays a session id as if it were Alice's: he still sees only his own bookings.
+    const mine = await structured(await call(bob.key, "list_my_reservations", {}, { "Mcp-Session-Id": "alice-session-0123456789" }));
+    const ids = (mine.reservations as { reservation_id: string }[]).map((r) => r.reservation_id);
+    expect(ids).toEqual([bobsOwn.reservation_id]);
+    const peek = await call(bob.key, "get_reservation", { reservation_id: aliceId }, { "Mcp-Session-Id": "alice-session-0123456789" });
+    expect(await peek.text()).toContain("no reservation");
+  });
+
+  it("a revoked key stops at once, even for a client already connected", async () => {
+    const { id, key } = await createApiKey("to revoke");
+    const client = await mcpClient(key);
+    expect((await client.callTool({ name: "list_my_reservations", arguments: {} })).isError).toBeFalsy();
+    await db.run(`UPDATE api_keys SET revoked_at = 1 WHERE id = '${id}'` as never);
+    await expect(client.callTool({ name: "list_my_reservations", arguments: {} })).rejects.toThrow();
+    expect((await call(key, "list_my_reservations", {})).status).toBe(401);
+    await client.close().catch(() => {});
+  });
+});
+
+describe("a 2026-07-28 client (SDK v2)", () => {
+  it("books end to end: lists, requests and follows a reservation to payment", async () => {
+    const key = await createApiKey("modern");
+    const where = await seedShops([{ answer: "accepted", priceJpy: 3300 }]);
+    const client = await modernClient(key.key);
+    expect(client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toContain("request_reservation");
+    const created = await client.callTool({ name: "request_reservation", arguments: { service: where.service, area: where.area, start: startIn(72), party_size: 2, name: "山田 花子", phone: uniqueMobile() } });
+    expect(created.isError).toBeFalsy();
+    const id = (created.structuredContent as Structured).reservation_id as string;
+    await waitForStatus(id, "payment_pending");
+    const got = await client.callTool({ name: "get_reservation", arguments: { reservation_id: id } });
+    expect(got.structuredContent).toMatchObject({ reservation_id: id, status: "payment_pending", amount_jpy: 3300 });
+    const bad = await client.callTool({ name: "request_reservation", arguments: { service: where.service, area: where.area, start: startIn(72), party_size: 0, name: "x", phone: uniqueMobile() } });
+    expect(bad.isError).toBe(true);
+    expect(JSON.stringify(bad.content)).toContain("party_size");
+    await client.close();
   });
 });

@@ -13,7 +13,7 @@ import { oauthOptions } from "../src/auth/index.ts";
 import { upsertUser } from "../src/auth/sign-in.ts";
 import { apiKeys, loginCodes, sandboxRecords, users } from "../src/db/schema.ts";
 import { sha256Hex } from "../src/domain/ids.ts";
-import { serveOwnSessions } from "../src/mcp/sessions.ts";
+import { refuseCaller } from "../src/mcp/callers.ts";
 import worker from "../src/index.ts";
 import { ConfigError, providersFor } from "../src/providers/index.ts";
 import { counted, takeAll } from "../src/db/rate-limits.ts";
@@ -102,27 +102,34 @@ async function mcpPost(token: string, body: unknown, sessionId?: string): Promis
 
 const toolCall = (name: string, args: Record<string, unknown>) => ({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name, arguments: args } });
 
-describe("high: an MCP session answers only the credential that opened it", () => {
-  it("key B with A's session id is refused; A's own calls are audited with A's key; revoked A is refused", async () => {
+/** The structured result of a JSON-RPC tools/call answer (JSON or one SSE message). */
+async function resultOf(res: Response): Promise<{ isError?: boolean; structuredContent?: Record<string, unknown>; content?: unknown[] }> {
+  const text = await res.text();
+  const json = text.startsWith("{") ? JSON.parse(text) : JSON.parse(text.split("\n").find((l) => l.startsWith("data: "))!.slice(6));
+  return json.result;
+}
+
+describe("high: every MCP request acts only for the credential it carries", () => {
+  it("key B sending a session id as if it were A's reaches nothing of A's; A's calls are audited with A's key; revoked A is refused", async () => {
     const where = await seedShops([{ answer: "manual" }]);
     const a = await createApiKey("caller A");
     const b = await createApiKey("caller B");
     const clientA = await mcpClient(a.key);
-    const sessionA = (clientA.transport as StreamableHTTPClientTransport).sessionId!;
-    expect(sessionA).toBeTruthy();
+    // The server is stateless: it hands out no session id that could be borrowed.
+    expect((clientA.transport as StreamableHTTPClientTransport).sessionId).toBeUndefined();
     const booked = await clientA.callTool({ name: "request_reservation", arguments: { service: where.service, area: where.area, start: startIn(72), party_size: 2, name: "山田 太郎", phone: uniqueMobile() } });
     expect(booked.isError, JSON.stringify(booked.content)).toBeFalsy();
     const id = (booked.structuredContent as { reservation_id: string }).reservation_id;
 
-    // B presents A's session: refused as an unknown session, and nothing of A's is reached.
+    // B presents a session id claiming to be A's: B is served as B, and nothing of A's is reached.
     for (const body of [toolCall("get_reservation", { reservation_id: id }), toolCall("cancel_reservation", { reservation_id: id })]) {
-      const res = await mcpPost(b.key, body, sessionA);
-      expect(res.status).toBe(404);
-      const text = await res.text();
-      expect(text).toContain("Session not found");
-      expect(text).not.toContain(id);
+      const result = await resultOf(await mcpPost(b.key, body, "session-of-caller-a"));
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toContain("no reservation");
     }
-    // A's own session still works, and the audit log names A's key for each MCP event.
+    const listed = await resultOf(await mcpPost(b.key, toolCall("list_my_reservations", {}), "session-of-caller-a"));
+    expect(listed.structuredContent).toEqual({ reservations: [] });
+    // A's own calls still work, and the audit log names A's key for each MCP event.
     const cancelled = await clientA.callTool({ name: "cancel_reservation", arguments: { reservation_id: id } });
     expect(cancelled.isError).toBeFalsy();
     const events = await eventsOf(id);
@@ -132,15 +139,18 @@ describe("high: an MCP session answers only the credential that opened it", () =
       ["cancel", `api_key:${a.id}`],
     ]);
 
-    // Revoked, A's key stops working on the session it opened.
+    // Revoked, A's key stops at the next request, from a client that was already connected.
     await db.update(apiKeys).set({ revokedAt: Date.now() }).where(eq(apiKeys.id, a.id));
-    expect((await mcpPost(a.key, toolCall("get_reservation", { reservation_id: id }), sessionA)).status).toBe(401);
+    expect((await mcpPost(a.key, toolCall("get_reservation", { reservation_id: id }))).status).toBe(401);
+    await expect(clientA.callTool({ name: "list_services", arguments: {} })).rejects.toThrow();
     await clientA.close().catch(() => {});
   });
 
-  it("a made-up session id is not found", async () => {
+  it("a made-up session id changes nothing: the request is served for its own key", async () => {
     const a = await createApiKey("caller C");
-    expect((await mcpPost(a.key, toolCall("list_services", {}), "f".repeat(64))).status).toBe(404);
+    const res = await mcpPost(a.key, toolCall("list_services", {}), "f".repeat(64));
+    expect(res.status).toBe(200);
+    expect((await resultOf(res)).isError).toBeFalsy();
   });
 });
 
@@ -256,15 +266,13 @@ describe("medium: no token or code reveals a phone number", () => {
   });
 
   it("a token issued for a user id that no longer exists is refused at /mcp (sign in again)", async () => {
-    const handler = { fetch: () => new Response("served") };
     const ctx = (props: unknown) => Object.assign(createExecutionContext(), { props });
     const request = () => new Request("https://qrv.test/mcp", { method: "POST", body: "{}" });
-    const gone = await serveOwnSessions(handler, request(), env, ctx({ kind: "user", userId: `usr_${"0".repeat(24)}`, phone: "+819012345678" }));
-    expect(gone.status).toBe(401);
-    expect(gone.headers.get("WWW-Authenticate")).toContain("invalid_token");
+    const gone = await refuseCaller(request(), env, ctx({ kind: "user", userId: `usr_${"0".repeat(24)}`, phone: "+819012345678" }));
+    expect(gone?.status).toBe(401);
+    expect(gone?.headers.get("WWW-Authenticate")).toContain("invalid_token");
     const user = await upsertUser(db, uniqueMobile());
-    const fine = await serveOwnSessions(handler, request(), env, ctx({ kind: "user", userId: user.id, phone: user.phone }));
-    expect(await fine.text()).toBe("served");
+    expect(await refuseCaller(request(), env, ctx({ kind: "user", userId: user.id, phone: user.phone }))).toBeNull();
   });
 });
 
@@ -335,12 +343,11 @@ describe("low: input validation", () => {
   it("__proto__ is an unknown field like any other, and non-object arguments are invalid params (-32602)", async () => {
     const key = await createApiKey("validation");
     const client = await mcpClient(key.key);
-    const sessionId = (client.transport as StreamableHTTPClientTransport).sessionId!;
     const raw = async (args: string) => {
       const res = await exports.default.fetch(
         new Request("https://qrv.test/mcp", {
           method: "POST",
-          headers: { Authorization: `Bearer ${key.key}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18", "mcp-session-id": sessionId },
+          headers: { Authorization: `Bearer ${key.key}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
           body: `{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"list_services","arguments":${args}}}`,
         }),
       );
@@ -456,14 +463,16 @@ describe("low: OAuth revocation", () => {
 });
 
 describe("the OAuth path has the same guards", () => {
-  it("a signed-in person's MCP session refuses another person's token", async () => {
+  it("a signed-in person's requests act only for them, whatever session id comes with another's token", async () => {
+    const where = await seedShops([{ answer: "manual" }]);
     const a = await grant();
     const b = await grant();
     const clientA = await mcpClient(a.access_token);
-    const sessionA = (clientA.transport as StreamableHTTPClientTransport).sessionId!;
-    const res = await mcpPost(b.access_token, toolCall("list_my_reservations", {}), sessionA);
-    expect(res.status).toBe(404);
-    expect((await mcpPost(a.access_token, toolCall("list_my_reservations", {}), sessionA)).status).toBe(200);
+    const booked = await clientA.callTool({ name: "request_reservation", arguments: { service: where.service, area: where.area, start: startIn(72), party_size: 1, name: "本人" } });
+    expect(booked.isError, JSON.stringify(booked.content)).toBeFalsy();
+    const seen = async (token: string) => ((await resultOf(await mcpPost(token, toolCall("list_my_reservations", {}), "session-of-person-a"))).structuredContent as { reservations: unknown[] }).reservations.length;
+    expect(await seen(b.access_token)).toBe(0);
+    expect(await seen(a.access_token)).toBe(1);
     await clientA.close();
   });
 

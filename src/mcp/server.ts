@@ -1,26 +1,94 @@
-// The QRV MCP server, served over Streamable HTTP at /mcp by McpAgent: one Durable Object
-// per MCP session, holding the caller's identity (props) set by the auth check in front.
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { McpAgent } from "agents/mcp";
+// The QRV MCP server at /mcp: a fresh SDK v2 server per HTTP request, served by
+// createMcpHandler (MCP 2026-07-28, and 2025-era clients through the stateless fallback).
+// Nothing lives between requests: every request acts for the credential it carries (the OAuth
+// provider in front has checked it and set the caller's props), and whatever must survive
+// between calls is a reservation id passed back as a tool argument or resource URI.
+import { localhostAllowedOrigins, McpServer, preloadSchemas, type McpRequestContext } from "@modelcontextprotocol/server";
+import { createMcpHandler, getMcpAuthContext } from "agents/mcp/server";
 import type { McpAuth } from "../auth/index.ts";
+import { config } from "../config.ts";
 import { FLOW_IN_TWO_SENTENCES } from "../guides/flow.ts";
+import { registerLodgingTools } from "./tools/lodging.ts";
+import { registerBookingCard } from "./apps/booking-card.ts";
+import { refuseCaller } from "./callers.ts";
+import { QRV_ICONS } from "./icons.ts";
+import { listenRequestOf, onStreamEnd, ownedIds, watchReservations } from "./live.ts";
+import { clientLog } from "./logging.ts";
+import { registerReservationPrompts } from "./prompts.ts";
+import { registerReservationResources, reservationUri } from "./resources.ts";
 import { registerReservationTools } from "./tools/reservations.ts";
 import { registerSessionTools } from "./tools/sessions.ts";
+
+// Build the SDK's protocol schemas while the isolate starts, not in its first request (the SDK's
+// advice for runtimes that bill CPU per request).
+preloadSchemas();
 
 export const MCP_INSTRUCTIONS = `QRV books appointments at partner shops in Japan (hair salons, restaurants and more) by phoning them for the user.
 1. Call list_services to get exact service and area names.
 2. Call request_reservation; QRV then phones shops one after another. A person signed in with their phone number books for that number (name and phone can be left out once known); with an API key, give the requester's name and mobile number.
 3. When a shop accepts, the user receives an SMS with a payment link that must be paid within 10 minutes; paying confirms the booking.
-4. Use get_reservation to follow progress, list_my_reservations to find earlier ones, and cancel_reservation to cancel (free before payment, full refund until 48 hours before the start).
+4. Follow progress by subscribing to the resource qrv://reservations/{id} (or with get_reservation), use list_my_reservations to find earlier ones, and cancel_reservation to cancel (free before payment, full refund until 48 hours before the start).
 1-on-1 online sessions with a coach (coaching, consulting, lessons): list_coaches, find_session_slots, request_session (the inquiry), then the client agrees to the terms and pays on their own page; book_session_slot, get_session, reschedule_session, cancel_session.
 Times are Japan time (+09:00). Ask the user before booking or cancelling.
+Lodging (members with prepaid points): search_rooms, then book_rooms (paid from points; if short, the order waits 30 minutes for top_up_points), get_points, get_lodging_order, list_my_orders. These act for the signed-in member.
 The first time you help a person with QRV, tell them how it works in these two sentences (in Japanese to a Japanese speaker): ${FLOW_IN_TWO_SENTENCES.en} / ${FLOW_IN_TWO_SENTENCES.ja}`;
 
-export class QrvMcp extends McpAgent<Env, unknown, McpAuth> {
-  server = new McpServer({ name: "qrv", title: "QRV reservation concierge", version: "0.1.0" }, { instructions: MCP_INSTRUCTIONS });
+export const SERVER_INFO = { name: "qrv", title: "QRV reservation concierge", version: "0.1.0", icons: QRV_ICONS };
 
-  async init(): Promise<void> {
-    registerReservationTools(this.server, { env: this.env, auth: () => this.props });
-    registerSessionTools(this.server, { env: this.env, auth: () => this.props });
+/**
+ * One server for one request, acting for `auth`. Resource subscriptions are offered only on
+ * 2026-07-28, where an open `subscriptions/listen` stream carries them; a 2025-era client is
+ * served statelessly and has no channel for them, so it polls (get_reservation says how often).
+ */
+export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpRequestContext["era"] = "modern"): McpServer {
+  const server = new McpServer(SERVER_INFO, {
+    instructions: MCP_INSTRUCTIONS,
+    capabilities: { logging: {}, resources: { subscribe: era === "modern" } },
+  });
+  const deps = { env, auth: () => auth, era, log: clientLog(server, env, auth, era) };
+  registerReservationTools(server, deps);
+  registerSessionTools(server, deps);
+  registerLodgingTools(server, deps);
+  registerReservationResources(server, deps);
+  registerReservationPrompts(server, deps);
+  registerBookingCard(server);
+  return server;
+}
+
+type Handler = ReturnType<typeof createMcpHandler>;
+let cached: { key: string; handler: Handler } | undefined;
+
+/**
+ * The /mcp handler for this deployment (one per isolate). The factory reads the caller from the
+ * request's auth context, which the provider's props fill for OAuth tokens and API keys alike.
+ */
+function mcpHandler(env: Env): Handler {
+  const publicUrl = config(env).publicUrl;
+  if (cached?.key === publicUrl) return cached.handler;
+  const handler = createMcpHandler((ctx) => createQrvServer(env, getMcpAuthContext()?.props as McpAuth | undefined, ctx.era), {
+    route: "/mcp",
+    // Browsers may reach /mcp only from this deployment's own origin or a local tool (the
+    // Inspector); server-side clients send no Origin and are unaffected.
+    allowedOriginHostnames: [...localhostAllowedOrigins(), new URL(publicUrl).hostname],
+  });
+  cached = { key: publicUrl, handler };
+  return handler;
+}
+
+/** Serves one /mcp request; the provider has checked its credential and put the caller in ctx.props. */
+export async function serveMcp(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const refused = await refuseCaller(request, env, ctx);
+  if (refused) return refused;
+  const handler = mcpHandler(env);
+  const listen = await listenRequestOf(request);
+  if (!listen || !listen.uris.length) return handler(request, env, ctx);
+  // A subscription may name only the caller's own reservations.
+  const owned = await ownedIds(env, ctx.props as McpAuth | undefined, listen.uris);
+  if ("refused" in owned) {
+    return Response.json({ jsonrpc: "2.0", id: listen.id, error: { code: -32002, message: `${owned.refused}: no such reservation for this client`, data: { uri: owned.refused } } });
   }
+  const response = await handler(request, env, ctx);
+  if (!response.ok || !response.headers.get("content-type")?.includes("text/event-stream")) return response;
+  const stop = watchReservations(env, owned.ids, (id) => handler.notify.resourceUpdated(reservationUri(id)));
+  return onStreamEnd(response, stop);
 }

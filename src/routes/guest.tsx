@@ -170,6 +170,16 @@ function Details(props: { r: ReservationRecord; view: ReservationView; lang: Lan
       ) : null}
       <dt>{t.reservationId}</dt>
       <dd>{view.reservation_id}</dd>
+      {view.approval ? (
+        <>
+          <dt>{t.approval}</dt>
+          <dd id="approval">
+            {t.approvalUpTo(formatJpy(view.approval.snapshot.price_jpy.max, lang))}
+            <br />
+            <code>{view.approval.hash}</code>
+          </dd>
+        </>
+      ) : null}
     </dl>
   );
 }

@@ -2,6 +2,7 @@
 // next record, the side effects to commit with it, and the timeline lines. The table at the
 // bottom is the whole machine: one row per status, one entry per event that applies there.
 // Anything not in the table is ignored and recorded, never an error.
+import { withinApproval } from "../approval.ts";
 import { MANUAL_CASES, caseAlertKey, caseAlertText, type ManualCaseId } from "../cases.ts";
 import { lateCancellationMessage, requesterEmail, shopEmail, sms, type EmailContent, type MessageContext } from "../messages.ts";
 import { fullRefund, shopBookingPrice } from "../money.ts";
@@ -163,6 +164,8 @@ function callEnded(r: ReservationRecord, attemptId: string, result: CallResult, 
  */
 function holdShop(r: ReservationRecord, shop: ShopRef, ctx: DecideContext, notes: Note[]): Decision {
   const amountJpy = shopBookingPrice(shop.priceJpy);
+  // The requester approved a price range; nobody may ask them to pay more than its top.
+  if (!withinApproval(r.data.approval?.snapshot, amountJpy)) return ignore(`${shop.name} costs ¥${amountJpy}, more than the ¥${r.data.approval!.snapshot.price_jpy.max} the requester approved`);
   const before = r.data.payment;
   const payment = { amountJpy, ...(before?.latePayment ? { latePayment: before.latePayment } : {}), ...(before?.refund ? { refund: before.refund } : {}) };
   const next = update(r, { status: "calling_success", amountJpy }, { shop, payment });
@@ -696,7 +699,7 @@ export function createShopReservation(req: ShopRequest, ctx: DecideContext): { r
     partySize: req.partySize,
     ...(req.apiKeyId ? { apiKeyId: req.apiKeyId } : {}),
     timers: [{ type: "start", key: "start", at: ctx.now }],
-    data: { service: req.service, area: req.area, ...(req.notes ? { notes: req.notes } : {}), plan: req.shops, round: 1, index: 0, attempts: [] },
+    data: { service: req.service, area: req.area, ...(req.notes ? { notes: req.notes } : {}), plan: req.shops, round: 1, index: 0, attempts: [], ...(req.approval ? { approval: req.approval } : {}) },
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };

@@ -1,5 +1,6 @@
 // The shapes every kind of reservation shares: the record a Durable Object owns, the events
 // it receives, the timers it keeps and the side effects (outbox jobs) a transition produces.
+import type { Approval } from "../approval.ts";
 import { z } from "zod";
 import type { ManualCaseId } from "../cases.ts";
 
@@ -39,7 +40,7 @@ export interface Timer {
   attemptId?: string;
 }
 
-export type TimerType = "start" | "call_timeout" | "next_round" | "payment_deadline" | "reminder" | "complete";
+export type TimerType = "start" | "call_timeout" | "next_round" | "payment_deadline" | "reminder" | "complete" | "calendar_sync";
 
 /** A snapshot of a partner shop taken when the request is made. */
 export interface ShopRef {
@@ -90,6 +91,13 @@ export interface ShopData {
   shop?: ShopRef;
   payment?: PaymentState;
   cancellation?: { at: number; by: Actor; reason?: string; refund: boolean };
+  /** What the requester approved at request time, and its hash (absent on older records). */
+  approval?: ApprovalRecord;
+}
+
+export interface ApprovalRecord {
+  snapshot: Approval;
+  hash: string;
 }
 
 export type Actor = "requester" | "system" | "provider" | "operator" | "shop";
@@ -125,6 +133,61 @@ export interface ReservationRecord {
   updatedAt: number;
 }
 
+// ---- Lodging orders (seed 004): a reservation of kind `lodging`, machine in lodging-machine.ts ----
+
+/** 支払待ち awaiting_payment, 確定 confirmed, 期限切れ expired; cancelled is the front desk's (partial and full cancellation). */
+export const LODGING_STATUSES = ["awaiting_payment", "confirmed", "expired", "cancelled"] as const;
+export type LodgingStatus = (typeof LODGING_STATUSES)[number];
+
+/** One room of an order for its nights, priced at booking. */
+export interface LodgingRoomLine {
+  lineNo: number;
+  roomId: string;
+  roomNumber: string;
+  roomTypeId: string;
+  roomTypeName: string;
+  checkIn: string;
+  checkOut: string;
+  nightly: { date: string; points: number; birthday: boolean }[];
+  subtotal: number;
+  discount: number;
+  total: number;
+}
+
+export interface LodgingData {
+  memberId: string;
+  lines: LodgingRoomLine[];
+  /** Earliest check-in and latest check-out over the lines. */
+  checkIn: string;
+  checkOut: string;
+  subtotal: number;
+  discount: number;
+  total: number;
+  /** What the rooms' calendars must show for this order: held (waiting for points), booked, or released. */
+  calendar: "held" | "booked" | "released";
+  payment: { deadlineAt?: number; paidAt?: number; shortfall?: number; topUpUrl?: string };
+}
+
+export interface LodgingRecord {
+  id: string;
+  kind: "lodging";
+  status: LodgingStatus;
+  version: number;
+  /** The member, as messages reach them. */
+  requester: Requester;
+  /** Check-in (the first night's start, ms). */
+  startAt: number;
+  /** Rooms in the order. */
+  partySize: number;
+  apiKeyId?: string;
+  timers: Timer[];
+  data: LodgingData;
+  openCases?: OpenCase[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+
 /** What the requester asked for, validated and normalized (phone in E.164, start in ms). */
 export interface ShopRequest {
   id: string;
@@ -138,6 +201,7 @@ export interface ShopRequest {
   /** The credential that asked (`api_key:<id>` or `user:<id>`), kept in the audit log. */
   via?: string;
   shops: ShopRef[];
+  approval?: ApprovalRecord;
 }
 
 export type ReservationEvent =
@@ -157,6 +221,10 @@ export type ReservationEvent =
   /** Every try to text the requester failed; `body` is the message that did not arrive. */
   | { type: "sms_failed"; jobId: string; body: string; error: string }
   | { type: "job_failed"; jobId: string; jobKind: Effect["kind"]; error: string; attemptId?: string }
+  /** Lodging: the member's points grew (a top-up was credited); an order waiting for points tries to pay. */
+  | { type: "points_added"; topUpId?: string }
+  /** Lodging (timer): make the rooms' calendars show what the order says (confirm or release); `ok` is whether they now do. */
+  | { type: "calendar_sync"; ok: boolean }
   | OperatorEvent;
 
 /** Who acted in the operator console (the Access identity, or the name given at the local login), and why. */
@@ -268,10 +336,20 @@ export interface Note {
   params?: Record<string, string | number>;
 }
 
-export type Decision =
+/** A points ledger entry committed in the same batch as the transition (a lodging order's payment). */
+export interface LedgerCharge {
+  memberId: string;
+  /** Positive: the points taken. */
+  points: number;
+  ref: string;
+}
+
+export type Decision<R extends ReservationRecord | LodgingRecord = ReservationRecord> =
   | {
       kind: "apply";
-      next: ReservationRecord;
+      next: R;
+      /** Lodging: points taken with this transition; if the balance does not cover them, nothing commits. */
+      charge?: LedgerCharge;
       effects: Effect[];
       note: Note;
       /** Returned to whoever sent the event (for example the outcome of a cancellation). */
@@ -291,4 +369,10 @@ export interface DecideContext {
   guestUrl: string;
   supportPhone: string;
   supportEmail: string;
+  /** Lodging: the member's points balance, read just before deciding. */
+  pointsBalance?: number;
+  /** Lodging: where the member buys points (shown with a shortfall). */
+  topUpUrl?: string;
+  /** Lodging: how long an order short of points keeps its rooms. */
+  lodgingPaymentWindowMs?: number;
 }

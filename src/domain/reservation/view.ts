@@ -55,6 +55,7 @@ export function reservationView(r: ReservationRecord, events: TimelineEntry[], l
     ...(paymentOpen ? { payment_url: payment!.url!, payment_deadline: toIsoTokyo(payment!.deadlineAt!) } : {}),
     ...(payment?.refund ? { refund: { amount_jpy: payment.refund.amountJpy, status: payment.refund.status } } : {}),
     cancellation: cancelPolicy(r, now, support, lang),
+    ...(r.data.approval ? { approval: { hash: r.data.approval.hash, snapshot: r.data.approval.snapshot } } : {}),
     timeline: timeline(events, lang),
   };
 }

@@ -1,8 +1,7 @@
 // MCP tools for shop reservations: list_services, request_reservation, get_reservation,
 // cancel_reservation. Names and listed fields are a contract with AI clients.
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { acceptedContent, inputRequired, type CallToolResult, type McpServer, type ServerContext } from "@modelcontextprotocol/server";
 import { and, desc, eq, type SQL } from "drizzle-orm";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { credentialOf, type McpAuth } from "../../auth/index.ts";
 import { config } from "../../config.ts";
@@ -12,6 +11,8 @@ import { reservations } from "../../db/schema.ts";
 import { callList, catalog, matchName } from "../../db/shops.ts";
 import { RESERVATION_ID_PATTERN, newReservationId } from "../../domain/ids.ts";
 import { displayPhone, normalizePhone, textable } from "../../domain/phone.ts";
+import { approvalHash, buildApproval } from "../../domain/approval.ts";
+import { shopBookingPrice } from "../../domain/money.ts";
 import { nameProblem } from "../../domain/text.ts";
 import { bookingLimits, policy } from "../../domain/policy.ts";
 import { takeAll } from "../../db/rate-limits.ts";
@@ -23,11 +24,25 @@ import { formatDateTime, parseIsoWithOffset, toIsoTokyo } from "../../domain/tim
 import { reservationStub } from "../../durable/client.ts";
 import { ReservationExists } from "../../durable/reservation.ts";
 import { FLOW_IN_TWO_SENTENCES } from "../../guides/flow.ts";
+import { BOOKING_CARD_META } from "../apps/booking-card.ts";
+import { QRV_ICONS } from "../icons.ts";
+import type { ClientLog } from "../logging.ts";
 
 export interface ToolDeps {
   env: Env;
   auth: () => McpAuth | undefined;
+  /** The protocol era of this request: "modern" (2026-07-28) or "legacy" (2025-era, stateless). */
+  era?: "modern" | "legacy";
+  /** Logs to the client at the level it asked for (src/mcp/logging.ts). */
+  log?: ClientLog;
 }
+
+/** How often a client that cannot subscribe should poll get_reservation, in seconds. */
+export const POLL_SECONDS = 30;
+/** Statuses QRV leaves on its own within moments; a wait for a change goes on past them. */
+const MOMENTARY: ReadonlySet<string> = new Set(["requested", "calling_success"]);
+/** The longest get_reservation waits for a change when asked to. */
+const MAX_WAIT_SECONDS = 50;
 
 /** Control characters: only newline and tab in free text (names: see nameProblem). */
 export const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f]/;
@@ -85,6 +100,25 @@ const requestInput = z.strictObject({ service, area, start, party_size: partySiz
 
 const statusSchema = z.enum(STATUSES).describe("Reservation status.");
 
+const approvalOutput = z
+  .object({
+    hash: z.string().describe("sha256: digest of the snapshot's canonical JSON."),
+    snapshot: z.object({
+      version: z.number(),
+      service: z.string(),
+      area: z.string(),
+      start: z.string(),
+      party_size: z.number(),
+      price_jpy: z.object({ min: z.number(), max: z.number() }).describe("The payment is never more than max."),
+      cancellation_policy: z.string(),
+      requester: z.object({ name: z.string(), phone: z.string() }),
+      asked_by: z.object({ kind: z.enum(["api_key", "user"]), id: z.string(), name: z.string().optional() }),
+      client: z.object({ name: z.string().optional(), version: z.string().optional(), oauth_client_id: z.string().optional() }).optional(),
+      approved_at: z.string(),
+    }),
+  })
+  .describe("What the requester approved when asking, frozen and hashed; the payment never exceeds its price_jpy.max.");
+
 const viewOutput = z.object({
   reservation_id: z.string(),
   kind: z.string(),
@@ -100,6 +134,7 @@ const viewOutput = z.object({
   payment_deadline: z.string().optional(),
   refund: z.object({ amount_jpy: z.number(), status: z.string() }).optional(),
   cancellation: z.object({ allowed: z.boolean(), refund: z.boolean().optional(), message: z.string() }).describe("What cancel_reservation would do now."),
+  approval: approvalOutput.optional(),
   timeline: z.array(z.string()).describe("What has happened, oldest first, one short line each."),
 });
 
@@ -122,7 +157,7 @@ function supportOf(env: Env) {
  * Whose reservations a caller may see: an integrator those made with its API key; a signed-in
  * person those for their verified phone number. Anyone else's is "not found".
  */
-function ownedBy(auth: McpAuth): SQL {
+export function ownedBy(auth: McpAuth): SQL {
   return auth.kind === "api_key" ? eq(reservations.apiKeyId, auth.apiKeyId) : eq(reservations.phone, auth.phone);
 }
 
@@ -130,11 +165,64 @@ function owns(auth: McpAuth, record: ReservationRecord): boolean {
   return auth.kind === "api_key" ? record.apiKeyId === auth.apiKeyId : record.requester.phone === auth.phone;
 }
 
-async function ownReservation(deps: ToolDeps, id: string) {
+export async function ownReservation(deps: ToolDeps, id: string) {
   const record = await loadRecord(createDb(deps.env.DB), id);
   const auth = deps.auth();
   if (!record || !auth || !owns(auth, record)) return null;
   return record;
+}
+
+/** The requester's view of a reservation (get_reservation's result, the resource's contents). */
+export async function viewOf(deps: ToolDeps, record: ReservationRecord) {
+  const events = await listEvents(createDb(deps.env.DB), record.id);
+  const lang = record.requester.language;
+  return reservationView(record, events.map((e) => ({ at: e.createdAt, note: JSON.parse(e.note), ignored: e.ignored })), lang, Date.now(), supportOf(deps.env));
+}
+
+/**
+ * Waits (polling D1) until the reservation's status moves on or `seconds` pass (passing over
+ * statuses that last only a moment, such as a shop's yes before its payment link exists),
+ * telling the client how long it has waited through progress notifications when it asked for
+ * them, and logging each check at debug level. Returns the latest record.
+ */
+async function waitForChange(deps: ToolDeps, record: ReservationRecord, seconds: number, ctx: ServerContext): Promise<ReservationRecord> {
+  const token = ctx.mcpReq._meta?.progressToken;
+  const started = Date.now();
+  const deadline = started + seconds * 1000;
+  let latest = record;
+  let step = 0;
+  while (Date.now() < deadline && !ctx.mcpReq.signal.aborted) {
+    await new Promise((r) => setTimeout(r, 1000));
+    latest = (await ownReservation(deps, record.id)) ?? latest;
+    step++;
+    if (token !== undefined) {
+      await ctx.mcpReq.notify({ method: "notifications/progress", params: { progressToken: token, progress: Math.min(step, seconds), total: seconds, message: `${latest.id}: ${latest.status}` } });
+    }
+    const log = deps.log ?? ((c, level, data, logger) => c.mcpReq.log(level, data, logger));
+    await log(ctx, "debug", { reservation_id: latest.id, status: latest.status, waited_seconds: Math.round((Date.now() - started) / 1000) }, "qrv.get_reservation");
+    if (latest.status !== record.status && !MOMENTARY.has(latest.status)) break;
+  }
+  return latest;
+}
+
+// ---- asking the person through the client (elicitation, MCP 2026-07-28) ----------------------
+// Stateless serving can ask only on 2026-07-28, where the question rides the tool's result
+// (input_required) and the client retries the same call with the answer. A 2025-era request is
+// served without a session, so nothing can come back to it: those clients get the usual result.
+
+/** The non-sensitive details a signed-in person may be asked for when they are missing. */
+const requesterForm = z.object({
+  name: z.string().trim().min(1).max(100).refine((s) => !nameProblem(s)).describe("Your name as the shop should hear it, e.g. 山田 太郎"),
+  email: z.email().max(254).optional().describe("Email for receipts and updates (optional)"),
+});
+
+/** Whether this request's client can be asked in `mode` (it declared it, on 2026-07-28). */
+function canAsk(server: McpServer, deps: ToolDeps, mode: "form" | "url"): boolean {
+  if (deps.era !== "modern") return false;
+  const elicitation = server.server.getClientCapabilities()?.elicitation as { form?: unknown; url?: unknown } | undefined;
+  if (!elicitation) return false;
+  // A bare `elicitation: {}` means form mode (the rule from before modes existed).
+  return mode === "url" ? elicitation.url !== undefined : elicitation.form !== undefined || Object.keys(elicitation).length === 0;
 }
 
 /** Who the booking is for: given in full with an API key; the verified number when signed in. */
@@ -186,6 +274,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
         how_it_works: z.object({ ja: z.string(), en: z.string() }).describe("Two sentences to tell a person who uses QRV for the first time."),
       }),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+      icons: QRV_ICONS,
     },
     async () => {
       const entries = await catalog(createDb(deps.env.DB));
@@ -210,25 +299,41 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
         guest_url: z.string().describe("A page for the requester to follow, pay and cancel. Share it only with them."),
         shops_to_call: z.number().describe("How many shops QRV will phone, in order."),
         message: z.string(),
+        approval: approvalOutput,
       }),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+      icons: QRV_ICONS,
+      _meta: BOOKING_CARD_META,
     },
-    async (args) => {
+    async (given, ctx) => {
       const auth = deps.auth();
       if (!auth) return fail("Not authorized.");
       const db = createDb(deps.env.DB);
       const now = Date.now();
-      const startAt = parseIsoWithOffset(args.start)!;
+      const startAt = parseIsoWithOffset(given.start)!;
       if (startAt < now + policy.minLeadTimeMs) return fail(`start: must be at least ${policy.minLeadTimeMs / 60_000} minutes from now (it is ${toIsoTokyo(now)} in Japan).`);
       if (startAt > now + policy.maxAdvanceMs) return fail(`start: must be within ${policy.maxAdvanceMs / 86_400_000} days from now.`);
       const entries = await catalog(db);
-      const svc = matchName(args.service, entries.map((e) => e.service));
-      if (!svc) return fail(`service: "${args.service}" is not offered. Available: ${entries.map((e) => e.service).join(", ") || "none"}. Call list_services for details.`);
+      const svc = matchName(given.service, entries.map((e) => e.service));
+      if (!svc) return fail(`service: "${given.service}" is not offered. Available: ${entries.map((e) => e.service).join(", ") || "none"}. Call list_services for details.`);
       const areas = entries.find((e) => e.service === svc)!.areas.map((a) => a.area);
-      const ar = matchName(args.area, areas);
-      if (!ar) return fail(`area: ${svc} is not offered in "${args.area}". Areas for ${svc}: ${areas.join(", ")}.`);
+      const ar = matchName(given.area, areas);
+      if (!ar) return fail(`area: ${svc} is not offered in "${given.area}". Areas for ${svc}: ${areas.join(", ")}.`);
       const shops = await callList(db, svc, ar);
       if (!shops.length) return fail(`area: no partner shop offers ${svc} in ${ar} right now.`);
+      // A signed-in person whose name QRV does not know yet is asked for it, with their email.
+      const answered = acceptedContent(ctx.mcpReq.inputResponses, "requester", requesterForm);
+      const args = answered ? { ...given, name: given.name ?? answered.name, email: given.email ?? answered.email } : given;
+      if (auth.kind === "user" && !args.name && !auth.name && ctx.mcpReq.inputResponses?.requester === undefined && canAsk(server, deps, "form")) {
+        return inputRequired({
+          inputRequests: {
+            requester: inputRequired.elicit({
+              message: args.language === "en" ? "QRV needs the name the shop should hear (and, if you like, an email for receipts). It is remembered for next time." : "お店に伝えるお名前（ご希望ならレシート用のメールアドレスも）を教えてください。次回からは入力不要です。",
+              requestedSchema: requesterForm,
+            }),
+          },
+        });
+      }
       const who = await requester(deps, auth, args);
       if ("error" in who) return fail(who.error);
       // Counted before anything is created: a request over a limit texts and phones nobody.
@@ -237,7 +342,22 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
         if (!limited.ok) return fail(tooManyRequests(limited.limit.key, limited.retryAt, now));
       }
       const lang: Lang = args.language;
+      const client = server.server.getClientVersion();
+      const oauthClientId = auth.kind === "user" ? ctx.http?.authInfo?.clientId : undefined;
+      const snapshot = buildApproval({
+        service: svc,
+        area: ar,
+        start: toIsoTokyo(startAt),
+        partySize: args.party_size,
+        prices: shops.map((s) => shopBookingPrice(s.priceJpy)),
+        requester: { name: who.name, phone: who.phone },
+        askedBy: auth.kind === "api_key" ? { kind: "api_key", id: auth.apiKeyId, name: auth.apiKeyName } : { kind: "user", id: auth.userId },
+        client: { ...(client?.name ? { name: client.name } : {}), ...(client?.version ? { version: client.version } : {}), ...(oauthClientId ? { oauth_client_id: oauthClientId } : {}) },
+        approvedAt: toIsoTokyo(now),
+      });
+      const approval = { snapshot, hash: await approvalHash(snapshot) };
       const request = {
+        approval,
         service: svc,
         area: ar,
         startAt,
@@ -258,7 +378,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
             lang === "ja"
               ? `予約リクエスト ${id} を受け付けました（${svc}・${ar}・${when}・${args.party_size}名）。提携店${shops.length}件に順に電話します。店舗が受けると ${displayPhone(who.phone)} にSMSで決済リンクが届き、10分以内のお支払いで確定します。`
               : `Request ${id} received (${svc}, ${ar}, ${when}, party of ${args.party_size}). QRV will phone ${shops.length} partner shop(s) in turn. When a shop accepts, a payment link is texted to ${displayPhone(who.phone)}; paying within 10 minutes confirms the booking.`;
-          return ok({ reservation_id: created.id, status: created.status, guest_url: created.guestUrl, shops_to_call: shops.length, message }, `${message}\n${created.guestUrl}`);
+          return ok({ reservation_id: created.id, status: created.status, guest_url: created.guestUrl, shops_to_call: shops.length, message, approval }, `${message}\n${created.guestUrl}\n${lang === "ja" ? "承認記録" : "Approval record"}: ${approval.hash}`);
         } catch (err) {
           if (tries < 3 && (err instanceof ReservationExists || /UNIQUE constraint failed: reservations\.id/.test(String(err)))) continue;
           throw err;
@@ -282,6 +402,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
         ),
       }),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+      icons: QRV_ICONS,
     },
     async (args) => {
       const auth = deps.auth();
@@ -308,17 +429,44 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
     "get_reservation",
     {
       title: "Get a reservation",
-      description: "Returns a reservation's status, the shop once one accepted, the amount, the payment link while payment is pending, what cancelling now would do, and a short timeline.",
-      inputSchema: z.strictObject({ reservation_id: reservationId }),
+      description: `Returns a reservation's status, the shop once one accepted, the amount, the payment link while payment is pending, what cancelling now would do, and a short timeline. Rather than polling, subscribe to the resource qrv://reservations/{id} where the client supports it (you are told when the status changes). Otherwise poll at most every ${POLL_SECONDS} seconds while QRV is calling shops or payment is pending, and stop once the status is final (confirmed, cancelled, no_shop_available, payment_timeout, completed); or pass wait_seconds to wait for the next change in one call (a client that supports URL elicitation is then asked to open the payment link as soon as a shop accepts).`,
+      inputSchema: z.strictObject({
+        reservation_id: reservationId,
+        wait_seconds: z
+          .number({ error: "wait_seconds: a whole number of seconds" })
+          .int("wait_seconds: a whole number of seconds")
+          .min(0, "wait_seconds: at least 0")
+          .max(MAX_WAIT_SECONDS, `wait_seconds: at most ${MAX_WAIT_SECONDS}`)
+          .optional()
+          .describe(`Optional: wait up to this many seconds (at most ${MAX_WAIT_SECONDS}) for the status to change before answering, with progress notifications while waiting. Leave out to answer at once.`),
+      }),
       outputSchema: viewOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+      icons: QRV_ICONS,
+      _meta: BOOKING_CARD_META,
     },
-    async (args) => {
-      const record = await ownReservation(deps, args.reservation_id);
+    async (args, ctx) => {
+      let record = await ownReservation(deps, args.reservation_id);
       if (!record) return fail(`reservation_id: no reservation ${args.reservation_id} was found for this client.`);
-      const events = await listEvents(createDb(deps.env.DB), record.id);
-      const lang = record.requester.language;
-      const view = reservationView(record, events.map((e) => ({ at: e.createdAt, note: JSON.parse(e.note), ignored: e.ignored })), lang, Date.now(), supportOf(deps.env));
+      const retried = ctx.mcpReq.inputResponses?.pay !== undefined;
+      const before = record.status;
+      if (args.wait_seconds && !retried) record = await waitForChange(deps, record, args.wait_seconds, ctx);
+      const view = await viewOf(deps, record);
+      // A shop accepted while the client waited: ask it to open the payment link for the person
+      // (the SMS has gone out too). Asked once, when the wait sees it; the retry gets the view.
+      if (!retried && before !== "payment_pending" && view.payment_url && canAsk(server, deps, "url")) {
+        const en = record.requester.language === "en";
+        return inputRequired({
+          inputRequests: {
+            pay: inputRequired.elicitUrl({
+              message: en
+                ? `${view.shop?.name ?? "The shop"} accepted. Pay ¥${view.amount_jpy} by ${view.payment_deadline} (Japan time) to confirm ${record.id}.`
+                : `${view.shop?.name ?? "店舗"}が予約を受けました。${view.payment_deadline}（日本時間）までに¥${view.amount_jpy}をお支払いいただくと ${record.id} が確定します。`,
+              url: view.payment_url,
+            }),
+          },
+        });
+      }
       const text = [`${view.reservation_id}: ${view.status} (${view.status_label})`, ...(view.payment_url ? [`payment: ${view.payment_url}`] : []), ...view.timeline].join("\n");
       return ok(view, text);
     },
@@ -342,6 +490,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
         refund_jpy: z.number().optional(),
       }),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+      icons: QRV_ICONS,
     },
     async (args) => {
       const record = await ownReservation(deps, args.reservation_id);

@@ -1,7 +1,7 @@
 // MCP tools for 1-on-1 sessions (seed 001): list_coaches, find_session_slots, request_session,
 // book_session_slot, get_session, reschedule_session, cancel_session. Names and listed fields
 // are a contract with AI clients; the extra optional fields are for convenience.
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { credentialOf, type McpAuth } from "../../auth/index.ts";
 import { config } from "../../config.ts";
