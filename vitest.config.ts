@@ -9,7 +9,7 @@ import { defineConfig } from "vitest/config";
 //   longer timers are fired with runDurableObjectAlarm.
 // - live: PROVIDERS=live with fake secrets shaped like real ones; the live adapters talk to MSW
 //   handlers that act as Twilio, Bland, Stripe and Slack (test/live/fake-providers.ts).
-// And e2e: Node drives Debian's Chromium against a real `wrangler dev` started for the run.
+// And e2e: Node drives Chromium (the system's, or npm's) against a real `wrangler dev` started for the run.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   const sandbox = {
