@@ -166,6 +166,24 @@ export const webhookReceipts = sqliteTable(
   (t) => [primaryKey({ columns: [t.provider, t.eventId] })],
 );
 
+/**
+ * request_reservation's memory of what it was asked, so a retry books nothing twice: per caller
+ * (an API key or a signed-in number), an `idempotency_key` the client gave (kept a day) or the
+ * hash of an identical request (kept 10 minutes), and the reservation it made.
+ */
+export const requestKeys = sqliteTable(
+  "request_keys",
+  {
+    caller: text("caller").notNull(),
+    key: text("key").notNull(),
+    /** SHA-256 of the request as booked (service, area, start, party, requester, notes, language). */
+    fingerprint: text("fingerprint").notNull(),
+    reservationId: text("reservation_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caller, t.key] }), index("request_keys_created").on(t.createdAt)],
+);
+
 /** Operator alerts; `key` makes a repeated alert for the same case and reservation a no-op. */
 export const alerts = sqliteTable(
   "alerts",

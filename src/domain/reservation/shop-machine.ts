@@ -4,7 +4,7 @@
 // Anything not in the table is ignored and recorded, never an error.
 import { MANUAL_CASES, caseAlertKey, caseAlertText, type ManualCaseId } from "../cases.ts";
 import { lateCancellationMessage, requesterEmail, shopEmail, sms, type EmailContent, type MessageContext } from "../messages.ts";
-import { fullRefund, shopBookingPrice } from "../money.ts";
+import { formatJpy, fullRefund, shopBookingPrice } from "../money.ts";
 import { cancellationTier, policy, reminderAt } from "../policy.ts";
 import { formatClock, formatShort } from "../time.ts";
 import type {
@@ -252,7 +252,7 @@ function cancelOutcome(result: Extract<Outcome, { type: "cancel" }>["result"], r
   const ja = r.requester.language === "ja";
   const messages: Record<typeof result, string> = {
     cancelled_free: ja ? "キャンセルしました。料金はかかりません。" : "Cancelled. You have not been charged.",
-    cancelled_refund: ja ? `キャンセルしました。${refundJpy ?? 0}円を全額返金します。` : `Cancelled. ¥${refundJpy ?? 0} will be refunded in full.`,
+    cancelled_refund: ja ? `キャンセルしました。${formatJpy(refundJpy ?? 0, "ja")}を全額返金します。` : `Cancelled. ${formatJpy(refundJpy ?? 0, "en")} will be refunded in full.`,
     refused_deadline: lateCancellationMessage(r.requester.language, ctx.supportPhone, ctx.supportEmail),
     already_cancelled: ja ? "この予約はすでにキャンセルされています。" : "This reservation is already cancelled.",
     not_cancellable: ja ? "ご利用日時を過ぎた予約はキャンセルできません。" : "A reservation whose time has passed cannot be cancelled.",

@@ -1,0 +1,10 @@
+CREATE TABLE `request_keys` (
+	`caller` text NOT NULL,
+	`key` text NOT NULL,
+	`fingerprint` text NOT NULL,
+	`reservation_id` text NOT NULL,
+	`created_at` integer NOT NULL,
+	PRIMARY KEY(`caller`, `key`)
+);
+--> statement-breakpoint
+CREATE INDEX `request_keys_created` ON `request_keys` (`created_at`);
