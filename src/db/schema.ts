@@ -225,7 +225,7 @@ export const sandboxCalls = sqliteTable("sandbox_calls", {
   shopId: text("shop_id").notNull(),
   shopName: text("shop_name").notNull(),
   phone: text("phone").notNull(),
-  /** queued (waiting for a person) | completed */
+  /** queued (waiting for a person) | completed | stopped (hung up by QRV before an answer) */
   status: text("status").notNull(),
   answer: text("answer"),
   request: text("request").notNull(),

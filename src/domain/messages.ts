@@ -270,6 +270,8 @@ const NOTES: Record<string, { ja: string; en: string }> = {
   calling_started: { ja: "提携店への電話を開始しました", en: "Started calling partner shops" },
   call_started: { ja: "{shop} に電話しています（{round}周目）", en: "Calling {shop} (round {round})" },
   call_placed: { ja: "{shop} への発信を受け付けました", en: "Call to {shop} placed" },
+  call_stopped: { ja: "キャンセルのため {shop} への電話を切りました", en: "Hung up on {shop}: the booking was cancelled" },
+  shop_told_cancelled: { ja: "キャンセル前に予約OKだった {shop} に取り消しを連絡しました", en: "{shop} said yes before the cancellation and was told it is off" },
   call_accepted: { ja: "{shop}: 予約OK", en: "{shop}: accepted" },
   call_declined: { ja: "{shop}: 予約NG", en: "{shop}: declined" },
   call_no_answer: { ja: "{shop}: 応答なし", en: "{shop}: no answer" },

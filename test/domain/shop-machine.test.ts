@@ -154,7 +154,8 @@ const EXPECTED: Record<Status, Partial<Record<EventType, Status | "same">>> = {
   payment_timeout: { payment_completed: "same", cancel: "cancelled", sms_failed: "same", reopen_payment: "calling_success", operator_cancel: "cancelled", ...FOLLOW_UPS },
   confirmed: { cancel: "cancelled", reminder: "same", complete: "completed", sms_failed: "same", operator_cancel: "cancelled", refuse_cancellation: "same", accept_change: "same", ...FOLLOW_UPS },
   completed: { sms_failed: "same", ...FOLLOW_UPS },
-  cancelled: { payment_link_ready: "same", payment_completed: "same", sms_failed: "same", ...FOLLOW_UPS },
+  // The call that was ringing at the cancellation: hung up when its id arrives; a yes is told it is off.
+  cancelled: { call_placed: "same", call_result: "same", payment_link_ready: "same", payment_completed: "same", sms_failed: "same", ...FOLLOW_UPS },
 };
 
 describe("transition table: every status × event", () => {
@@ -533,5 +534,40 @@ describe("operator decisions (seed 000 §2.2)", () => {
       expect(effects[0]).toMatchObject({ kind: "sms.send", template: "cancellation_refused", body: expect.stringContaining("引き続き有効") });
       expect(decideShop(next, { type: "refuse_cancellation", reason: "x", ...by }, ctx).kind).toBe("ignore");
     });
+  });
+});
+
+describe("a call that outlives the cancellation", () => {
+  const calling = () => applied(created(), { type: "start" }).next;
+
+  it("cancelling hangs up a call whose id is known", () => {
+    const r = calling();
+    const placed = applied(r, { type: "call_placed", attemptId: currentAttemptId(r), providerCallId: "call_9" }).next;
+    const { effects } = applied(placed, { type: "cancel", by: "requester" });
+    expect(effects).toContainEqual({ kind: "call.stop", attemptId: currentAttemptId(r), providerCallId: "call_9" });
+  });
+
+  it("a call id that arrives after the cancellation is hung up at once; a second copy is ignored", () => {
+    const r = calling();
+    const cancelled = applied(r, { type: "cancel", by: "requester" }).next;
+    const late = applied(cancelled, { type: "call_placed", attemptId: currentAttemptId(r), providerCallId: "call_late" });
+    expect(late.effects).toEqual([{ kind: "call.stop", attemptId: currentAttemptId(r), providerCallId: "call_late" }]);
+    expect(decideShop(late.next, { type: "call_placed", attemptId: currentAttemptId(r), providerCallId: "call_late" }, ctx).kind).toBe("ignore");
+  });
+
+  it("a yes that arrives after the cancellation tells the shop it is off; a no changes nothing", () => {
+    const r = calling();
+    const cancelled = applied(r, { type: "cancel", by: "requester" }).next;
+    const yes = applied(cancelled, { type: "call_result", attemptId: currentAttemptId(r), result: "accepted" });
+    expect(yes.effects).toEqual([expect.objectContaining({ kind: "email.send", to: shopA.email, recipient: "shop", template: "shop_withdrawn" })]);
+    expect(yes.next.status).toBe("cancelled");
+    expect(decideShop(cancelled, { type: "call_result", attemptId: currentAttemptId(r), result: "declined" }, ctx).kind).toBe("ignore");
+  });
+
+  it("a shop left waiting on an unclear answer or a change is told when the requester cancels", () => {
+    const r = calling();
+    const unclear = applied(r, { type: "call_result", attemptId: currentAttemptId(r), result: "ambiguous" }).next;
+    const { effects } = applied(unclear, { type: "cancel", by: "requester" });
+    expect(effects).toContainEqual(expect.objectContaining({ kind: "email.send", to: shopA.email, template: "shop_withdrawn" }));
   });
 });

@@ -264,14 +264,20 @@ function cancelOutcome(result: Extract<Outcome, { type: "cancel" }>["result"], r
 function cancelBeforePayment(r: ReservationRecord, e: EventOf<"cancel">, ctx: DecideContext): Decision {
   const next = update(r, { status: "cancelled", timers: [] }, { cancellation: { at: ctx.now, by: e.by, ...(e.reason ? { reason: e.reason } : {}), refund: false } });
   const shopHeld = r.status === "calling_success" || r.status === "payment_pending";
+  // A shop that answered unclearly or asked for a change is waiting to hear back.
+  const shopWaiting = r.status === "pending_shop_response" || r.status === "change_requested" ? lastCalledShop(r) : undefined;
   const session = r.data.payment?.sessionId;
+  // A call still ringing is hung up; one not yet placed is never dialled (the job checks first).
+  const ringing = r.status === "calling" ? currentAttempt(r) : undefined;
   return apply(
     next,
     [
+      ...(ringing?.providerCallId ? [{ kind: "call.stop", attemptId: ringing.id, providerCallId: ringing.providerCallId } as const] : []),
       ...(r.status === "payment_pending" && session ? [{ kind: "payment.expire", sessionId: session } as const] : []),
       smsToRequester(next, sms.cancelled(mc(next, ctx), undefined), "cancelled"),
       ...emailToRequester(next, requesterEmail.cancelled(mc(next, ctx), undefined), "requester_cancelled"),
       ...(shopHeld ? emailToShop(r.data.shop, (s) => shopEmail.withdrawn(mc(next, ctx), s, "cancelled"), "shop_withdrawn") : []),
+      ...emailToShop(shopWaiting, (s) => shopEmail.withdrawn(mc(next, ctx), s, "cancelled"), "shop_withdrawn"),
     ],
     [{ code: e.by === "operator" ? "cancelled_by_operator" : "cancelled_free" }],
     cancelOutcome("cancelled_free", r, ctx),
@@ -363,6 +369,27 @@ const onSmsFailed: Handler<"sms_failed"> = (r, e, ctx) =>
 const onReminder: Handler<"reminder"> = (r, _e, ctx) =>
   // A reminder that comes too late (a lost alarm, a time moved earlier) would only confuse.
   ctx.now >= r.startAt ? ignore("the appointment time has already come") : apply(update(r, {}), [smsToRequester(r, sms.reminder(mc(r, ctx), r.data.shop!, ctx.now), "reminder")], [{ code: "reminder_sent" }]);
+
+/** The call that was ringing when the booking was cancelled: its placement arrives late, so hang up. */
+const onCallPlacedAfterCancel: Handler<"call_placed"> = (r, e) => {
+  const attempt = currentAttempt(r);
+  if (!attempt || attempt.id !== e.attemptId || attempt.providerCallId) return ignore(`attempt ${e.attemptId} is not a call to hang up`);
+  const next = update(r, {}, { attempts: [...r.data.attempts.slice(0, -1), { ...attempt, providerCallId: e.providerCallId }] });
+  return apply(next, [{ kind: "call.stop", attemptId: attempt.id, providerCallId: e.providerCallId }], [{ code: "call_stopped", params: { shop: attempt.shopName } }]);
+};
+
+/**
+ * The answer of the call that was ringing when the booking was cancelled. A shop that said yes
+ * was promised an email; it gets one saying the booking is off.
+ */
+const onCallResultAfterCancel: Handler<"call_result"> = (r, e, ctx) => {
+  const attempt = currentAttempt(r);
+  if (!attempt || attempt.id !== e.attemptId) return ignore(`attempt ${e.attemptId} is not the call that was ringing`);
+  if (e.result !== "accepted") return ignore(`the booking was cancelled; the shop's answer (${e.result}) changes nothing`);
+  const next = update(r, {}, { attempts: [...r.data.attempts.slice(0, -1), { ...attempt, endedAt: ctx.now, result: e.result }] });
+  const shop = r.data.plan.find((s) => s.id === attempt.shopId);
+  return apply(next, emailToShop(shop, (s) => shopEmail.withdrawn(mc(next, ctx), s, "cancelled"), "shop_withdrawn"), [{ code: "shop_told_cancelled", params: { shop: attempt.shopName } }]);
+};
 
 const cancelled: Handler<"cancel"> = (r, _e, ctx) => ignore("already cancelled", cancelOutcome("already_cancelled", r, ctx));
 
@@ -663,6 +690,8 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     ...operatorAnywhere,
   },
   cancelled: {
+    call_placed: onCallPlacedAfterCancel,
+    call_result: onCallResultAfterCancel,
     payment_link_ready: (r, e) => apply(update(r, {}), [{ kind: "payment.expire", sessionId: e.sessionId }], []),
     payment_completed: onPaymentCompleted,
     refund_updated: onRefundUpdated,

@@ -224,6 +224,12 @@ export const effectSchema = z.discriminatedUnion("kind", [
       notes: z.string().optional(),
     }),
   }),
+  /** Hangs up a call that is no longer wanted (the booking was cancelled while it rang). */
+  z.object({
+    kind: z.literal("call.stop"),
+    attemptId: z.string(),
+    providerCallId: z.string(),
+  }),
   z.object({
     kind: z.literal("payment.create"),
     amountJpy: z.number().int().nonnegative(),
