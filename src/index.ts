@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { routeByHost } from "./auth/hosts.ts";
 import { oauthProvider } from "./auth/index.ts";
 import { QrvMcp } from "./mcp/server.ts";
 import { runAlertRules } from "./monitor/alerts.ts";
@@ -54,7 +55,8 @@ const handlers = {
 
 export default {
   fetch(request, env, ctx) {
-    return oauthProvider(env, handlers).fetch(request, env, ctx);
+    const routed = routeByHost(request, env);
+    return routed instanceof Response ? routed : oauthProvider(env, handlers).fetch(routed, env, ctx);
   },
   async queue(batch, env, ctx) {
     if (batch.queue === DEAD_LETTER_QUEUE) await handleDeadLetters(batch, env);

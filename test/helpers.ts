@@ -33,7 +33,8 @@ export function uniquePhone(): string {
 
 /** A mobile number (E.164) no other test texts, so each test reads only its own SMS. */
 export function uniqueMobile(): string {
-  return `+8190${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+  // 090-0xxx is not a mobile range libphonenumber knows, so the next digit is 1 to 9.
+  return `+8190${1 + Math.floor(Math.random() * 9)}${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
 }
 
 /** A client address (IPv6 documentation range) of its own, so per-address limits never see another test. */
