@@ -58,6 +58,13 @@ export const sms = {
       ? `【${BRAND}】現在、予約できませんでした。別の日時をご検討いただくか、カスタマーサポートまでご連絡ください（${c.supportPhone}）。予約ID: ${r.id}`
       : `[${BRAND}] We could not make this booking. Please consider another date or time, or contact customer support (${c.supportPhone}). ID: ${r.id}`;
   },
+  /** A request parked for an operator reached its start time without a booking. */
+  closedAtStart(c: MessageContext): string {
+    const r = c.record;
+    return r.requester.language === "ja"
+      ? `【${BRAND}】ご希望の日時（${when(r, "ja")}）までに予約を確定できなかったため、このご依頼を終了しました。料金はかかりません。お手数ですが、必要であれば改めてご依頼ください。予約ID: ${r.id}`
+      : `[${BRAND}] We could not confirm a booking before the requested time (${when(r, "en")}), so this request is closed. You have not been charged; please ask again if you still need one. ID: ${r.id}`;
+  },
   cancelled(c: MessageContext, refundJpy: number | undefined): string {
     const r = c.record;
     const lang = r.requester.language;
@@ -162,8 +169,8 @@ function detailLines(c: MessageContext, lang: Lang, shop?: ShopRef): string[] {
   const r = c.record;
   const rows =
     lang === "ja"
-      ? [`予約ID: ${r.id}`, `サービス: ${r.data.service}（${r.data.area}）`, `日時: ${when(r, "ja")}`, `人数: ${party(r.partySize, "ja")}`]
-      : [`Reservation ID: ${r.id}`, `Service: ${r.data.service} (${r.data.area})`, `Date and time: ${when(r, "en")}`, `Party: ${party(r.partySize, "en")}`];
+      ? [`予約ID: ${r.id}`, `サービス: ${r.data.service}（${r.data.area}）`, ...(r.data.menu ? [`メニュー: ${r.data.menu}`] : []), `日時: ${when(r, "ja")}`, `人数: ${party(r.partySize, "ja")}`]
+      : [`Reservation ID: ${r.id}`, `Service: ${r.data.service} (${r.data.area})`, ...(r.data.menu ? [`Menu: ${r.data.menu}`] : []), `Date and time: ${when(r, "en")}`, `Party: ${party(r.partySize, "en")}`];
   if (shop) {
     rows.push(lang === "ja" ? `店舗: ${shop.name}` : `Shop: ${shop.name}`);
     if (shop.address) rows.push(lang === "ja" ? `住所: ${shop.address}` : `Address: ${shop.address}`);
@@ -270,6 +277,7 @@ const NOTES: Record<string, { ja: string; en: string }> = {
   calling_started: { ja: "提携店への電話を開始しました", en: "Started calling partner shops" },
   call_started: { ja: "{shop} に電話しています（{round}周目）", en: "Calling {shop} (round {round})" },
   call_placed: { ja: "{shop} への発信を受け付けました", en: "Call to {shop} placed" },
+  closed_at_start: { ja: "開始時刻までに予約を確定できなかったため終了しました（料金なし）", en: "Closed: no booking was made before the start time (no charge)" },
   call_stopped: { ja: "キャンセルのため {shop} への電話を切りました", en: "Hung up on {shop}: the booking was cancelled" },
   shop_told_cancelled: { ja: "キャンセル前に予約OKだった {shop} に取り消しを連絡しました", en: "{shop} said yes before the cancellation and was told it is off" },
   call_accepted: { ja: "{shop}: 予約OK", en: "{shop}: accepted" },

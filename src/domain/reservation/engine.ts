@@ -20,6 +20,7 @@ export function timerEvent(timer: ReservationRecord["timers"][number]): Reservat
     case "payment_deadline":
     case "reminder":
     case "complete":
+    case "start_passed":
       return { type: timer.type };
   }
 }

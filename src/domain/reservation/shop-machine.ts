@@ -169,7 +169,7 @@ function holdShop(r: ReservationRecord, shop: ShopRef, ctx: DecideContext, notes
   return apply(
     next,
     [
-      { kind: "payment.create", amountJpy, description: `${shop.name} ${r.data.service}`, language: r.requester.language, ...(r.requester.email ? { customerEmail: r.requester.email } : {}) },
+      { kind: "payment.create", amountJpy, description: `${shop.name} ${r.data.menu ?? r.data.service}`, language: r.requester.language, ...(r.requester.email ? { customerEmail: r.requester.email } : {}) },
       ...emailToShop(shop, (s) => shopEmail.tentative(mc(next, ctx), s), "shop_tentative"),
     ],
     notes,
@@ -417,11 +417,24 @@ function lastCalledShop(r: ReservationRecord): ShopRef | undefined {
 function validDetails(r: ReservationRecord, startAt: number, partySize: number, ctx: DecideContext): string | null {
   if (!Number.isSafeInteger(partySize) || partySize < 1 || partySize > policy.maxPartySize) return `party size must be 1 to ${policy.maxPartySize}`;
   if (startAt !== r.startAt && startAt < ctx.now + policy.minLeadTimeMs) return "the new time must leave time to arrange the booking";
+  return tooLateToBook(startAt, ctx);
+}
+
+/**
+ * No operator decision sends a payment link for a start that has passed, or that is too close
+ * to pay and reach the shop (less than the lead time a new request needs).
+ */
+function tooLateToBook(startAt: number, ctx: DecideContext): string | null {
+  if (startAt <= ctx.now) return "the start time has passed; no payment link can be sent for it";
+  if (startAt < ctx.now + policy.minLeadTimeMs) return `the start is less than ${policy.minLeadTimeMs / 60_000} minutes away, too close to pay and reach the shop`;
   return null;
 }
 
 /** §2.2.1: a shop found by hand accepted; the booking continues as if it had said yes on the call. */
-const onAssignShop: Handler<"assign_shop"> = (r, e, ctx) => holdShop(r, e.shop, ctx, [{ code: "shop_assigned", params: { shop: e.shop.name } }]);
+const onAssignShop: Handler<"assign_shop"> = (r, e, ctx) => {
+  const late = tooLateToBook(r.startAt, ctx);
+  return late ? ignore(late) : holdShop(r, e.shop, ctx, [{ code: "shop_assigned", params: { shop: e.shop.name } }]);
+};
 
 /** §2.2.1: the requester agreed to another time; both rounds start again for it. */
 const onProposeNewTime: Handler<"propose_new_time"> = (r, e, ctx) => {
@@ -467,13 +480,20 @@ const onCorrectPhone: Handler<"correct_phone"> = (r, e, ctx) => {
 };
 
 /** §2.2.3: on the requester's request, the same shop and a fresh 10-minute window. */
-const onReopenPayment: Handler<"reopen_payment"> = (r, _e, ctx) => (r.data.shop ? holdShop(r, r.data.shop, ctx, [{ code: "payment_reopened" }]) : ignore("no shop holds this booking"));
+const onReopenPayment: Handler<"reopen_payment"> = (r, _e, ctx) => {
+  if (!r.data.shop) return ignore("no shop holds this booking");
+  const late = tooLateToBook(r.startAt, ctx);
+  return late ? ignore(late) : holdShop(r, r.data.shop, ctx, [{ code: "payment_reopened" }]);
+};
 
 /** §2.2.4: the shop's final answer, obtained by phone. */
 const onShopAnswer: Handler<"shop_answer"> = (r, e, ctx) => {
   const shop = lastCalledShop(r);
   if (!shop) return ignore("no shop was called");
-  if (e.answer === "accepted") return holdShop(r, shop, ctx, [{ code: "shop_confirmed_by_operator", params: { shop: shop.name } }]);
+  if (e.answer === "accepted") {
+    const late = tooLateToBook(r.startAt, ctx);
+    return late ? ignore(late) : holdShop(r, shop, ctx, [{ code: "shop_confirmed_by_operator", params: { shop: shop.name } }]);
+  }
   const moved = advance(update(r, {}, { index: r.data.index + 1 }), ctx);
   return apply(moved.next, moved.effects, [{ code: "shop_declined_by_operator", params: { shop: shop.name } }, ...moved.notes]);
 };
@@ -484,8 +504,11 @@ const onAcceptChange: Handler<"accept_change"> = (r, e, ctx) => {
   if (!shop) return ignore("no shop was called");
   const invalid = validDetails(r, e.startAt, e.partySize, ctx);
   if (invalid) return ignore(invalid);
-  const changed = update(r, { startAt: e.startAt, partySize: e.partySize });
-  const held = holdShop(changed, shop, ctx, [{ code: "change_accepted", params: { start: formatShort(e.startAt, "ja"), party: e.partySize } }]);
+  if (e.priceJpy !== undefined && (!Number.isSafeInteger(e.priceJpy) || e.priceJpy < 50 || e.priceJpy > 1_000_000)) return ignore("the price must be 50 to 1,000,000 yen");
+  const changed = update(r, { startAt: e.startAt, partySize: e.partySize }, e.menu ? { menu: e.menu } : undefined);
+  // A changed price is what this booking costs; the shop's listed price stays as it is.
+  const agreed = e.priceJpy !== undefined ? { ...shop, priceJpy: e.priceJpy } : shop;
+  const held = holdShop(changed, agreed, ctx, [{ code: "change_accepted", params: { start: formatShort(e.startAt, "ja"), party: e.partySize } }]);
   if (held.kind !== "apply") return held;
   return { ...held, effects: [smsToRequester(held.next, sms.detailsChanged(mc(held.next, ctx), false), "details_changed"), ...held.effects] };
 };
@@ -524,6 +547,23 @@ const onRefuseCancellation: Handler<"refuse_cancellation"> = (r, _e, ctx) => {
     [{ code: "cancellation_refused" }],
   );
 };
+
+/**
+ * A request parked for an operator (unclear answer, change asked, no shop) whose start time
+ * came: it closes, free, the requester is told and a shop still waiting to hear back is told.
+ */
+const onStartPassed: Handler<"start_passed"> = (r, _e, ctx) => {
+  const next = update(r, { status: "cancelled", timers: [] }, { cancellation: { at: ctx.now, by: "system", reason: "the start time passed before a booking was made", refund: false } });
+  const shopWaiting = r.status === "no_shop_available" ? undefined : lastCalledShop(r);
+  return apply(
+    next,
+    [smsToRequester(next, sms.closedAtStart(mc(next, ctx)), "closed_at_start"), ...emailToShop(shopWaiting, (s) => shopEmail.withdrawn(mc(next, ctx), s, "cancelled"), "shop_withdrawn")],
+    [{ code: "closed_at_start" }],
+  );
+};
+
+/** Statuses that wait for an operator; each closes by itself at the start time. */
+const PARKED: ReadonlySet<Status> = new Set(["pending_shop_response", "change_requested", "no_shop_available"]);
 
 /** Follow-ups an operator can record in any status. */
 const operatorAnywhere: Row = { operator_note: onOperatorNote, resend_by_email: onResendByEmail, correct_phone: onCorrectPhone };
@@ -626,6 +666,7 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     sms_failed: onSmsFailed,
     shop_answer: onShopAnswer,
     operator_cancel: onOperatorCancel,
+    start_passed: onStartPassed,
     ...operatorAnywhere,
   },
   change_requested: {
@@ -636,6 +677,7 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     accept_change: onAcceptChange,
     reject_change: onRejectChange,
     operator_cancel: onOperatorCancel,
+    start_passed: onStartPassed,
     ...operatorAnywhere,
   },
   no_shop_available: {
@@ -646,6 +688,7 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     assign_shop: onAssignShop,
     propose_new_time: onProposeNewTime,
     operator_cancel: onOperatorCancel,
+    start_passed: onStartPassed,
     ...operatorAnywhere,
   },
   payment_pending: {
@@ -702,13 +745,19 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
   },
 };
 
+/** A parked reservation keeps one start_passed timer at its (current) start time; others none. */
+function startPassedTimer(r: ReservationRecord): Timer[] {
+  const rest = r.timers.filter((t) => t.type !== "start_passed");
+  return PARKED.has(r.status) ? [...rest, { type: "start_passed" as const, key: "start_passed", at: r.startAt }].sort((a, b) => a.at - b.at) : rest;
+}
+
 /** Applies one event. Events the table does not list for the current status are ignored. */
 export function decideShop(r: ReservationRecord, e: ReservationEvent, ctx: DecideContext): Decision {
   const handler = SHOP_TRANSITIONS[r.status][e.type] as Handler<typeof e.type> | undefined;
   if (!handler) return ignore(`${e.type} does not apply to a reservation in status ${r.status}`);
   const decision = handler(r, e as never, ctx);
   if (decision.kind === "apply") {
-    decision.next = { ...decision.next, openCases: withCases(r, e, decision.next, decision.effects, ctx.now), version: r.version + 1, updatedAt: ctx.now };
+    decision.next = { ...decision.next, timers: startPassedTimer(decision.next), openCases: withCases(r, e, decision.next, decision.effects, ctx.now), version: r.version + 1, updatedAt: ctx.now };
   }
   return decision;
 }

@@ -57,6 +57,12 @@ function ActionForm(props: { c: Context<AdminEnv>; record: ReservationRecord; ac
   );
 }
 
+/** The price of the shop that asked for the change (what the booking costs unless the change says otherwise). */
+function lastPrice(r: ReservationRecord): number | undefined {
+  const attempt = r.data.attempts.at(-1);
+  return attempt ? r.data.plan.find((s) => s.id === attempt.shopId)?.priceJpy : undefined;
+}
+
 function Note(props: { label?: string; required?: boolean; name?: string; placeholder?: string }) {
   return (
     <>
@@ -165,6 +171,10 @@ export function CaseActions(props: { c: Context<AdminEnv>; record: ReservationRe
             <input type="datetime-local" name="start" required value={toLocalInput(r.startAt)} />
             <label>変更後の人数</label>
             <input type="number" name="party_size" min={1} max={20} required value={String(r.partySize)} />
+            <label>変更後のメニュー（変わる場合）</label>
+            <input type="text" name="menu" maxlength={100} placeholder={r.data.service} />
+            <label>変更後の金額（円・変わる場合）</label>
+            <input type="number" name="price_jpy" min={50} max={1000000} placeholder={String(lastPrice(r) ?? "")} />
             <Note />
           </ActionForm>
           <ActionForm {...common} action="reject_change" title="依頼者が変更を拒否">
