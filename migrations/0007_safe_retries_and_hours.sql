@@ -8,3 +8,5 @@ CREATE TABLE `request_keys` (
 );
 --> statement-breakpoint
 CREATE INDEX `request_keys_created` ON `request_keys` (`created_at`);
+--> statement-breakpoint
+ALTER TABLE `shops` ADD `opening_hours` text;

@@ -71,7 +71,7 @@ describe("partner shops", () => {
     // A BOM first, so spreadsheet software reads the Japanese; the importer skips it.
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder().decode(bytes);
-    expect(text.split("\n")[0]).toBe("name,phone,email,services,area,priority,price_jpy,sandbox_answer,address");
+    expect(text.split("\n")[0]).toBe("name,phone,email,services,area,priority,price_jpy,sandbox_answer,address,hours");
     const parsed = parseShopCsv(text);
     expect(parsed.ok).toBe(true);
     expect(parsed.ok && parsed.rows.find((r) => r.area === where.area)).toMatchObject({ name: "CSVの店, 本店", services: ["カット"], sandboxAnswer: "declined" });

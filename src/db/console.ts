@@ -116,8 +116,8 @@ export function toShopRef(s: typeof shops.$inferSelect): ShopRef {
 export async function updateShop(d1: D1Database, id: string, row: Omit<ShopCsvRow, "line">, now: number): Promise<void> {
   await d1.batch([
     d1
-      .prepare("UPDATE shops SET name = ?, phone = ?, email = ?, area = ?, priority = ?, price_jpy = ?, sandbox_answer = ?, address = ?, updated_at = ? WHERE id = ?")
-      .bind(row.name, row.phone, row.email, row.area, row.priority, row.priceJpy, row.sandboxAnswer, row.address, now, id),
+      .prepare("UPDATE shops SET name = ?, phone = ?, email = ?, area = ?, priority = ?, price_jpy = ?, sandbox_answer = ?, address = ?, opening_hours = ?, updated_at = ? WHERE id = ?")
+      .bind(row.name, row.phone, row.email, row.area, row.priority, row.priceJpy, row.sandboxAnswer, row.address, row.hours, now, id),
     d1.prepare("DELETE FROM shop_services WHERE shop_id = ?").bind(id),
     ...row.services.map((service) => d1.prepare("INSERT INTO shop_services (shop_id, service) VALUES (?, ?)").bind(id, service)),
   ]);

@@ -19,6 +19,8 @@ export const shops = sqliteTable(
     /** Used only by the sandbox voice provider. */
     sandboxAnswer: text("sandbox_answer").notNull().default("accepted"),
     address: text("address"),
+    /** Weekly opening hours in Japan time (src/domain/opening-hours.ts); null: not given, always called. */
+    openingHours: text("opening_hours"),
     paused: integer("paused", { mode: "boolean" }).notNull().default(false),
     doNotCall: integer("do_not_call", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull(),

@@ -9,6 +9,7 @@ import { claimAlert, releaseAlert } from "../db/alerts.ts";
 import { claimJob, failJob, finishJob, getJob, releaseJob, type OutboxRow } from "../db/outbox.ts";
 import { loadRecord } from "../db/reservations.ts";
 import { shops } from "../db/schema.ts";
+import { openAt } from "../domain/opening-hours.ts";
 import { policy } from "../domain/policy.ts";
 import { effectSchema, type Effect, type EffectKind, type ReservationEvent } from "../domain/reservation/types.ts";
 import { reservationStub } from "../durable/client.ts";
@@ -80,9 +81,10 @@ async function runJob(job: Effect, c: JobContext): Promise<JobResult> {
         console.warn(JSON.stringify({ msg: "stale call not placed", job: row.id, reservation: row.reservationId, status: record?.status ?? null }));
         return {};
       }
-      const shop = await c.db.query.shops.findFirst({ where: eq(shops.id, job.shop.id), columns: { doNotCall: true, paused: true } });
-      if (!shop || shop.doNotCall || shop.paused) {
-        const why = !shop ? "shop removed" : shop.doNotCall ? "do-not-call" : "paused";
+      const shop = await c.db.query.shops.findFirst({ where: eq(shops.id, job.shop.id), columns: { doNotCall: true, paused: true, openingHours: true } });
+      // A shop closed at the (possibly changed) start time is skipped, not phoned.
+      if (!shop || shop.doNotCall || shop.paused || !openAt(shop.openingHours, job.request.startAt)) {
+        const why = !shop ? "shop removed" : shop.doNotCall ? "do-not-call" : shop.paused ? "paused" : "closed at that time";
         return { event: { type: "call_result", attemptId: job.attemptId, result: "failed", summary: `skipped: ${why}` } };
       }
       const placed = await providers.voice.placeCall({ jobId: row.id, reservationId: row.reservationId, attemptId: job.attemptId, shop: job.shop, request: job.request, webhookUrl: `${cfg.publicUrl}/webhooks/bland` });

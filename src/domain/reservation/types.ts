@@ -49,6 +49,8 @@ export interface ShopRef {
   email?: string;
   address?: string;
   priceJpy: number;
+  /** Weekly opening hours as written (opening-hours.ts), when the shop gave them. */
+  hours?: string;
 }
 
 export interface CallAttempt {

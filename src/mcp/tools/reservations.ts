@@ -13,6 +13,7 @@ import { callList, catalog, matchName } from "../../db/shops.ts";
 import { claimRequest, pruneRequestKeys, releaseRequest, replaceClaim } from "../../db/request-keys.ts";
 import { RESERVATION_ID_PATTERN, newReservationId, sha256Hex } from "../../domain/ids.ts";
 import { formatJpy } from "../../domain/money.ts";
+import { describeHours, openAt } from "../../domain/opening-hours.ts";
 import { displayPhone, normalizePhone, textable } from "../../domain/phone.ts";
 import { policy } from "../../domain/policy.ts";
 import { reservationView } from "../../domain/reservation/view.ts";
@@ -252,8 +253,14 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       const areas = entries.find((e) => e.service === svc)!.areas.map((a) => a.area);
       const ar = matchName(args.area, areas);
       if (!ar) return fail(`area: ${svc} is not offered in "${args.area}". Areas for ${svc}: ${areas.join(", ")}.`);
-      const shops = await callList(db, svc, ar);
-      if (!shops.length) return fail(`area: no partner shop offers ${svc} in ${ar} right now.`);
+      const listed = await callList(db, svc, ar);
+      if (!listed.length) return fail(`area: no partner shop offers ${svc} in ${ar} right now.`);
+      // Shops closed at that time are not called; when every one is, the request is refused with their hours.
+      const shops = listed.filter((s) => openAt(s.hours, startAt));
+      if (!shops.length) {
+        const hours = [...new Set(listed.map((s) => describeHours(s.hours, args.language)))].join(" / ");
+        return fail(`start: no partner shop offering ${svc} in ${ar} is open at ${formatDateTime(startAt, "en")} (Japan time). Opening hours: ${hours}. Choose a time within them.`);
+      }
       const who = await requester(deps, auth, args);
       if ("error" in who) return fail(who.error);
       const lang: Lang = args.language;

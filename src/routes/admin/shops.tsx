@@ -9,6 +9,7 @@ import { getShop, listShops, setShopFlag, shopByPhone, updateShop, type ShopRow 
 import { shopUpsertStatements } from "../../db/shop-statements.ts";
 import { newId } from "../../domain/ids.ts";
 import { formatJpy } from "../../domain/money.ts";
+import { describeHours } from "../../domain/opening-hours.ts";
 import { displayPhone } from "../../domain/phone.ts";
 import { SANDBOX_ANSWER_VALUES, SHOP_CSV_COLUMNS, SHOP_CSV_OPTIONAL, parseShopCsv, toShopCsv, validateRow, type CsvRowError } from "../../domain/shops-csv.ts";
 import { AdminPage, Csrf, FormErrors, csvResponse, jst, setFlash } from "./layout.tsx";
@@ -82,6 +83,7 @@ function ShopList(props: { c: Context<AdminEnv>; shops: ShopRow[]; q: string; er
               <th>サービス</th>
               <th>電話</th>
               <th class="n">料金</th>
+              <th>営業時間</th>
               <th>状態</th>
               <th></th>
             </tr>
@@ -97,6 +99,7 @@ function ShopList(props: { c: Context<AdminEnv>; shops: ShopRow[]; q: string; er
                 <td>{s.services.join("、")}</td>
                 <td>{displayPhone(s.phone)}</td>
                 <td class="n">{formatJpy(s.priceJpy, "ja")}</td>
+                <td>{s.openingHours ? describeHours(s.openingHours, "ja") : <span class="muted">登録なし</span>}</td>
                 <td>
                   {s.paused ? <span class="tag warn">停止中</span> : null}
                   {s.doNotCall ? <span class="tag bad">電話禁止</span> : null}
@@ -137,7 +140,7 @@ shopPages.get("/shops", async (c) => {
 
 shopPages.get("/shops.csv", async (c) => {
   const rows = await listShops(createDb(c.env.DB));
-  const csv = toShopCsv(rows.map((s) => ({ name: s.name, phone: s.phone, email: s.email, services: s.services, area: s.area, priority: s.priority, priceJpy: s.priceJpy, sandboxAnswer: s.sandboxAnswer as (typeof SANDBOX_ANSWER_VALUES)[number], address: s.address })));
+  const csv = toShopCsv(rows.map((s) => ({ name: s.name, phone: s.phone, email: s.email, services: s.services, area: s.area, priority: s.priority, priceJpy: s.priceJpy, sandboxAnswer: s.sandboxAnswer as (typeof SANDBOX_ANSWER_VALUES)[number], address: s.address, hours: s.openingHours })));
   const day = new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10).replaceAll("-", "");
   return csvResponse(c, `qrv-shops-${day}.csv`, csv);
 });
@@ -196,6 +199,7 @@ function ShopForm(props: { c: Context<AdminEnv>; shop?: ShopRow; values: Record<
           </select>
         </div>
         {field("address", "住所（確定後に依頼者へ表示）", { maxlength: 200 })}
+        {field("hours", "営業時間（例: 月-金 10:00-20:00; 土 10:00-18:00。空欄は登録なし＝いつでも電話）", { maxlength: 300 })}
         {props.shop ? (
           <p class="muted">
             登録 {jst(props.shop.createdAt)} · 更新 {jst(props.shop.updatedAt)} · 停止・電話禁止は一覧のボタンで切り替えます
@@ -208,17 +212,17 @@ function ShopForm(props: { c: Context<AdminEnv>; shop?: ShopRow; values: Record<
 }
 
 function formValues(s: ShopRow): Record<string, string> {
-  return { name: s.name, phone: s.phone, email: s.email ?? "", services: s.services.join("|"), area: s.area, priority: String(s.priority), price_jpy: String(s.priceJpy), sandbox_answer: s.sandboxAnswer, address: s.address ?? "" };
+  return { name: s.name, phone: s.phone, email: s.email ?? "", services: s.services.join("|"), area: s.area, priority: String(s.priority), price_jpy: String(s.priceJpy), sandbox_answer: s.sandboxAnswer, address: s.address ?? "", hours: s.openingHours ?? "" };
 }
 
 function posted(body: Record<string, unknown>): Record<string, string> {
-  const keys = ["name", "phone", "email", "services", "area", "priority", "price_jpy", "sandbox_answer", "address"];
+  const keys = ["name", "phone", "email", "services", "area", "priority", "price_jpy", "sandbox_answer", "address", "hours"];
   return Object.fromEntries(keys.map((k) => [k, typeof body[k] === "string" ? (body[k] as string) : ""]));
 }
 
 /** The same checks as a CSV row. */
 function validate(v: Record<string, string>) {
-  return validateRow([v.name!, v.phone!, v.email!, v.services!, v.area!, v.priority!, v.price_jpy!, v.sandbox_answer!, v.address!], 1);
+  return validateRow([v.name!, v.phone!, v.email!, v.services!, v.area!, v.priority!, v.price_jpy!, v.sandbox_answer!, v.address!, v.hours!], 1);
 }
 
 shopPages.get("/shops/new", (c) => c.html(<ShopForm c={c} values={{ priority: "10", sandbox_answer: "accepted" }} />));
