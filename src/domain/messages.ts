@@ -111,8 +111,17 @@ export const sms = {
       : `[${BRAND}] Your booking details have changed (${when(r, "en")}, ${party(r.partySize, "en")}). ${next} ID: ${r.id}`;
   },
   /** Seed 000 §2.2.6: cancelled by support after the deadline, without a refund. */
-  cancelledNoRefund(c: MessageContext): string {
+  /**
+   * An operator cancelled a paid booking without a refund. After the deadline that is the
+   * reason; before it the operator's own reason is what the requester is told.
+   */
+  cancelledNoRefund(c: MessageContext, why: { late: boolean; reason: string }): string {
     const r = c.record;
+    if (!why.late) {
+      return r.requester.language === "ja"
+        ? `【${BRAND}】予約 ${r.id} をキャンセルしました。理由: ${why.reason}。返金はございません。ご不明な点はカスタマーサポート（${c.supportPhone}）までご連絡ください。`
+        : `[${BRAND}] Booking ${r.id} is cancelled. Reason: ${why.reason}. There is no refund; for questions, contact customer support (${c.supportPhone}).`;
+    }
     return r.requester.language === "ja"
       ? `【${BRAND}】予約 ${r.id} をキャンセルしました。キャンセル期限（48時間前）を過ぎているため、返金はございません。`
       : `[${BRAND}] Booking ${r.id} is cancelled. As the cancellation deadline (48 hours before) had passed, there is no refund.`;
@@ -220,8 +229,13 @@ export const requesterEmail = {
       ? email("ご予約内容を変更しました", [`${c.record.requester.name} 様`, "", "店舗とのご相談のとおり、ご予約内容を変更しました。変更後の内容は以下のとおりです。", "", ...detailLines(c, "ja", shop), "", `詳細: ${c.guestUrl}`], "ja")
       : email("Your booking details have changed", [`Dear ${c.record.requester.name},`, "", "As agreed with the shop, your booking details have changed. The booking now reads:", "", ...detailLines(c, "en", shop), "", `Details: ${c.guestUrl}`], "en");
   },
-  cancelledNoRefund(c: MessageContext): EmailContent {
+  cancelledNoRefund(c: MessageContext, why: { late: boolean; reason: string }): EmailContent {
     const lang = c.record.requester.language;
+    if (!why.late) {
+      return lang === "ja"
+        ? email("ご予約をキャンセルしました", [`${c.record.requester.name} 様`, "", `ご予約をキャンセルしました。理由: ${why.reason}`, "返金はございません。ご不明な点はカスタマーサポートまでご連絡ください。", "", ...detailLines(c, "ja")], "ja")
+        : email("Your booking is cancelled", [`Dear ${c.record.requester.name},`, "", `Your booking is cancelled. Reason: ${why.reason}`, "There is no refund. For questions, please contact customer support.", "", ...detailLines(c, "en")], "en");
+    }
     return lang === "ja"
       ? email("ご予約をキャンセルしました", [`${c.record.requester.name} 様`, "", "ご依頼によりご予約をキャンセルしました。キャンセル期限（予約日時の48時間前）を過ぎているため、返金はございません。", "", ...detailLines(c, "ja")], "ja")
       : email("Your booking is cancelled", [`Dear ${c.record.requester.name},`, "", "At your request your booking is cancelled. As the cancellation deadline (48 hours before the start) had passed, there is no refund.", "", ...detailLines(c, "en")], "en");

@@ -635,3 +635,41 @@ describe("accepting a shop's change", () => {
     expect(decideShop(change, { type: "accept_change", operator: "op", startAt: change.startAt, partySize: 2, priceJpy: 10 }, ctx).kind).toBe("ignore");
   });
 });
+
+describe("an operator cancelling a paid booking without a refund", () => {
+  it("48 hours or more ahead: the requester is told the operator's reason, never that the deadline passed", () => {
+    const r = inStatus("confirmed");
+    expect(r.startAt - NOW).toBeGreaterThanOrEqual(policy.cancelDeadlineMs);
+    expect(decideShop(r, { type: "operator_cancel", operator: "op", refund: false, reason: "  " }, ctx).kind).toBe("ignore");
+    const { effects } = applied(r, { type: "operator_cancel", operator: "op", refund: false, reason: "店舗の臨時休業" });
+    const text = effects.find((e) => e.kind === "sms.send");
+    expect(text && text.kind === "sms.send" && text.body).toContain("理由: 店舗の臨時休業");
+    const toRequester = effects.filter((e) => (e.kind === "sms.send" && e.to === r.requester.phone) || (e.kind === "email.send" && e.recipient === "requester"));
+    expect(toRequester).toHaveLength(2);
+    expect(JSON.stringify(toRequester)).not.toContain("期限");
+    expect(JSON.stringify(toRequester)).not.toContain("deadline");
+  });
+
+  it("under 48 hours the deadline is the reason", () => {
+    const r = inStatus("confirmed");
+    const late = { ...ctx, now: r.startAt - 24 * HOUR };
+    const { effects } = applied(r, { type: "operator_cancel", operator: "op", refund: false, reason: "依頼者の希望" }, late);
+    const text = effects.find((e) => e.kind === "sms.send");
+    expect(text && text.kind === "sms.send" && text.body).toContain("キャンセル期限（48時間前）を過ぎているため");
+  });
+});
+
+describe("refund updates", () => {
+  it("apply in every status where a refund can exist, including after reopen_payment", () => {
+    const timedOut = applied(inStatus("payment_pending"), { type: "payment_deadline" }).next;
+    // The money arrives late (refunded automatically), then the requester asks for the link again.
+    const late = applied(timedOut, { type: "payment_completed", sessionId: "cs_1", paymentIntentId: "pi_late", amountJpy: 5500 }).next;
+    const reopened = applied(late, { type: "reopen_payment", operator: "op" }).next;
+    expect(reopened.status).toBe("calling_success");
+    expect(reopened.data.payment?.refund?.status).toBe("requested");
+    const failed = applied(reopened, { type: "refund_updated", refundId: "re_1", status: "failed" });
+    expect(failed.next.data.payment?.refund).toMatchObject({ status: "failed", refundId: "re_1" });
+    expect(failed.effects).toContainEqual(expect.objectContaining({ kind: "alert.send", case: "payment_system" }));
+    for (const status of STATUSES) expect(Object.keys(SHOP_TRANSITIONS[status])).toContain("refund_updated");
+  });
+});

@@ -448,13 +448,17 @@ const onProposeNewTime: Handler<"propose_new_time"> = (r, e, ctx) => {
 const onOperatorCancel: Handler<"operator_cancel"> = (r, e, ctx) => {
   if (r.status !== "confirmed") return cancelBeforePayment(r, { type: "cancel", by: "operator", reason: e.reason }, ctx);
   if (e.refund) return cancelWithRefund(r, "operator", e.reason, ctx, `cancelled by an operator: ${e.reason}`);
+  // 48 hours or more ahead the requester would have had a refund: only a stated reason explains why not.
+  const late = cancellationTier(true, r.startAt, ctx.now).tier === "too_late";
+  if (!late && !e.reason.trim()) return ignore("a reason is required to cancel without a refund 48 hours or more before the start");
+  const why = { late, reason: e.reason.trim() };
   const next = update(r, { status: "cancelled", timers: [] }, { cancellation: { at: ctx.now, by: "operator", reason: e.reason, refund: false } });
   return apply(
     next,
     [
-      smsToRequester(next, sms.cancelledNoRefund(mc(next, ctx)), "cancelled_no_refund"),
-      ...emailToRequester(next, requesterEmail.cancelledNoRefund(mc(next, ctx)), "requester_cancelled_no_refund"),
-      ...emailToShop(r.data.shop, (s) => shopEmail.lateCancelled(mc(next, ctx), s, false), "shop_cancelled"),
+      smsToRequester(next, sms.cancelledNoRefund(mc(next, ctx), why), "cancelled_no_refund"),
+      ...emailToRequester(next, requesterEmail.cancelledNoRefund(mc(next, ctx), why), "requester_cancelled_no_refund"),
+      ...emailToShop(r.data.shop, (s) => (late ? shopEmail.lateCancelled(mc(next, ctx), s, false) : shopEmail.cancelled(mc(next, ctx), s)), "shop_cancelled"),
     ],
     [{ code: "cancelled_no_refund" }],
   );
@@ -623,6 +627,7 @@ function withCases(before: ReservationRecord, e: ReservationEvent, next: Reserva
 
 export const SHOP_TRANSITIONS: Record<Status, Row> = {
   requested: {
+    refund_updated: onRefundUpdated,
     start: (r, _e, ctx) => {
       const moved = advance(update(r, { timers: timers(r, (t) => t.type === "start") }, { round: 1, index: 0 }), ctx);
       return apply(moved.next, moved.effects, [{ code: "calling_started" }, ...moved.notes]);
@@ -635,6 +640,7 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     ...operatorAnywhere,
   },
   calling: {
+    refund_updated: onRefundUpdated,
     call_placed: onCallPlaced,
     call_result: onCallResult,
     call_timeout: onCallTimeout,
@@ -651,6 +657,7 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     ...operatorAnywhere,
   },
   calling_success: {
+    refund_updated: onRefundUpdated,
     payment_link_ready: onPaymentLinkReady,
     payment_completed: (r, e, ctx) => confirm(r, e, ctx),
     cancel: cancelBeforePayment,
@@ -660,6 +667,7 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     ...operatorAnywhere,
   },
   pending_shop_response: {
+    refund_updated: onRefundUpdated,
     cancel: cancelBeforePayment,
     payment_completed: onPaymentCompleted,
     job_failed: onJobFailed,
@@ -670,6 +678,7 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     ...operatorAnywhere,
   },
   change_requested: {
+    refund_updated: onRefundUpdated,
     cancel: cancelBeforePayment,
     payment_completed: onPaymentCompleted,
     job_failed: onJobFailed,
@@ -681,6 +690,7 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     ...operatorAnywhere,
   },
   no_shop_available: {
+    refund_updated: onRefundUpdated,
     cancel: cancelBeforePayment,
     payment_completed: onPaymentCompleted,
     job_failed: onJobFailed,
@@ -692,6 +702,7 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     ...operatorAnywhere,
   },
   payment_pending: {
+    refund_updated: onRefundUpdated,
     payment_completed: (r, e, ctx) => confirm(r, e, ctx),
     payment_deadline: (r, _e, ctx) => paymentTimedOut(r, ctx),
     payment_expired: (r, e, ctx) => (e.sessionId === r.data.payment?.sessionId ? paymentTimedOut(r, ctx) : ignore("another payment session expired")),
