@@ -1,8 +1,8 @@
 // The console's pages: reservation search and timeline, partner shops (edit, flags, CSV in
 // and out in the shops:import format), the dashboards and their CSV, incident records.
-import { eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { incidents, shops } from "../src/db/schema.ts";
+import { incidents, shopAudit, shops } from "../src/db/schema.ts";
 import { parseShopCsv } from "../src/domain/shops-csv.ts";
 import { flashOf, signIn } from "./console-client.ts";
 import { HOUR, createReservation, db, paySandbox, seedShops, uniquePhone, waitForJobs, waitForStatus } from "./helpers.ts";
@@ -129,6 +129,31 @@ describe("partner shops", () => {
     expect(await db.query.shops.findFirst({ where: eq(shops.id, shop!.id) })).toMatchObject({ paused: true, doNotCall: true });
     await op.post(`/admin/shops/${shop!.id}/flags`, { flag: "paused", value: "0" });
     expect(await db.query.shops.findFirst({ where: eq(shops.id, shop!.id) })).toMatchObject({ paused: false, doNotCall: true });
+
+    // Every change is in the shop's audit trail with the operator, newest first, and on its page.
+    const trail = await db.select().from(shopAudit).where(eq(shopAudit.shopId, shop!.id)).orderBy(desc(shopAudit.id));
+    expect(trail.map((a) => [a.action, a.operator])).toEqual([
+      ["resumed", op.operator],
+      ["do_not_call", op.operator],
+      ["paused", op.operator],
+      ["edited", op.operator],
+    ]);
+    expect(JSON.parse(trail.at(-1)!.detail)).toMatchObject({ name: "編集後", priceJpy: 7200 });
+    const page = await op.html(`/admin/shops/${shop!.id}`);
+    expect(page).toContain("変更履歴");
+    expect(page).toContain("電話禁止");
+  });
+
+  it("a CSV import is in the audit trail with the operator and the file", async () => {
+    const op = await signIn("取込担当");
+    const area = `監査${Date.now()}`;
+    const csv = ["name,phone,email,services,area,priority,price_jpy,sandbox_answer,address,hours", `監査の店,${uniquePhone()},,カット,${area},1,5000,accepted,,月-金 10:00-19:00`].join("\n");
+    const form = new FormData();
+    form.set("file", new File([csv], "audit.csv", { type: "text/csv" }));
+    expect((await op.post("/admin/shops/import", form)).status).toBe(303);
+    const [entry] = await db.select().from(shopAudit).where(and(eq(shopAudit.action, "imported"), eq(shopAudit.operator, "取込担当"))).orderBy(desc(shopAudit.id)).limit(1);
+    expect(JSON.parse(entry!.detail)).toMatchObject({ file: "audit.csv", shops: 1 });
+    expect(await op.html("/admin/shops")).toContain("月 10:00-19:00");
   });
 
   it("adds one shop, refusing a phone that is already listed", async () => {

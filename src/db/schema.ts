@@ -168,6 +168,23 @@ export const webhookReceipts = sqliteTable(
   (t) => [primaryKey({ columns: [t.provider, t.eventId] })],
 );
 
+/** Who changed partner shops and how (console edits, flags, additions, CSV imports). */
+export const shopAudit = sqliteTable(
+  "shop_audit",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    operator: text("operator").notNull(),
+    /** edited | paused | resumed | do_not_call | callable | added | imported */
+    action: text("action").notNull(),
+    /** The shop, except for an import (which names its file and count in detail). */
+    shopId: text("shop_id"),
+    /** JSON: the values written (an edit, an addition) or the file and count (an import). */
+    detail: text("detail").notNull(),
+  },
+  (t) => [index("shop_audit_shop").on(t.shopId, t.at)],
+);
+
 /**
  * request_reservation's memory of what it was asked, so a retry books nothing twice: per caller
  * (an API key or a signed-in number), an `idempotency_key` the client gave (kept a day) or the

@@ -5,7 +5,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AdminEnv } from "../../auth/admin.ts";
 import { createDb } from "../../db/client.ts";
-import { getShop, listShops, setShopFlag, shopByPhone, updateShop, type ShopRow } from "../../db/console.ts";
+import { getShop, listShops, setShopFlag, shopAuditStatement, shopByPhone, shopHistory, updateShop, type ShopRow } from "../../db/console.ts";
 import { shopUpsertStatements } from "../../db/shop-statements.ts";
 import { newId } from "../../domain/ids.ts";
 import { formatJpy } from "../../domain/money.ts";
@@ -158,13 +158,39 @@ shopPages.post("/shops/import", async (c) => {
   if (!result.ok) return fail(result.errors, file.name);
   const now = Date.now();
   const statements = shopUpsertStatements(result.rows, now, () => newId("shp", now));
-  await c.env.DB.batch(statements.map((s) => c.env.DB.prepare(s.sql).bind(...s.params)));
+  const audit = shopAuditStatement(c.env.DB, { operator: c.get("operator"), action: "imported", detail: { file: file.name, shops: result.rows.length, phones: result.rows.map((r) => r.phone) } }, now);
+  await c.env.DB.batch([...statements.map((s) => c.env.DB.prepare(s.sql).bind(...s.params)), audit]);
   console.log(JSON.stringify({ msg: "shops imported from the console", count: result.rows.length, operator: c.get("operator") }));
   setFlash(c, "ok", `${file.name} から ${result.rows.length} 店を取り込みました`);
   return c.redirect("/admin/shops", 303);
 });
 
-function ShopForm(props: { c: Context<AdminEnv>; shop?: ShopRow; values: Record<string, string>; errors?: string[] }) {
+type AuditRow = Awaited<ReturnType<typeof shopHistory>>[number];
+
+const AUDIT_LABELS: Record<string, string> = { edited: "編集", paused: "停止", resumed: "再開", do_not_call: "電話禁止", callable: "電話禁止を解除", added: "追加", imported: "CSV取り込み" };
+
+/** Who changed this shop and when (newest first). */
+function ShopHistory(props: { rows: AuditRow[] }) {
+  if (!props.rows.length) return null;
+  return (
+    <div class="card">
+      <h2>変更履歴</h2>
+      <table class="data">
+        <tbody>
+          {props.rows.map((a) => (
+            <tr>
+              <td>{jst(a.at)}</td>
+              <td>{AUDIT_LABELS[a.action] ?? a.action}</td>
+              <td>{a.operator}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ShopForm(props: { c: Context<AdminEnv>; shop?: ShopRow; values: Record<string, string>; errors?: string[]; history?: AuditRow[] }) {
   const { c, values: v } = props;
   const field = (name: string, label: string, extra: Record<string, unknown> = {}) => (
     <div class="field">
@@ -207,6 +233,7 @@ function ShopForm(props: { c: Context<AdminEnv>; shop?: ShopRow; values: Record<
         ) : null}
         <button type="submit">保存</button>
       </form>
+      {props.history ? <ShopHistory rows={props.history} /> : null}
     </AdminPage>
   );
 }
@@ -235,16 +262,18 @@ shopPages.post("/shops/new", async (c) => {
   const existing = await shopByPhone(db, row.phone);
   if (existing) return c.html(<ShopForm c={c} values={v} errors={[`この電話番号は「${existing.name}」で登録済みです`]} />, 409);
   const now = Date.now();
-  const statements = shopUpsertStatements([row], now, () => newId("shp", now));
-  await c.env.DB.batch(statements.map((s) => c.env.DB.prepare(s.sql).bind(...s.params)));
+  const id = newId("shp", now);
+  const statements = shopUpsertStatements([row], now, () => id);
+  await c.env.DB.batch([...statements.map((s) => c.env.DB.prepare(s.sql).bind(...s.params)), shopAuditStatement(c.env.DB, { operator: c.get("operator"), action: "added", shopId: id, detail: row }, now)]);
   setFlash(c, "ok", `${row.name} を追加しました`);
   return c.redirect("/admin/shops", 303);
 });
 
 shopPages.get("/shops/:id", async (c) => {
-  const shop = await getShop(createDb(c.env.DB), c.req.param("id"));
+  const db = createDb(c.env.DB);
+  const shop = await getShop(db, c.req.param("id"));
   if (!shop) return c.notFound();
-  return c.html(<ShopForm c={c} shop={shop} values={formValues(shop)} />);
+  return c.html(<ShopForm c={c} shop={shop} values={formValues(shop)} history={await shopHistory(db, shop.id)} />);
 });
 
 shopPages.post("/shops/:id", async (c) => {
@@ -256,7 +285,7 @@ shopPages.post("/shops/:id", async (c) => {
   if (!row) return c.html(<ShopForm c={c} shop={shop} values={v} errors={errors} />, 400);
   const other = await shopByPhone(db, row.phone);
   if (other && other.id !== shop.id) return c.html(<ShopForm c={c} shop={shop} values={v} errors={[`この電話番号は「${other.name}」で登録済みです`]} />, 409);
-  await updateShop(c.env.DB, shop.id, row, Date.now());
+  await updateShop(c.env.DB, shop.id, row, Date.now(), c.get("operator"));
   console.log(JSON.stringify({ msg: "shop edited", shop: shop.id, operator: c.get("operator") }));
   setFlash(c, "ok", `${row.name} を保存しました`);
   return c.redirect("/admin/shops", 303);
@@ -269,7 +298,7 @@ shopPages.post("/shops/:id/flags", async (c) => {
   const value = body.value === "1";
   const db = createDb(c.env.DB);
   const shop = await getShop(db, c.req.param("id"));
-  if (!shop || !(await setShopFlag(db, shop.id, flag, value, Date.now()))) return c.notFound();
+  if (!shop || !(await setShopFlag(c.env.DB, shop.id, flag, value, Date.now(), c.get("operator")))) return c.notFound();
   console.log(JSON.stringify({ msg: "shop flag", shop: shop.id, flag, value, operator: c.get("operator") }));
   const what = flag === "paused" ? (value ? "停止しました" : "再開しました") : value ? "電話禁止にしました" : "電話禁止を解除しました";
   setFlash(c, "ok", `${shop.name} を${what}（進行中の予約では次の電話から反映）`);
