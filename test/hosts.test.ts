@@ -72,11 +72,4 @@ describe("OAuth on a host that is not PUBLIC_URL", () => {
   it("pages are served on any host", async () => {
     expect((await exports.default.fetch("http://127.0.0.1:8787/faq")).status).toBe(200);
   });
-
-  it("/favicon.ico is QRV's icon, not a 404", async () => {
-    const res = await exports.default.fetch("http://127.0.0.1:8787/favicon.ico");
-    expect(res.status).toBe(200);
-    expect(res.headers.get("Content-Type")).toBe("image/svg+xml");
-    expect(await res.text()).toMatch(/^<svg /);
-  });
 });

@@ -6,6 +6,7 @@ import { Hono } from "hono";
 export const CSS = `
 :root{--fg:#1b1b1f;--muted:#5f6368;--line:#e3e3e8;--bg:#f7f7f9;--card:#fff;--accent:#0b57d0;--ok:#137333;--warn:#b06000;--bad:#b3261e}
 *{box-sizing:border-box}
+.spaced{margin-top:12px}
 body{margin:0;font-family:system-ui,-apple-system,"Hiragino Sans","Noto Sans JP",sans-serif;color:var(--fg);background:var(--bg);line-height:1.6;font-size:16px}
 header{background:#111;color:#fff;padding:12px 16px;display:flex;justify-content:space-between;align-items:center}
 header a{color:#fff;text-decoration:none;font-weight:700}
