@@ -15,6 +15,9 @@ export default defineConfig(async () => {
   const sandbox = {
     TEST_MIGRATIONS: migrations,
     PROVIDERS: "sandbox",
+    // Tests reach the Worker as https://qrv.test, a public-looking host: a sandbox answers
+    // there only as a declared demo (test/security.test.ts covers the other cases).
+    PUBLIC_DEMO: "true",
     PUBLIC_URL: "https://qrv.test",
     SANDBOX_CALL_DELAY_SECONDS: "0",
     CALL_ROUND_DELAY_SECONDS: "0",
@@ -33,6 +36,7 @@ export default defineConfig(async () => {
   const live = {
     ...sandbox,
     PROVIDERS: "live",
+    PUBLIC_DEMO: "",
     STRIPE_SECRET_KEY: "sk_test_51QrvLiveTestsFakeKey",
     STRIPE_WEBHOOK_SECRET: "whsec_qrv_live_tests_signing_secret",
     TWILIO_ACCOUNT_SID: "AC1f2e3d4c5b6a79881726354a5b6c7d8e",

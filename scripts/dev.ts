@@ -73,6 +73,13 @@ console.log(`
   Try it         npm run demo      (in another terminal)
 `);
 
-const child = wranglerSpawn(["dev", "--port", String(port), "--var", `PUBLIC_URL:${base}`]);
+// Reached through a tunnel, the sandbox (sign-in codes, guest links) is public: it answers
+// there only when the developer says so with PUBLIC_DEMO=true, and then shows a demo banner.
+const demo = process.env.PUBLIC_DEMO === "true";
+if (demo) console.log(`  PUBLIC DEMO: anyone who reaches ${base} can read /sandbox (sign-in codes, guest links); every page says so.\n`);
+else if (base !== local) {
+  console.log(`  ${base} is not localhost: the sandbox answers there only with PUBLIC_DEMO=true (a public demo). Until then it answers on ${local} only.\n`);
+}
+const child = wranglerSpawn(["dev", "--port", String(port), "--var", `PUBLIC_URL:${base}`, ...(demo ? ["--var", "PUBLIC_DEMO:true"] : [])]);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));

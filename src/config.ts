@@ -1,4 +1,8 @@
-// Configuration read from Wrangler vars and secrets, in one place.
+// Configuration read from Wrangler vars and secrets, in one place. Whether a sandbox may face
+// the public is decided in sandbox-exposure.ts (pure, so scripts import it too).
+import { isLoopbackHost, sandboxExposure } from "./sandbox-exposure.ts";
+
+export { isLoopbackHost, SANDBOX_NOT_PUBLIC, sandboxExposure, sandboxServes, type SandboxExposure } from "./sandbox-exposure.ts";
 
 export type ProviderMode = "sandbox" | "live";
 
@@ -12,6 +16,10 @@ export interface Config {
   supportEmail: string;
   /** E.164 prefixes of the numbers QRV texts (sign-in codes and bookings); mobile numbers only. */
   smsPrefixes: string[];
+  /** A sandbox deliberately open to the public (PUBLIC_DEMO=true), shown as such everywhere. */
+  publicDemo: boolean;
+  /** Booking request limits apply; only a local sandbox may turn them off (browser tests, the bench). */
+  bookingRateLimits: boolean;
 }
 
 function seconds(value: string | undefined, fallback: number): number {
@@ -31,6 +39,8 @@ export function config(env: Env): Config {
       .split(",")
       .map((p) => p.trim())
       .filter(Boolean),
+    publicDemo: sandboxExposure(env) === "demo",
+    bookingRateLimits: !(env.BOOKING_RATE_LIMITS === "off" && sandboxExposure(env) === "local_only"),
   };
 }
 
@@ -67,7 +77,7 @@ function httpsUrl(v: string): string | null {
   try {
     const u = new URL(v);
     if (u.protocol !== "https:") return "must be an https:// URL the providers can reach";
-    if (u.hostname === "localhost" || u.hostname === "127.0.0.1") return "must be public (providers post webhooks to it), not localhost";
+    if (isLoopbackHost(u.hostname)) return "must be public (providers post webhooks to it), not localhost";
     return null;
   } catch {
     return "not a URL";

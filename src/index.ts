@@ -6,13 +6,16 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { routeByHost } from "./auth/hosts.ts";
-import { oauthProvider } from "./auth/index.ts";
+import { oauthProvider, refuseMisleadingRegistration, refuseRotatedRefreshToken } from "./auth/index.ts";
 import { QrvMcp } from "./mcp/server.ts";
+import { serveOwnSessions } from "./mcp/sessions.ts";
 import { runAlertRules } from "./monitor/alerts.ts";
 import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consumer.ts";
 import { sweep } from "./queues/sweeper.ts";
+import { account } from "./routes/account.tsx";
 import { admin } from "./routes/admin/index.tsx";
 import { authorize } from "./routes/authorize.tsx";
+import { demoBanner, refuseExposedSandbox } from "./routes/demo.ts";
 import { notFound, onError } from "./routes/errors.tsx";
 import { guest } from "./routes/guest.tsx";
 import { guestAssets } from "./routes/guest-assets.ts";
@@ -22,12 +25,14 @@ import { assets } from "./routes/layout.tsx";
 import { sandbox } from "./routes/sandbox.tsx";
 import { webhooks } from "./routes/webhooks.ts";
 
+export { CalendarObject } from "./durable/calendar.ts";
 export { ReservationObject } from "./durable/reservation.ts";
 export { QrvMcp } from "./mcp/server.ts";
 
 const app = new Hono<{ Bindings: Env }>();
 
 app.use("*", requestId());
+app.use("*", demoBanner);
 const csp = { defaultSrc: ["'self'"], styleSrc: ["'self'"], scriptSrc: ["'self'"], imgSrc: ["'self'", "data:"], frameAncestors: ["'none'"], baseUri: ["'none'"] };
 const pageHeaders = secureHeaders({ contentSecurityPolicy: { ...csp, formAction: ["'self'"] }, crossOriginEmbedderPolicy: false });
 // The consent form's answer is a redirect to the client's registered redirect URI, which a
@@ -36,6 +41,7 @@ const authorizeHeaders = secureHeaders({ contentSecurityPolicy: csp, crossOrigin
 app.use("*", (c, next) => (c.req.path === "/authorize" || c.req.path.startsWith("/authorize/") ? authorizeHeaders(c, next) : pageHeaders(c, next)));
 app.route("/", home);
 app.route("/authorize", authorize);
+app.route("/account", account);
 app.route("/assets", assets);
 app.route("/assets", guestAssets);
 app.route("/webhooks", webhooks);
@@ -49,12 +55,15 @@ app.notFound(notFound);
 const mcpHandler = QrvMcp.serve("/mcp", { binding: "MCP_OBJECT" });
 const handlers = {
   // The provider has checked the bearer token; ctx.props says who is calling.
-  apiHandler: { fetch: (request: Request, env: Env, ctx: ExecutionContext) => mcpHandler.fetch(request, env, ctx) },
+  // A session answers only the credential that opened it (src/mcp/sessions.ts).
+  apiHandler: { fetch: (request: Request, env: Env, ctx: ExecutionContext) => serveOwnSessions(mcpHandler, request, env, ctx) },
   defaultHandler: { fetch: app.fetch },
 };
 
 export default {
-  fetch(request, env, ctx) {
+  async fetch(request, env, ctx) {
+    const refused = refuseExposedSandbox(request, env) ?? (await refuseMisleadingRegistration(request)) ?? (await refuseRotatedRefreshToken(request, env, handlers));
+    if (refused) return refused;
     const routed = routeByHost(request, env);
     return routed instanceof Response ? routed : oauthProvider(env, handlers).fetch(routed, env, ctx);
   },

@@ -127,7 +127,7 @@ describe("§2.2.2 SMS undeliverable", () => {
   it("record the phone contact: the case closes, the note is in the audit log", async () => {
     const op = await signIn("鈴木");
     const id = await smsUndeliverable();
-    expect((await record(id)).openCases![0]!.messages![0]).toContain("{{guest_url}}");
+    expect((await record(id)).openCases![0]!.messages![0]).toContain("{{guest_url.");
     await act(op, id, { action: "operator_note", resolves: "sms_undeliverable", note: "依頼者に電話し内容を確認" });
     expect(await openCases(id)).toEqual([]);
     const e = (await eventsOf(id)).at(-1)!;

@@ -55,7 +55,7 @@ describe("Reservation object", () => {
     const before = await record(id);
     const stub = reservationStub(env, id);
     await evictDurableObject(stub);
-    expect(await stub.links()).toEqual({ guest_url: guestUrl });
+    expect(Object.values(await stub.links())).toEqual([guestUrl]);
     const attemptId = before.data.attempts[0]!.id;
     const result = await stub.dispatch({ type: "call_result", attemptId, result: "accepted" }, "provider");
     expect(result).toMatchObject({ applied: true, status: "calling_success", version: before.version + 1 });

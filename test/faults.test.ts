@@ -152,6 +152,7 @@ describe("bad webhook bodies are refused without changing anything", () => {
   const cases: [string, string, () => Promise<[string, Record<string, string>]>][] = [
     ["stripe: signed but not JSON", "/webhooks/stripe", async () => ["{not json", { "Stripe-Signature": await stripeSignatureHeader("{not json", env.STRIPE_WEBHOOK_SECRET) }]],
     ["stripe: no signature", "/webhooks/stripe", async () => ['{"id":"evt_1"}', {}]],
+    ["stripe: signed, no event id", "/webhooks/stripe", async () => { const b = JSON.stringify({ object: "event", type: "checkout.session.completed", data: { object: { id: "cs_1", metadata: { reservation_id: "QRV-AAAAAA" } } } }); return [b, { "Stripe-Signature": await stripeSignatureHeader(b, env.STRIPE_WEBHOOK_SECRET) }]; }],
     ["stripe: 1 MB body", "/webhooks/stripe", async () => { const b = `{"pad":"${"x".repeat(1_000_000)}"}`; return [b, { "Stripe-Signature": await stripeSignatureHeader(b, env.STRIPE_WEBHOOK_SECRET) }]; }],
     ["bland: signed but not JSON", "/webhooks/bland", async () => ["<xml/>", { "X-Webhook-Signature": await blandSignature(env.BLAND_WEBHOOK_SECRET, "<xml/>") }]],
     ["bland: signed, wrong types", "/webhooks/bland", async () => { const b = JSON.stringify({ call_id: 42, completed: "yes" }); return [b, { "X-Webhook-Signature": await blandSignature(env.BLAND_WEBHOOK_SECRET, b) }]; }],

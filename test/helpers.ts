@@ -33,7 +33,7 @@ export function uniquePhone(): string {
 
 /** A mobile number (E.164) no other test texts, so each test reads only its own SMS. */
 export function uniqueMobile(): string {
-  // 090-0xxx is not a mobile range libphonenumber knows, so the next digit is 1 to 9.
+  // 090-1xxx to 090-9xxx: 090-0xxx is not a mobile range, and booking refuses it.
   return `+8190${1 + Math.floor(Math.random() * 9)}${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
 }
 

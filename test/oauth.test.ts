@@ -5,10 +5,10 @@ import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { exports } from "cloudflare:workers";
-import { desc, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { loginCodes, sandboxRecords } from "../src/db/schema.ts";
-import { createApiKey, db, mcpClient, record, seedShops, startIn, uniqueAddress } from "./helpers.ts";
+import { loginCodes } from "../src/db/schema.ts";
+import { Browser, field, smsCode } from "./browser-client.ts";
+import { createApiKey, db, mcpClient, record, seedShops, startIn } from "./helpers.ts";
 
 const BASE = "https://qrv.test";
 const workerFetch = (url: string | URL, init?: RequestInit) => exports.default.fetch(new Request(url, init));
@@ -44,38 +44,6 @@ class TestClientApp implements OAuthClientProvider {
   codeVerifier() {
     return this.#verifier;
   }
-}
-
-/** A browser with a cookie jar, talking to the Worker. */
-class Browser {
-  cookies = new Map<string, string>();
-  // Its own address: a shared one would count another test's codes against the per-address limit.
-  readonly address = uniqueAddress();
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
-    const headers = new Headers({ "CF-Connecting-IP": this.address, "Accept-Language": "ja" });
-    if (this.cookies.size) headers.set("Cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    if (init.form) headers.set("Content-Type", "application/x-www-form-urlencoded");
-    const res = await exports.default.fetch(new Request(new URL(url, BASE), { method: init.method ?? (init.form ? "POST" : "GET"), headers, body: init.form ? new URLSearchParams(init.form) : null, redirect: "manual" }));
-    for (const cookie of res.headers.getSetCookie()) {
-      const [pair] = cookie.split(";");
-      const [name, ...value] = pair!.split("=");
-      if (/Max-Age=0|Expires=Thu, 01 Jan 1970/i.test(cookie)) this.cookies.delete(name!);
-      else this.cookies.set(name!, value.join("="));
-    }
-    return res;
-  }
-}
-
-function field(html: string, name: string): string {
-  const m = html.match(new RegExp(`name="${name}" value="([^"]*)"`));
-  if (!m) throw new Error(`no ${name} field in:\n${html.slice(0, 2000)}`);
-  return m[1]!.replaceAll("&amp;", "&");
-}
-
-/** The code the sandbox texted for a sign-in. */
-async function smsCode(loginId: string): Promise<string> {
-  const [sms] = await db.select().from(sandboxRecords).where(eq(sandboxRecords.reservationId, loginId)).orderBy(desc(sandboxRecords.id)).limit(1);
-  return sms!.body.match(/(\d{6})/)![1]!;
 }
 
 async function requestCode(browser: Browser, next: string, phone: string) {

@@ -3,6 +3,8 @@
 // in scripts/deploy.ts; each one finds what already exists first, so a re-run changes nothing
 // that is already right.
 
+import { sandboxExposure } from "../../src/sandbox-exposure.ts";
+
 /** The parts of Wrangler's configuration a deployment needs. */
 export interface DeployConfig {
   name: string;
@@ -49,12 +51,11 @@ export function isPlaceholderId(id: string | undefined): boolean {
 /**
  * Sandbox providers answer every call and payment themselves, so a deployed sandbox takes
  * bookings that no shop hears of and nobody pays for. It may be published only as an explicit,
- * visible demo (PUBLIC_DEMO="true").
- * TODO(config): when src/config.ts has the shared decision (sandboxExposure), call it here.
+ * visible demo (PUBLIC_DEMO="true"): the Worker's own rule (sandboxExposure), applied before
+ * anything is published.
  */
 export function sandboxRefusal(vars: Record<string, string>): string | null {
-  if (vars.PROVIDERS === "live") return null;
-  if (vars.PUBLIC_DEMO === "true") return null;
+  if (sandboxExposure(vars) !== "local_only") return null;
   const what = vars.PROVIDERS ? `PROVIDERS is "${vars.PROVIDERS}"` : "PROVIDERS is not set";
   return `${what}: the sandbox would take bookings that no shop hears of and nobody pays for. Set PROVIDERS = "live" (with the settings in docs/providers.md), or PUBLIC_DEMO = "true" to publish an explicit demo.`;
 }

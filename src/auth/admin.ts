@@ -5,6 +5,10 @@
 // every form posts back.
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
+import { eq, lt } from "drizzle-orm";
+import { createDb } from "../db/client.ts";
+import { fullUntil, note, type Limit } from "../db/rate-limits.ts";
+import { consoleLogouts } from "../db/schema.ts";
 import { newSecretToken, sha256Hex } from "../domain/ids.ts";
 import { timingSafeEqual } from "../providers/crypto.ts";
 import { ACCESS_JWT_HEADER, AccessDenied, accessSettings, verifyAccessJwt } from "./access.ts";
@@ -18,6 +22,8 @@ const SESSION_HOURS = 12;
 const EXAMPLE_PASSWORD = "change-me-locally";
 
 interface Session {
+  /** This session's id: signing out records it, and the cookie then opens nothing. */
+  sid: string;
   /** Operator name (Access email, or the name given at the local sign-in). */
   op: string;
   via: "access" | "password";
@@ -46,14 +52,16 @@ async function readSession(c: Context<AdminEnv>): Promise<Session | null> {
   if (!raw) return null;
   try {
     const s = JSON.parse(raw) as Session;
-    return typeof s.op === "string" && typeof s.csrf === "string" && s.exp > Date.now() ? s : null;
+    if (typeof s.sid !== "string" || typeof s.op !== "string" || typeof s.csrf !== "string" || !(s.exp > Date.now())) return null;
+    const ended = await createDb(c.env.DB).query.consoleLogouts.findFirst({ where: eq(consoleLogouts.sessionId, s.sid) });
+    return ended ? null : s;
   } catch {
     return null;
   }
 }
 
 export async function startSession(c: Context<AdminEnv>, op: string, via: Session["via"]): Promise<Session> {
-  const session: Session = { op, via, csrf: newSecretToken(), exp: Date.now() + SESSION_HOURS * 3_600_000 };
+  const session: Session = { sid: newSecretToken(), op, via, csrf: newSecretToken(), exp: Date.now() + SESSION_HOURS * 3_600_000 };
   await setSignedCookie(c, SESSION_COOKIE, JSON.stringify(session), signingKey(c.env), {
     path: "/admin",
     httpOnly: true,
@@ -64,8 +72,45 @@ export async function startSession(c: Context<AdminEnv>, op: string, via: Sessio
   return session;
 }
 
-export function endSession(c: Context<AdminEnv>): void {
+/** Signing out ends the session on the server too: a copy of the cookie opens nothing after. */
+export async function endSession(c: Context<AdminEnv>): Promise<void> {
+  const session = await readSession(c);
+  if (session) {
+    const db = createDb(c.env.DB);
+    const now = Date.now();
+    await db.insert(consoleLogouts).values({ sessionId: session.sid, at: now }).onConflictDoNothing();
+    // A session's cookie expires after SESSION_HOURS: older sign-outs need not be remembered.
+    await db.delete(consoleLogouts).where(lt(consoleLogouts.at, now - SESSION_HOURS * 3_600_000));
+  }
   deleteCookie(c, SESSION_COOKIE, { path: "/admin" });
+}
+
+/**
+ * The local password's lockout: after `max` wrong passwords from one address within the
+ * window, or `max * 4` from anywhere, the login refuses every try (right or wrong) until the
+ * oldest failure leaves the window.
+ */
+export const passwordLockout = { windowMs: 15 * 60_000, max: 5 } as const;
+
+function lockoutLimits(address: string): Limit[] {
+  return [
+    { key: `console:password_failed:${address}`, windowMs: passwordLockout.windowMs, max: passwordLockout.max },
+    { key: "console:password_failed", windowMs: passwordLockout.windowMs, max: passwordLockout.max * 4 },
+  ];
+}
+
+/** When the login opens again for this address, or null when it is open. */
+export async function passwordLockedUntil(env: Env, address: string, now = Date.now()): Promise<number | null> {
+  const db = createDb(env.DB);
+  for (const limit of lockoutLimits(address)) {
+    const until = await fullUntil(db, limit, now);
+    if (until !== null) return until;
+  }
+  return null;
+}
+
+export async function passwordFailed(env: Env, address: string, now = Date.now()): Promise<void> {
+  await note(createDb(env.DB), lockoutLimits(address).map((l) => l.key), now);
 }
 
 /** Compares through SHA-256 so the time taken says nothing about the password. */

@@ -16,11 +16,20 @@ const MINUTE = 60_000;
 export const signInPolicy = {
   codeTtlMs: 10 * MINUTE,
   maxTries: 5,
-  /** Codes per phone number: a few in a short window, a bounded number per day. */
+  /**
+   * Codes per phone number asked from one client address: a few in a short window, a bounded
+   * number per day. Counted per address, so a stranger elsewhere spends only their own quota
+   * for the number, never its owner's.
+   */
   perPhone: [
     { windowMs: 10 * MINUTE, max: 3 },
     { windowMs: 24 * 60 * MINUTE, max: 10 },
   ],
+  /**
+   * Codes per phone number from every address together, which bounds the texts strangers can
+   * send to one number. A browser that has proved this number before is not held by it.
+   */
+  perPhoneTotal: [{ windowMs: 24 * 60 * MINUTE, max: 20 }],
   /** Codes per client address (CF-Connecting-IP). */
   perAddress: [{ windowMs: 60 * MINUTE, max: 10 }],
 } as const;
@@ -46,8 +55,9 @@ async function codeHash(loginId: string, code: string): Promise<string> {
   return sha256Hex(`${loginId}:${code}`);
 }
 
-async function sentSince(db: Db, column: typeof loginCodes.phone | typeof loginCodes.clientAddress, value: string, since: number): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(loginCodes).where(and(eq(column, value), gt(loginCodes.createdAt, since)));
+async function sentSince(db: Db, where: { phone?: string; clientAddress?: string }, since: number): Promise<number> {
+  const conditions = [gt(loginCodes.createdAt, since), ...(where.phone ? [eq(loginCodes.phone, where.phone)] : []), ...(where.clientAddress ? [eq(loginCodes.clientAddress, where.clientAddress)] : [])];
+  const [row] = await db.select({ n: count() }).from(loginCodes).where(and(...conditions));
   return row?.n ?? 0;
 }
 
@@ -57,20 +67,26 @@ export function signInSms(code: string, lang: Lang): string {
     : `[QRV] Your sign-in code: ${code} (valid for 10 minutes). Never share this code.`;
 }
 
-export async function startSignIn(env: Env, db: Db, input: { phone: string; clientAddress: string; lang: Lang }, now = Date.now()): Promise<StartResult> {
+/**
+ * `provedBefore` says whether this browser has signed in with the number before (a signed
+ * cookie, see routes/authorize.tsx): such a browser is not held by the all-addresses limit.
+ */
+export async function startSignIn(env: Env, db: Db, input: { phone: string; clientAddress: string; lang: Lang; provedBefore?: (phone: string) => Promise<boolean> }, now = Date.now()): Promise<StartResult> {
   const parsed = normalizePhone(input.phone);
   if (!parsed.ok) return { ok: false, reason: "invalid", message: { ja: "電話番号を確認してください（例: 090-1234-5678）。", en: "Please check the phone number (e.g. 090-1234-5678)." } };
   const phone = parsed.e164;
   if (!textable(phone, config(env).smsPrefixes)) {
     return { ok: false, reason: "not_allowed", message: { ja: "この電話番号にはコードを送れません。日本の携帯電話番号（070・080・090）をお使いください。", en: "Codes can only be sent to Japanese mobile numbers (070, 080, 090)." } };
   }
+  const tooMany = { ok: false, reason: "rate_limited", message: { ja: "コードの送信回数が多すぎます。しばらくしてからお試しください。", en: "Too many codes were sent to this number. Please try again later." } } as const;
   for (const limit of signInPolicy.perPhone) {
-    if ((await sentSince(db, loginCodes.phone, phone, now - limit.windowMs)) >= limit.max) {
-      return { ok: false, reason: "rate_limited", message: { ja: "コードの送信回数が多すぎます。しばらくしてからお試しください。", en: "Too many codes were sent to this number. Please try again later." } };
-    }
+    if ((await sentSince(db, { phone, clientAddress: input.clientAddress }, now - limit.windowMs)) >= limit.max) return tooMany;
+  }
+  for (const limit of signInPolicy.perPhoneTotal) {
+    if ((await sentSince(db, { phone }, now - limit.windowMs)) >= limit.max && !(await input.provedBefore?.(phone))) return tooMany;
   }
   for (const limit of signInPolicy.perAddress) {
-    if ((await sentSince(db, loginCodes.clientAddress, input.clientAddress, now - limit.windowMs)) >= limit.max) {
+    if ((await sentSince(db, { clientAddress: input.clientAddress }, now - limit.windowMs)) >= limit.max) {
       return { ok: false, reason: "rate_limited", message: { ja: "コードの送信回数が多すぎます。しばらくしてからお試しください。", en: "Too many codes were requested. Please try again later." } };
     }
   }
@@ -117,9 +133,13 @@ export async function verifySignIn(db: Db, loginId: string, code: string, now = 
   return { ok: true, phone: row.phone };
 }
 
-/** The person behind a verified number, created on first sign-in; name and email once given. */
+/**
+ * The person behind a verified number, created on first sign-in; name and email once given.
+ * The one place users are made. The id is random: it begins every OAuth code and token, so it
+ * must say nothing about the number (a hash of a phone number is reversed in minutes).
+ */
 export async function upsertUser(db: Db, phone: string, details: { name?: string; email?: string } = {}, now = Date.now()) {
-  const id = `usr_${(await sha256Hex(phone)).slice(0, 24)}`;
+  const id = newId("usr", now);
   const name = details.name?.trim() || null;
   const email = details.email?.trim() || null;
   await db

@@ -300,6 +300,7 @@ export const loginCodes = sqliteTable(
 
 /** People who signed in with their phone number, and what they told QRV about themselves. */
 export const users = sqliteTable("users", {
+  /** Random (`usr_` + random characters), never derived from the phone: it begins OAuth codes and tokens. */
   id: text("id").primaryKey(),
   /** E.164, verified by a sign-in code. */
   phone: text("phone").notNull().unique(),
@@ -308,6 +309,50 @@ export const users = sqliteTable("users", {
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/**
+ * Which credential opened each MCP session (`api_key:<id>` or `user:<id>`): a request with
+ * another credential, or an unknown session id, is refused (src/mcp/sessions.ts).
+ */
+export const mcpSessions = sqliteTable(
+  "mcp_sessions",
+  {
+    id: text("id").primaryKey(),
+    owner: text("owner").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("mcp_sessions_created").on(t.createdAt)],
+);
+
+/** Counted actions for rate limits (src/db/rate-limits.ts): one row per action and key. */
+export const rateEvents = sqliteTable(
+  "rate_events",
+  {
+    key: text("key").notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("rate_events_key_at").on(t.key, t.at)],
+);
+
+/** Console sessions ended by signing out (src/auth/admin.ts): their signed cookie opens nothing. */
+export const consoleLogouts = sqliteTable("console_logouts", {
+  sessionId: text("session_id").primaryKey(),
+  at: integer("at").notNull(),
+});
+
+/** People signed in to their own pages (members, coaches); the id is the SHA-256 of the cookie's token. */
+export const accountSessions = sqliteTable(
+  "account_sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onUpdate: "cascade", onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("account_sessions_user").on(t.userId)],
+);
 
 /** Incident records (seed 000 §5.3.1), kept by operators in the console. */
 export const incidents = sqliteTable(

@@ -4,6 +4,7 @@
 import { RESERVATION_ID_PATTERN } from "./ids.ts";
 import { normalizePhone } from "./phone.ts";
 import type { Lang } from "./reservation/types.ts";
+import { nameProblem } from "./text.ts";
 
 export const INQUIRY_CATEGORIES = ["question", "bug", "request"] as const;
 export type InquiryCategory = (typeof INQUIRY_CATEGORIES)[number];
@@ -48,6 +49,8 @@ export function validateInquiry(form: Record<string, unknown>): InquiryValidatio
   const name = text(form.name);
   if (!name) errors.name = "required";
   else if (name.length > INQUIRY_LIMITS.name) errors.name = "too_long";
+  // Right-to-left overrides and zero-width characters would make the name read differently in the console.
+  else if (nameProblem(name)) errors.name = "invalid";
 
   let contact = text(form.contact);
   if (!contact) errors.contact = "required";

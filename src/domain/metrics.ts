@@ -104,12 +104,5 @@ export function byMonth<T extends { month: string }>(rows: T[], months: string[]
   return months.map((m) => rows.find((r) => r.month === m) ?? empty(m));
 }
 
-function cell(value: string | number | null | undefined): string {
-  const s = value === null || value === undefined ? "" : String(value);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-/** Rows to CSV text (RFC 4180 quoting, \n line ends). */
-export function toCsv(rows: (string | number | null | undefined)[][]): string {
-  return `${rows.map((r) => r.map(cell).join(",")).join("\n")}\n`;
-}
+/** Rows to CSV text: one writer for every export (src/domain/csv.ts). */
+export { toCsv } from "./csv.ts";

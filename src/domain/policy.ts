@@ -39,6 +39,40 @@ export const policy = {
 
 export type Policy = typeof policy;
 
+/** A rate limit: at most `max` actions counted against `key` within `windowMs`. */
+export interface Limit {
+  key: string;
+  windowMs: number;
+  max: number;
+}
+
+/**
+ * Each booking request texts a number and phones shops, so requests are limited per caller
+ * (API key or signed-in person), per number texted and per shop phoned. A request over any
+ * limit sends nothing.
+ */
+export const requestLimits = {
+  perCaller: [
+    { windowMs: 10 * MINUTE, max: 20 },
+    { windowMs: 24 * HOUR, max: 200 },
+  ],
+  perPhone: [
+    { windowMs: 10 * MINUTE, max: 3 },
+    { windowMs: 24 * HOUR, max: 10 },
+  ],
+  perShop: [{ windowMs: HOUR, max: 12 }],
+} as const;
+
+type Windows = readonly { windowMs: number; max: number }[];
+
+export function bookingLimits(request: { caller: string; phone: string; shopIds: string[] }, limits: { perCaller: Windows; perPhone: Windows; perShop: Windows } = requestLimits): Limit[] {
+  return [
+    ...limits.perCaller.map((l) => ({ key: `booking:caller:${request.caller}`, ...l })),
+    ...limits.perPhone.map((l) => ({ key: `booking:phone:${request.phone}`, ...l })),
+    ...request.shopIds.flatMap((id) => limits.perShop.map((l) => ({ key: `booking:shop:${id}`, ...l }))),
+  ];
+}
+
 export type CancellationTier =
   | { tier: "free" } // nothing paid yet
   | { tier: "full_refund" } // confirmed, at least 48 hours before the start

@@ -2,8 +2,9 @@
 // name,phone,email,services,area,priority,price_jpy,sandbox_answer[,address[,hours]]
 // A file is accepted whole or not at all: every bad row is reported with its line number.
 import { parse } from "csv-parse/sync";
+import { csvCell, csvCellValue } from "./csv.ts";
 import { parseHours } from "./opening-hours.ts";
-import { normalizePhone } from "./phone.ts";
+import { displayPhone, normalizePhone } from "./phone.ts";
 
 export const SHOP_CSV_COLUMNS = ["name", "phone", "email", "services", "area", "priority", "price_jpy", "sandbox_answer"] as const;
 /** Optional trailing columns. */
@@ -52,7 +53,7 @@ function integer(value: string): number | null {
 
 export function validateRow(cells: string[], line: number): { row?: ShopCsvRow; errors: string[] } {
   const errors: string[] = [];
-  const [name = "", phone = "", email = "", services = "", area = "", priority = "", price = "", answer = "", address = "", hours = ""] = cells.map((c) => c.trim());
+  const [name = "", phone = "", email = "", services = "", area = "", priority = "", price = "", answer = "", address = "", hours = ""] = cells.map((c) => csvCellValue(c.trim()));
   if (!name) errors.push("name is empty");
   else if (name.length > 100 || CONTROL.test(name)) errors.push("name is too long or has control characters");
   const p = normalizePhone(phone);
@@ -126,15 +127,13 @@ export function parseShopCsv(text: string): ShopCsvResult {
   return errors.length ? { ok: false, errors } : { ok: true, rows };
 }
 
-function cell(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
 /** The same format back out (admin download). */
 export function toShopCsv(rows: Omit<ShopCsvRow, "line">[]): string {
   const lines = [[...SHOP_CSV_COLUMNS, ...SHOP_CSV_OPTIONAL].join(",")];
   for (const r of rows) {
-    lines.push([r.name, r.phone, r.email ?? "", r.services.join("|"), r.area, String(r.priority), String(r.priceJpy), r.sandboxAnswer, r.address ?? "", r.hours ?? ""].map(cell).join(","));
+    // Japanese numbers as people write them (03-6000-0101, as in the sample file), which no
+    // spreadsheet takes for a formula; every cell goes through the one CSV writer.
+    lines.push([r.name, displayPhone(r.phone), r.email ?? "", r.services.join("|"), r.area, r.priority, r.priceJpy, r.sandboxAnswer, r.address ?? "", r.hours ?? ""].map(csvCell).join(","));
   }
   return `${lines.join("\n")}\n`;
 }

@@ -15,7 +15,7 @@ import { decide, timerEvent } from "../domain/reservation/engine.ts";
 import { createShopReservation } from "../domain/reservation/shop-machine.ts";
 import type { Actor, DecideContext, Decision, Outcome, ReservationEvent, ReservationRecord, ShopRequest, Status, Timer } from "../domain/reservation/types.ts";
 import { providersFor } from "../providers/index.ts";
-import { GUEST_URL_PLACEHOLDER, type QueueMessage } from "../queues/messages.ts";
+import { GUEST_URL_KEY, newGuestUrlKey, placeholder, type QueueMessage } from "../queues/messages.ts";
 
 export interface DispatchResult {
   applied: boolean;
@@ -40,6 +40,8 @@ const SEEN_KEYS_LIMIT = 500;
 
 export class ReservationObject extends DurableObject<Env> {
   #record: ReservationRecord | null = null;
+  /** The name of this reservation's guest-link placeholder (see newGuestUrlKey). */
+  #linkKey: string = GUEST_URL_KEY;
   #chain: Promise<unknown> = Promise.resolve();
   readonly #db: Db;
   readonly #cfg: Config;
@@ -63,7 +65,7 @@ export class ReservationObject extends DurableObject<Env> {
       publicUrl: this.#cfg.publicUrl,
       roundDelayMs: this.#cfg.roundDelayMs,
       // Stored messages carry a placeholder; the link with its token is added when sent.
-      guestUrl: GUEST_URL_PLACEHOLDER,
+      guestUrl: placeholder(this.#linkKey),
       supportPhone: this.#cfg.supportPhone,
       supportEmail: this.#cfg.supportEmail,
     };
@@ -79,6 +81,7 @@ export class ReservationObject extends DurableObject<Env> {
     const id = await this.ctx.storage.get<string>("id");
     const record = id ? await loadRecord(this.#db, id) : null;
     if (!record) throw new ReservationNotFound("reservation not found");
+    this.#linkKey = (await this.ctx.storage.get<string>("linkKey")) ?? GUEST_URL_KEY;
     this.#record = record;
     return record;
   }
@@ -91,15 +94,16 @@ export class ReservationObject extends DurableObject<Env> {
       if (await this.ctx.storage.get("id")) throw new ReservationExists(`reservation ${req.id} already exists`);
       const now = Date.now();
       const token = newSecretToken();
+      this.#linkKey = newGuestUrlKey();
       // Kept before the D1 commit so a committed reservation always has its token here.
-      await this.ctx.storage.put({ id: req.id, token });
+      await this.ctx.storage.put({ id: req.id, token, linkKey: this.#linkKey });
       const { record, effects, note } = createShopReservation(req, this.#context(now));
       const outbox: OutboxInput[] = effects.map((effect) => ({ id: newId("job", now), effect }));
-      const event: EventInput = { type: "create", actor: "requester", fromStatus: null, toStatus: record.status, ignored: false, note, data: { apiKeyId: req.apiKeyId ?? null }, at: now };
+      const event: EventInput = { type: "create", actor: "requester", fromStatus: null, toStatus: record.status, ignored: false, note, data: { apiKeyId: req.apiKeyId ?? null, ...(req.via ? { via: req.via } : {}) }, at: now };
       try {
         await commitTransition(this.env.DB, null, record, event, outbox, await sha256Hex(token));
       } catch (err) {
-        await this.ctx.storage.delete(["id", "token"]);
+        await this.ctx.storage.delete(["id", "token", "linkKey"]);
         throw err;
       }
       this.#record = record;
@@ -132,7 +136,8 @@ export class ReservationObject extends DurableObject<Env> {
 
   /** Values for the placeholders in this reservation's stored messages. */
   async links(): Promise<Record<string, string>> {
-    return { guest_url: await this.#guestUrl() };
+    const key = (await this.ctx.storage.get<string>("linkKey")) ?? GUEST_URL_KEY;
+    return { [key]: await this.#guestUrl() };
   }
 
   /** Re-sends jobs that were committed but never reached the queue, and re-arms the alarm. */

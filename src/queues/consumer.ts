@@ -16,7 +16,7 @@ import { reservationStub } from "../durable/client.ts";
 import { providersFor } from "../providers/index.ts";
 import { signedWebhookRequest } from "../providers/sandbox/webhooks.ts";
 import { ProviderError, type Providers } from "../providers/types.ts";
-import { queueMessageSchema, resolveLinks, type QueueMessage } from "./messages.ts";
+import { guestUrlOf, queueMessageSchema, resolveLinks, type QueueMessage } from "./messages.ts";
 
 /** Must match the dead_letter_queue in wrangler.toml. */
 export const DEAD_LETTER_QUEUE = "qrv-jobs-dlq";
@@ -95,7 +95,7 @@ async function runJob(job: Effect, c: JobContext): Promise<JobResult> {
       return {};
     }
     case "payment.create": {
-      const guestUrl = c.links.guest_url ?? `${cfg.publicUrl}/`;
+      const guestUrl = guestUrlOf(c.links) ?? `${cfg.publicUrl}/`;
       const session = await providers.payments.createCheckout({
         reservationId: row.reservationId,
         amountJpy: job.amountJpy,

@@ -29,10 +29,31 @@ export const queueMessageSchema = z.discriminatedUnion("type", [
 
 export type QueueMessage = z.infer<typeof queueMessageSchema>;
 
-/** Stored payloads carry this instead of the guest link; the link (with its token) lives only in the reservation's object. */
-export const GUEST_URL_PLACEHOLDER = "{{guest_url}}";
+/**
+ * Stored payloads carry a placeholder instead of the guest link; the link (with its token)
+ * lives only in the reservation's object. The placeholder's name is `guest_url.` plus a random
+ * part kept by that object: a requester who types `{{guest_url}}` in a name or a note cannot
+ * name it, so user text never expands into the secret link. (`guest_url` alone is the name
+ * reservations made before kept.)
+ */
+export const GUEST_URL_KEY = "guest_url";
+
+export function newGuestUrlKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `${GUEST_URL_KEY}.${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+export function placeholder(key: string): string {
+  return `{{${key}}}`;
+}
+
+/** The guest link among a reservation's link values, whatever its placeholder is called. */
+export function guestUrlOf(links: Record<string, string>): string | undefined {
+  const key = Object.keys(links).find((k) => k === GUEST_URL_KEY || k.startsWith(`${GUEST_URL_KEY}.`));
+  return key ? links[key] : undefined;
+}
 
 export function resolveLinks(text: string, links: Record<string, string> | undefined): string {
   if (!links) return text;
-  return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => links[name] ?? whole);
+  return text.replace(/\{\{([\w.]+)\}\}/g, (whole, name: string) => links[name] ?? whole);
 }

@@ -6,13 +6,15 @@ import { AuthorizationError, CimdFetchError, type ConsentDescription, type OAuth
 import { eq } from "drizzle-orm";
 import { Hono, type Context } from "hono";
 import type { McpAuth } from "../auth/index.ts";
-import { readSignIn, writeSignIn } from "../auth/session.ts";
+import { provedHere, readSignIn, rememberProved, writeSignIn } from "../auth/session.ts";
 import { startSignIn, upsertUser, verifySignIn } from "../auth/sign-in.ts";
 import { createDb } from "../db/client.ts";
 import { users } from "../db/schema.ts";
 import { displayPhone } from "../domain/phone.ts";
+import { nameProblem, visibleText } from "../domain/text.ts";
 import type { Lang } from "../domain/reservation/types.ts";
 import { Page } from "./layout.tsx";
+import { CodeStep, LOGIN_ID, PhoneStep, signInCopy } from "./sign-in-forms.tsx";
 
 type AuthEnv = Env & { OAUTH_PROVIDER: OAuthHelpers };
 type C = Context<{ Bindings: Env }>;
@@ -29,14 +31,6 @@ function langOf(c: C): Lang {
 
 const t = {
   ja: {
-    title: "QRVにサインイン",
-    phoneIntro: "予約のSMSを受け取る携帯電話番号で本人確認をします。確認コードをSMSでお送りします。",
-    phoneLabel: "携帯電話番号",
-    send: "コードを送る",
-    codeIntro: (phone: string) => `${phone} にSMSで6桁の確認コードを送りました（10分間有効）。`,
-    codeLabel: "確認コード",
-    verify: "確認する",
-    again: "別の番号でやり直す",
     consentTitle: (name: string) => `${name} にQRVでの予約を許可しますか？`,
     unverified: "このアプリは自己登録されたもので、名前は確認されていません。",
     publishedBy: (domain: string) => `発行元: ${domain}`,
@@ -54,14 +48,6 @@ const t = {
     clientUnknown: "このアプリを確認できませんでした。",
   },
   en: {
-    title: "Sign in to QRV",
-    phoneIntro: "Confirm the mobile number that receives your booking texts. We will send you a code by SMS.",
-    phoneLabel: "Mobile number",
-    send: "Send code",
-    codeIntro: (phone: string) => `We sent a 6-digit code to ${phone} (valid for 10 minutes).`,
-    codeLabel: "Code",
-    verify: "Verify",
-    again: "Use another number",
     consentTitle: (name: string) => `Allow ${name} to make reservations with QRV for you?`,
     unverified: "This app registered itself; its name is not verified.",
     publishedBy: (domain: string) => `Published by ${domain}`,
@@ -92,57 +78,17 @@ function ErrorPage(props: { lang: Lang; message: string }) {
 }
 
 function PhoneForm(props: { lang: Lang; next: string; error?: string; phone?: string }) {
-  const s = t[props.lang];
   return (
-    <Page title={s.title} lang={props.lang}>
-      <div class="card">
-        <h1>{s.title}</h1>
-        <p>{s.phoneIntro}</p>
-        {props.error ? <p class="notice">{props.error}</p> : null}
-        <form method="post" action="/authorize/phone">
-          <input type="hidden" name="next" value={props.next} />
-          <p>
-            <label>
-              {s.phoneLabel}
-              <br />
-              <input name="phone" type="tel" inputmode="tel" autocomplete="tel" placeholder="090-1234-5678" value={props.phone ?? ""} required />
-            </label>
-          </p>
-          <button type="submit" id="send-code">
-            {s.send}
-          </button>
-        </form>
-      </div>
+    <Page title={signInCopy[props.lang].title} lang={props.lang}>
+      <PhoneStep lang={props.lang} action="/authorize/phone" hidden={{ next: props.next }} error={props.error} phone={props.phone} />
     </Page>
   );
 }
 
 function CodeForm(props: { lang: Lang; next: string; loginId: string; phone: string; error?: string }) {
-  const s = t[props.lang];
   return (
-    <Page title={s.title} lang={props.lang}>
-      <div class="card">
-        <h1>{s.title}</h1>
-        <p>{s.codeIntro(displayPhone(props.phone))}</p>
-        {props.error ? <p class="notice">{props.error}</p> : null}
-        <form method="post" action="/authorize/code">
-          <input type="hidden" name="next" value={props.next} />
-          <input type="hidden" name="login_id" value={props.loginId} />
-          <p>
-            <label>
-              {s.codeLabel}
-              <br />
-              <input name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9０-９ ]{6,8}" maxlength={8} required />
-            </label>
-          </p>
-          <button type="submit" id="verify-code">
-            {s.verify}
-          </button>
-        </form>
-        <p>
-          <a href={props.next}>{s.again}</a>
-        </p>
-      </div>
+    <Page title={signInCopy[props.lang].title} lang={props.lang}>
+      <CodeStep lang={props.lang} action="/authorize/code" hidden={{ next: props.next }} loginId={props.loginId} phone={props.phone} restartHref={props.next} error={props.error} />
     </Page>
   );
 }
@@ -151,9 +97,9 @@ function ConsentPage(props: { lang: Lang; details: ConsentDescription; handle: s
   const s = t[props.lang];
   const d = props.details;
   return (
-    <Page title={s.title} lang={props.lang}>
+    <Page title={signInCopy[props.lang].title} lang={props.lang}>
       <div class="card">
-        <h1>{s.consentTitle(d.clientName)}</h1>
+        <h1>{s.consentTitle(visibleText(d.clientName))}</h1>
         <p>{d.clientDomain ? <strong>{s.publishedBy(d.clientDomain)}</strong> : s.unverified}</p>
         <p>
           <strong>{s.sentTo(d.redirectHost)}</strong>
@@ -221,7 +167,6 @@ function withHeaders(res: Response, headers: Headers): Response {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 authorize.get("/", async (c) => {
   const oauth = helpers(c);
@@ -253,7 +198,7 @@ authorize.post("/phone", async (c) => {
   const next = safeNext(form.next);
   if (!next) return c.html(<ErrorPage lang={lang} message={t[lang].badRequest} />, 400);
   const phone = String(form.phone ?? "").slice(0, 40);
-  const started = await startSignIn(c.env, createDb(c.env.DB), { phone, clientAddress: c.req.header("CF-Connecting-IP") ?? "unknown", lang });
+  const started = await startSignIn(c.env, createDb(c.env.DB), { phone, clientAddress: c.req.header("CF-Connecting-IP") ?? "unknown", lang, provedBefore: (e164) => provedHere(c, e164) });
   if (!started.ok) return c.html(<PhoneForm lang={lang} next={next} phone={phone} error={started.message[lang]} />, started.reason === "rate_limited" ? 429 : 400);
   return c.html(<CodeForm lang={lang} next={next} loginId={started.loginId} phone={started.phone} />);
 });
@@ -263,7 +208,7 @@ authorize.post("/code", async (c) => {
   const form = await c.req.parseBody();
   const next = safeNext(form.next);
   const loginId = String(form.login_id ?? "");
-  if (!next || !/^lgn_[0-9a-z]{22}$/.test(loginId)) return c.html(<ErrorPage lang={lang} message={t[lang].badRequest} />, 400);
+  if (!next || !LOGIN_ID.test(loginId)) return c.html(<ErrorPage lang={lang} message={t[lang].badRequest} />, 400);
   const db = createDb(c.env.DB);
   const result = await verifySignIn(db, loginId, String(form.code ?? "").slice(0, 20));
   if (!result.ok) {
@@ -274,6 +219,7 @@ authorize.post("/code", async (c) => {
     return c.html(<PhoneForm lang={lang} next={next} error={result.message[lang]} />, 400);
   }
   await writeSignIn(c, result.phone);
+  await rememberProved(c, result.phone);
   return c.redirect(next, 303);
 });
 
@@ -291,7 +237,7 @@ authorize.post("/", async (c) => {
     if (!session) return c.html(<ErrorPage lang={lang} message={t[lang].expired} />, 400);
     const name = String(form.name ?? "").trim().slice(0, 100);
     const email = String(form.email ?? "").trim().slice(0, 254);
-    if ((email && !EMAIL.test(email)) || CONTROL.test(name)) {
+    if ((email && !EMAIL.test(email)) || nameProblem(name)) {
       return c.html(<ErrorPage lang={lang} message={lang === "ja" ? "お名前またはメールアドレスを確認して、AIアプリからもう一度お試しください。" : "Please check your name or email and start again from your AI app."} />, 400);
     }
     const approved = await oauth.approveConsent(c.req.raw, handle);

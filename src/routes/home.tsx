@@ -1,6 +1,6 @@
 // The front page and /healthz.
 import { Hono } from "hono";
-import { config, liveSettings } from "../config.ts";
+import { config, liveSettings, sandboxServes } from "../config.ts";
 import { ICON_SVG, Page } from "./layout.tsx";
 
 export const home = new Hono<{ Bindings: Env }>();
@@ -16,7 +16,7 @@ home.get("/", (c) => {
         <p>
           MCP endpoint: <code>{cfg.publicUrl}/mcp</code>
         </p>
-        {cfg.providers === "sandbox" ? (
+        {sandboxServes(c.env, c.req.url) ? (
           <p>
             <a class="button secondary" href="/sandbox">
               Sandbox
@@ -54,7 +54,8 @@ home.get("/favicon.ico", (c) => c.body(ICON_SVG, 200, { "Content-Type": "image/s
 home.get("/healthz", async (c) => {
   const started = Date.now();
   // Live providers with settings missing send nothing; say so here, naming what is missing.
-  const providers = config(c.env).providers;
+  const cfg = config(c.env);
+  const providers = cfg.providers;
   const live = providers === "live" ? liveSettings(c.env) : null;
   const queueFresh = lastQueueCheck && started - lastQueueCheck.at < QUEUE_CHECK_TTL_MS ? lastQueueCheck : null;
   const [d1, queue] = await Promise.all([
@@ -65,7 +66,7 @@ home.get("/healthz", async (c) => {
   const ok = d1 && queue && (!live || live.ok);
   c.header("Cache-Control", "no-store");
   return c.json(
-    { ok, d1: d1 ? "ok" : "error", queue: queue ? "ok" : "error", providers, ...(live && !live.ok ? { missing: live.problems } : {}), ms: Date.now() - started },
+    { ok, d1: d1 ? "ok" : "error", queue: queue ? "ok" : "error", providers, demo: cfg.publicDemo, ...(live && !live.ok ? { missing: live.problems } : {}), ms: Date.now() - started },
     ok ? 200 : 503,
   );
 });

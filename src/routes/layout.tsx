@@ -28,6 +28,7 @@ table{width:100%;border-collapse:collapse;font-size:.9rem}td,th{border-bottom:1p
 pre{white-space:pre-wrap;word-break:break-word;background:#f1f3f4;padding:8px;border-radius:8px;font-size:.85rem;margin:4px 0}
 .row{display:flex;gap:8px;flex-wrap:wrap;align-items:center}
 input,select,textarea{font:inherit;padding:8px;border:1px solid var(--line);border-radius:8px;max-width:100%}
+.demo-banner{background:#b3261e;color:#fff;padding:8px 16px;font-weight:700;text-align:center}
 .notice{border-left:4px solid var(--warn);padding:8px 12px;background:#fff8e1;border-radius:4px}
 `;
 

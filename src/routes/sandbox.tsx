@@ -1,9 +1,10 @@
-// /sandbox: only when providers are sandboxed. What the sandbox providers "sent", per
+// /sandbox: only when providers are sandboxed, and only on localhost unless PUBLIC_DEMO=true
+// (src/routes/demo.ts refuses it earlier; this check keeps the module safe on its own). What the sandbox providers "sent", per
 // reservation (and as JSON at /sandbox/outbox for scripts), a page to answer a call as the
 // shop, and the checkout page a sandbox payment_url opens (plain HTML forms, no JavaScript).
 import { and, desc, eq, like, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
-import { config } from "../config.ts";
+import { config, sandboxServes } from "../config.ts";
 import { createDb } from "../db/client.ts";
 import { loadRecord } from "../db/reservations.ts";
 import { reservations, sandboxCalls, sandboxRecords } from "../db/schema.ts";
@@ -17,7 +18,7 @@ import { Page } from "./layout.tsx";
 export const sandbox = new Hono<{ Bindings: Env }>();
 
 sandbox.use("*", async (c, next) => {
-  if (config(c.env).providers !== "sandbox") return c.notFound();
+  if (!sandboxServes(c.env, c.req.url)) return c.notFound();
   await next();
 });
 

@@ -42,7 +42,7 @@ const TEXT = {
     tooMany: "短い時間に多くのお問い合わせをいただいたため、いったん受付を止めています。しばらくしてからもう一度お送りいただくか、お電話・メールでご連絡ください。",
     errors: {
       category: { required: "種類を選んでください。", invalid: "種類を選んでください。", too_long: "" },
-      name: { required: "お名前を入力してください。", too_long: `${INQUIRY_LIMITS.name}文字以内で入力してください。`, invalid: "" },
+      name: { required: "お名前を入力してください。", too_long: `${INQUIRY_LIMITS.name}文字以内で入力してください。`, invalid: "見えない書式文字（右から左への切り替えなど）は使えません。" },
       contact: { required: "ご連絡先を入力してください。", too_long: `${INQUIRY_LIMITS.contact}文字以内で入力してください。`, invalid: "メールアドレスか電話番号（例: 090-1234-5678）を入力してください。" },
       reservation_id: { required: "", too_long: "", invalid: "予約IDは「QRV-」と6文字の英数字です（例: QRV-AB23CD）。" },
       message: { required: "内容を入力してください。", too_long: `${INQUIRY_LIMITS.message}文字以内で入力してください。`, invalid: "" },
@@ -76,7 +76,7 @@ const TEXT = {
     tooMany: "We received many messages from you in a short time, so the form is paused for now. Please try again later, or call or email us.",
     errors: {
       category: { required: "Please choose one.", invalid: "Please choose one.", too_long: "" },
-      name: { required: "Please enter your name.", too_long: `At most ${INQUIRY_LIMITS.name} characters.`, invalid: "" },
+      name: { required: "Please enter your name.", too_long: `At most ${INQUIRY_LIMITS.name} characters.`, invalid: "Invisible formatting characters (such as right-to-left overrides) cannot be used." },
       contact: { required: "Please enter an email address or phone number.", too_long: `At most ${INQUIRY_LIMITS.contact} characters.`, invalid: "Please enter an email address or a phone number (e.g. 090-1234-5678)." },
       reservation_id: { required: "", too_long: "", invalid: "A reservation ID is QRV- and 6 letters or digits (e.g. QRV-AB23CD)." },
       message: { required: "Please write your message.", too_long: `At most ${INQUIRY_LIMITS.message} characters.`, invalid: "" },

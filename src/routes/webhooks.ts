@@ -38,6 +38,8 @@ webhooks.post("/stripe", async (c) => {
   } catch {
     return rejected("signature does not verify");
   }
+  // Deduplication needs the event's id: a signed body without one is not a Stripe event.
+  if (typeof event.id !== "string" || !/^evt_[\w-]{1,250}$/.test(event.id) || typeof event.type !== "string") return rejected("not a Stripe event: id (evt_...) and type are required");
   const db = createDb(c.env.DB);
   if (await alreadyReceived(db, "stripe", event.id)) return c.json({ received: true, duplicate: true });
   const mapped = reservationEventFromStripe(event);

@@ -146,10 +146,13 @@ describe("shop CSV", () => {
   });
 
   it("writes the same format back", () => {
-    const csv = `${header},address,hours\nA,+81360000101,,カット|カラー,渋谷,1,5000,manual,"x, y",月-金 10:00-20:00; 土 10:00-18:00\n`;
+    const csv = `${header},address,hours\nA,03-6000-0101,,カット|カラー,渋谷,1,5000,manual,"x, y",月-金 10:00-20:00; 土 10:00-18:00\n`;
     const parsed = parseShopCsv(csv);
     if (!parsed.ok) throw new Error("parse failed");
     expect(toShopCsv(parsed.rows)).toBe(csv);
+    // E.164 in, the national form out: the same number.
+    const e164 = parseShopCsv(csv.replace("03-6000-0101", "+81360000101"));
+    expect(e164.ok && toShopCsv(e164.rows)).toBe(csv);
   });
 
   it("parses the sample file shipped with the repository", async () => {

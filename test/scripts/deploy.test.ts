@@ -71,12 +71,18 @@ describe("the deploy plan", () => {
 });
 
 describe("npm run deploy -- --dry-run", () => {
-  it("refuses the repository's own configuration, which is the sandbox, and deploys nothing", () => {
-    const r = dryRun();
+  it("refuses to publish a sandbox, and deploys nothing", () => {
+    const r = dryRun(...Object.entries({ ...LIVE, PROVIDERS: "sandbox" }).flatMap(([k, v]) => ["--var", `${k}:${v}`]));
     expect(r.status).toBe(1);
     expect(r.out).toContain("Refused: this configuration must not be published.");
-    expect(r.out).toMatch(/PROVIDERS is "sandbox"|PROVIDERS is not set/);
+    expect(r.out).toMatch(/PROVIDERS is "sandbox"/);
     expect(r.out).not.toContain("Dry run: nothing was created");
+  });
+
+  it("refuses the repository's configuration as it stands: its PUBLIC_URL is this machine", () => {
+    const r = dryRun();
+    expect(r.status).toBe(1);
+    expect(r.out).toMatch(/PUBLIC_URL \(http:\/\/localhost:8787\)/);
   });
 
   it("prints the whole plan for a live configuration without touching the network", () => {

@@ -139,6 +139,8 @@ export interface ShopRequest {
   requester: Requester;
   notes?: string;
   apiKeyId?: string;
+  /** The credential that asked (`api_key:<id>` or `user:<id>`), kept in the audit log. */
+  via?: string;
   shops: ShopRef[];
 }
 
@@ -153,7 +155,7 @@ export type ReservationEvent =
   | { type: "payment_expired"; sessionId: string }
   | { type: "payment_deadline" }
   | { type: "refund_updated"; refundId: string; status: "succeeded" | "failed" | "pending" }
-  | { type: "cancel"; by: Actor; reason?: string }
+  | { type: "cancel"; by: Actor; reason?: string; /** the credential that asked, for the audit log */ via?: string }
   | { type: "reminder" }
   | { type: "complete" }
   /** A reservation parked for an operator (unclear answer, change, no shop) reached its start time. */

@@ -4,7 +4,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import type { McpAuth } from "../../auth/index.ts";
+import { credentialOf, type McpAuth } from "../../auth/index.ts";
 import { config } from "../../config.ts";
 import { createDb } from "../../db/client.ts";
 import { listEvents, loadRecord, rowToRecord } from "../../db/reservations.ts";
@@ -15,7 +15,9 @@ import { RESERVATION_ID_PATTERN, newReservationId, sha256Hex } from "../../domai
 import { formatJpy } from "../../domain/money.ts";
 import { describeHours, openAt } from "../../domain/opening-hours.ts";
 import { displayPhone, normalizePhone, textable } from "../../domain/phone.ts";
-import { policy } from "../../domain/policy.ts";
+import { nameProblem } from "../../domain/text.ts";
+import { bookingLimits, policy } from "../../domain/policy.ts";
+import { takeAll } from "../../db/rate-limits.ts";
 import { reservationView } from "../../domain/reservation/view.ts";
 import { STATUSES, type Lang, type ReservationRecord } from "../../domain/reservation/types.ts";
 import { statusLabel } from "../../domain/messages.ts";
@@ -29,8 +31,7 @@ export interface ToolDeps {
   auth: () => McpAuth | undefined;
 }
 
-/** Control characters: none in names, only newline and tab in free text. */
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+/** Control characters: only newline and tab in free text (names: see nameProblem). */
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
 // ---- input fields: one named, described schema each --------------------------------------
@@ -60,7 +61,7 @@ const name = z
   .trim()
   .min(1, "name: required")
   .max(100, "name: at most 100 characters")
-  .refine((s) => !CONTROL_CHARS.test(s), "name: control characters are not allowed")
+  .refine((s) => !nameProblem(s), { error: (issue) => `name: ${nameProblem(String(issue.input))}` })
   .optional()
   .describe("The requester's name as the shop should hear it, e.g. 山田 太郎. Required with an API key; a signed-in person's name is used when left out.");
 const phone = z
@@ -84,7 +85,7 @@ const idempotencyKey = z
   .trim()
   .min(1, "idempotency_key: empty")
   .max(200, "idempotency_key: at most 200 characters")
-  .refine((s) => !CONTROL_CHARS.test(s), "idempotency_key: control characters are not allowed")
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "idempotency_key: control characters are not allowed")
   .optional()
   .describe(
     `Optional: any unique string for this booking (e.g. a UUID). Sending the same request again with the same key within ${policy.idempotencyKeyTtlMs / 3_600_000} hours returns the first reservation instead of booking twice. Without a key, an identical request from you within ${policy.duplicateRequestWindowMs / 60_000} minutes does the same.`,
@@ -174,6 +175,16 @@ async function requester(deps: ToolDeps, auth: McpAuth, args: { name?: string | 
   // Remembered for this person's next bookings (and their next token).
   if (args.name || args.email) await upsertUser(createDb(deps.env.DB), auth.phone, { ...(args.name ? { name: args.name } : {}), ...(args.email ? { email: args.email } : {}) });
   return { name, phone: auth.phone, ...(email ? { email } : {}) };
+}
+
+function tooManyRequests(key: string, retryAt: number, now: number): string {
+  const what = key.startsWith("booking:phone:")
+    ? "too many booking requests for this phone number"
+    : key.startsWith("booking:shop:")
+      ? "the partner shops for this service and area are receiving too many requests"
+      : "too many booking requests from this client";
+  const minutes = Math.max(1, Math.ceil((retryAt - now) / 60_000));
+  return `Rate limited: ${what}. Nothing was sent. Try again after ${toIsoTokyo(retryAt)} (in about ${minutes} minute${minutes === 1 ? "" : "s"}).`;
 }
 
 /** Statuses after which the same request, sent again without a key, is a new booking. */
@@ -272,6 +283,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
         requester: { name: who.name, phone: who.phone, ...(who.email ? { email: who.email } : {}), language: lang },
         ...(args.notes?.trim() ? { notes: args.notes.trim() } : {}),
         ...(auth.kind === "api_key" ? { apiKeyId: auth.apiKeyId } : {}),
+        via: credentialOf(auth),
         shops,
       };
       // Safe to retry: the request is claimed under the caller's key (theirs, or the request's
@@ -282,6 +294,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       const slot = args.idempotency_key ? { key: `key:${args.idempotency_key}`, ttlMs: policy.idempotencyKeyTtlMs } : { key: `same:${fingerprint}`, ttlMs: policy.duplicateRequestWindowMs };
       await pruneRequestKeys(db, now - policy.idempotencyKeyTtlMs);
       // A fresh id per try: a clash with an existing reservation just draws again.
+      let counted = false;
       for (let tries = 0; ; tries++) {
         const id = newReservationId();
         const claim = await claimRequest(db, caller, slot.key, fingerprint, id, slot.ttlMs, now);
@@ -291,6 +304,16 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
           const ended = !args.idempotency_key && ENDED.has((await loadRecord(db, claim.reservationId))?.status ?? "requested");
           if (!ended) return replay(deps, claim.reservationId, lang);
           if (!(await replaceClaim(db, caller, slot.key, claim.reservationId, fingerprint, id, now))) continue;
+        }
+        // Counted before anything is created, and only for a new booking (a repeat above is
+        // free): a request over a limit texts and phones nobody.
+        if (!counted && config(deps.env).bookingRateLimits) {
+          const limited = await takeAll(db, bookingLimits({ caller: credentialOf(auth), phone: who.phone, shopIds: shops.map((s) => s.id) }), now);
+          if (!limited.ok) {
+            await releaseRequest(db, caller, slot.key, id);
+            return fail(tooManyRequests(limited.limit.key, limited.retryAt, now));
+          }
+          counted = true;
         }
         try {
           const created = await reservationStub(deps.env, id).create({ id, ...request });
@@ -387,8 +410,9 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
     },
     async (args) => {
       const record = await ownReservation(deps, args.reservation_id);
-      if (!record) return fail(`reservation_id: no reservation ${args.reservation_id} was found for this client.`);
-      const result = await reservationStub(deps.env, record.id).dispatch({ type: "cancel", by: "requester", ...(args.reason ? { reason: args.reason } : {}) }, "requester");
+      const auth = deps.auth();
+      if (!record || !auth) return fail(`reservation_id: no reservation ${args.reservation_id} was found for this client.`);
+      const result = await reservationStub(deps.env, record.id).dispatch({ type: "cancel", by: "requester", via: credentialOf(auth), ...(args.reason ? { reason: args.reason } : {}) }, "requester");
       const outcome = result.outcome;
       if (!outcome || outcome.type !== "cancel") return fail(`reservation_id: ${record.id} cannot be cancelled in status ${result.status}.`);
       const structured = { reservation_id: record.id, outcome: outcome.result, status: result.status, message: outcome.message, ...(outcome.refundJpy !== undefined ? { refund_jpy: outcome.refundJpy } : {}) };

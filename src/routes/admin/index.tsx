@@ -4,7 +4,8 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { ADMIN_CSS, AdminPage } from "./layout.tsx";
-import { consoleMode, endSession, passwordMatches, requireCsrf, requireOperator, startSession, type AdminEnv } from "../../auth/admin.ts";
+import { consoleMode, endSession, passwordFailed, passwordLockedUntil, passwordMatches, requireCsrf, requireOperator, startSession, type AdminEnv } from "../../auth/admin.ts";
+import { formatShort } from "../../domain/time.ts";
 import { alertPages } from "./alerts.tsx";
 import { apiKeyPages } from "./api-keys.tsx";
 import { dashboards } from "./dashboards.tsx";
@@ -77,8 +78,16 @@ admin.post("/login", async (c) => {
   const name = typeof body.name === "string" ? body.name.normalize("NFKC").trim().slice(0, 60) : "";
   const password = typeof body.password === "string" ? body.password : "";
   const next = safeNext(body.next);
+  const address = c.req.header("CF-Connecting-IP") ?? "unknown";
+  const lockedUntil = await passwordLockedUntil(c.env, address);
+  if (lockedUntil !== null) {
+    console.warn(JSON.stringify({ msg: "console sign-in locked", until: lockedUntil }));
+    c.header("Retry-After", String(Math.max(1, Math.ceil((lockedUntil - Date.now()) / 1000))));
+    return c.html(<LoginPage c={c} next={next} name={name} error={`パスワードの誤りが続いたため、${formatShort(lockedUntil, "ja")}までログインできません`} />, 429);
+  }
   if (!name || !(await passwordMatches(c.env, password))) {
     console.warn(JSON.stringify({ msg: "console sign-in failed" }));
+    if (name) await passwordFailed(c.env, address);
     await new Promise((r) => setTimeout(r, 250));
     return c.html(<LoginPage c={c} next={next} name={name} error={name ? "パスワードが違います" : "お名前を入力してください"} />, 401);
   }
@@ -90,8 +99,8 @@ admin.post("/login", async (c) => {
 admin.use("*", requireOperator({ denied }));
 admin.use("*", requireCsrf({ denied }));
 
-admin.post("/logout", (c) => {
-  endSession(c);
+admin.post("/logout", async (c) => {
+  await endSession(c);
   // Behind Access, signing out of the console means signing out of Access.
   return c.redirect(consoleMode(c.env).kind === "password" ? "/admin/login" : "/cdn-cgi/access/logout", 303);
 });

@@ -10,6 +10,7 @@ import { createDb, type Db } from "../../db/client.ts";
 import { inquiries } from "../../db/schema.ts";
 import { INQUIRY_CATEGORIES, INQUIRY_STATUSES, categoryLabel, type InquiryCategory, type InquiryStatus } from "../../domain/inquiries.ts";
 import { AdminPage, Csrf, jst, setFlash } from "./layout.tsx";
+import { visibleText } from "../../domain/text.ts";
 
 export const inquiryPages = new Hono<AdminEnv>();
 
@@ -105,7 +106,7 @@ inquiryPages.get("/inquiries", async (c) => {
           <div class="card" id={`inquiry-${q.id}`}>
             <h2>
               <span class={`tag ${STATUS_TAG[st] ?? ""}`}>{STATUS_LABEL[st] ?? q.status}</span>
-              <span class="tag">{categoryLabel(cat, "ja")}</span> {q.name} <span class="muted">{jst(q.createdAt)}</span>
+              <span class="tag">{categoryLabel(cat, "ja")}</span> {visibleText(q.name)} <span class="muted">{jst(q.createdAt)}</span>
             </h2>
             <p class="muted">{CATEGORY_HINT[cat]}</p>
             <dl>

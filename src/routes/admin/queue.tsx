@@ -20,6 +20,7 @@ import { reservationStub } from "../../durable/client.ts";
 import { ACTION_LABELS, newShopForm, parseAction } from "./actions.ts";
 import { inquiryCounts } from "./inquiries.tsx";
 import { AdminPage, Csrf, PriorityBadge, StatusBadge, callResultLabel, duration, jst, setFlash, toLocalInput } from "./layout.tsx";
+import { visibleText } from "../../domain/text.ts";
 
 export const queue = new Hono<AdminEnv>();
 
@@ -282,7 +283,7 @@ function QueueCard(props: { c: Context<AdminEnv>; item: QueueItem; shops: ShopRo
         <span class="muted">発生 {jst(item.open.at)}</span>
       </p>
       <p>
-        {r.data.service}（{r.data.area}） {jst(r.startAt)} {r.partySize}名 ・ {r.requester.name} 様 {displayPhone(r.requester.phone)}
+        {r.data.service}（{r.data.area}） {jst(r.startAt)} {r.partySize}名 ・ {visibleText(r.requester.name)} 様 {displayPhone(r.requester.phone)}
       </p>
       <CaseContext record={r} open={item.open} now={props.now} />
       <p class="todo">対応: {def.todo}</p>

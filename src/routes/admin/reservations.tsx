@@ -19,6 +19,7 @@ import { AdminPage, Csrf, PriorityBadge, StatusBadge, callResultLabel, duration,
 import { CaseActions, CaseContext } from "./queue.tsx";
 import { ACTION_LABELS } from "./actions.ts";
 import { newSecretToken } from "../../domain/ids.ts";
+import { visibleText } from "../../domain/text.ts";
 
 export const reservationPages = new Hono<AdminEnv>();
 
@@ -108,7 +109,7 @@ reservationPages.get("/", async (c) => {
                     {r.data.service}（{r.data.area}）
                   </td>
                   <td>{jst(r.startAt)}</td>
-                  <td>{r.requester.name}</td>
+                  <td>{visibleText(r.requester.name)}</td>
                   <td>{displayPhone(r.requester.phone)}</td>
                   <td>{jst(r.createdAt)}</td>
                 </tr>
@@ -136,7 +137,9 @@ function eventDetail(raw: string): { operator?: string; text?: string } {
   try {
     const d = JSON.parse(raw) as Record<string, unknown>;
     const text = [d.note, d.reason, d.answer ? `回答: ${d.answer}` : undefined, d.refund !== undefined && d.type === "operator_cancel" ? (d.refund ? "返金あり" : "返金なし") : undefined].filter((v): v is string => typeof v === "string" && v !== "").join(" / ");
-    return { ...(typeof d.operator === "string" ? { operator: d.operator } : {}), ...(text ? { text } : {}) };
+    // Who acted: the operator's name, or the API key / signed-in person behind an MCP request.
+    const who = typeof d.operator === "string" ? d.operator : typeof d.via === "string" ? d.via : undefined;
+    return { ...(who ? { operator: who } : {}), ...(text ? { text } : {}) };
   } catch {
     return {};
   }
@@ -282,7 +285,7 @@ reservationPages.get("/:id", async (c) => {
           <h2>依頼者</h2>
           <dl>
             <dt>お名前</dt>
-            <dd>{r.requester.name}</dd>
+            <dd>{visibleText(r.requester.name)}</dd>
             <dt>電話</dt>
             <dd>{displayPhone(r.requester.phone)}</dd>
             <dt>メール</dt>
