@@ -26,7 +26,7 @@ describe("request_reservation, sent twice", () => {
     const args = request(uniqueMobile());
     const first = (await client.callTool({ name: "request_reservation", arguments: args })).structuredContent as Out;
     const second = await client.callTool({ name: "request_reservation", arguments: args });
-    expect(second.isError).toBeFalsy();
+    expect(second.isError, JSON.stringify(second.content)).toBeFalsy();
     const again = second.structuredContent as Out;
     expect(again.reservation_id).toBe(first.reservation_id);
     expect(again.guest_url).toBe(first.guest_url);

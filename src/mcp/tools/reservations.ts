@@ -200,7 +200,8 @@ async function replay(deps: ToolDeps, id: string, lang: Lang): Promise<CallToolR
     record = await loadRecord(db, id);
   }
   if (!record) return fail(`The same request is being made right now as ${id}; call get_reservation with that id in a few seconds instead of sending it again.`);
-  const { guest_url } = await reservationStub(deps.env, id).links();
+  // The object's one link (its placeholder key is its own): the guest page URL with its token.
+  const guest_url = Object.values(await reservationStub(deps.env, id).links())[0] ?? "";
   const shopsToCall = record.data.plan.length;
   const message =
     lang === "ja"
