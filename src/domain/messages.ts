@@ -163,7 +163,7 @@ function linkify(line: string): string {
 }
 
 /** One layout for every email: the same lines as plain text and as simple, mobile-safe HTML. */
-function email(subject: string, lines: string[], lang: Lang): EmailContent {
+export function email(subject: string, lines: string[], lang: Lang): EmailContent {
   const footer =
     lang === "ja"
       ? "このメールは QRV（Qualfia Reservation）から自動送信されています。"

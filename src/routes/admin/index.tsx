@@ -12,6 +12,8 @@ import { dashboards } from "./dashboards.tsx";
 import { incidentPages } from "./incidents.tsx";
 import { inquiryPages } from "./inquiries.tsx";
 import { queue } from "./queue.tsx";
+import { knowledgePages } from "./knowledge.tsx";
+import { reportPages } from "./reports.tsx";
 import { reservationPages } from "./reservations.tsx";
 import { shopPages } from "./shops.tsx";
 
@@ -113,3 +115,5 @@ admin.route("/", alertPages);
 admin.route("/", incidentPages);
 admin.route("/", inquiryPages);
 admin.route("/", apiKeyPages);
+admin.route("/", reportPages);
+admin.route("/", knowledgePages);
