@@ -3,7 +3,9 @@
 //  1. request_reservation over MCP: N concurrent clients for S seconds (throughput, p50/p95/p99);
 //  2. a webhook storm: signed Stripe payment events, 30 % of deliveries duplicates and 10 % out of
 //     order, counting the effects (must equal the distinct events);
-//  3. the Worker bundle from `wrangler deploy --dry-run` (budget: 1 MiB gzip).
+//  3. the Worker bundle from `wrangler deploy --dry-run` (budget: 1 MiB gzip);
+//  4. a slot race: 50 paid session engagements book one coach slot at once (exactly one wins).
+// `--only slot-race` runs the race alone; `--racers N` changes its size.
 // Without --url it starts its own server (fresh state, sandbox providers answering at once).
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -13,6 +15,7 @@ import { gzipSync } from "node:zlib";
 import Stripe from "stripe";
 import { jstIn, mcp } from "../test/e2e/qrv.ts";
 import { startServer } from "../test/e2e/server.ts";
+import { slotRace } from "./lib/slot-race.ts";
 import { wranglerSync } from "./lib/wrangler.ts";
 
 function arg(name: string, fallback: string): string {
@@ -23,6 +26,8 @@ function arg(name: string, fallback: string): string {
 const SECONDS = Number(arg("seconds", "30"));
 const CLIENTS = Number(arg("clients", "20"));
 const STORM = Number(arg("storm", "1000"));
+const RACERS = Number(arg("racers", "50"));
+const ONLY = arg("only", "");
 const BUDGET_GZIP = 1024 * 1024;
 
 function percentile(sorted: number[], p: number): number {
@@ -240,6 +245,17 @@ function bundleSize() {
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 const ms = (n: number) => `${n.toFixed(0)} ms`;
 
+function raceRows(race: Awaited<ReturnType<typeof slotRace>>): [string, string][] {
+  return [
+    ["slot race (book_session_slot, one coach slot)", `${race.n} paid engagements at once, ${race.coach} ${race.start}`],
+    ["  booked / slot taken / other", `${race.booked} / ${race.taken} / ${race.other}${race.booked === 1 ? "  ✔" : "  ✘"}`],
+    ["  refusals with next free slots", `${race.withNext} / ${race.taken}${race.withNext === race.n - 1 ? "  ✔" : "  ✘"}`],
+    ["  slot still offered afterwards", race.stillOffered ? "yes  ✘" : "no  ✔"],
+    ["  race wall time, latency p50 / p95", `${ms(race.elapsed)}, ${ms(race.p50)} / ${ms(race.p95)}`],
+    ["  preparing the engagements (inquiry, terms, payment)", `${race.prepSeconds.toFixed(1)} s`],
+  ];
+}
+
 const given = arg("url", "");
 const server = given ? null : await startServer();
 const url = given || server!.url;
@@ -247,33 +263,41 @@ const key = given ? arg("key", process.env.QRV_API_KEY ?? (existsSync(".qrv-dev.
 const secret = given ? (secretFrom(".dev.vars", "STRIPE_WEBHOOK_SECRET") ?? secretFrom(".dev.vars.example", "STRIPE_WEBHOOK_SECRET")!) : secretFrom(".dev.vars.example", "STRIPE_WEBHOOK_SECRET")!;
 
 try {
-  console.log(`QRV bench against ${url}: ${CLIENTS} MCP clients for ${SECONDS} s, a storm of ${STORM} webhooks`);
-  const load = await mcpLoad(url, key);
-  const wanted = Math.round(STORM * 0.7);
-  const extra = await moreReservations(url, key, wanted - load.ids.length);
-  const sessions = await pendingSessions(url, new Set([...load.ids, ...extra]), wanted);
-  const storm = await webhookStorm(url, key, sessions, secret);
-  const bundle = bundleSize();
+  if (ONLY === "slot-race") {
+    const race = await slotRace(url, key, RACERS);
+    console.log(`\n${raceRows(race).map(([k, v]) => `${k.padEnd(44)}  ${v}`).join("\n")}\n`);
+    process.exitCode = race.ok ? 0 : 1;
+  } else {
+    console.log(`QRV bench against ${url}: ${CLIENTS} MCP clients for ${SECONDS} s, a storm of ${STORM} webhooks`);
+    const load = await mcpLoad(url, key);
+    const wanted = Math.round(STORM * 0.7);
+    const extra = await moreReservations(url, key, wanted - load.ids.length);
+    const sessions = await pendingSessions(url, new Set([...load.ids, ...extra]), wanted);
+    const storm = await webhookStorm(url, key, sessions, secret);
+    const bundle = bundleSize();
+    const race = await slotRace(url, key, RACERS);
 
-  const rows: [string, string][] = [
-    ["request_reservation over MCP", `${CLIENTS} client${CLIENTS === 1 ? "" : "s"} × ${load.elapsed.toFixed(1)} s`],
-    ["  requests (errors)", `${load.requests} (${load.errors})`],
-    ["  throughput", `${load.throughput.toFixed(1)} req/s`],
-    ["  latency p50 / p95 / p99", `${ms(load.p50)} / ${ms(load.p95)} / ${ms(load.p99)}`],
-    ["webhook storm (Stripe, signed)", `${storm.deliveries} deliveries in ${storm.elapsed.toFixed(1)} s`],
-    ["  distinct / duplicates / out of order", `${storm.distinct} / ${storm.duplicates} / ${storm.outOfOrder}`],
-    ["  events per second", storm.rate.toFixed(1)],
-    ["  HTTP statuses", Object.entries(storm.statuses).map(([s, n]) => `${s}×${n}`).join(", ")],
-    ["  effects: payments applied / distinct", `${storm.applied} / ${storm.distinct}${storm.applied === storm.distinct ? "  ✔" : "  ✘"}`],
-    ["  effects: confirmation SMS / distinct", `${storm.confirmationSms} / ${storm.distinct}${storm.confirmationSms === storm.distinct ? "  ✔" : "  ✘"}`],
-    ["  reservations confirmed", String(storm.confirmed)],
-    ["Worker bundle (wrangler deploy --dry-run)", "error" in bundle ? `✘ ${bundle.error}` : `${kib(bundle.raw!)} raw, ${kib(bundle.gzip!)} gzip${bundle.gzip! <= BUDGET_GZIP ? "  ✔ within 1 MiB" : "  ✘ over 1 MiB"}${bundle.reported ? ` (wrangler: ${bundle.reported})` : ""}`],
-    ["machine", `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`],
-  ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  console.log(`\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n")}\n`);
-  const failed = storm.applied !== storm.distinct || storm.confirmationSms !== storm.distinct;
-  process.exitCode = failed || ("gzip" in bundle && (bundle.gzip ?? 0) > BUDGET_GZIP) ? 1 : 0;
+    const rows: [string, string][] = [
+      ["request_reservation over MCP", `${CLIENTS} client${CLIENTS === 1 ? "" : "s"} × ${load.elapsed.toFixed(1)} s`],
+      ["  requests (errors)", `${load.requests} (${load.errors})`],
+      ["  throughput", `${load.throughput.toFixed(1)} req/s`],
+      ["  latency p50 / p95 / p99", `${ms(load.p50)} / ${ms(load.p95)} / ${ms(load.p99)}`],
+      ["webhook storm (Stripe, signed)", `${storm.deliveries} deliveries in ${storm.elapsed.toFixed(1)} s`],
+      ["  distinct / duplicates / out of order", `${storm.distinct} / ${storm.duplicates} / ${storm.outOfOrder}`],
+      ["  events per second", storm.rate.toFixed(1)],
+      ["  HTTP statuses", Object.entries(storm.statuses).map(([s, n]) => `${s}×${n}`).join(", ")],
+      ["  effects: payments applied / distinct", `${storm.applied} / ${storm.distinct}${storm.applied === storm.distinct ? "  ✔" : "  ✘"}`],
+      ["  effects: confirmation SMS / distinct", `${storm.confirmationSms} / ${storm.distinct}${storm.confirmationSms === storm.distinct ? "  ✔" : "  ✘"}`],
+      ["  reservations confirmed", String(storm.confirmed)],
+      ["Worker bundle (wrangler deploy --dry-run)", "error" in bundle ? `✘ ${bundle.error}` : `${kib(bundle.raw!)} raw, ${kib(bundle.gzip!)} gzip${bundle.gzip! <= BUDGET_GZIP ? "  ✔ within 1 MiB" : "  ✘ over 1 MiB"}${bundle.reported ? ` (wrangler: ${bundle.reported})` : ""}`],
+      ...raceRows(race),
+      ["machine", `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`],
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    console.log(`\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n")}\n`);
+    const failed = storm.applied !== storm.distinct || storm.confirmationSms !== storm.distinct;
+    process.exitCode = failed || !race.ok || ("gzip" in bundle && (bundle.gzip ?? 0) > BUDGET_GZIP) ? 1 : 0;
+  }
 } finally {
   await server?.stop();
 }

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { sha256Hex } from "../src/domain/ids.ts";
 import { createApiKey } from "./lib/apikeys.ts";
+import { seedDemoCoaches } from "./lib/coaches.ts";
 import { importShops } from "./lib/shops.ts";
 import { migrate, query, wranglerSpawn } from "./lib/wrangler.ts";
 
@@ -47,6 +48,9 @@ step("importing sample partner shops (data/sample-shops.csv)");
 const { imported } = importShops("data/sample-shops.csv", "local");
 console.log(`  ${imported} shops`);
 
+step("adding the demo coaches for 1-on-1 sessions (menus, availability, terms)");
+seedDemoCoaches("local");
+
 async function demoKey(): Promise<string> {
   if (existsSync(STATE)) {
     const saved = JSON.parse(readFileSync(STATE, "utf8")) as { apiKey?: string };
@@ -71,6 +75,8 @@ console.log(`
   Sandbox        ${base}/sandbox   (messages, calls to answer, checkout)
   Console        ${base}/admin     (operators; password ${adminPassword})
   Try it         npm run demo      (in another terminal)
+                 npm run demo:sessions   (a 1-on-1 session from inquiry to a booked slot)
+  Coaches        ${base}/coach     (sign in with 090-1111-0001 or 090-1111-0002; codes on /sandbox)
 `);
 
 // Reached through a tunnel, the sandbox (sign-in codes, guest links) is public: it answers

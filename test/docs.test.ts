@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import architecture from "../docs/architecture.md?raw";
 import { SHOP_TRANSITIONS } from "../src/domain/reservation/shop-machine.ts";
 import { STATUSES } from "../src/domain/reservation/types.ts";
+import { SESSION_STATUSES, SESSION_TABLE } from "../src/domain/reservation/session-machine.ts";
 
 describe("docs/architecture.md", () => {
   const rows = new Map(
@@ -20,6 +21,28 @@ describe("docs/architecture.md", () => {
   for (const status of STATUSES) {
     it(`lists the events ${status} handles`, () => {
       expect(rows.get(status)).toEqual(Object.keys(SHOP_TRANSITIONS[status]).sort());
+    });
+  }
+});
+
+describe("docs/architecture.md: the session engagement", () => {
+  // Events every status takes, listed once above the table.
+  const EVERYWHERE = ["operator_note", "set_crm", "trouble", "sms_failed", "job_failed", "refund_updated", "payment_completed"];
+  const rows = new Map(
+    architecture
+      .split("\n")
+      .map((line) => line.match(/^\| `([a-z_]+)` \| ([a-z_, ]*) ?\|$/))
+      .filter((m): m is RegExpMatchArray => m !== null)
+      .map((m) => [m[1]!, m[2]!.split(",").map((s) => s.trim()).filter(Boolean)]),
+  );
+
+  it("has a row for every status", () => {
+    expect([...rows.keys()].sort()).toEqual([...SESSION_STATUSES].sort());
+  });
+
+  for (const status of SESSION_STATUSES) {
+    it(`lists the events ${status} handles`, () => {
+      expect([...new Set([...rows.get(status)!, ...EVERYWHERE])].sort()).toEqual(Object.keys(SESSION_TABLE[status]).sort());
     });
   }
 });

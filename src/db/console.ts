@@ -30,7 +30,8 @@ export function jstDayStart(date: string): number {
 }
 
 export async function searchReservations(db: Db, f: ReservationFilter, limit = 100): Promise<ReservationRow[]> {
-  const where: SQL[] = [];
+  // Shop bookings; engagements have their own console pages.
+  const where: SQL[] = [eq(reservations.kind, "shop")];
   if (f.id) where.push(like(reservations.id, `%${f.id.toUpperCase().replace(/[%_]/g, "")}%`));
   if (f.phoneTail) where.push(like(reservations.phone, `%${f.phoneTail.replace(/\D/g, "")}`));
   if (f.status) where.push(eq(reservations.status, f.status));

@@ -7,9 +7,11 @@ import type { Db } from "./client.ts";
 const JST_MS = 9 * 3_600_000;
 const MONTH = (column: string) => `strftime('%Y-%m', (${column} + ${JST_MS}) / 1000, 'unixepoch')`;
 const PAID_AT = "json_extract(data, '$.payment.paidAt')";
+/** Seed 000's numbers are about shop bookings; revenue counts every kind of reservation. */
+const SHOP = "kind = 'shop'";
 
 export async function statusCountsSince(db: Db, since: number): Promise<{ status: string; n: number }[]> {
-  return db.all<{ status: string; n: number }>(sql`SELECT status, count(*) AS n FROM reservations WHERE created_at >= ${since} GROUP BY status`);
+  return db.all<{ status: string; n: number }>(sql`SELECT status, count(*) AS n FROM reservations WHERE kind = 'shop' AND created_at >= ${since} GROUP BY status`);
 }
 
 export async function reservationFactsSince(db: Db, since: number): Promise<ReservationFacts[]> {
@@ -17,7 +19,7 @@ export async function reservationFactsSince(db: Db, since: number): Promise<Rese
     sql.raw(
       `SELECT created_at AS createdAt, status, shop_id IS NOT NULL AS shopAccepted,
               json_extract(data, '$.payment.sessionId') IS NOT NULL AS linkSent, ${PAID_AT} IS NOT NULL AS paid
-       FROM reservations WHERE created_at >= ${Number(since)}`,
+       FROM reservations WHERE ${SHOP} AND created_at >= ${Number(since)}`,
     ),
   );
   return rows.map((r) => ({ createdAt: r.createdAt, status: r.status, shopAccepted: !!r.shopAccepted, linkSent: !!r.linkSent, paid: !!r.paid }));
@@ -32,8 +34,8 @@ export interface MonthCount {
 /** Requests per month (by when they came in) and paid bookings per month (by when they were paid). */
 export async function monthlyReservations(db: Db, since: number, until = Number.MAX_SAFE_INTEGER): Promise<MonthCount[]> {
   const [requests, bookings] = await Promise.all([
-    db.all<{ month: string; n: number }>(sql.raw(`SELECT ${MONTH("created_at")} AS month, count(*) AS n FROM reservations WHERE created_at >= ${Number(since)} AND created_at < ${Number(until)} GROUP BY month`)),
-    db.all<{ month: string; n: number }>(sql.raw(`SELECT ${MONTH(PAID_AT)} AS month, count(*) AS n FROM reservations WHERE ${PAID_AT} >= ${Number(since)} AND ${PAID_AT} < ${Number(until)} GROUP BY month`)),
+    db.all<{ month: string; n: number }>(sql.raw(`SELECT ${MONTH("created_at")} AS month, count(*) AS n FROM reservations WHERE ${SHOP} AND created_at >= ${Number(since)} AND created_at < ${Number(until)} GROUP BY month`)),
+    db.all<{ month: string; n: number }>(sql.raw(`SELECT ${MONTH(PAID_AT)} AS month, count(*) AS n FROM reservations WHERE ${SHOP} AND ${PAID_AT} >= ${Number(since)} AND ${PAID_AT} < ${Number(until)} GROUP BY month`)),
   ]);
   const months = [...new Set([...requests, ...bookings].map((r) => r.month))];
   return months.map((month) => ({ month, requests: requests.find((r) => r.month === month)?.n ?? 0, bookings: bookings.find((r) => r.month === month)?.n ?? 0 }));
@@ -62,7 +64,7 @@ export async function monthlyRevenue(db: Db, since: number, until = Number.MAX_S
 /** Paid bookings per service type. */
 export async function bookingsByService(db: Db, since: number, until = Number.MAX_SAFE_INTEGER): Promise<{ service: string; n: number }[]> {
   return db.all<{ service: string; n: number }>(
-    sql.raw(`SELECT coalesce(service, '') AS service, count(*) AS n FROM reservations WHERE ${PAID_AT} >= ${Number(since)} AND ${PAID_AT} < ${Number(until)} GROUP BY service ORDER BY n DESC, service`),
+    sql.raw(`SELECT coalesce(service, '') AS service, count(*) AS n FROM reservations WHERE ${SHOP} AND ${PAID_AT} >= ${Number(since)} AND ${PAID_AT} < ${Number(until)} GROUP BY service ORDER BY n DESC, service`),
   );
 }
 

@@ -1,9 +1,12 @@
 // Reservation rows: mapping between the domain record and D1, the atomic commit that the
 // reservation's Durable Object (and nothing else) uses to write, and the read queries.
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
+import type { AnyRecord } from "../domain/reservation/engine.ts";
+import type { EngagementRecord } from "../domain/reservation/session-machine.ts";
 import type { Effect, Note, OpenCase, ReservationRecord, Status, Timer } from "../domain/reservation/types.ts";
 import type { Db } from "./client.ts";
 import { reservationEvents, reservations } from "./schema.ts";
+import { engagementProjection } from "./sessions.ts";
 
 export type ReservationRow = typeof reservations.$inferSelect;
 export type EventRow = typeof reservationEvents.$inferSelect;
@@ -32,22 +35,29 @@ export function rowToRecord(row: ReservationRow): ReservationRecord {
   };
 }
 
+/** Any kind of record, as its object loads it. */
+export function rowToAnyRecord(row: ReservationRow): AnyRecord {
+  if (row.kind !== "session") return rowToRecord(row);
+  const shaped = rowToRecord(row) as unknown as EngagementRecord;
+  return { ...shaped, kind: "session", status: row.status as EngagementRecord["status"] };
+}
+
 /** Column values for a record (the guest token hash is written once, at creation). */
-function columns(r: ReservationRecord) {
+function columns(r: AnyRecord) {
   return {
     kind: r.kind,
     status: r.status,
     version: r.version,
-    service: r.data.service,
-    area: r.data.area,
+    service: r.kind === "shop" ? r.data.service : r.data.menu.name,
+    area: r.kind === "shop" ? r.data.area : r.data.coach.name,
     start_at: r.startAt,
     party_size: r.partySize,
     requester_name: r.requester.name,
     phone: r.requester.phone,
     email: r.requester.email ?? null,
     language: r.requester.language,
-    notes: r.data.notes ?? null,
-    shop_id: r.data.shop?.id ?? null,
+    notes: (r.kind === "shop" ? r.data.notes : r.data.topic) ?? null,
+    shop_id: r.kind === "shop" ? (r.data.shop?.id ?? null) : null,
     amount_jpy: r.amountJpy ?? null,
     api_key_id: r.apiKeyId ?? null,
     data: JSON.stringify(r.data),
@@ -61,8 +71,8 @@ function columns(r: ReservationRecord) {
 export interface EventInput {
   type: string;
   actor: string;
-  fromStatus: Status | null;
-  toStatus: Status | null;
+  fromStatus: AnyRecord["status"] | null;
+  toStatus: AnyRecord["status"] | null;
   ignored: boolean;
   note: Note;
   data: unknown;
@@ -102,7 +112,7 @@ function outboxValues(reservationId: string, o: OutboxInput, at: number): unknow
 export async function commitTransition(
   d1: D1Database,
   expectedVersion: number | null,
-  next: ReservationRecord,
+  next: AnyRecord,
   event: EventInput,
   outbox: OutboxInput[],
   guestTokenHash?: string,
@@ -135,12 +145,14 @@ export async function commitTransition(
       statements.push(d1.prepare(`UPDATE alerts SET resolved_at = ? WHERE key = ? AND resolved_at IS NULL AND EXISTS (SELECT 1 FROM reservations WHERE id = ? AND version = ?)`).bind(event.at, key, next.id, next.version));
     }
   }
+  // Each kind's own tables change in the same batch, only if the row reached the new version.
+  if (next.kind === "session") statements.push(...engagementProjection(d1, next));
   const results = await d1.batch(statements);
   if (expectedVersion !== null && results[0]!.meta.changes !== 1) throw new VersionConflict(next.id, expectedVersion);
 }
 
 /** An event that changed nothing is still part of the audit log. */
-export async function recordIgnoredEvent(d1: D1Database, record: ReservationRecord, event: EventInput): Promise<void> {
+export async function recordIgnoredEvent(d1: D1Database, record: AnyRecord, event: EventInput): Promise<void> {
   await d1.prepare(`INSERT INTO reservation_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).bind(...eventValues(record.id, record.version, event)).run();
 }
 
@@ -152,7 +164,7 @@ export const REQUEUEABLE_JOB_KINDS: readonly string[] = ["sms.send", "email.send
  * a permanent error), with its audit event, in one batch: `pending` (run it again; the caller
  * enqueues it) or `dismissed` (handled by hand). Returns false when the job is not stuck (any more).
  */
-export async function settleDeadJob(d1: D1Database, record: ReservationRecord, jobId: string, status: "pending" | "dismissed", event: EventInput): Promise<boolean> {
+export async function settleDeadJob(d1: D1Database, record: AnyRecord, jobId: string, status: "pending" | "dismissed", event: EventInput): Promise<boolean> {
   const [update] = await d1.batch([
     d1.prepare("UPDATE outbox SET status = ?, locked_until = NULL, enqueued_at = NULL, updated_at = ? WHERE id = ? AND reservation_id = ? AND status IN ('dead', 'failed')").bind(status, event.at, jobId, record.id),
     d1
@@ -162,13 +174,20 @@ export async function settleDeadJob(d1: D1Database, record: ReservationRecord, j
   return update!.meta.changes === 1;
 }
 
+/** A shop booking by id (other kinds have their own pages and tools). */
 export async function loadRecord(db: Db, id: string): Promise<ReservationRecord | null> {
-  const row = await db.query.reservations.findFirst({ where: eq(reservations.id, id) });
+  const row = await db.query.reservations.findFirst({ where: and(eq(reservations.id, id), eq(reservations.kind, "shop")) });
   return row ? rowToRecord(row) : null;
 }
 
+/** Any kind of record by id: what its own object loads. */
+export async function loadAnyRecord(db: Db, id: string): Promise<AnyRecord | null> {
+  const row = await db.query.reservations.findFirst({ where: eq(reservations.id, id) });
+  return row ? rowToAnyRecord(row) : null;
+}
+
 export async function findByGuestTokenHash(db: Db, hash: string): Promise<ReservationRecord | null> {
-  const row = await db.query.reservations.findFirst({ where: eq(reservations.guestTokenHash, hash) });
+  const row = await db.query.reservations.findFirst({ where: and(eq(reservations.guestTokenHash, hash), eq(reservations.kind, "shop")) });
   return row ? rowToRecord(row) : null;
 }
 

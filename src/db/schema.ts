@@ -508,3 +508,167 @@ export const maintenanceChecks = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.month, t.item] })],
 );
+
+// ---------------------------------------------------------------- 1-on-1 sessions (seed 001)
+
+/** A coach (the owner of a 1-on-1 business). `user_id` is the person who signs in to the coach portal. */
+export const coaches = sqliteTable(
+  "coaches",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").references(() => users.id, { onUpdate: "cascade", onDelete: "set null" }),
+    name: text("name").notNull(),
+    /** E.164: the coach's mobile; their first sign-in to the coach portal links their user id. */
+    phone: text("phone").notNull(),
+    email: text("email"),
+    bio: text("bio").notNull().default(""),
+    /** `fixed`: one personal room URL for every session; `per_session`: a new room under the URL each time. */
+    meetingMode: text("meeting_mode").notNull().default("fixed"),
+    meetingUrl: text("meeting_url").notNull(),
+    trialOffered: integer("trial_offered", { mode: "boolean" }).notNull().default(false),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("coaches_user_unique").on(t.userId), uniqueIndex("coaches_phone_unique").on(t.phone)],
+);
+
+/** What a coach offers: price, length, how many sessions in the package, what is out of scope. */
+export const sessionMenus = sqliteTable(
+  "session_menus",
+  {
+    id: text("id").primaryKey(),
+    coachId: text("coach_id")
+      .notNull()
+      .references(() => coaches.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    outOfScope: text("out_of_scope").notNull().default(""),
+    priceJpy: integer("price_jpy").notNull(),
+    minutes: integer("minutes").notNull(),
+    sessions: integer("sessions").notNull().default(1),
+    /** A free trial can come before this menu. */
+    trial: integer("trial", { mode: "boolean" }).notNull().default(false),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("session_menus_coach").on(t.coachId)],
+);
+
+/** Weekly hours and exceptions (JSON, Japan time), buffer and minimum notice: src/domain/sessions/availability.ts. */
+export const coachAvailability = sqliteTable("coach_availability", {
+  coachId: text("coach_id")
+    .primaryKey()
+    .references(() => coaches.id, { onDelete: "cascade" }),
+  weekly: text("weekly").notNull().default("[]"),
+  exceptions: text("exceptions").notNull().default("[]"),
+  bufferMinutes: integer("buffer_minutes").notNull().default(0),
+  minNoticeMinutes: integer("min_notice_minutes").notNull().default(0),
+  stepMinutes: integer("step_minutes").notNull().default(30),
+  updatedAt: integer("updated_at").notNull(),
+  updatedBy: text("updated_by").notNull(),
+});
+
+/** Terms and contract documents, one row per version (a change is a new version; old ones stay for the record). */
+export const sessionDocuments = sqliteTable(
+  "session_documents",
+  {
+    coachId: text("coach_id")
+      .notNull()
+      .references(() => coaches.id, { onDelete: "cascade" }),
+    /** terms | contract */
+    kind: text("kind").notNull(),
+    version: integer("version").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    createdAt: integer("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.coachId, t.kind, t.version] })],
+);
+
+/** Projection of each engagement (a reservation of kind `session`), written by its object with the reservation row. */
+export const engagements = sqliteTable(
+  "engagements",
+  {
+    id: text("id").primaryKey(),
+    coachId: text("coach_id").notNull(),
+    menuId: text("menu_id").notNull(),
+    clientPhone: text("client_phone").notNull(),
+    clientName: text("client_name").notNull(),
+    status: text("status").notNull(),
+    crm: text("crm").notNull(),
+    trial: integer("trial", { mode: "boolean" }).notNull().default(false),
+    sessionsBought: integer("sessions_bought").notNull().default(0),
+    sessionsUsed: integer("sessions_used").notNull().default(0),
+    nextStartAt: integer("next_start_at"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("engagements_coach_status").on(t.coachId, t.status), index("engagements_client").on(t.clientPhone)],
+);
+
+/** Every session of an engagement (booked, held, no-show, cancelled), for the coach portal and reports. */
+export const engagementSessions = sqliteTable(
+  "engagement_sessions",
+  {
+    engagementId: text("engagement_id").notNull(),
+    no: integer("no").notNull(),
+    coachId: text("coach_id").notNull(),
+    trial: integer("trial", { mode: "boolean" }).notNull().default(false),
+    startAt: integer("start_at").notNull(),
+    endAt: integer("end_at").notNull(),
+    meetingUrl: text("meeting_url").notNull(),
+    outcome: text("outcome"),
+    notes: text("notes"),
+    reportedAt: integer("reported_at"),
+    reportedBy: text("reported_by"),
+  },
+  (t) => [primaryKey({ columns: [t.engagementId, t.no] }), index("engagement_sessions_coach_start").on(t.coachId, t.startAt)],
+);
+
+/** What a client agreed to: the document and its version (or the session number for a time), when, and who. */
+export const sessionAgreements = sqliteTable(
+  "session_agreements",
+  {
+    engagementId: text("engagement_id").notNull(),
+    /** terms | contract | schedule */
+    document: text("document").notNull(),
+    version: integer("version").notNull(),
+    agreedAt: integer("agreed_at").notNull(),
+    agreedBy: text("agreed_by").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.engagementId, t.document, t.version, t.agreedAt] })],
+);
+
+/** Survey answers after a session: 0–10 and a comment. */
+export const sessionSurveys = sqliteTable(
+  "session_surveys",
+  {
+    engagementId: text("engagement_id").notNull(),
+    sessionNo: integer("session_no").notNull(),
+    coachId: text("coach_id").notNull(),
+    score: integer("score").notNull(),
+    comment: text("comment"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.engagementId, t.sessionNo] })],
+);
+
+/** The coach's CRM: one row per client (by phone), with the status of their latest engagement. */
+export const coachClients = sqliteTable(
+  "coach_clients",
+  {
+    coachId: text("coach_id").notNull(),
+    clientPhone: text("client_phone").notNull(),
+    clientName: text("client_name").notNull(),
+    /** lead | trial | active | paused | churned */
+    crm: text("crm").notNull(),
+    engagementId: text("engagement_id").notNull(),
+    sessionsHeld: integer("sessions_held").notNull().default(0),
+    lastSessionAt: integer("last_session_at"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.coachId, t.clientPhone] })],
+);

@@ -8,24 +8,30 @@ import { DurableObject } from "cloudflare:workers";
 import { config, type Config } from "../config.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { getJob, markEnqueued, unenqueuedJobs } from "../db/outbox.ts";
-import { REQUEUEABLE_JOB_KINDS, VersionConflict, commitTransition, loadRecord, recordIgnoredEvent, settleDeadJob, type EventInput, type OutboxInput } from "../db/reservations.ts";
+import { REQUEUEABLE_JOB_KINDS, VersionConflict, commitTransition, loadAnyRecord, recordIgnoredEvent, settleDeadJob, type EventInput, type OutboxInput } from "../db/reservations.ts";
 import { caseAlertKey } from "../domain/cases.ts";
 import { newId, newSecretToken, sha256Hex } from "../domain/ids.ts";
-import { decide, timerEvent } from "../domain/reservation/engine.ts";
+import { decide, timerEvent, type AnyDecision, type AnyEvent, type AnyRecord, type AnyTimer } from "../domain/reservation/engine.ts";
+import { createEngagement, type EngagementRecord, type SessionOutcome, type SessionRequest } from "../domain/reservation/session-machine.ts";
 import { createShopReservation } from "../domain/reservation/shop-machine.ts";
-import type { Actor, DecideContext, Decision, Outcome, ReservationEvent, ReservationRecord, ShopRequest, Status, Timer } from "../domain/reservation/types.ts";
+import type { Actor, DecideContext, Effect, Note, Outcome, ReservationEvent, ReservationRecord, ShopRequest, Status } from "../domain/reservation/types.ts";
 import { providersFor } from "../providers/index.ts";
 import { GUEST_URL_KEY, newGuestUrlKey, placeholder, type QueueMessage } from "../queues/messages.ts";
+import { calendarFor } from "./calendar-client.ts";
+import { coachResource, nextSlotsAfter, planSlot, refusal, sessionCalendarKey, type BookResult } from "./engagement.ts";
 
 export interface DispatchResult {
   applied: boolean;
   /** null when this object holds no reservation (an unknown id). */
-  status: Status | null;
+  status: AnyRecord["status"] | null;
   version: number;
   outcome?: Outcome;
   reason?: string;
   duplicate?: boolean;
 }
+
+/** A dispatch to a session engagement: the same, with the session machine's outcome. */
+export type SessionDispatchResult = Omit<DispatchResult, "outcome"> & { outcome?: SessionOutcome };
 
 export class ReservationNotFound extends Error {
   override name = "ReservationNotFound";
@@ -39,7 +45,7 @@ export class ReservationExists extends Error {
 const SEEN_KEYS_LIMIT = 500;
 
 export class ReservationObject extends DurableObject<Env> {
-  #record: ReservationRecord | null = null;
+  #record: AnyRecord | null = null;
   /** The name of this reservation's guest-link placeholder (see newGuestUrlKey). */
   #linkKey: string = GUEST_URL_KEY;
   #chain: Promise<unknown> = Promise.resolve();
@@ -71,15 +77,16 @@ export class ReservationObject extends DurableObject<Env> {
     };
   }
 
+  /** The requester's page: /r/<token> for a shop booking, /s/<token> for a session engagement. */
   async #guestUrl(): Promise<string> {
-    const token = await this.ctx.storage.get<string>("token");
-    return `${this.#cfg.publicUrl}/r/${token ?? "unknown"}`;
+    const { token, kind } = Object.fromEntries(await this.ctx.storage.get<string>(["token", "kind"])) as { token?: string; kind?: string };
+    return `${this.#cfg.publicUrl}/${kind === "session" ? "s" : "r"}/${token ?? "unknown"}`;
   }
 
-  async #load(): Promise<ReservationRecord> {
+  async #load(): Promise<AnyRecord> {
     if (this.#record) return this.#record;
     const id = await this.ctx.storage.get<string>("id");
-    const record = id ? await loadRecord(this.#db, id) : null;
+    const record = id ? await loadAnyRecord(this.#db, id) : null;
     if (!record) throw new ReservationNotFound("reservation not found");
     this.#linkKey = (await this.ctx.storage.get<string>("linkKey")) ?? GUEST_URL_KEY;
     this.#record = record;
@@ -90,20 +97,31 @@ export class ReservationObject extends DurableObject<Env> {
 
   /** Creates the reservation this object is named after. Returns its guest page URL. */
   async create(req: ShopRequest): Promise<{ id: string; status: Status; guestUrl: string }> {
+    const created = await this.#create(req.id, "shop", req.apiKeyId, req.via, (ctx) => createShopReservation(req, ctx));
+    return { id: created.id, status: created.status as Status, guestUrl: created.guestUrl };
+  }
+
+  /** Creates the 1-on-1 session engagement this object is named after. Returns the client's page URL. */
+  async createEngagement(req: SessionRequest): Promise<{ id: string; status: EngagementRecord["status"]; guestUrl: string }> {
+    const created = await this.#create(req.id, "session", req.apiKeyId, req.via, (ctx) => createEngagement(req, { now: ctx.now, pageUrl: ctx.guestUrl }));
+    return { id: created.id, status: created.status as EngagementRecord["status"], guestUrl: created.guestUrl };
+  }
+
+  #create(id: string, kind: AnyRecord["kind"], apiKeyId: string | undefined, via: string | undefined, build: (ctx: DecideContext) => { record: AnyRecord; effects: Effect[]; note: Note }) {
     return this.#serial(async () => {
-      if (await this.ctx.storage.get("id")) throw new ReservationExists(`reservation ${req.id} already exists`);
+      if (await this.ctx.storage.get("id")) throw new ReservationExists(`reservation ${id} already exists`);
       const now = Date.now();
       const token = newSecretToken();
       this.#linkKey = newGuestUrlKey();
       // Kept before the D1 commit so a committed reservation always has its token here.
-      await this.ctx.storage.put({ id: req.id, token, linkKey: this.#linkKey });
-      const { record, effects, note } = createShopReservation(req, this.#context(now));
+      await this.ctx.storage.put({ id, token, kind, linkKey: this.#linkKey });
+      const { record, effects, note } = build(this.#context(now));
       const outbox: OutboxInput[] = effects.map((effect) => ({ id: newId("job", now), effect }));
-      const event: EventInput = { type: "create", actor: "requester", fromStatus: null, toStatus: record.status, ignored: false, note, data: { apiKeyId: req.apiKeyId ?? null, ...(req.via ? { via: req.via } : {}) }, at: now };
+      const event: EventInput = { type: "create", actor: "requester", fromStatus: null, toStatus: record.status, ignored: false, note, data: { apiKeyId: apiKeyId ?? null, ...(via ? { via } : {}) }, at: now };
       try {
         await commitTransition(this.env.DB, null, record, event, outbox, await sha256Hex(token));
       } catch (err) {
-        await this.ctx.storage.delete(["id", "token", "linkKey"]);
+        await this.ctx.storage.delete(["id", "token", "kind", "linkKey"]);
         throw err;
       }
       this.#record = record;
@@ -116,7 +134,7 @@ export class ReservationObject extends DurableObject<Env> {
    * Applies one event. `key` (a provider event id, a job id) makes a repeated delivery a
    * no-op even when the machine would accept the event again.
    */
-  async dispatch(event: ReservationEvent, actor: Actor, key?: string): Promise<DispatchResult> {
+  async dispatch(event: AnyEvent, actor: Actor, key?: string): Promise<DispatchResult> {
     return this.#serial(async () => {
       if (!(await this.ctx.storage.get("id"))) return { applied: false, status: null, version: 0, reason: "reservation not found" };
       if (key && (await this.ctx.storage.get(`seen:${key}`))) {
@@ -131,7 +149,90 @@ export class ReservationObject extends DurableObject<Env> {
 
   /** Current record as committed (for tests and diagnostics; reads go to D1 elsewhere). */
   async snapshot(): Promise<ReservationRecord> {
-    return this.#serial(() => this.#load());
+    return this.#serial(() => this.#load()) as Promise<ReservationRecord>;
+  }
+
+  /** The engagement as committed (a session's object only). */
+  async engagement(): Promise<EngagementRecord> {
+    const r = await this.#serial(() => this.#load());
+    if (r.kind !== "session") throw new ReservationNotFound("not a session engagement");
+    return r;
+  }
+
+  // ------------------------------------------------------------------ sessions (seed 001)
+
+  /**
+   * Books the engagement's next session at `start` (or, with `reschedule`, moves the booked
+   * one): the machine must allow it first (terms and payment done), then the coach's
+   * calendar takes the time with its buffer, or refuses with the next free slots.
+   */
+  async bookSession(input: { start: number; by: Actor; agreedBy: string; reschedule?: boolean }): Promise<BookResult> {
+    return this.#serial(async () => {
+      const r = await this.#load();
+      if (r.kind !== "session") return { ok: false, reason: "refused", message: "not a session engagement" };
+      const now = Date.now();
+      const current = r.data.current;
+      const no = input.reschedule ? (current?.no ?? 0) : r.data.history.length + 1;
+      const key = sessionCalendarKey(r.id, no);
+      const probe: AnyEvent = input.reschedule
+        ? { type: "reschedule", start: input.start, end: input.start, heldEnd: input.start, by: input.by, agreedBy: input.agreedBy }
+        : { type: "slot_booked", start: input.start, end: input.start, heldEnd: input.start, calendarKey: key, meetingUrl: "", by: input.by, agreedBy: input.agreedBy };
+      const dry = decide(r, probe, this.#context(now));
+      if (dry.kind === "ignore") return { ok: false, reason: "refused", message: dry.reason };
+      const planned = await planSlot(this.#db, r, input.start, now, no);
+      if (!planned.ok) return refusal(planned.reason, await nextSlotsAfter(this.env, this.#db, r, input.start, now, key));
+      const { plan } = planned;
+      const calendar = calendarFor(this.env, coachResource(r.data.coach.id));
+      const taken = await calendar.book(key, [plan.held]);
+      if (!taken.ok) {
+        if (taken.error) return { ok: false, reason: "refused", message: taken.error };
+        return refusal("slot_taken", await nextSlotsAfter(this.env, this.#db, r, input.start, now, key));
+      }
+      const event: AnyEvent = input.reschedule
+        ? { type: "reschedule", start: plan.start, end: plan.end, heldEnd: plan.held.end, by: input.by, agreedBy: input.agreedBy }
+        : { type: "slot_booked", start: plan.start, end: plan.end, heldEnd: plan.held.end, calendarKey: key, meetingUrl: plan.meetingUrl, by: input.by, agreedBy: input.agreedBy };
+      let result: DispatchResult;
+      try {
+        result = await this.#apply(event, input.by);
+      } catch (err) {
+        await calendar.release(key, [plan.held]);
+        throw err;
+      }
+      if (!result.applied) {
+        await calendar.release(key, [plan.held]);
+        return { ok: false, reason: "refused", message: result.reason ?? "not possible now" };
+      }
+      // A reschedule frees what the old time held (the parts the new time does not cover).
+      if (input.reschedule && current) await this.#releaseQuietly(r.data.coach.id, key, [{ start: current.start, end: current.heldEnd }], [plan.held]);
+      const booked = (this.#record as EngagementRecord).data.current!;
+      return { ok: true, status: String(result.status), start: booked.start, end: booked.end, meetingUrl: booked.meetingUrl };
+    });
+  }
+
+  /** Cancels the booked session (its time goes back to the coach) or, before payment, the engagement. */
+  async cancelSession(by: Actor, reason?: string): Promise<SessionDispatchResult> {
+    return this.#serial(async () => {
+      const r = await this.#load();
+      if (r.kind !== "session") return { applied: false, status: r.status, version: r.version, reason: "not a session engagement" };
+      const result = (await this.#apply({ type: "cancel", by, ...(reason ? { reason } : {}) }, by)) as SessionDispatchResult;
+      const outcome = result.outcome;
+      if (result.applied && outcome?.type === "cancel" && outcome.calendarKey) await this.#releaseQuietly(r.data.coach.id, outcome.calendarKey);
+      return result;
+    });
+  }
+
+  /** Gives time back to the coach; a failure is logged (the calendar keeps the time until an operator frees it). */
+  async #releaseQuietly(coachId: string, key: string, intervals?: { start: number; end: number }[], keep: { start: number; end: number }[] = []): Promise<void> {
+    try {
+      const calendar = calendarFor(this.env, coachResource(coachId));
+      if (!intervals) await calendar.release(key);
+      else {
+        const free = intervals.flatMap((i) => keep.reduce<{ start: number; end: number }[]>((parts, k) => parts.flatMap((p) => (k.end <= p.start || k.start >= p.end ? [p] : [...(p.start < k.start ? [{ start: p.start, end: k.start }] : []), ...(k.end < p.end ? [{ start: k.end, end: p.end }] : [])])), [i]));
+        if (free.length) await calendar.release(key, free);
+      }
+    } catch (err) {
+      console.error(JSON.stringify({ msg: "calendar release failed", coach: coachId, key, error: String(err) }));
+    }
   }
 
   /** Values for the placeholders in this reservation's stored messages. */
@@ -187,11 +288,11 @@ export class ReservationObject extends DurableObject<Env> {
     if (dropped.length) await this.ctx.storage.delete(dropped.map((k) => `seen:${k}`));
   }
 
-  async #apply(event: ReservationEvent, actor: Actor, firedTimer?: Timer): Promise<DispatchResult> {
+  async #apply(event: AnyEvent, actor: Actor, firedTimer?: AnyTimer): Promise<DispatchResult> {
     for (let attempt = 0; ; attempt++) {
       const record = await this.#load();
       const now = Date.now();
-      let decision: Decision = decide(record, event, this.#context(now));
+      let decision: AnyDecision = decide(record, event, this.#context(now));
       if (firedTimer) decision = this.#dropFiredTimer(record, decision, firedTimer, now);
       try {
         return await this.#commit(record, event, actor, decision, now);
@@ -204,23 +305,23 @@ export class ReservationObject extends DurableObject<Env> {
   }
 
   /** A fired timer always leaves the record, even when the machine ignores its event. */
-  #dropFiredTimer(record: ReservationRecord, decision: Decision, timer: Timer, now: number): Decision {
-    const without = (timers: Timer[]) => timers.filter((t) => !(t.key === timer.key && t.at === timer.at));
-    if (decision.kind === "apply") return { ...decision, next: { ...decision.next, timers: without(decision.next.timers) } };
+  #dropFiredTimer(record: AnyRecord, decision: AnyDecision, timer: AnyTimer, now: number): AnyDecision {
+    const without = <T extends AnyTimer>(timers: T[]) => timers.filter((t) => !(t.key === timer.key && t.at === timer.at));
+    if (decision.kind === "apply") return { ...decision, next: { ...decision.next, timers: without(decision.next.timers as AnyTimer[]) } } as AnyDecision;
     return {
       kind: "apply",
-      next: { ...record, timers: without(record.timers), version: record.version + 1, updatedAt: now },
+      next: { ...record, timers: without(record.timers as AnyTimer[]), version: record.version + 1, updatedAt: now },
       effects: [],
       note: { code: "timer_ignored" },
       outcome: decision.outcome,
-    };
+    } as AnyDecision;
   }
 
-  async #commit(record: ReservationRecord, event: ReservationEvent, actor: Actor, decision: Decision, now: number): Promise<DispatchResult> {
+  async #commit(record: AnyRecord, event: AnyEvent, actor: Actor, decision: AnyDecision, now: number): Promise<DispatchResult> {
     if (decision.kind === "ignore") {
       console.log(JSON.stringify({ msg: "event ignored", reservation: record.id, status: record.status, event: event.type, reason: decision.reason }));
       await recordIgnoredEvent(this.env.DB, record, { type: event.type, actor, fromStatus: record.status, toStatus: record.status, ignored: true, note: { code: "ignored", params: { reason: decision.reason } }, data: event, at: now });
-      return { applied: false, status: record.status, version: record.version, reason: decision.reason, ...(decision.outcome ? { outcome: decision.outcome } : {}) };
+      return { applied: false, status: record.status, version: record.version, reason: decision.reason, ...(decision.outcome ? { outcome: decision.outcome as Outcome } : {}) };
     }
     const next = decision.next;
     const outbox: OutboxInput[] = decision.effects.map((effect) => ({ id: newId("job", now), effect }));
@@ -232,11 +333,11 @@ export class ReservationObject extends DurableObject<Env> {
       console.log(JSON.stringify({ msg: "transition", reservation: next.id, from: record.status, to: next.status, event: event.type, version: next.version }));
     }
     await this.#afterCommit(next, outbox);
-    return { applied: true, status: next.status, version: next.version, ...(decision.outcome ? { outcome: decision.outcome } : {}) };
+    return { applied: true, status: next.status, version: next.version, ...(decision.outcome ? { outcome: decision.outcome as Outcome } : {}) };
   }
 
   /** Side effects leave for the queue after the commit; a failure here is repaired by the sweeper. */
-  async #afterCommit(record: ReservationRecord, outbox: OutboxInput[]): Promise<void> {
+  async #afterCommit(record: AnyRecord, outbox: OutboxInput[]): Promise<void> {
     try {
       await this.#enqueue(outbox.map((o) => o.id));
     } catch (err) {
@@ -253,7 +354,7 @@ export class ReservationObject extends DurableObject<Env> {
     await markEnqueued(this.#db, jobIds, Date.now());
   }
 
-  async #syncAlarm(record: ReservationRecord): Promise<void> {
+  async #syncAlarm(record: AnyRecord): Promise<void> {
     const next = record.timers.length ? Math.min(...record.timers.map((t) => t.at)) : null;
     if (next === null) {
       await this.ctx.storage.deleteAlarm();
@@ -271,7 +372,7 @@ export class ReservationObject extends DurableObject<Env> {
    */
   override async alarm(): Promise<void> {
     await this.#serial(async () => {
-      let record: ReservationRecord;
+      let record: AnyRecord;
       try {
         record = await this.#load();
       } catch (err) {
@@ -282,7 +383,7 @@ export class ReservationObject extends DurableObject<Env> {
       const due = record.timers.filter((t) => t.at <= horizon).sort((a, b) => a.at - b.at);
       for (const timer of due) {
         const current = await this.#load();
-        if (!current.timers.some((t) => t.key === timer.key && t.at === timer.at)) continue;
+        if (!(current.timers as AnyTimer[]).some((t) => t.key === timer.key && t.at === timer.at)) continue;
         const event = await this.#reconcile(current, timer);
         await this.#apply(event, "system", timer);
       }
@@ -295,8 +396,9 @@ export class ReservationObject extends DurableObject<Env> {
    * Before a timeout counts, ask the provider what happened: a call that ended without its
    * webhook, a payment that completed just before the deadline.
    */
-  async #reconcile(record: ReservationRecord, timer: Timer): Promise<ReservationEvent> {
+  async #reconcile(record: AnyRecord, timer: AnyTimer): Promise<AnyEvent> {
     const event = timerEvent(timer);
+    if (record.kind !== "shop") return event;
     try {
       if (event.type === "call_timeout") {
         const attempt = record.data.attempts.find((a) => a.id === event.attemptId);

@@ -5,12 +5,14 @@ import { McpAgent } from "agents/mcp";
 import type { McpAuth } from "../auth/index.ts";
 import { FLOW_IN_TWO_SENTENCES } from "../guides/flow.ts";
 import { registerReservationTools } from "./tools/reservations.ts";
+import { registerSessionTools } from "./tools/sessions.ts";
 
 export const MCP_INSTRUCTIONS = `QRV books appointments at partner shops in Japan (hair salons, restaurants and more) by phoning them for the user.
 1. Call list_services to get exact service and area names.
 2. Call request_reservation; QRV then phones shops one after another. A person signed in with their phone number books for that number (name and phone can be left out once known); with an API key, give the requester's name and mobile number.
 3. When a shop accepts, the user receives an SMS with a payment link that must be paid within 10 minutes; paying confirms the booking.
 4. Use get_reservation to follow progress, list_my_reservations to find earlier ones, and cancel_reservation to cancel (free before payment, full refund until 48 hours before the start).
+1-on-1 online sessions with a coach (coaching, consulting, lessons): list_coaches, find_session_slots, request_session (the inquiry), then the client agrees to the terms and pays on their own page; book_session_slot, get_session, reschedule_session, cancel_session.
 Times are Japan time (+09:00). Ask the user before booking or cancelling.
 The first time you help a person with QRV, tell them how it works in these two sentences (in Japanese to a Japanese speaker): ${FLOW_IN_TWO_SENTENCES.en} / ${FLOW_IN_TWO_SENTENCES.ja}`;
 
@@ -19,5 +21,6 @@ export class QrvMcp extends McpAgent<Env, unknown, McpAuth> {
 
   async init(): Promise<void> {
     registerReservationTools(this.server, { env: this.env, auth: () => this.props });
+    registerSessionTools(this.server, { env: this.env, auth: () => this.props });
   }
 }

@@ -56,6 +56,10 @@ ol.flow{padding-left:1.3em;margin:0}ol.flow li{margin:0 0 6px}
 .doc h2{margin:18px 0 8px}.doc h3{font-size:1rem;margin:14px 0 4px}.table-wrap{overflow-x:auto;margin:0 0 12px}
 dl.talk{display:block}dl.talk dt{font-size:.85rem;font-weight:700;color:var(--muted)}dl.talk dd{margin:0 0 8px 12px}
 ul.guide-list{padding-left:1.1em;margin:0}ul.guide-list li{margin:0 0 8px}
+details.day{border-top:1px solid var(--line);padding:4px 0}details.day summary{font-weight:600;cursor:pointer;padding:8px 0}
+fieldset.slots{display:grid;grid-template-columns:repeat(3,1fr);gap:6px;margin:0 0 8px}
+fieldset.slots label.choice{margin:0;justify-content:center;align-items:center;padding:8px 4px}
+table.hours td{padding:4px 6px 4px 0;border:0}table.hours input{width:100%}
 `;
 
 export const GUEST_JS = `// QRV guest pages: live status, payment countdown, forms that submit once.

@@ -74,3 +74,28 @@ export async function sent(url: string, reservationId: string, channel: "sms" | 
   const { records } = (await res.json()) as { records: SandboxRecord[] };
   return records.reverse();
 }
+
+/**
+ * A session client agreeing to the terms and contract on their page (/s/<token>/terms), as its
+ * form does: the CSRF cookie the page sets, its hidden fields, both boxes ticked and a name.
+ */
+export async function agreeOnClientPage(pageUrl: string, name: string): Promise<void> {
+  const page = await fetch(`${pageUrl}/terms`, { headers: { "Accept-Language": "ja" }, redirect: "manual" });
+  const html = await page.text();
+  const cookie = page.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const field = (n: string) => html.match(new RegExp(`name="${n}" value="([^"]*)"`))?.[1] ?? "";
+  const res = await fetch(`${pageUrl}/terms`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie, Origin: new URL(pageUrl).origin },
+    body: new URLSearchParams({ _csrf: field("_csrf"), form: field("form"), terms_version: field("terms_version"), contract_version: field("contract_version"), agree_terms: "1", agree_contract: "1", name }),
+    redirect: "manual",
+  });
+  if (res.status !== 303 || !res.headers.get("location")?.includes("done=agreed")) throw new Error(`agreeing on the client page answered ${res.status} ${res.headers.get("location") ?? ""}`);
+}
+
+/** Calls a tool and returns its structured result; a tool error is thrown with its message. */
+export async function callTool<T>(client: Client, name: string, args: Record<string, unknown>): Promise<T> {
+  const result = await client.callTool({ name, arguments: args });
+  if (result.isError) throw new Error(`${name}: ${JSON.stringify(result.content)}`);
+  return result.structuredContent as T;
+}

@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApiKey } from "../../scripts/lib/apikeys.ts";
+import { seedDemoCoaches } from "../../scripts/lib/coaches.ts";
 import { importShops } from "../../scripts/lib/shops.ts";
 import { WRANGLER, migrate } from "../../scripts/lib/wrangler.ts";
 
@@ -36,6 +37,7 @@ export async function startServer(): Promise<RunningServer> {
   const persist = { persistTo: state };
   migrate("local", persist);
   importShops("data/sample-shops.csv", "local", persist);
+  seedDemoCoaches("local", persist);
   const { key } = await createApiKey("browser tests", "local", persist);
   const port = await freePort();
   const url = `http://localhost:${port}`;

@@ -1,17 +1,26 @@
-// The generic engine: which machine decides for which kind of reservation. Lodging and
-// 1-on-1 sessions will add their machines here; the Durable Object only talks to this.
+// The generic engine: which machine decides for which kind of reservation (shop bookings,
+// 1-on-1 session engagements; lodging adds its own). The Durable Object only talks to this.
+import { decideSession, sessionTimerEvent, type EngagementRecord, type SessionDecision, type SessionEvent, type SessionTimer } from "./session-machine.ts";
 import { decideShop } from "./shop-machine.ts";
-import type { DecideContext, Decision, ReservationEvent, ReservationRecord } from "./types.ts";
+import type { DecideContext, Decision, ReservationEvent, ReservationRecord, Timer } from "./types.ts";
 
-export function decide(record: ReservationRecord, event: ReservationEvent, ctx: DecideContext): Decision {
+/** Any record a reservation's object may own. */
+export type AnyRecord = ReservationRecord | EngagementRecord;
+export type AnyEvent = ReservationEvent | SessionEvent;
+export type AnyDecision = Decision | SessionDecision;
+export type AnyTimer = Timer | SessionTimer;
+
+export function decide(record: AnyRecord, event: AnyEvent, ctx: DecideContext): AnyDecision {
   switch (record.kind) {
     case "shop":
-      return decideShop(record, event, ctx);
+      return decideShop(record, event as ReservationEvent, ctx);
+    case "session":
+      return decideSession(record, event as SessionEvent, { now: ctx.now, pageUrl: ctx.guestUrl });
   }
 }
 
 /** Timer types become events of the same name; the attempt id rides along for call timeouts. */
-export function timerEvent(timer: ReservationRecord["timers"][number]): ReservationEvent {
+export function timerEvent(timer: AnyTimer): AnyEvent {
   switch (timer.type) {
     case "call_timeout":
       return { type: "call_timeout", attemptId: timer.attemptId ?? "" };
@@ -22,5 +31,11 @@ export function timerEvent(timer: ReservationRecord["timers"][number]): Reservat
     case "complete":
     case "start_passed":
       return { type: timer.type };
+    case "reminder_day_before":
+    case "reminder_hour_before":
+    case "session_start":
+    case "follow_up":
+    case "trial_follow_up":
+      return sessionTimerEvent(timer);
   }
 }

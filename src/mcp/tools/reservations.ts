@@ -33,7 +33,7 @@ export interface ToolDeps {
 }
 
 /** Control characters: only newline and tab in free text (names: see nameProblem). */
-const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+export const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
 // ---- input fields: one named, described schema each --------------------------------------
 
@@ -118,11 +118,11 @@ const viewOutput = z.object({
 
 // ---- helpers ------------------------------------------------------------------------------
 
-function fail(message: string): CallToolResult {
+export function fail(message: string): CallToolResult {
   return { isError: true, content: [{ type: "text", text: message }] };
 }
 
-function ok<T extends Record<string, unknown>>(structured: T, text: string): CallToolResult {
+export function ok<T extends Record<string, unknown>>(structured: T, text: string): CallToolResult {
   return { content: [{ type: "text", text }], structuredContent: structured };
 }
 
@@ -151,7 +151,7 @@ async function ownReservation(deps: ToolDeps, id: string) {
 }
 
 /** Who the booking is for: given in full with an API key; the verified number when signed in. */
-async function requester(deps: ToolDeps, auth: McpAuth, args: { name?: string | undefined; phone?: string | undefined; email?: string | undefined }): Promise<{ name: string; phone: string; email?: string } | { error: string }> {
+export async function requester(deps: ToolDeps, auth: McpAuth, args: { name?: string | undefined; phone?: string | undefined; email?: string | undefined }): Promise<{ name: string; phone: string; email?: string } | { error: string }> {
   if (auth.kind === "api_key") {
     const missing = [
       ...(args.name ? [] : ["name: required (the requester's name as the shop should hear it)"]),
@@ -178,7 +178,7 @@ async function requester(deps: ToolDeps, auth: McpAuth, args: { name?: string | 
   return { name, phone: auth.phone, ...(email ? { email } : {}) };
 }
 
-function tooManyRequests(key: string, retryAt: number, now: number): string {
+export function tooManyRequests(key: string, retryAt: number, now: number): string {
   const what = key.startsWith("booking:phone:")
     ? "too many booking requests for this phone number"
     : key.startsWith("booking:shop:")
@@ -354,7 +354,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
     async (args) => {
       const auth = deps.auth();
       if (!auth) return fail("Not authorized.");
-      const conditions = [ownedBy(auth), ...(args.status ? [eq(reservations.status, args.status)] : [])];
+      const conditions = [ownedBy(auth), eq(reservations.kind, "shop"), ...(args.status ? [eq(reservations.status, args.status)] : [])];
       const rows = await createDb(deps.env.DB).select().from(reservations).where(and(...conditions)).orderBy(desc(reservations.createdAt)).limit(args.limit);
       const list = rows.map(rowToRecord).map((r) => ({
         reservation_id: r.id,

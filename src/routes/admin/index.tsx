@@ -15,6 +15,7 @@ import { queue } from "./queue.tsx";
 import { knowledgePages } from "./knowledge.tsx";
 import { reportPages } from "./reports.tsx";
 import { reservationPages } from "./reservations.tsx";
+import { sessionPages } from "./sessions.tsx";
 import { shopPages } from "./shops.tsx";
 
 export const admin = new Hono<AdminEnv>();
@@ -117,3 +118,4 @@ admin.route("/", inquiryPages);
 admin.route("/", apiKeyPages);
 admin.route("/", reportPages);
 admin.route("/", knowledgePages);
+admin.route("/", sessionPages);

@@ -60,6 +60,7 @@ export const NAV = [
   ["/admin/alerts", "アラート", "alerts"],
   ["/admin/incidents", "インシデント", "incidents"],
   ["/admin/inquiries", "問い合わせ", "inquiries"],
+  ["/admin/engagements", "セッション", "sessions"],
   ["/admin/api-keys", "APIキー", "api-keys"],
   ["/admin/reports", "レポート", "reports"],
 ] as const;

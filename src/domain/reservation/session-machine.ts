@@ -1,0 +1,652 @@
+// The 1-on-1 session engagement (seed 001, Run: メインフロー and 無料体験〜本申込): a pure
+// function from (engagement, event) to the next engagement, the side effects to commit with
+// it and the timeline lines. One status per step of the seed's flows; the table at the bottom
+// is the whole machine (one row per status, one entry per event that applies there).
+// Anything not in the table is ignored and recorded, never an error.
+//
+// Main flow:  inquiry → contract_sent → payment_pending → scheduling → scheduled → in_session
+//             → held | no_show → followed_up → (next booking) scheduled → … ; packages of N
+//             sessions count down, and `renew` starts a new contract when they are used up.
+// Free trial: inquiry → trial_invited → trial_scheduled → trial_in_session → converted
+//             (contract_sent) | trial_undecided (follow-ups day 1 and day 5) | dropped.
+import { sessionSms, type SessionMessageContext } from "../sessions/messages.ts";
+import { formatShort } from "../time.ts";
+import type { Actor, Effect, Lang, Note, OpenCase, PaymentState, Requester } from "./types.ts";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export const SESSION_STATUSES = [
+  "inquiry",
+  "trial_invited",
+  "trial_scheduled",
+  "trial_in_session",
+  "trial_undecided",
+  "contract_sent",
+  "payment_pending",
+  "scheduling",
+  "scheduled",
+  "in_session",
+  "held",
+  "no_show",
+  "followed_up",
+  "dropped",
+  "cancelled",
+] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+/** The client's place in the coach's CRM (seed 001: CRM更新). */
+export const CRM_STATUSES = ["lead", "trial", "active", "paused", "churned"] as const;
+export type CrmStatus = (typeof CRM_STATUSES)[number];
+
+/** Named values of the flow; the governance rules (who may change what, when) build on these. */
+export const sessionPolicy = {
+  /** Reminders: the day before and one hour before (seed 001: リマインド送信（前日等）). */
+  reminderDayBeforeMs: DAY,
+  reminderHourBeforeMs: HOUR,
+  /** An undecided trial client hears from QRV again on these days after the trial (成約フォロー). */
+  trialFollowUpDays: [1, 5] as readonly number[],
+  /** A link keeps working this long after the last session. */
+  pageValidAfterLastSessionMs: 90 * DAY,
+} as const;
+
+/** What the client must give before terms are sent (seed 001: 氏名/希望日時/相談内容等). */
+export const REQUIRED_INFO = ["name", "topic", "preferred_times"] as const;
+export type RequiredInfo = (typeof REQUIRED_INFO)[number];
+
+export interface CoachRef {
+  id: string;
+  name: string;
+  email?: string;
+}
+
+export interface MenuRef {
+  id: string;
+  name: string;
+  priceJpy: number;
+  minutes: number;
+  /** Sessions in the package (1 for a single session). */
+  sessions: number;
+}
+
+/** One booked session (or trial session) on the coach's calendar. */
+export interface BookedSession {
+  no: number;
+  trial: boolean;
+  start: number;
+  end: number;
+  /** The end of what is held on the coach's calendar (the buffer included). */
+  heldEnd: number;
+  /** The calendar entry's key (one per session number). */
+  calendarKey: string;
+  meetingUrl: string;
+  bookedAt: number;
+  bookedBy: Actor;
+  rescheduled: number;
+  outcome?: "held" | "no_show" | "converted" | "undecided" | "dropped" | "cancelled";
+  notes?: string;
+  reportedAt?: number;
+  reportedBy?: string;
+}
+
+export interface Agreement {
+  document: "terms" | "contract" | "schedule";
+  /** Document version agreed to (for a schedule: the session number). */
+  version: number;
+  at: number;
+  /** The person who agreed, as they gave their name. */
+  by: string;
+}
+
+export interface Trouble {
+  at: number;
+  kind: "late" | "cannot_connect" | "sudden_cancellation" | "other";
+  note: string;
+  by: string;
+}
+
+export interface EngagementData {
+  coach: CoachRef;
+  menu: MenuRef;
+  topic?: string;
+  preferredTimes: string[];
+  /** Classified on arrival: someone the coach already knows, or new. */
+  clientType: "new" | "existing";
+  /** The client asked for (and the coach offers) a free trial first. */
+  trial: boolean;
+  /** What is still needed before terms go out. */
+  missing: RequiredInfo[];
+  /** Document versions current when the terms and contract were sent. */
+  documents?: { terms: number; contract: number };
+  agreements: Agreement[];
+  payment?: PaymentState;
+  /** Sessions bought in total (all packages) and used (held or no-show). */
+  sessionsBought: number;
+  sessionsUsed: number;
+  current?: BookedSession;
+  history: BookedSession[];
+  troubles: Trouble[];
+  surveys: { at: number; sessionNo: number; score: number; comment?: string }[];
+  crm: CrmStatus;
+  /** An operator paused the client; automatic updates leave the CRM status alone until resumed. */
+  crmPaused?: boolean;
+  cancellation?: { at: number; by: Actor; reason?: string };
+}
+
+export type SessionTimerType = "reminder_day_before" | "reminder_hour_before" | "session_start" | "follow_up" | "trial_follow_up";
+
+export interface SessionTimer {
+  type: SessionTimerType;
+  at: number;
+  key: string;
+  /** trial_follow_up: the day after the trial. */
+  day?: number;
+}
+
+export interface EngagementRecord {
+  id: string;
+  kind: "session";
+  status: SessionStatus;
+  version: number;
+  requester: Requester;
+  /** The current session's start (or when the engagement began, before one is booked). */
+  startAt: number;
+  partySize: number;
+  amountJpy?: number;
+  apiKeyId?: string;
+  timers: SessionTimer[];
+  data: EngagementData;
+  openCases?: OpenCase[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type SessionEvent =
+  /** The client answered what was missing (page, MCP or an operator on their behalf). */
+  | { type: "provide_info"; name?: string; email?: string; topic?: string; preferredTimes?: string[] }
+  /** 規約同意 + 契約締結（申込）: the versions the client read, and their name. */
+  | { type: "agree"; termsVersion: number; contractVersion: number; by: string }
+  | { type: "payment_link_ready"; sessionId: string; url: string }
+  | { type: "payment_completed"; sessionId: string; paymentIntentId: string; amountJpy: number }
+  | { type: "refund_updated"; refundId: string; status: "succeeded" | "failed" | "pending" }
+  /** The slot was taken on the coach's calendar; the client agreed to the time (日程同意). */
+  | { type: "slot_booked"; start: number; end: number; heldEnd: number; calendarKey: string; meetingUrl: string; by: Actor; agreedBy: string }
+  | { type: "reschedule"; start: number; end: number; heldEnd: number; by: Actor; agreedBy: string }
+  | { type: "cancel"; by: Actor; reason?: string }
+  | { type: "reminder_day_before" }
+  | { type: "reminder_hour_before" }
+  | { type: "session_start" }
+  /** Troubles before or after (遅刻, 接続不具合, 急なキャンセル), recorded for operators. */
+  | { type: "trouble"; kind: Trouble["kind"]; note: string; by: string }
+  /** The coach's completion report (セッション完了報告). */
+  | { type: "report"; outcome: "held" | "no_show"; notes?: string; by: string }
+  | { type: "trial_report"; outcome: "converted" | "undecided" | "dropped"; notes?: string; by: string }
+  | { type: "follow_up" }
+  | { type: "trial_follow_up"; day: number }
+  /** An undecided trial client decides (told to QRV, or on their page). */
+  | { type: "convert"; by: string }
+  | { type: "drop"; by: string; reason?: string }
+  | { type: "survey"; score: number; comment?: string }
+  /** The package is used up and the client continues: a new contract and payment. */
+  | { type: "renew"; by: string }
+  | { type: "set_crm"; crm: "paused" | "active"; operator: string; note?: string }
+  | { type: "operator_note"; operator: string; note?: string }
+  | { type: "sms_failed"; jobId: string; body: string; error: string }
+  | { type: "job_failed"; jobId: string; jobKind: Effect["kind"]; error: string };
+
+export type SessionEventType = SessionEvent["type"];
+export type SessionOutcome = { type: "refused"; reason: string } | { type: "cancel"; result: "session_cancelled" | "engagement_cancelled"; message: string; calendarKey?: string };
+
+export type SessionDecision =
+  | { kind: "apply"; next: EngagementRecord; effects: Effect[]; note: Note; outcome?: SessionOutcome }
+  | { kind: "ignore"; reason: string; outcome?: SessionOutcome };
+
+export interface SessionContext {
+  now: number;
+  /** The client's page (a placeholder in stored texts). */
+  pageUrl: string;
+}
+
+/** An inquiry, validated and normalized (phone in E.164). */
+export interface SessionRequest {
+  id: string;
+  coach: CoachRef;
+  menu: MenuRef;
+  requester: Requester;
+  topic?: string;
+  preferredTimes: string[];
+  trial: boolean;
+  clientType: "new" | "existing";
+  documents: { terms: number; contract: number };
+  apiKeyId?: string;
+  /** The credential that asked, for the audit log. */
+  via?: string;
+}
+
+// ------------------------------------------------------------------ builders
+
+type EventOf<T extends SessionEventType> = Extract<SessionEvent, { type: T }>;
+type Handler<T extends SessionEventType> = (r: EngagementRecord, e: EventOf<T>, ctx: SessionContext) => SessionDecision;
+type Row = { [T in SessionEventType]?: Handler<T> };
+
+function apply(next: EngagementRecord, effects: Effect[], notes: Note[], outcome?: SessionOutcome): SessionDecision {
+  return { kind: "apply", next, effects, note: notes.length === 1 ? notes[0]! : { code: "multi", params: { notes: JSON.stringify(notes) } }, ...(outcome ? { outcome } : {}) };
+}
+
+function ignore(reason: string, outcome?: SessionOutcome): SessionDecision {
+  return { kind: "ignore", reason, ...(outcome ? { outcome } : {}) };
+}
+
+function refuse(reason: string): SessionDecision {
+  return ignore(reason, { type: "refused", reason });
+}
+
+function update(r: EngagementRecord, fields: Partial<Omit<EngagementRecord, "data">>, data: Partial<EngagementData> = {}, now = r.updatedAt): EngagementRecord {
+  const next: EngagementRecord = { ...r, ...fields, data: { ...r.data, ...data }, version: r.version + 1, updatedAt: Math.max(now, r.updatedAt) };
+  return { ...next, data: { ...next.data, crm: crmFor(next) } };
+}
+
+/** The CRM status follows the flow unless an operator paused the client. */
+export function crmFor(r: EngagementRecord): CrmStatus {
+  if (r.status === "dropped" || r.status === "cancelled") return "churned";
+  if (r.data.crmPaused) return "paused";
+  if (r.status.startsWith("trial_")) return "trial";
+  if (r.data.sessionsBought > 0) return "active";
+  return "lead";
+}
+
+function mc(r: EngagementRecord, ctx: SessionContext): SessionMessageContext {
+  return { lang: r.requester.language, clientName: r.requester.name, coachName: r.data.coach.name, menuName: r.data.menu.name, pageUrl: ctx.pageUrl };
+}
+
+function sms(r: EngagementRecord, body: string, template: string): Effect {
+  return { kind: "sms.send", to: r.requester.phone, body, template: `session_${template}` };
+}
+
+function withoutTimers(r: EngagementRecord, drop: (t: SessionTimer) => boolean, add: SessionTimer[] = []): SessionTimer[] {
+  return [...r.timers.filter((t) => !drop(t)), ...add];
+}
+
+const SESSION_TIMERS: SessionTimerType[] = ["reminder_day_before", "reminder_hour_before", "session_start"];
+
+/** Reminders the day before and one hour before (those still ahead), and the start. */
+export function sessionTimers(start: number, now: number): SessionTimer[] {
+  const out: SessionTimer[] = [];
+  const dayBefore = start - sessionPolicy.reminderDayBeforeMs;
+  const hourBefore = start - sessionPolicy.reminderHourBeforeMs;
+  if (dayBefore > now) out.push({ type: "reminder_day_before", key: "reminder_day_before", at: dayBefore });
+  if (hourBefore > now) out.push({ type: "reminder_hour_before", key: "reminder_hour_before", at: hourBefore });
+  out.push({ type: "session_start", key: "session_start", at: start });
+  return out;
+}
+
+export function sessionsRemaining(r: EngagementRecord): number {
+  return Math.max(0, r.data.sessionsBought - r.data.sessionsUsed);
+}
+
+function missingInfo(r: { requester: Requester; topic?: string; preferredTimes: string[] }): RequiredInfo[] {
+  const missing: RequiredInfo[] = [];
+  if (!r.requester.name.trim()) missing.push("name");
+  if (!r.topic?.trim()) missing.push("topic");
+  if (!r.preferredTimes.length) missing.push("preferred_times");
+  return missing;
+}
+
+const INFO_WORDS: Record<RequiredInfo, Record<Lang, string>> = {
+  name: { ja: "お名前", en: "your name" },
+  topic: { ja: "ご相談内容", en: "what you would like to talk about" },
+  preferred_times: { ja: "ご希望の日時", en: "the times that suit you" },
+};
+
+/** The step after the inquiry is complete: the trial invitation, or the terms and contract. */
+function afterInquiry(r: EngagementRecord, ctx: SessionContext, notes: Note[]): SessionDecision {
+  if (r.data.trial) {
+    const next = update(r, { status: "trial_invited" }, {}, ctx.now);
+    return apply(next, [sms(next, sessionSms.trialInvitation(mc(next, ctx)), "trial_invitation")], [...notes, { code: "session_trial_invited" }]);
+  }
+  const next = update(r, { status: "contract_sent" }, {}, ctx.now);
+  return apply(next, [sms(next, sessionSms.termsAndContract(mc(next, ctx)), "terms_contract")], [...notes, { code: "session_terms_sent" }]);
+}
+
+// ------------------------------------------------------------------ creation
+
+export function createEngagement(req: SessionRequest, ctx: SessionContext): { record: EngagementRecord; effects: Effect[]; note: Note } {
+  const draft: EngagementRecord = {
+    id: req.id,
+    kind: "session",
+    status: "inquiry",
+    version: 0,
+    requester: req.requester,
+    startAt: ctx.now,
+    partySize: 1,
+    amountJpy: req.menu.priceJpy,
+    ...(req.apiKeyId ? { apiKeyId: req.apiKeyId } : {}),
+    timers: [],
+    data: {
+      coach: req.coach,
+      menu: req.menu,
+      ...(req.topic?.trim() ? { topic: req.topic.trim() } : {}),
+      preferredTimes: req.preferredTimes,
+      clientType: req.clientType,
+      trial: req.trial,
+      missing: [],
+      documents: req.documents,
+      agreements: [],
+      sessionsBought: 0,
+      sessionsUsed: 0,
+      history: [],
+      troubles: [],
+      surveys: [],
+      crm: req.trial ? "trial" : "lead",
+    },
+    openCases: [],
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  const missing = missingInfo({ requester: req.requester, ...(req.topic !== undefined ? { topic: req.topic } : {}), preferredTimes: req.preferredTimes });
+  const received: Note = { code: "session_inquiry", params: { coach: req.coach.name, menu: req.menu.name, client: req.clientType } };
+  if (missing.length) {
+    const record: EngagementRecord = { ...draft, version: 1, data: { ...draft.data, missing } };
+    const words = missing.map((m) => INFO_WORDS[m][req.requester.language]);
+    return { record, effects: [sms(record, sessionSms.missingInfo(mc(record, ctx), words), "missing_info")], note: received };
+  }
+  const decided = afterInquiry(draft, ctx, [received]);
+  if (decided.kind !== "apply") throw new Error("an inquiry always moves on");
+  return { record: decided.next, effects: decided.effects, note: decided.note };
+}
+
+// ------------------------------------------------------------------ handlers
+
+const onProvideInfo: Handler<"provide_info"> = (r, e, ctx) => {
+  const requester = { ...r.requester, ...(e.name?.trim() ? { name: e.name.trim() } : {}), ...(e.email?.trim() ? { email: e.email.trim() } : {}) };
+  const topic = e.topic?.trim() || r.data.topic;
+  const preferredTimes = e.preferredTimes?.length ? e.preferredTimes : r.data.preferredTimes;
+  const missing = missingInfo({ requester, ...(topic !== undefined ? { topic } : {}), preferredTimes });
+  const fields: Partial<EngagementData> = { ...(topic ? { topic } : {}), preferredTimes, missing };
+  if (missing.length) return apply(update(r, { requester }, fields, ctx.now), [], [{ code: "session_info_partial", params: { missing: missing.join(",") } }]);
+  return afterInquiry({ ...r, requester, data: { ...r.data, ...fields } }, ctx, [{ code: "session_info_complete" }]);
+};
+
+const onAgree: Handler<"agree"> = (r, e, ctx) => {
+  const docs = r.data.documents;
+  if (!docs || docs.terms !== e.termsVersion || docs.contract !== e.contractVersion) return refuse("the terms or the contract changed since this page was opened; please read the current version");
+  if (!e.by.trim()) return refuse("the name of the person agreeing is required");
+  const agreements: Agreement[] = [...r.data.agreements, { document: "terms", version: e.termsVersion, at: ctx.now, by: e.by.trim() }, { document: "contract", version: e.contractVersion, at: ctx.now, by: e.by.trim() }];
+  const amount = r.data.menu.priceJpy;
+  const next = update(r, { status: "payment_pending", amountJpy: amount }, { agreements, payment: { amountJpy: amount } }, ctx.now);
+  const effects: Effect[] = [
+    { kind: "payment.create", amountJpy: amount, description: `${r.data.coach.name} / ${r.data.menu.name}`, ...(r.requester.email ? { customerEmail: r.requester.email } : {}), language: r.requester.language },
+  ];
+  return apply(next, effects, [{ code: "session_agreed", params: { terms: e.termsVersion, contract: e.contractVersion, by: e.by.trim() } }]);
+};
+
+const onPaymentLinkReady: Handler<"payment_link_ready"> = (r, e, ctx) => {
+  const payment = r.data.payment ?? { amountJpy: r.data.menu.priceJpy };
+  if (payment.url) return ignore("a payment link was already sent");
+  const next = update(r, {}, { payment: { ...payment, sessionId: e.sessionId, url: e.url } }, ctx.now);
+  return apply(next, [sms(next, sessionSms.paymentLink(mc(next, ctx), payment.amountJpy, e.url), "payment_link")], [{ code: "session_payment_link" }]);
+};
+
+const onPaid: Handler<"payment_completed"> = (r, e, ctx) => {
+  const payment = r.data.payment!;
+  if (payment.sessionId && payment.sessionId !== e.sessionId) return ignore(`payment for another checkout (${e.sessionId})`);
+  const next = update(
+    r,
+    { status: "scheduling" },
+    { payment: { ...payment, sessionId: e.sessionId, paidAt: ctx.now, paymentIntentId: e.paymentIntentId }, sessionsBought: r.data.sessionsBought + r.data.menu.sessions },
+    ctx.now,
+  );
+  return apply(next, [sms(next, sessionSms.paid(mc(next, ctx)), "paid")], [{ code: "session_paid", params: { amount: e.amountJpy } }]);
+};
+
+/** Money for an engagement that no longer takes it (cancelled, dropped) goes straight back. */
+const onLatePayment: Handler<"payment_completed"> = (r, e, ctx) => {
+  if (r.data.payment?.paymentIntentId === e.paymentIntentId || r.data.payment?.latePayment?.paymentIntentId === e.paymentIntentId) return ignore(`payment ${e.paymentIntentId} already recorded`);
+  const payment = { ...(r.data.payment ?? { amountJpy: e.amountJpy }), latePayment: { paymentIntentId: e.paymentIntentId, amountJpy: e.amountJpy, at: ctx.now }, refund: { amountJpy: e.amountJpy, requestedAt: ctx.now, status: "requested" as const } };
+  const next = update(r, {}, { payment }, ctx.now);
+  return apply(next, [{ kind: "payment.refund", paymentIntentId: e.paymentIntentId, amountJpy: e.amountJpy, reason: "requested_by_customer", note: `engagement ${r.id} is ${r.status}` }], [{ code: "session_late_payment_refunded", params: { amount: e.amountJpy } }]);
+};
+
+const onRefundUpdated: Handler<"refund_updated"> = (r, e, ctx) => {
+  const refund = r.data.payment?.refund;
+  if (!refund) return ignore("no refund requested");
+  return apply(update(r, {}, { payment: { ...r.data.payment!, refund: { ...refund, refundId: e.refundId, status: e.status } } }, ctx.now), [], [{ code: "session_refund", params: { status: e.status } }]);
+};
+
+function book(r: EngagementRecord, e: EventOf<"slot_booked">, ctx: SessionContext, trial: boolean): SessionDecision {
+  if (e.start <= ctx.now) return refuse("that time has already passed");
+  const no = r.data.history.length + 1;
+  const session: BookedSession = { no, trial, start: e.start, end: e.end, heldEnd: e.heldEnd, calendarKey: e.calendarKey, meetingUrl: e.meetingUrl, bookedAt: ctx.now, bookedBy: e.by, rescheduled: 0 };
+  const status: SessionStatus = trial ? "trial_scheduled" : "scheduled";
+  const agreements: Agreement[] = [...r.data.agreements, { document: "schedule", version: no, at: ctx.now, by: e.agreedBy }];
+  const next = update(r, { status, startAt: e.start, timers: withoutTimers(r, (t) => SESSION_TIMERS.includes(t.type) || t.type === "follow_up", sessionTimers(e.start, ctx.now)) }, { current: session, agreements }, ctx.now);
+  return apply(next, [sms(next, sessionSms.preSession(mc(next, ctx), e.start, e.meetingUrl, trial), trial ? "trial_pre_session" : "pre_session")], [{ code: "session_booked", params: { no, start: formatShort(e.start, "ja") } }]);
+}
+
+const onSlotBooked: Handler<"slot_booked"> = (r, e, ctx) => {
+  if (r.status === "trial_invited") return book(r, e, ctx, true);
+  if (sessionsRemaining(r) <= 0) return refuse("every session of this package is used; renew to book more");
+  return book(r, e, ctx, false);
+};
+
+const onReschedule: Handler<"reschedule"> = (r, e, ctx) => {
+  const current = r.data.current!;
+  if (e.start <= ctx.now) return refuse("that time has already passed");
+  if (current.start <= ctx.now) return refuse("the session has already started");
+  const moved: BookedSession = { ...current, start: e.start, end: e.end, heldEnd: e.heldEnd, rescheduled: current.rescheduled + 1 };
+  const agreements: Agreement[] = [...r.data.agreements, { document: "schedule", version: current.no, at: ctx.now, by: e.agreedBy }];
+  const next = update(r, { startAt: e.start, timers: withoutTimers(r, (t) => SESSION_TIMERS.includes(t.type), sessionTimers(e.start, ctx.now)) }, { current: moved, agreements }, ctx.now);
+  return apply(next, [sms(next, sessionSms.rescheduled(mc(next, ctx), e.start), "rescheduled")], [{ code: "session_rescheduled", params: { from: formatShort(current.start, "ja"), to: formatShort(e.start, "ja") } }]);
+};
+
+/** A booked session is cancelled (the engagement stays; the client can pick another time). */
+const onCancelSession: Handler<"cancel"> = (r, e, ctx) => {
+  const current = r.data.current!;
+  if (current.start <= ctx.now) return refuse("the session has already started; ask the operators");
+  const status: SessionStatus = r.status === "trial_scheduled" ? "trial_invited" : "scheduling";
+  const next = update(r, { status, timers: withoutTimers(r, (t) => SESSION_TIMERS.includes(t.type)) }, { current: undefined, history: [...r.data.history, { ...current, outcome: "cancelled" }] }, ctx.now);
+  const message = r.requester.language === "ja" ? "セッションの予約を取り消しました。改めて日時をお選びいただけます。" : "The session is cancelled; you can pick another time.";
+  return apply(next, [sms(next, sessionSms.sessionCancelled(mc(next, ctx)), "session_cancelled")], [{ code: "session_cancelled", params: { by: e.by } }], { type: "cancel", result: "session_cancelled", message, calendarKey: current.calendarKey });
+};
+
+/** Before any payment the whole engagement can be withdrawn, free. */
+const onCancelEngagement: Handler<"cancel"> = (r, e, ctx) => {
+  const effects: Effect[] = [sms(r, sessionSms.engagementCancelled(mc(r, ctx)), "engagement_cancelled")];
+  if (r.data.payment?.sessionId && !r.data.payment.paidAt) effects.push({ kind: "payment.expire", sessionId: r.data.payment.sessionId });
+  const next = update(r, { status: "cancelled", timers: [] }, { cancellation: { at: ctx.now, by: e.by, ...(e.reason ? { reason: e.reason } : {}) } }, ctx.now);
+  const message = r.requester.language === "ja" ? "お申し込みを取り消しました。料金はかかりません。" : "The application is cancelled. Nothing was charged.";
+  return apply(next, effects, [{ code: "session_engagement_cancelled", params: { by: e.by } }], { type: "cancel", result: "engagement_cancelled", message });
+};
+
+const refusePaidCancel: Handler<"cancel"> = () => refuse("this engagement is paid; a refund is handled by the operators (contact support)");
+
+function remind(r: EngagementRecord, ctx: SessionContext, which: "day_before" | "hour_before"): SessionDecision {
+  const current = r.data.current!;
+  if (current.start <= ctx.now) return ignore("the session has already started");
+  const next = update(r, {}, {}, ctx.now);
+  return apply(next, [sms(next, sessionSms.reminder(mc(next, ctx), current.start, current.meetingUrl, which), `reminder_${which}`)], [{ code: `session_reminder_${which}` }]);
+}
+const onDayBefore: Handler<"reminder_day_before"> = (r, _e, ctx) => remind(r, ctx, "day_before");
+const onHourBefore: Handler<"reminder_hour_before"> = (r, _e, ctx) => remind(r, ctx, "hour_before");
+
+const onSessionStart: Handler<"session_start"> = (r, _e, ctx) => {
+  const status: SessionStatus = r.status === "trial_scheduled" ? "trial_in_session" : "in_session";
+  return apply(update(r, { status, timers: withoutTimers(r, (t) => SESSION_TIMERS.includes(t.type)) }, {}, ctx.now), [], [{ code: "session_started" }]);
+};
+
+const onTrouble: Handler<"trouble"> = (r, e, ctx) => {
+  if (!e.note.trim()) return refuse("describe what happened");
+  const trouble: Trouble = { at: ctx.now, kind: e.kind, note: e.note.trim(), by: e.by };
+  return apply(update(r, {}, { troubles: [...r.data.troubles, trouble] }, ctx.now), [], [{ code: "session_trouble", params: { kind: e.kind } }]);
+};
+
+/** The coach's completion report: held or no-show; both use the session, and the follow-up goes at once. */
+const onReport: Handler<"report"> = (r, e, ctx) => {
+  const current = r.data.current!;
+  // Once the start timer has fired (in_session) the session has begun; before it, the clock decides.
+  if (r.status === "scheduled" && current.start > ctx.now) return refuse("the session has not started yet");
+  const reported: BookedSession = { ...current, outcome: e.outcome, ...(e.notes?.trim() ? { notes: e.notes.trim() } : {}), reportedAt: ctx.now, reportedBy: e.by };
+  const next = update(
+    r,
+    { status: e.outcome, timers: withoutTimers(r, (t) => SESSION_TIMERS.includes(t.type), [{ type: "follow_up", key: "follow_up", at: ctx.now }]) },
+    { current: reported, sessionsUsed: r.data.sessionsUsed + 1 },
+    ctx.now,
+  );
+  return apply(next, [], [{ code: "session_reported", params: { outcome: e.outcome, by: e.by } }]);
+};
+
+const onFollowUp: Handler<"follow_up"> = (r, _e, ctx) => {
+  const current = r.data.current!;
+  const next = update(r, { status: "followed_up" }, { current: undefined, history: [...r.data.history, current] }, ctx.now);
+  return apply(next, [sms(next, sessionSms.followUp(mc(next, ctx), sessionsRemaining(next), current.outcome === "no_show"), "follow_up")], [{ code: "session_followed_up", params: { remaining: sessionsRemaining(next) } }]);
+};
+
+const onTrialReport: Handler<"trial_report"> = (r, e, ctx) => {
+  const current = r.data.current!;
+  const reported: BookedSession = { ...current, outcome: e.outcome, ...(e.notes?.trim() ? { notes: e.notes.trim() } : {}), reportedAt: ctx.now, reportedBy: e.by };
+  const base = { current: undefined, history: [...r.data.history, reported] };
+  const timers = withoutTimers(r, (t) => SESSION_TIMERS.includes(t.type));
+  const note: Note = { code: "session_trial_reported", params: { outcome: e.outcome, by: e.by } };
+  if (e.outcome === "converted") return convertTrial(update(r, { timers }, base, ctx.now), ctx, note);
+  if (e.outcome === "dropped") {
+    const next = update(r, { status: "dropped", timers }, base, ctx.now);
+    return apply(next, [sms(next, sessionSms.dropped(mc(next, ctx)), "trial_dropped")], [note]);
+  }
+  const followUps: SessionTimer[] = sessionPolicy.trialFollowUpDays.map((day) => ({ type: "trial_follow_up", key: `trial_follow_up:${day}`, at: ctx.now + day * DAY, day }));
+  return apply(update(r, { status: "trial_undecided", timers: [...timers, ...followUps] }, base, ctx.now), [], [note]);
+};
+
+/** Converted: the main flow continues at the terms and contract. */
+function convertTrial(r: EngagementRecord, ctx: SessionContext, note: Note): SessionDecision {
+  const next = update(r, { status: "contract_sent", timers: r.timers.filter((t) => t.type !== "trial_follow_up") }, { trial: false }, ctx.now);
+  return apply(next, [sms(next, sessionSms.termsAndContract(mc(next, ctx)), "terms_contract")], [note, { code: "session_terms_sent" }]);
+}
+
+const onTrialFollowUp: Handler<"trial_follow_up"> = (r, e, ctx) => {
+  const next = update(r, {}, {}, ctx.now);
+  return apply(next, [sms(next, sessionSms.trialFollowUp(mc(next, ctx), e.day), "trial_follow_up")], [{ code: "session_trial_follow_up", params: { day: e.day } }]);
+};
+
+const onConvert: Handler<"convert"> = (r, e, ctx) => convertTrial(r, ctx, { code: "session_converted", params: { by: e.by } });
+
+const onDrop: Handler<"drop"> = (r, e, ctx) => {
+  const next = update(r, { status: "dropped", timers: r.timers.filter((t) => t.type !== "trial_follow_up") }, {}, ctx.now);
+  return apply(next, [sms(next, sessionSms.dropped(mc(next, ctx)), "trial_dropped")], [{ code: "session_dropped", params: { by: e.by } }]);
+};
+
+const onSurvey: Handler<"survey"> = (r, e, ctx) => {
+  if (!Number.isInteger(e.score) || e.score < 0 || e.score > 10) return refuse("the score is a whole number from 0 to 10");
+  const last = r.data.history.at(-1);
+  if (!last || (last.outcome !== "held" && last.outcome !== "no_show")) return refuse("there is no session to rate yet");
+  if (r.data.surveys.some((s) => s.sessionNo === last.no)) return refuse("this session was already rated; thank you");
+  const comment = e.comment?.trim().slice(0, 2000);
+  return apply(update(r, {}, { surveys: [...r.data.surveys, { at: ctx.now, sessionNo: last.no, score: e.score, ...(comment ? { comment } : {}) }] }, ctx.now), [], [{ code: "session_survey", params: { score: e.score } }]);
+};
+
+const onRenew: Handler<"renew"> = (r, e, ctx) => {
+  if (sessionsRemaining(r) > 0) return refuse("sessions of the current package are left; book the next one");
+  const next = update(r, { status: "contract_sent" }, { payment: undefined }, ctx.now);
+  return apply(next, [sms(next, sessionSms.termsAndContract(mc(next, ctx)), "terms_contract")], [{ code: "session_renew", params: { by: e.by } }]);
+};
+
+const onSetCrm: Handler<"set_crm"> = (r, e, ctx) => {
+  const paused = e.crm === "paused";
+  if (Boolean(r.data.crmPaused) === paused) return ignore(`already ${e.crm}`);
+  return apply(update(r, {}, { crmPaused: paused }, ctx.now), [], [{ code: "session_crm", params: { crm: e.crm, operator: e.operator } }]);
+};
+
+const onOperatorNote: Handler<"operator_note"> = (r, e, ctx) => apply(update(r, {}, {}, ctx.now), [], [{ code: "operator_note", params: { operator: e.operator, note: e.note ?? "" } }]);
+
+const onSmsFailed: Handler<"sms_failed"> = (r, e, ctx) =>
+  apply(update(r, {}, { troubles: [...r.data.troubles, { at: ctx.now, kind: "other", note: `SMS could not be delivered: ${e.error}`, by: "system" }] }, ctx.now), [], [{ code: "session_sms_failed" }]);
+
+const onJobFailed: Handler<"job_failed"> = (r, e, ctx) =>
+  apply(update(r, {}, { troubles: [...r.data.troubles, { at: ctx.now, kind: "other", note: `${e.jobKind} failed: ${e.error}`, by: "system" }] }, ctx.now), [], [{ code: "session_job_failed", params: { kind: e.jobKind } }]);
+
+// ------------------------------------------------------------------ the table
+
+/** Events that apply in every status. */
+const ALWAYS: Row = { operator_note: onOperatorNote, set_crm: onSetCrm, trouble: onTrouble, sms_failed: onSmsFailed, job_failed: onJobFailed, refund_updated: onRefundUpdated };
+/** Statuses in which no payment is expected: money that arrives is refunded. */
+const REFUNDS: Row = { payment_completed: onLatePayment };
+
+export const SESSION_TABLE: Record<SessionStatus, Row> = {
+  inquiry: { ...ALWAYS, ...REFUNDS, provide_info: onProvideInfo, cancel: onCancelEngagement },
+  trial_invited: { ...ALWAYS, ...REFUNDS, slot_booked: onSlotBooked, cancel: onCancelEngagement, drop: onDrop },
+  trial_scheduled: { ...ALWAYS, ...REFUNDS, reschedule: onReschedule, cancel: onCancelSession, reminder_day_before: onDayBefore, reminder_hour_before: onHourBefore, session_start: onSessionStart },
+  trial_in_session: { ...ALWAYS, ...REFUNDS, trial_report: onTrialReport },
+  trial_undecided: { ...ALWAYS, ...REFUNDS, trial_follow_up: onTrialFollowUp, convert: onConvert, drop: onDrop },
+  contract_sent: { ...ALWAYS, ...REFUNDS, agree: onAgree, cancel: onCancelEngagement },
+  payment_pending: { ...ALWAYS, payment_link_ready: onPaymentLinkReady, payment_completed: onPaid, cancel: onCancelEngagement },
+  scheduling: { ...ALWAYS, ...REFUNDS, slot_booked: onSlotBooked, cancel: refusePaidCancel },
+  scheduled: { ...ALWAYS, ...REFUNDS, reschedule: onReschedule, cancel: onCancelSession, reminder_day_before: onDayBefore, reminder_hour_before: onHourBefore, session_start: onSessionStart, report: onReport },
+  in_session: { ...ALWAYS, ...REFUNDS, report: onReport },
+  held: { ...ALWAYS, ...REFUNDS, follow_up: onFollowUp },
+  no_show: { ...ALWAYS, ...REFUNDS, follow_up: onFollowUp },
+  followed_up: { ...ALWAYS, ...REFUNDS, slot_booked: onSlotBooked, survey: onSurvey, renew: onRenew, cancel: refusePaidCancel },
+  dropped: { ...ALWAYS, ...REFUNDS },
+  cancelled: { ...ALWAYS, ...REFUNDS },
+};
+
+/** Why an event does not apply, in words a client or a model can act on. */
+function notApplicable(r: EngagementRecord, type: SessionEventType): string {
+  if (type === "slot_booked") {
+    if (r.status === "inquiry") return "the inquiry is not complete yet";
+    if (r.status === "contract_sent") return "the terms and contract have not been agreed yet";
+    if (r.status === "payment_pending") return "payment has not been confirmed yet";
+    if (r.status === "scheduled" || r.status === "trial_scheduled") return "a session is already booked; reschedule it instead";
+  }
+  if (type === "reschedule" || (type === "cancel" && !r.data.current)) {
+    if (type === "reschedule") return "no session is booked";
+  }
+  return `${type} does not apply while the engagement is ${r.status}`;
+}
+
+const REFUSABLE: SessionEventType[] = ["slot_booked", "reschedule", "cancel", "agree", "report", "trial_report", "survey", "renew", "convert", "drop", "provide_info"];
+
+export function decideSession(r: EngagementRecord, e: SessionEvent, ctx: SessionContext): SessionDecision {
+  const handler = SESSION_TABLE[r.status][e.type] as Handler<typeof e.type> | undefined;
+  if (!handler) {
+    const reason = notApplicable(r, e.type);
+    return REFUSABLE.includes(e.type) ? refuse(reason) : ignore(reason);
+  }
+  return handler(r, e as never, ctx);
+}
+
+export function sessionTimerEvent(t: SessionTimer): SessionEvent {
+  if (t.type === "trial_follow_up") return { type: "trial_follow_up", day: t.day ?? 1 };
+  return { type: t.type };
+}
+
+/** Where an engagement sits on the operators' pipeline board. */
+export const PIPELINE = ["lead", "trial", "contract", "paid", "scheduled", "held", "followed_up", "closed"] as const;
+export type PipelineColumn = (typeof PIPELINE)[number];
+
+export function pipelineColumn(status: SessionStatus): PipelineColumn {
+  switch (status) {
+    case "inquiry":
+      return "lead";
+    case "trial_invited":
+    case "trial_scheduled":
+    case "trial_in_session":
+    case "trial_undecided":
+      return "trial";
+    case "contract_sent":
+    case "payment_pending":
+      return "contract";
+    case "scheduling":
+      return "paid";
+    case "scheduled":
+    case "in_session":
+      return "scheduled";
+    case "held":
+    case "no_show":
+      return "held";
+    case "followed_up":
+      return "followed_up";
+    case "dropped":
+    case "cancelled":
+      return "closed";
+  }
+}
