@@ -1,4 +1,4 @@
-// npm run bench [-- --url http://localhost:8787 --key qrv_... --seconds 30 --clients 20 --storm 1000]
+// npm run bench [-- --floor] [-- --url http://localhost:8787 --key qrv_... --seconds 30 --clients 20 --storm 1000]
 // Measures QRV locally and prints a table:
 //  1. request_reservation over MCP: N concurrent clients for S seconds (throughput, p50/p95/p99);
 //  2. a webhook storm: signed Stripe payment events, 30 % of deliveries duplicates and 10 % out of
@@ -17,6 +17,12 @@ import { jstIn, mcp } from "../test/e2e/qrv.ts";
 import { startServer } from "../test/e2e/server.ts";
 import { slotRace } from "./lib/slot-race.ts";
 import { wranglerSync } from "./lib/wrangler.ts";
+
+// `--floor`: QRV side by side with the stack's floor (scripts/bench-floor.ts), instead of the load below.
+if (process.argv.includes("--floor")) {
+  await import("./bench-floor.ts");
+  process.exit();
+}
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

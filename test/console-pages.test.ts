@@ -3,8 +3,9 @@
 import { and, desc, eq } from "drizzle-orm";
 import { jstMidnight } from "../src/domain/metrics.ts";
 import { computeManagementSnapshot } from "../src/reports/figures.ts";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { incidents, shopAudit, shops } from "../src/db/schema.ts";
+import { CATALOG_TTL_MS, catalog } from "../src/db/shops.ts";
 import { parseShopCsv } from "../src/domain/shops-csv.ts";
 import { flashOf, signIn } from "./console-client.ts";
 import { HOUR, createReservation, db, paySandbox, seedShops, uniquePhone, waitForJobs, waitForStatus } from "./helpers.ts";
@@ -156,6 +157,26 @@ describe("partner shops", () => {
     const [entry] = await db.select().from(shopAudit).where(and(eq(shopAudit.action, "imported"), eq(shopAudit.operator, "取込担当"))).orderBy(desc(shopAudit.id)).limit(1);
     expect(JSON.parse(entry!.detail)).toMatchObject({ file: "audit.csv", shops: 1 });
     expect(await op.html("/admin/shops")).toContain("月 10:00-19:00");
+  });
+
+  it("a shop paused in the console leaves the catalogue at once; other changes show within CATALOG_TTL_MS", async () => {
+    const op = await signIn();
+    const where = await seedShops([{ answer: "accepted", name: "休む店" }]);
+    const [shop] = await db.select().from(shops).where(eq(shops.area, where.area));
+    const offered = async () => (await catalog(db)).some((e) => e.service === where.service && e.areas.some((a) => a.area === where.area));
+    expect(await offered()).toBe(true);
+    await op.post(`/admin/shops/${shop!.id}/flags`, { flag: "paused", value: "1" });
+    expect(await offered()).toBe(false);
+    // A change this isolate did not make (another isolate, a CSV import with wrangler) shows
+    // once the cached catalogue is CATALOG_TTL_MS old.
+    await db.update(shops).set({ paused: false }).where(eq(shops.id, shop!.id));
+    expect(await offered()).toBe(false);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + CATALOG_TTL_MS });
+    try {
+      expect(await offered()).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("adds one shop, refusing a phone that is already listed", async () => {

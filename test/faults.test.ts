@@ -11,7 +11,8 @@ import worker from "../src/index.ts";
 import { stripeSignatureHeader } from "../src/providers/payments/stripe.ts";
 import { twilioSignature } from "../src/providers/sms/twilio.ts";
 import { blandSignature } from "../src/providers/voice/bland.ts";
-import { sweep } from "../src/queues/sweeper.ts";
+import { UNSENT_AFTER_MS, reservationsWithStrandedJobs } from "../src/db/outbox.ts";
+import { STRANDED_AFTER_MS, sweep } from "../src/queues/sweeper.ts";
 import { HOUR, createReservation, db, eventsOf, fireAlarm, jobsOf, paySandbox, record, seedShops, sentOf, waitForJobs, waitForStatus } from "./helpers.ts";
 
 afterEach(() => {
@@ -41,6 +42,31 @@ describe("outbox", () => {
     const sms = (await sentOf(id)).filter((s) => s.channel === "sms");
     expect(sms).toHaveLength(1);
     expect((await jobsOf(id)).map((j) => [j.kind, j.status, j.attempts])).toEqual(expect.arrayContaining([["sms.send", "done", 1], ["email.send", "done", 1]]));
+    expect((await jobsOf(id)).filter((j) => !(j.status === "done" && j.attempts === 1)).map((j) => [j.kind, j.status, j.attempts, j.lastError])).toEqual([]);
+  });
+
+  it("jobs committed as enqueued whose send was lost with its sender are sent by the sweeper once they are overdue, exactly once", async () => {
+    const where = await seedShops([{ answer: "manual" }]);
+    // The commit marks its jobs enqueued; the object dies before the queue gets them (here: a
+    // send that silently delivers nothing), so nothing takes the mark off.
+    vi.spyOn(env.JOBS, "sendBatch").mockResolvedValueOnce(undefined as never);
+    const { id } = await createReservation(where);
+    const lost = await jobsOf(id);
+    expect(lost.map((j) => [j.kind, j.status, j.attempts, j.enqueuedAt !== null]).sort()).toEqual([
+      ["email.send", "pending", 0, true],
+      ["sms.send", "pending", 0, true],
+    ]);
+    // A queue backlog is not a loss: not stranded until UNSENT_AFTER_MS have passed.
+    const stranded = (at: number) => reservationsWithStrandedJobs(db, at - STRANDED_AFTER_MS, at);
+    expect(await stranded(Date.now() + STRANDED_AFTER_MS + 15_000)).not.toContain(id);
+    const later = Date.now() + UNSENT_AFTER_MS + 1000;
+    expect(await stranded(later)).toContain(id);
+    expect((await sweep(env, later)).woken).toContain(id);
+    await waitForStatus(id, "calling");
+    await waitForJobs(id);
+    // Sent again with a fresh mark: no longer stranded.
+    expect(await stranded(later + 1000)).not.toContain(id);
+    expect((await sentOf(id)).filter((s) => s.channel === "sms")).toHaveLength(1);
     expect((await jobsOf(id)).filter((j) => !(j.status === "done" && j.attempts === 1)).map((j) => [j.kind, j.status, j.attempts, j.lastError])).toEqual([]);
   });
 

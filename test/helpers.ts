@@ -8,7 +8,7 @@ import { asc, eq } from "drizzle-orm";
 import { vi } from "vitest";
 import { createDb } from "../src/db/client.ts";
 import { loadRecord } from "../src/db/reservations.ts";
-import { callList } from "../src/db/shops.ts";
+import { callList, forgetCatalog } from "../src/db/shops.ts";
 import { shopUpsertStatements } from "../src/db/shop-statements.ts";
 import { apiKeys, outbox, reservationEvents, sandboxRecords } from "../src/db/schema.ts";
 import { newApiKey } from "../src/domain/api-key.ts";
@@ -70,6 +70,8 @@ export async function seedShops(shops: SeedShop[], service = "カット"): Promi
   const now = Date.now();
   const statements = shopUpsertStatements(rows, now, () => newId("shp", now));
   await env.DB.batch(statements.map((s) => env.DB.prepare(s.sql).bind(...s.params)));
+  // Bookable at once, as after an operator's import (the catalogue is cached per isolate).
+  forgetCatalog();
   return { service, area };
 }
 

@@ -48,6 +48,23 @@ describe("jobs consumer", () => {
     expect(await db.select().from(sandboxRecords).where(eq(sandboxRecords.to, "+819011112222"))).toHaveLength(1);
   });
 
+  it("claims a batch's jobs in one statement, and runs a job delivered twice in one batch once", async () => {
+    const first = await job(sms("+819011113333"), "QRV-QUEUE4");
+    const second = await job(sms("+819011114444"), "QRV-QUEUE4");
+    const prepare = vi.spyOn(env.DB, "prepare");
+    const result = await run("qrv-jobs", [
+      { id: "b1", body: { type: "job", id: first, links: {} } },
+      { id: "b2", body: { type: "job", id: second, links: {} } },
+      { id: "b3", body: { type: "job", id: first, links: {} } },
+    ]);
+    const claims = prepare.mock.calls.filter(([sql]) => sql.includes("status = 'sending'"));
+    prepare.mockRestore();
+    expect(claims).toHaveLength(1);
+    expect(result.explicitAcks.sort()).toEqual(["b1", "b2", "b3"]);
+    for (const id of [first, second]) expect(await db.query.outbox.findFirst({ where: eq(outbox.id, id) })).toMatchObject({ status: "done", attempts: 1 });
+    expect(await db.select().from(sandboxRecords).where(eq(sandboxRecords.to, "+819011113333"))).toHaveLength(1);
+  });
+
   it("retries a transient failure later, with backoff", async () => {
     const id = await job(sms("+819011110503"));
     const result = await run("qrv-jobs", [{ id: "m2", body: { type: "job", id, links: {} }, attempts: 3 }]);

@@ -2,7 +2,7 @@
 // changes things once.
 import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { outbox } from "../src/db/schema.ts";
 import { stripeSignatureHeader } from "../src/providers/payments/stripe.ts";
 import { twilioSignature } from "../src/providers/sms/twilio.ts";
@@ -147,6 +147,22 @@ describe("/webhooks/twilio/sms", () => {
     expect((await callback(job.id, { MessageSid: sid, MessageStatus: "delivered" })).status).toBe(204);
     expect((await callback(job.id, { MessageSid: sid, MessageStatus: "sent" })).status).toBe(204);
     expect((await db.query.outbox.findFirst({ where: eq(outbox.id, job.id) }))!.deliveryStatus).toBe("delivered");
+  });
+
+  it("a failure callback delivered twice sends the SMS again once", async () => {
+    const job = await smsJob();
+    const sid = `SM${crypto.randomUUID().replaceAll("-", "")}`;
+    await db.update(outbox).set({ providerRef: sid, deliveryStatus: "sent" }).where(eq(outbox.id, job.id));
+    const send = vi.spyOn(env.JOBS, "send");
+    const failed = { MessageSid: sid, MessageStatus: "undelivered", ErrorCode: "30003" };
+    const [a, b] = await Promise.all([callback(job.id, failed), callback(job.id, failed)]);
+    expect([a.status, b.status]).toEqual([204, 204]);
+    expect((await callback(job.id, failed)).status).toBe(204);
+    expect(send.mock.calls.filter(([m]) => (m as { id?: string }).id === job.id)).toHaveLength(1);
+    send.mockRestore();
+    expect(await db.query.outbox.findFirst({ where: eq(outbox.id, job.id) })).toMatchObject({ status: "pending", providerRef: null, lastError: expect.stringContaining("30003") });
+    // The resend waits SMS_RESEND_DELAY_SECONDS, longer than this file runs: settle it here.
+    await db.update(outbox).set({ status: "done" }).where(eq(outbox.id, job.id));
   });
 });
 

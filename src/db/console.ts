@@ -7,6 +7,7 @@ import type { ShopRef } from "../domain/reservation/types.ts";
 import type { Db } from "./client.ts";
 import { rowToRecord, type ReservationRow } from "./reservations.ts";
 import { alerts, outbox, reservationEvents, reservations, shopAudit, shopServices, shops } from "./schema.ts";
+import { forgetCatalog } from "./shops.ts";
 
 /** Reservations with at least one open manual case (the partial index reservations_open_cases). */
 export async function reservationsWithOpenCases(db: Db) {
@@ -140,6 +141,7 @@ export async function updateShop(d1: D1Database, id: string, row: Omit<ShopCsvRo
     d1.prepare("DELETE FROM shop_services WHERE shop_id = ?").bind(id),
     ...row.services.map((service) => d1.prepare("INSERT INTO shop_services (shop_id, service) VALUES (?, ?)").bind(id, service)),
   ]);
+  forgetCatalog();
 }
 
 export async function setShopFlag(d1: D1Database, id: string, flag: "paused" | "doNotCall", value: boolean, now: number, operator: string): Promise<boolean> {
@@ -149,6 +151,7 @@ export async function setShopFlag(d1: D1Database, id: string, flag: "paused" | "
     d1.prepare(`UPDATE shops SET ${column} = ?, updated_at = ? WHERE id = ? RETURNING id`).bind(value ? 1 : 0, now, id),
     d1.prepare("INSERT INTO shop_audit (at, operator, action, shop_id, detail) SELECT ?, ?, ?, id, ? FROM shops WHERE id = ?").bind(now, operator, action, JSON.stringify({ [column]: value }), id),
   ]);
+  forgetCatalog();
   return (updated?.results.length ?? 0) > 0;
 }
 

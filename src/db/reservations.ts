@@ -5,6 +5,7 @@ import type { AnyRecord } from "../domain/reservation/engine.ts";
 import type { EngagementRecord } from "../domain/reservation/session-machine.ts";
 import type { Effect, Note, OpenCase, ReservationRecord, Status, Timer } from "../domain/reservation/types.ts";
 import type { Db } from "./client.ts";
+import { finishStatement, type JobResult } from "./outbox.ts";
 import { reservationEvents, reservations } from "./schema.ts";
 import { engagementProjection } from "./sessions.ts";
 
@@ -79,6 +80,16 @@ export interface EventInput {
   at: number;
 }
 
+/**
+ * A queue job whose result is the event being applied: its finish is written in the same batch
+ * as the transition (one D1 write fewer per job, and the job is done exactly when its result is
+ * applied).
+ */
+export interface FinishedJob {
+  jobId: string;
+  result: JobResult;
+}
+
 export interface OutboxInput {
   id: string;
   effect: Effect;
@@ -91,7 +102,9 @@ export class VersionConflict extends Error {
 }
 
 const EVENT_COLUMNS = "reservation_id, version, type, actor, from_status, to_status, ignored, note, data, created_at";
-const OUTBOX_COLUMNS = "id, reservation_id, kind, payload, status, attempts, created_at, updated_at";
+// enqueued_at: committed as sent, in the same batch; the object sends right after the commit
+// and clears the mark if the send fails (see UNSENT_AFTER_MS in outbox.ts).
+const OUTBOX_COLUMNS = "id, reservation_id, kind, payload, status, attempts, enqueued_at, created_at, updated_at";
 
 function eventValues(id: string, version: number, e: EventInput): unknown[] {
   return [id, version, e.type, e.actor, e.fromStatus, e.toStatus, e.ignored ? 1 : 0, JSON.stringify(e.note), JSON.stringify(e.data ?? {}), e.at];
@@ -99,7 +112,7 @@ function eventValues(id: string, version: number, e: EventInput): unknown[] {
 
 function outboxValues(reservationId: string, o: OutboxInput, at: number): unknown[] {
   const { kind, ...payload } = o.effect;
-  return [o.id, reservationId, kind, JSON.stringify(payload), "pending", 0, at, at];
+  return [o.id, reservationId, kind, JSON.stringify(payload), "pending", 0, at, at, at];
 }
 
 /**
@@ -117,6 +130,7 @@ export async function commitTransition(
   outbox: OutboxInput[],
   guestTokenHash?: string,
   settledAlertKeys: string[] = [],
+  finished?: FinishedJob,
 ): Promise<void> {
   const cols = columns(next);
   const statements: D1PreparedStatement[] = [];
@@ -129,7 +143,7 @@ export async function commitTransition(
     );
     statements.push(d1.prepare(`INSERT INTO reservation_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).bind(...eventValues(next.id, next.version, event)));
     for (const o of outbox) {
-      statements.push(d1.prepare(`INSERT INTO outbox (${OUTBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).bind(...outboxValues(next.id, o, event.at)));
+      statements.push(d1.prepare(`INSERT INTO outbox (${OUTBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).bind(...outboxValues(next.id, o, event.at)));
     }
   } else {
     const sets = Object.keys(cols).map((k) => `${k} = ?`);
@@ -139,11 +153,12 @@ export async function commitTransition(
       d1.prepare(`INSERT INTO reservation_events (${EVENT_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? ${moved}`).bind(...eventValues(next.id, next.version, event), next.id, next.version),
     );
     for (const o of outbox) {
-      statements.push(d1.prepare(`INSERT INTO outbox (${OUTBOX_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ? ${moved}`).bind(...outboxValues(next.id, o, event.at), next.id, next.version));
+      statements.push(d1.prepare(`INSERT INTO outbox (${OUTBOX_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? ${moved}`).bind(...outboxValues(next.id, o, event.at), next.id, next.version));
     }
     for (const key of settledAlertKeys) {
       statements.push(d1.prepare(`UPDATE alerts SET resolved_at = ? WHERE key = ? AND resolved_at IS NULL AND EXISTS (SELECT 1 FROM reservations WHERE id = ? AND version = ?)`).bind(event.at, key, next.id, next.version));
     }
+    if (finished) statements.push(finishStatement(d1, finished.jobId, finished.result, event.at, { sql: "EXISTS (SELECT 1 FROM reservations WHERE id = ? AND version = ?)", params: [next.id, next.version] }));
   }
   // Each kind's own tables change in the same batch, only if the row reached the new version.
   if (next.kind === "session") statements.push(...engagementProjection(d1, next));
@@ -151,9 +166,11 @@ export async function commitTransition(
   if (expectedVersion !== null && results[0]!.meta.changes !== 1) throw new VersionConflict(next.id, expectedVersion);
 }
 
-/** An event that changed nothing is still part of the audit log. */
-export async function recordIgnoredEvent(d1: D1Database, record: AnyRecord, event: EventInput): Promise<void> {
-  await d1.prepare(`INSERT INTO reservation_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).bind(...eventValues(record.id, record.version, event)).run();
+/** An event that changed nothing is still part of the audit log (with the finish of the job that reported it). */
+export async function recordIgnoredEvent(d1: D1Database, record: AnyRecord, event: EventInput, finished?: FinishedJob): Promise<void> {
+  const insert = d1.prepare(`INSERT INTO reservation_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).bind(...eventValues(record.id, record.version, event));
+  if (finished) await d1.batch([insert, finishStatement(d1, finished.jobId, finished.result, event.at)]);
+  else await insert.run();
 }
 
 /** Job kinds an operator may run again after they died: re-placing a call the reservation has moved past would phone a shop for nothing. */

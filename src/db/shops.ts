@@ -26,8 +26,35 @@ export interface CatalogEntry {
   areas: { area: string; shops: number; fromJpy: number }[];
 }
 
-/** Services and the areas where at least one active shop offers them. */
-export async function catalog(db: Db): Promise<CatalogEntry[]> {
+/**
+ * How long an isolate reuses the catalogue it read. list_services may show a change to the
+ * shops (a shop paused, added or repriced) this much later; a booking never phones a paused
+ * shop (its call list is read fresh and each call re-checks the shop), and a name missing from
+ * the cached catalogue is looked up fresh (catalog with `fresh`).
+ */
+export const CATALOG_TTL_MS = 30_000;
+
+// Values only, never a pending read: a promise tied to another request's I/O must not be shared.
+const cached = new WeakMap<Db, { at: number; generation: number; entries: CatalogEntry[] }>();
+let generation = 0;
+
+/** Drops this isolate's cached catalogue (after an operator changes a shop). */
+export function forgetCatalog(): void {
+  generation++;
+}
+
+/** Services and the areas where at least one active shop offers them (cached, see CATALOG_TTL_MS). */
+export async function catalog(db: Db, options: { fresh?: boolean } = {}): Promise<CatalogEntry[]> {
+  const hit = cached.get(db);
+  if (!options.fresh && hit && hit.generation === generation && Date.now() - hit.at < CATALOG_TTL_MS) return hit.entries;
+  const at = Date.now();
+  const readAt = generation;
+  const entries = await readCatalog(db);
+  cached.set(db, { at, generation: readAt, entries });
+  return entries;
+}
+
+async function readCatalog(db: Db): Promise<CatalogEntry[]> {
   const rows = await db
     .select({ service: shopServices.service, area: shops.area, price: shops.priceJpy })
     .from(shops)

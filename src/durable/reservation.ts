@@ -7,8 +7,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { config, type Config } from "../config.ts";
 import { createDb, type Db } from "../db/client.ts";
-import { getJob, markEnqueued, unenqueuedJobs } from "../db/outbox.ts";
-import { REQUEUEABLE_JOB_KINDS, VersionConflict, commitTransition, loadAnyRecord, recordIgnoredEvent, settleDeadJob, type EventInput, type OutboxInput } from "../db/reservations.ts";
+import { clearEnqueued, getJob, markEnqueued, unenqueuedJobs } from "../db/outbox.ts";
+import { REQUEUEABLE_JOB_KINDS, VersionConflict, commitTransition, loadAnyRecord, recordIgnoredEvent, settleDeadJob, type EventInput, type FinishedJob, type OutboxInput } from "../db/reservations.ts";
 import { caseAlertKey } from "../domain/cases.ts";
 import { newId, newSecretToken, sha256Hex } from "../domain/ids.ts";
 import { decide, timerEvent, type AnyDecision, type AnyEvent, type AnyRecord, type AnyTimer } from "../domain/reservation/engine.ts";
@@ -132,16 +132,17 @@ export class ReservationObject extends DurableObject<Env> {
 
   /**
    * Applies one event. `key` (a provider event id, a job id) makes a repeated delivery a
-   * no-op even when the machine would accept the event again.
+   * no-op even when the machine would accept the event again. `finished`: the queue job that
+   * produced the event, recorded as done in the same batch (whether the event applies or not).
    */
-  async dispatch(event: AnyEvent, actor: Actor, key?: string): Promise<DispatchResult> {
+  async dispatch(event: AnyEvent, actor: Actor, key?: string, finished?: FinishedJob): Promise<DispatchResult> {
     return this.#serial(async () => {
       if (!(await this.ctx.storage.get("id"))) return { applied: false, status: null, version: 0, reason: "reservation not found" };
       if (key && (await this.ctx.storage.get(`seen:${key}`))) {
         const r = await this.#load();
         return { applied: false, duplicate: true, status: r.status, version: r.version, reason: "duplicate delivery" };
       }
-      const result = await this.#apply(event, actor);
+      const result = await this.#apply(event, actor, undefined, finished);
       if (key) await this.#remember(key);
       return result;
     });
@@ -241,11 +242,11 @@ export class ReservationObject extends DurableObject<Env> {
     return { [key]: await this.#guestUrl() };
   }
 
-  /** Re-sends jobs that were committed but never reached the queue, and re-arms the alarm. */
-  async flush(): Promise<number> {
+  /** Re-sends jobs that were committed but never reached the queue (as of `now`), and re-arms the alarm. */
+  async flush(now = Date.now()): Promise<number> {
     return this.#serial(async () => {
       const record = await this.#load();
-      const rows = await unenqueuedJobs(this.#db, record.id);
+      const rows = await unenqueuedJobs(this.#db, record.id, now);
       await this.#enqueue(rows.map((r) => r.id));
       await this.#syncAlarm(record);
       return rows.length;
@@ -288,14 +289,14 @@ export class ReservationObject extends DurableObject<Env> {
     if (dropped.length) await this.ctx.storage.delete(dropped.map((k) => `seen:${k}`));
   }
 
-  async #apply(event: AnyEvent, actor: Actor, firedTimer?: AnyTimer): Promise<DispatchResult> {
+  async #apply(event: AnyEvent, actor: Actor, firedTimer?: AnyTimer, finished?: FinishedJob): Promise<DispatchResult> {
     for (let attempt = 0; ; attempt++) {
       const record = await this.#load();
       const now = Date.now();
       let decision: AnyDecision = decide(record, event, this.#context(now));
       if (firedTimer) decision = this.#dropFiredTimer(record, decision, firedTimer, now);
       try {
-        return await this.#commit(record, event, actor, decision, now);
+        return await this.#commit(record, event, actor, decision, now, finished);
       } catch (err) {
         // Only one writer exists, so a conflict means our cached copy is stale: reload once.
         if (!(err instanceof VersionConflict) || attempt > 0) throw err;
@@ -317,17 +318,17 @@ export class ReservationObject extends DurableObject<Env> {
     } as AnyDecision;
   }
 
-  async #commit(record: AnyRecord, event: AnyEvent, actor: Actor, decision: AnyDecision, now: number): Promise<DispatchResult> {
+  async #commit(record: AnyRecord, event: AnyEvent, actor: Actor, decision: AnyDecision, now: number, finished?: FinishedJob): Promise<DispatchResult> {
     if (decision.kind === "ignore") {
       console.log(JSON.stringify({ msg: "event ignored", reservation: record.id, status: record.status, event: event.type, reason: decision.reason }));
-      await recordIgnoredEvent(this.env.DB, record, { type: event.type, actor, fromStatus: record.status, toStatus: record.status, ignored: true, note: { code: "ignored", params: { reason: decision.reason } }, data: event, at: now });
+      await recordIgnoredEvent(this.env.DB, record, { type: event.type, actor, fromStatus: record.status, toStatus: record.status, ignored: true, note: { code: "ignored", params: { reason: decision.reason } }, data: event, at: now }, finished);
       return { applied: false, status: record.status, version: record.version, reason: decision.reason, ...(decision.outcome ? { outcome: decision.outcome as Outcome } : {}) };
     }
     const next = decision.next;
     const outbox: OutboxInput[] = decision.effects.map((effect) => ({ id: newId("job", now), effect }));
     // Manual cases this transition settled: their alerts clear with it.
     const settled = (record.openCases ?? []).filter((c) => !next.openCases?.some((n) => n.case === c.case)).map((c) => caseAlertKey(c.case, record.id));
-    await commitTransition(this.env.DB, record.version, next, { type: event.type, actor, fromStatus: record.status, toStatus: next.status, ignored: false, note: decision.note, data: event, at: now }, outbox, undefined, settled);
+    await commitTransition(this.env.DB, record.version, next, { type: event.type, actor, fromStatus: record.status, toStatus: next.status, ignored: false, note: decision.note, data: event, at: now }, outbox, undefined, settled, finished);
     this.#record = next;
     if (record.status !== next.status) {
       console.log(JSON.stringify({ msg: "transition", reservation: next.id, from: record.status, to: next.status, event: event.type, version: next.version }));
@@ -336,22 +337,28 @@ export class ReservationObject extends DurableObject<Env> {
     return { applied: true, status: next.status, version: next.version, ...(decision.outcome ? { outcome: decision.outcome as Outcome } : {}) };
   }
 
-  /** Side effects leave for the queue after the commit; a failure here is repaired by the sweeper. */
+  /**
+   * Side effects leave for the queue after the commit, which marked them enqueued already; a
+   * failed send takes the mark off, and the sweeper sends them (it also finds a send lost with
+   * this object, by age).
+   */
   async #afterCommit(record: AnyRecord, outbox: OutboxInput[]): Promise<void> {
+    const ids = outbox.map((o) => o.id);
     try {
-      await this.#enqueue(outbox.map((o) => o.id));
+      await this.#enqueue(ids, false);
     } catch (err) {
       console.error(JSON.stringify({ msg: "enqueue failed; the sweeper will retry", reservation: record.id, error: String(err) }));
+      await clearEnqueued(this.#db, ids).catch(() => undefined);
     }
     await this.#syncAlarm(record);
   }
 
-  async #enqueue(jobIds: string[]): Promise<void> {
+  async #enqueue(jobIds: string[], mark = true): Promise<void> {
     if (!jobIds.length) return;
     const links = await this.links();
     const messages: MessageSendRequest<QueueMessage>[] = jobIds.map((id) => ({ body: { type: "job", id, links } }));
     await this.env.JOBS.sendBatch(messages);
-    await markEnqueued(this.#db, jobIds, Date.now());
+    if (mark) await markEnqueued(this.#db, jobIds, Date.now());
   }
 
   async #syncAlarm(record: AnyRecord): Promise<void> {

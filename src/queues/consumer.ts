@@ -6,7 +6,7 @@ import { ZodError } from "zod";
 import { config, type Config } from "../config.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { claimAlert, releaseAlert } from "../db/alerts.ts";
-import { claimJob, failJob, finishJob, getJob, releaseJob, type OutboxRow } from "../db/outbox.ts";
+import { claimJobs, failJob, finishJob, getJob, releaseJob, type OutboxRow } from "../db/outbox.ts";
 import { isOpsOwner } from "../db/ops-outbox.ts";
 import { loadRecord } from "../db/reservations.ts";
 import { shops } from "../db/schema.ts";
@@ -142,8 +142,8 @@ async function tell(env: Env, reservationId: string, event: ReservationEvent): P
   await reservationStub(env, reservationId).dispatch(event, "provider");
 }
 
-async function handleJob(msg: Message<unknown>, m: Extract<QueueMessage, { type: "job" }>, env: Env, db: Db, cfg: Config): Promise<void> {
-  const row = await claimJob(env.DB, m.id, Date.now());
+/** `row`: the job as this delivery claimed it (claimJobs), or null when it could not. */
+async function handleJob(msg: Message<unknown>, m: Extract<QueueMessage, { type: "job" }>, env: Env, db: Db, cfg: Config, row: OutboxRow | null): Promise<void> {
   if (!row) {
     // Finished (or in another delivery's hands); a finished job's result may still need to reach its object.
     const done = await getJob(db, m.id);
@@ -181,16 +181,35 @@ async function handleJob(msg: Message<unknown>, m: Extract<QueueMessage, { type:
     }
     return;
   }
-  // Recorded before reporting: if the report is lost, the redelivered message re-sends it
-  // instead of running the job (placing the call, sending the SMS) a second time.
-  await finishJob(db, row.id, result, Date.now());
-  if (result.event) await tell(env, row.reservationId, result.event);
+  await finish(env, row, result);
   msg.ack();
 }
 
 /** When a call job's attempt times out: the attempt started when its job was committed. */
 export function callDeadline(row: Pick<OutboxRow, "createdAt">): number {
   return row.createdAt + policy.callAttemptTimeoutMs;
+}
+
+/**
+ * Records a job as done. A job with a result event is finished in the same D1 batch as the
+ * transition that applies the event; if the report fails, the finish is recorded alone before
+ * the message is retried, so the redelivered message re-sends the result instead of running the
+ * job (placing the call, creating the payment link) a second time.
+ */
+async function finish(env: Env, row: OutboxRow, result: JobResult): Promise<void> {
+  // Operations messages have no reservation to apply a result to.
+  if (!result.event || isOpsOwner(row.reservationId)) {
+    await finishJob(env.DB, row.id, result, Date.now());
+    return;
+  }
+  try {
+    const told = await reservationStub(env, row.reservationId).dispatch(result.event, "provider", undefined, { jobId: row.id, result });
+    // No reservation to apply it to: the job is still done.
+    if (told.status === null) await finishJob(env.DB, row.id, result, Date.now());
+  } catch (err) {
+    await finishJob(env.DB, row.id, result, Date.now());
+    throw err;
+  }
 }
 
 /** What a reservation is told when one of its jobs cannot be done. */
@@ -223,17 +242,31 @@ async function handleWebhook(msg: Message<unknown>, m: Extract<QueueMessage, { t
 export async function handleJobs(batch: MessageBatch<unknown>, env: Env, deps: QueueDeps): Promise<void> {
   const db = createDb(env.DB);
   const cfg = config(env);
+  const messages = batch.messages.map((msg) => ({ msg, parsed: queueMessageSchema.safeParse(msg.body) }));
+  // The batch's jobs are claimed together; if that fails, every message is retried.
+  const jobIds = [...new Set(messages.flatMap(({ parsed }) => (parsed.success && parsed.data.type === "job" ? [parsed.data.id] : [])))];
+  let claimed: Map<string, OutboxRow> | null;
+  try {
+    claimed = await claimJobs(env.DB, jobIds, Date.now());
+  } catch (err) {
+    console.error(JSON.stringify({ msg: "claiming jobs failed", count: jobIds.length, error: describe(err) }));
+    claimed = null;
+  }
   await Promise.all(
-    batch.messages.map(async (msg) => {
-      const parsed = queueMessageSchema.safeParse(msg.body);
+    messages.map(async ({ msg, parsed }) => {
       if (!parsed.success) {
         console.error(JSON.stringify({ msg: "unreadable queue message", id: msg.id }));
         msg.ack();
         return;
       }
       try {
-        if (parsed.data.type === "job") await handleJob(msg, parsed.data, env, db, cfg);
-        else if (parsed.data.type === "webhook") await handleWebhook(msg, parsed.data, env, cfg, deps);
+        if (parsed.data.type === "job") {
+          if (!claimed) throw new Error("jobs not claimed");
+          // A second message for the same job in this batch finds it taken, as a redelivery would.
+          const row = claimed.get(parsed.data.id) ?? null;
+          claimed.delete(parsed.data.id);
+          await handleJob(msg, parsed.data, env, db, cfg, row);
+        } else if (parsed.data.type === "webhook") await handleWebhook(msg, parsed.data, env, cfg, deps);
         else msg.ack();
       } catch (err) {
         console.error(JSON.stringify({ msg: "queue message failed", id: msg.id, error: describe(err) }));

@@ -1,5 +1,6 @@
-// The cron sweeper: wakes reservation objects whose committed jobs never reached the queue or
-// whose alarm is overdue (the object re-enqueues its own jobs, with their links, and re-arms).
+// The cron sweeper: wakes reservation objects whose committed jobs never reached the queue
+// (a failed send, or a send lost with its sender: see UNSENT_AFTER_MS) or whose alarm is
+// overdue (the object re-enqueues its own jobs, with their links, and re-arms).
 import { and, isNotNull, lt } from "drizzle-orm";
 import { createDb } from "../db/client.ts";
 import { reservationsWithStrandedJobs } from "../db/outbox.ts";
@@ -14,7 +15,7 @@ export const OVERDUE_AFTER_MS = 60_000;
 
 export async function sweep(env: Env, now = Date.now()): Promise<{ woken: string[] }> {
   const db = createDb(env.DB);
-  const stranded = await reservationsWithStrandedJobs(db, now - STRANDED_AFTER_MS);
+  const stranded = await reservationsWithStrandedJobs(db, now - STRANDED_AFTER_MS, now);
   const overdue = await db
     .select({ id: reservations.id })
     .from(reservations)
@@ -23,7 +24,7 @@ export async function sweep(env: Env, now = Date.now()): Promise<{ woken: string
   // Operations messages have no object to wake: they are put on the queue directly.
   await enqueueOpsJobs(env, db, await strandedOpsJobs(db, now - STRANDED_AFTER_MS));
   const ids = [...new Set([...stranded.filter((id) => !isOpsOwner(id)), ...overdue.map((r) => r.id)])];
-  await Promise.all(ids.map((id) => reservationStub(env, id).flush()));
+  await Promise.all(ids.map((id) => reservationStub(env, id).flush(now)));
   if (ids.length) console.log(JSON.stringify({ msg: "sweeper woke reservations", count: ids.length }));
   return { woken: ids };
 }

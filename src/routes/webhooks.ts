@@ -91,12 +91,10 @@ webhooks.post("/twilio/sms", async (c) => {
   const status = params.get("MessageStatus");
   const jobId = url.searchParams.get("job");
   if (!sid || !status) return rejected("MessageSid and MessageStatus are required");
-  const db = createDb(c.env.DB);
-  const receipt = `${sid}:${status}`;
-  if (await alreadyReceived(db, "twilio", receipt)) return c.body(null, 204);
-  // Callbacks arrive out of order; a message's status only moves forward, and a message that
-  // did not arrive is sent again or reported to its reservation (src/queues/delivery.ts).
-  if (jobId) await recordSmsDelivery(c.env, db, { jobId, sid, status, errorCode: params.get("ErrorCode") });
-  await markReceived(db, "twilio", receipt);
+  // Callbacks arrive out of order and more than once; a message's status only moves forward,
+  // in one conditional write, so a repeated callback changes nothing and needs no receipt; a
+  // message that did not arrive is sent again or reported to its reservation, once
+  // (src/queues/delivery.ts).
+  if (jobId) await recordSmsDelivery(c.env, createDb(c.env.DB), { jobId, sid, status, errorCode: params.get("ErrorCode") });
   return c.body(null, 204);
 });

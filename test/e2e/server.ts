@@ -18,10 +18,12 @@ export interface RunningServer {
   apiKey: string;
   /** ADMIN_PASSWORD for the operator console's local sign-in. */
   adminPassword: string;
+  /** The wrangler process (workerd runs beneath it). */
+  pid: number;
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once("error", reject);
@@ -32,7 +34,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(): Promise<RunningServer> {
+export interface ServerOptions {
+  /** Another wrangler config (in the repository's root, so its paths resolve the same). */
+  config?: string;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const state = mkdtempSync(join(tmpdir(), "qrv-e2e-"));
   const persist = { persistTo: state };
   migrate("local", persist);
@@ -44,26 +51,15 @@ export async function startServer(): Promise<RunningServer> {
   const adminPassword = randomBytes(12).toString("base64url");
   const secrets = join(state, "secrets.env");
   writeFileSync(secrets, readFileSync(".dev.vars.example", "utf8").replace(/^ADMIN_PASSWORD=.*$/m, `ADMIN_PASSWORD=${adminPassword}`));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [WRANGLER, "dev", "--port", String(port), "--persist-to", state, "--env-file", secrets, "--var", `PUBLIC_URL:${url}`, "--var", "SANDBOX_CALL_DELAY_SECONDS:0", "--var", "CALL_ROUND_DELAY_SECONDS:0", "--var", "BOOKING_RATE_LIMITS:off"],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } },
-  );
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 60_000;
-  while (!/Ready on/.test(output)) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`wrangler dev did not start:\n${output.slice(-3000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const child = await wranglerDev([
+    ...(options.config ? ["--config", options.config] : []),
+    ...["--port", String(port), "--persist-to", state, "--env-file", secrets, "--var", `PUBLIC_URL:${url}`, "--var", "SANDBOX_CALL_DELAY_SECONDS:0", "--var", "CALL_ROUND_DELAY_SECONDS:0", "--var", "BOOKING_RATE_LIMITS:off"],
+  ]);
   return {
     url,
     apiKey: key,
     adminPassword,
+    pid: child.pid!,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => setTimeout(r, 500));
@@ -71,4 +67,21 @@ export async function startServer(): Promise<RunningServer> {
       rmSync(state, { recursive: true, force: true });
     },
   };
+}
+
+/** `wrangler dev` with these arguments, once it is ready to serve. */
+export async function wranglerDev(args: string[], timeoutMs = 60_000): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [WRANGLER, "dev", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } });
+  let output = "";
+  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + timeoutMs;
+  while (!/Ready on/.test(output)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`wrangler dev did not start:\n${output.slice(-3000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return child;
 }

@@ -7,6 +7,7 @@ import type { AdminEnv } from "../../auth/admin.ts";
 import { createDb } from "../../db/client.ts";
 import { getShop, listShops, setShopFlag, shopAuditStatement, shopByPhone, shopHistory, updateShop, type ShopRow } from "../../db/console.ts";
 import { shopUpsertStatements } from "../../db/shop-statements.ts";
+import { forgetCatalog } from "../../db/shops.ts";
 import { newId } from "../../domain/ids.ts";
 import { formatJpy } from "../../domain/money.ts";
 import { describeHours } from "../../domain/opening-hours.ts";
@@ -160,6 +161,7 @@ shopPages.post("/shops/import", async (c) => {
   const statements = shopUpsertStatements(result.rows, now, () => newId("shp", now));
   const audit = shopAuditStatement(c.env.DB, { operator: c.get("operator"), action: "imported", detail: { file: file.name, shops: result.rows.length, phones: result.rows.map((r) => r.phone) } }, now);
   await c.env.DB.batch([...statements.map((s) => c.env.DB.prepare(s.sql).bind(...s.params)), audit]);
+  forgetCatalog();
   console.log(JSON.stringify({ msg: "shops imported from the console", count: result.rows.length, operator: c.get("operator") }));
   setFlash(c, "ok", `${file.name} から ${result.rows.length} 店を取り込みました`);
   return c.redirect("/admin/shops", 303);
@@ -265,6 +267,7 @@ shopPages.post("/shops/new", async (c) => {
   const id = newId("shp", now);
   const statements = shopUpsertStatements([row], now, () => id);
   await c.env.DB.batch([...statements.map((s) => c.env.DB.prepare(s.sql).bind(...s.params)), shopAuditStatement(c.env.DB, { operator: c.get("operator"), action: "added", shopId: id, detail: row }, now)]);
+  forgetCatalog();
   setFlash(c, "ok", `${row.name} を追加しました`);
   return c.redirect("/admin/shops", 303);
 });

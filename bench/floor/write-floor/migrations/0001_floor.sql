@@ -1,0 +1,4 @@
+CREATE TABLE records (id TEXT PRIMARY KEY, body TEXT NOT NULL, version INTEGER NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, record_id TEXT NOT NULL REFERENCES records(id), type TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE jobs (id TEXT PRIMARY KEY, record_id TEXT NOT NULL REFERENCES records(id), payload TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX jobs_record ON jobs (record_id);
