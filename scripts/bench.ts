@@ -6,6 +6,8 @@
 //  3. the Worker bundle from `wrangler deploy --dry-run` (budget: 1 MiB gzip);
 //  4. a slot race: 50 paid session engagements book one coach slot at once (exactly one wins).
 // `--only slot-race` runs the race alone; `--racers N` changes its size.
+//  5. the lodging race: 100 members book_rooms at once for the last free rooms of one type
+//     (needs its own server: without --url; `--only lodging` runs just this part; `--lodging-racers N` its size).
 // Without --url it starts its own server (fresh state, sandbox providers answering at once).
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -16,6 +18,7 @@ import Stripe from "stripe";
 import { jstIn, mcp } from "../test/e2e/qrv.ts";
 import { startServer } from "../test/e2e/server.ts";
 import { slotRace } from "./lib/slot-race.ts";
+import { lodgingRace, type RaceResult } from "./lib/bench-lodging.ts";
 import { wranglerSync } from "./lib/wrangler.ts";
 
 // `--floor`: QRV side by side with the stack's floor (scripts/bench-floor.ts), instead of the load below.
@@ -30,6 +33,7 @@ function arg(name: string, fallback: string): string {
 }
 
 const SECONDS = Number(arg("seconds", "30"));
+const LODGING_RACERS = Number(arg("lodging-racers", "100"));
 const CLIENTS = Number(arg("clients", "20"));
 const STORM = Number(arg("storm", "1000"));
 const RACERS = Number(arg("racers", "50"));
@@ -268,6 +272,38 @@ const url = given || server!.url;
 const key = given ? arg("key", process.env.QRV_API_KEY ?? (existsSync(".qrv-dev.json") ? (JSON.parse(readFileSync(".qrv-dev.json", "utf8")) as { apiKey: string }).apiKey : "")) : server!.apiKey;
 const secret = given ? (secretFrom(".dev.vars", "STRIPE_WEBHOOK_SECRET") ?? secretFrom(".dev.vars.example", "STRIPE_WEBHOOK_SECRET")!) : secretFrom(".dev.vars.example", "STRIPE_WEBHOOK_SECRET")!;
 
+function lodgingRaceRows(race: RaceResult): [string, string][] {
+  const booked = race.confirmed === race.free && race.noAvailability === race.requests - race.free && race.otherErrors.length === 0;
+  return [
+    ["lodging race: book_rooms for the last rooms", `${race.requests} members at once, ${race.free} room(s) free`],
+    ["  confirmed / no availability / other", `${race.confirmed} / ${race.noAvailability} / ${race.otherErrors.length}${booked ? "  ✔" : "  ✘"}`],
+    ["  orders per second", race.rate.toFixed(1)],
+    ["  latency p50 / p99", `${ms(race.p50)} / ${ms(race.p99)}`],
+    ["  room-nights booked twice", `${race.doubleBooked}${race.doubleBooked === 0 ? "  ✔" : "  ✘"}`],
+    ["  members whose ledger ≠ balance", `${race.ledgerMismatches}${race.ledgerMismatches === 0 ? "  ✔" : "  ✘"}`],
+  ];
+}
+
+function lodgingRaceFailed(race: RaceResult): boolean {
+  return race.confirmed !== race.free || race.noAvailability !== race.requests - race.free || race.otherErrors.length > 0 || race.doubleBooked !== 0 || race.ledgerMismatches !== 0;
+}
+
+if (ONLY === "lodging") {
+  try {
+    if (!server) throw new Error("the lodging race needs its own server: run it without --url");
+    console.log(`QRV lodging race against ${url}: ${LODGING_RACERS} members`);
+    const race = await lodgingRace(url, { persistTo: server.persistTo }, LODGING_RACERS);
+    const rows = [...lodgingRaceRows(race), ["machine", `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`] as [string, string]];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    console.log(`\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n")}\n`);
+    if (race.otherErrors.length) console.log(`other errors:\n${race.otherErrors.slice(0, 5).join("\n")}`);
+    process.exitCode = lodgingRaceFailed(race) ? 1 : 0;
+  } finally {
+    await server?.stop();
+  }
+  process.exit();
+}
+
 try {
   if (ONLY === "slot-race") {
     const race = await slotRace(url, key, RACERS);
@@ -282,6 +318,7 @@ try {
     const storm = await webhookStorm(url, key, sessions, secret);
     const bundle = bundleSize();
     const race = await slotRace(url, key, RACERS);
+    const lodging = server ? await lodgingRace(url, { persistTo: server.persistTo }, LODGING_RACERS) : null;
 
     const rows: [string, string][] = [
       ["request_reservation over MCP", `${CLIENTS} client${CLIENTS === 1 ? "" : "s"} × ${load.elapsed.toFixed(1)} s`],
@@ -297,11 +334,12 @@ try {
       ["  reservations confirmed", String(storm.confirmed)],
       ["Worker bundle (wrangler deploy --dry-run)", "error" in bundle ? `✘ ${bundle.error}` : `${kib(bundle.raw!)} raw, ${kib(bundle.gzip!)} gzip${bundle.gzip! <= BUDGET_GZIP ? "  ✔ within 1 MiB" : "  ✘ over 1 MiB"}${bundle.reported ? ` (wrangler: ${bundle.reported})` : ""}`],
       ...raceRows(race),
+      ...(lodging ? lodgingRaceRows(lodging) : []),
       ["machine", `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     console.log(`\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n")}\n`);
-    const failed = storm.applied !== storm.distinct || storm.confirmationSms !== storm.distinct;
+    const failed = storm.applied !== storm.distinct || storm.confirmationSms !== storm.distinct || (lodging !== null && lodgingRaceFailed(lodging));
     process.exitCode = failed || !race.ok || ("gzip" in bundle && (bundle.gzip ?? 0) > BUDGET_GZIP) ? 1 : 0;
   }
 } finally {

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { sha256Hex } from "../src/domain/ids.ts";
 import { createApiKey } from "./lib/apikeys.ts";
 import { seedDemoCoaches } from "./lib/coaches.ts";
+import { DEMO_MEMBER, seedDemoLodging, seedDemoMember } from "./lib/lodging.ts";
 import { importShops } from "./lib/shops.ts";
 import { migrate, query, wranglerSpawn } from "./lib/wrangler.ts";
 
@@ -51,31 +52,44 @@ console.log(`  ${imported} shops`);
 step("adding the demo coaches for 1-on-1 sessions (menus, availability, terms)");
 seedDemoCoaches("local");
 
-async function demoKey(): Promise<string> {
-  if (existsSync(STATE)) {
-    const saved = JSON.parse(readFileSync(STATE, "utf8")) as { apiKey?: string };
-    if (saved.apiKey) {
-      const rows = query<{ n: number }>("local", `SELECT count(*) AS n FROM api_keys WHERE key_hash = '${await sha256Hex(saved.apiKey)}' AND revoked_at IS NULL`);
-      if (rows[0]?.n) return saved.apiKey;
-    }
+type State = { apiKey?: string; memberApiKey?: string };
+const state: State = existsSync(STATE) ? (JSON.parse(readFileSync(STATE, "utf8")) as State) : {};
+
+/** A key saved in .qrv-dev.json if it still works, else a new one (kept there). */
+async function savedKey(field: keyof State, make: () => Promise<{ key: string }>): Promise<string> {
+  const saved = state[field];
+  if (saved) {
+    const rows = query<{ n: number }>("local", `SELECT count(*) AS n FROM api_keys WHERE key_hash = '${await sha256Hex(saved)}' AND revoked_at IS NULL`);
+    if (rows[0]?.n) return saved;
   }
-  const { key } = await createApiKey("local demo", "local");
-  writeFileSync(STATE, `${JSON.stringify({ apiKey: key }, null, 2)}\n`);
+  const { key } = await make();
+  state[field] = key;
+  writeFileSync(STATE, `${JSON.stringify(state, null, 2)}\n`);
   return key;
 }
 
 step("checking the local demo API key");
-const key = await demoKey();
+const key = await savedKey("apiKey", () => createApiKey("local demo", "local"));
+
+step("seeding the demo lodging (room types, rooms, 180 days of rates) and a member with points");
+const lodging = seedDemoLodging("local");
+console.log(`  ${lodging.types} room types, ${lodging.rooms} rooms, ${lodging.rates} daily rates`);
+const sessionSecret = readFileSync(".dev.vars", "utf8").match(/^SESSION_SECRET=(.*)$/m)?.[1]?.trim() ?? "";
+const memberUserId = await seedDemoMember("local", sessionSecret);
+const memberKey = await savedKey("memberApiKey", () => createApiKey("demo member (personal)", "local", {}, memberUserId));
 const adminPassword = readFileSync(".dev.vars", "utf8").match(/^ADMIN_PASSWORD=(.*)$/m)?.[1]?.trim() ?? "(set ADMIN_PASSWORD in .dev.vars)";
 
 console.log(`
   QRV is starting on ${local}${base !== local ? `, reached as ${base}` : ""} (sandbox providers: nothing leaves this machine)
   MCP endpoint   ${base}/mcp
   API key        ${key}
+  Member key     ${memberKey}   (personal key of the demo lodging member ${DEMO_MEMBER.phone}: search_rooms, book_rooms, ...)
+  Member pages   ${base}/member    (sign in with ${DEMO_MEMBER.phone}; the code is on /sandbox)
   Sandbox        ${base}/sandbox   (messages, calls to answer, checkout)
   Console        ${base}/admin     (operators; password ${adminPassword})
   Try it         npm run demo      (in another terminal)
                  npm run demo:sessions   (a 1-on-1 session from inquiry to a booked slot)
+                 npm run demo:lodging    (the demo member books two rooms for two nights)
   Coaches        ${base}/coach     (sign in with 090-1111-0001 or 090-1111-0002; codes on /sandbox)
 `);
 
@@ -87,5 +101,19 @@ else if (base !== local) {
   console.log(`  ${base} is not localhost: the sandbox answers there only with PUBLIC_DEMO=true (a public demo). Until then it answers on ${local} only.\n`);
 }
 const child = wranglerSpawn(["dev", "--port", String(port), "--var", `PUBLIC_URL:${base}`, ...(demo ? ["--var", "PUBLIC_DEMO:true"] : [])]);
+
+// A room's nights belong to its calendar object, reachable only through the running Worker:
+// once it answers, the demo room 203 goes into Maintenance for the coming two weeks.
+void (async () => {
+  for (let i = 0; i < 120; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    try {
+      const res = await fetch(`${local}/sandbox/lodging/demo-maintenance`, { method: "POST" });
+      if (res.ok) return console.log("▸ demo room 203 is in Maintenance for the coming two weeks");
+    } catch {
+      // not up yet
+    }
+  }
+})();
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));

@@ -1,5 +1,6 @@
 // Configuration read from Wrangler vars and secrets, in one place. Whether a sandbox may face
 // the public is decided in sandbox-exposure.ts (pure, so scripts import it too).
+import { lodgingPolicy } from "./domain/lodging/policy.ts";
 import { isLoopbackHost, sandboxExposure } from "./sandbox-exposure.ts";
 
 export { isLoopbackHost, SANDBOX_NOT_PUBLIC, sandboxExposure, sandboxServes, type SandboxExposure } from "./sandbox-exposure.ts";
@@ -20,6 +21,10 @@ export interface Config {
   publicDemo: boolean;
   /** Booking request limits apply; only a local sandbox may turn them off (browser tests, the bench). */
   bookingRateLimits: boolean;
+  /** Lodging: ±days around a member's birthday that get the birthday discount. */
+  lodgingBirthdayWindowDays: number;
+  /** Lodging: how long an order short of points keeps its rooms. */
+  lodgingPaymentWindowMs: number;
 }
 
 function seconds(value: string | undefined, fallback: number): number {
@@ -41,6 +46,8 @@ export function config(env: Env): Config {
       .filter(Boolean),
     publicDemo: sandboxExposure(env) === "demo",
     bookingRateLimits: !(env.BOOKING_RATE_LIMITS === "off" && sandboxExposure(env) === "local_only"),
+    lodgingBirthdayWindowDays: Math.floor(seconds(env.LODGING_BIRTHDAY_WINDOW_DAYS, lodgingPolicy.birthdayWindowDays)),
+    lodgingPaymentWindowMs: seconds(env.LODGING_PAYMENT_WINDOW_MINUTES, lodgingPolicy.paymentWindowMs / 60_000) * 60_000,
   };
 }
 

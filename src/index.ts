@@ -8,6 +8,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { routeByHost } from "./auth/hosts.ts";
 import { oauthProvider, refuseMisleadingRegistration, refuseRotatedRefreshToken } from "./auth/index.ts";
 import { QrvMcp } from "./mcp/server.ts";
+import { reconcileSoon } from "./lodging/inventory.ts";
 import { serveOwnSessions } from "./mcp/sessions.ts";
 import { runAlertRules } from "./monitor/alerts.ts";
 import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consumer.ts";
@@ -26,8 +27,10 @@ import { guestAssets } from "./routes/guest-assets.ts";
 import { guides } from "./routes/guides.tsx";
 import { help } from "./routes/help.tsx";
 import { home } from "./routes/home.tsx";
+import { member } from "./routes/member.tsx";
 import { assets } from "./routes/layout.tsx";
 import { sandbox } from "./routes/sandbox.tsx";
+import { sandboxLodging } from "./routes/sandbox-lodging.ts";
 import { satisfaction } from "./routes/satisfaction.tsx";
 import { webhooks } from "./routes/webhooks.ts";
 
@@ -48,9 +51,11 @@ app.use("*", (c, next) => (c.req.path === "/authorize" || c.req.path.startsWith(
 app.route("/", home);
 app.route("/authorize", authorize);
 app.route("/account", account);
+app.route("/member", member);
 app.route("/assets", assets);
 app.route("/assets", guestAssets);
 app.route("/webhooks", webhooks);
+app.route("/sandbox/lodging", sandboxLodging);
 app.route("/sandbox", sandbox);
 app.route("/r", guest);
 app.route("/s", client);
@@ -84,7 +89,7 @@ export default {
   },
   async scheduled(_controller, env) {
     // Independent tasks: one failing does not stop the other (the run still reports the failure).
-    const results = await Promise.allSettled([sweep(env), runAlertRules(env), runSchedules(env, createDb(env.DB))]);
+    const results = await Promise.allSettled([sweep(env), runAlertRules(env), runSchedules(env, createDb(env.DB)), reconcileSoon(env)]);
     const failed = results.find((r) => r.status === "rejected");
     if (failed) throw failed.reason;
   },

@@ -15,7 +15,8 @@ import { findApiKey } from "./api-keys.ts";
 /** What a tool knows about its caller (the token's props). */
 export type McpAuth =
   | { kind: "api_key"; apiKeyId: string; apiKeyName: string }
-  | { kind: "user"; userId: string; phone: string; name?: string; email?: string };
+  /** A person: signed in with OAuth, or through a personal API key made for them (`apiKeyId`), which acts exactly as their sign-in. */
+  | { kind: "user"; userId: string; phone: string; name?: string; email?: string; apiKeyId?: string };
 
 /** The credential behind a request, as the audit log and MCP sessions name it. */
 export function credentialOf(auth: McpAuth): string {
@@ -45,8 +46,16 @@ export function oauthOptions(env: Env, handlers: Handlers): OAuthProviderOptions
     accessTokenTTL: 3600,
     refreshTokenTTL: 30 * 24 * 3600,
     async resolveExternalToken({ token, env: e }) {
-      const key = await findApiKey(createDb(e.DB), token);
+      const db = createDb(e.DB);
+      const key = await findApiKey(db, token);
       if (!key) return null;
+      if (key.userId) {
+        // A personal key: the caller is that person, as if they had signed in.
+        const user = await db.query.users.findFirst({ where: eq(users.id, key.userId) });
+        if (!user) return null;
+        const person: McpAuth = { kind: "user", userId: user.id, phone: user.phone, ...(user.name ? { name: user.name } : {}), ...(user.email ? { email: user.email } : {}), apiKeyId: key.id };
+        return { props: person, audience: mcpResource(e) };
+      }
       const props: McpAuth = { kind: "api_key", apiKeyId: key.id, apiKeyName: key.name };
       return { props, audience: mcpResource(e) };
     },

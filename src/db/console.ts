@@ -31,7 +31,7 @@ export function jstDayStart(date: string): number {
 }
 
 export async function searchReservations(db: Db, f: ReservationFilter, limit = 100): Promise<ReservationRow[]> {
-  // Shop bookings; engagements have their own console pages.
+  // Shop bookings; engagements and lodging orders have their own console pages.
   const where: SQL[] = [eq(reservations.kind, "shop")];
   if (f.id) where.push(like(reservations.id, `%${f.id.toUpperCase().replace(/[%_]/g, "")}%`));
   if (f.phoneTail) where.push(like(reservations.phone, `%${f.phoneTail.replace(/\D/g, "")}`));
@@ -44,7 +44,7 @@ export async function searchReservations(db: Db, f: ReservationFilter, limit = 1
   return db
     .select()
     .from(reservations)
-    .where(where.length ? and(...where) : undefined)
+    .where(and(...where))
     .orderBy(desc(reservations.createdAt))
     .limit(limit);
 }

@@ -3,7 +3,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { AnyRecord } from "../domain/reservation/engine.ts";
 import type { EngagementRecord } from "../domain/reservation/session-machine.ts";
-import type { Effect, Note, OpenCase, ReservationRecord, Status, Timer } from "../domain/reservation/types.ts";
+import type { Effect, LodgingRecord, LodgingStatus, Note, OpenCase, ReservationRecord, Status, Timer } from "../domain/reservation/types.ts";
 import type { Db } from "./client.ts";
 import { finishStatement, type JobResult } from "./outbox.ts";
 import { reservationEvents, reservations } from "./schema.ts";
@@ -12,32 +12,43 @@ import { engagementProjection } from "./sessions.ts";
 export type ReservationRow = typeof reservations.$inferSelect;
 export type EventRow = typeof reservationEvents.$inferSelect;
 
-export function rowToRecord(row: ReservationRow): ReservationRecord {
+/** What every kind's record has, from its row. */
+function commonFields(row: ReservationRow) {
   return {
     id: row.id,
-    kind: row.kind as "shop",
-    status: row.status as Status,
     version: row.version,
     requester: {
       name: row.requesterName,
       phone: row.phone,
       ...(row.email ? { email: row.email } : {}),
-      language: row.language === "en" ? "en" : "ja",
+      language: row.language === "en" ? ("en" as const) : ("ja" as const),
     },
     startAt: row.startAt,
     partySize: row.partySize,
-    ...(row.amountJpy !== null ? { amountJpy: row.amountJpy } : {}),
     ...(row.apiKeyId ? { apiKeyId: row.apiKeyId } : {}),
     timers: JSON.parse(row.timers) as Timer[],
-    data: JSON.parse(row.data) as ReservationRecord["data"],
     openCases: JSON.parse(row.openCases) as OpenCase[],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
 }
 
-/** Any kind of record, as its object loads it. */
+export function rowToRecord(row: ReservationRow): ReservationRecord {
+  return {
+    ...commonFields(row),
+    kind: row.kind as "shop",
+    status: row.status as Status,
+    ...(row.amountJpy !== null ? { amountJpy: row.amountJpy } : {}),
+    data: JSON.parse(row.data) as ReservationRecord["data"],
+  };
+}
+
+/** A row of any kind, as its object loads it: a shop booking, a lodging order or a session engagement. */
 export function rowToAnyRecord(row: ReservationRow): AnyRecord {
+  if (row.kind === "lodging") {
+    const record: LodgingRecord = { ...commonFields(row), kind: "lodging", status: row.status as LodgingStatus, data: JSON.parse(row.data) as LodgingRecord["data"] };
+    return record;
+  }
   if (row.kind !== "session") return rowToRecord(row);
   const shaped = rowToRecord(row) as unknown as EngagementRecord;
   return { ...shaped, kind: "session", status: row.status as EngagementRecord["status"] };
@@ -49,17 +60,18 @@ function columns(r: AnyRecord) {
     kind: r.kind,
     status: r.status,
     version: r.version,
-    service: r.kind === "shop" ? r.data.service : r.data.menu.name,
-    area: r.kind === "shop" ? r.data.area : r.data.coach.name,
+    service: r.kind === "shop" ? r.data.service : r.kind === "session" ? r.data.menu.name : null,
+    area: r.kind === "shop" ? r.data.area : r.kind === "session" ? r.data.coach.name : null,
     start_at: r.startAt,
     party_size: r.partySize,
     requester_name: r.requester.name,
     phone: r.requester.phone,
     email: r.requester.email ?? null,
     language: r.requester.language,
-    notes: (r.kind === "shop" ? r.data.notes : r.data.topic) ?? null,
+    notes: (r.kind === "shop" ? r.data.notes : r.kind === "session" ? r.data.topic : null) ?? null,
     shop_id: r.kind === "shop" ? (r.data.shop?.id ?? null) : null,
-    amount_jpy: r.amountJpy ?? null,
+    // Lodging orders are paid in points bought earlier: no yen moves with them.
+    amount_jpy: r.kind === "lodging" ? null : (r.amountJpy ?? null),
     api_key_id: r.apiKeyId ?? null,
     data: JSON.stringify(r.data),
     timers: JSON.stringify(r.timers),
@@ -120,7 +132,9 @@ function outboxValues(reservationId: string, o: OutboxInput, at: number): unknow
  * its outbox rows. `expectedVersion` null means the reservation is new. For an update, the
  * event and outbox rows are inserted only if the row moved to the new version, so a stale
  * writer can never leave side effects behind. The alerts of manual cases the transition
- * settled (`settledAlertKeys`) are marked resolved in the same batch.
+ * settled (`settledAlertKeys`) are marked resolved in the same batch. `extra` statements (a
+ * kind's own rows, a points charge) run last in the same transaction: one that fails rolls
+ * everything back. For an update they must guard themselves with `versionGuard`.
  */
 export async function commitTransition(
   d1: D1Database,
@@ -131,6 +145,7 @@ export async function commitTransition(
   guestTokenHash?: string,
   settledAlertKeys: string[] = [],
   finished?: FinishedJob,
+  extra: D1PreparedStatement[] = [],
 ): Promise<void> {
   const cols = columns(next);
   const statements: D1PreparedStatement[] = [];
@@ -162,8 +177,14 @@ export async function commitTransition(
   }
   // Each kind's own tables change in the same batch, only if the row reached the new version.
   if (next.kind === "session") statements.push(...engagementProjection(d1, next));
+  statements.push(...extra);
   const results = await d1.batch(statements);
   if (expectedVersion !== null && results[0]!.meta.changes !== 1) throw new VersionConflict(next.id, expectedVersion);
+}
+
+/** A condition (for `WHERE … AND`) that holds only once the reservation row reached `version`. */
+export function versionGuard(id: string, version: number): { sql: string; params: [string, number] } {
+  return { sql: "EXISTS (SELECT 1 FROM reservations WHERE id = ? AND version = ?)", params: [id, version] };
 }
 
 /** An event that changed nothing is still part of the audit log (with the finish of the job that reported it). */

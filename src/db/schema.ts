@@ -1,7 +1,7 @@
 // The D1 schema: one drizzle definition that drizzle-kit turns into the SQL files in
 // migrations/ (which wrangler and the tests apply). Times are UTC epoch milliseconds.
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Partner shops that QRV phones, imported from CSV (`npm run shops:import`). */
 export const shops = sqliteTable(
@@ -55,6 +55,8 @@ export const apiKeys = sqliteTable(
     lastUsedAt: integer("last_used_at"),
     revokedAt: integer("revoked_at"),
     revokedBy: text("revoked_by"),
+    /** A personal key: it acts exactly as this person's sign-in would (null for an integrator's key). */
+    userId: text("user_id"),
   },
   (t) => [uniqueIndex("api_keys_hash_unique").on(t.keyHash)],
 );
@@ -671,4 +673,204 @@ export const coachClients = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.coachId, t.clientPhone] })],
+);
+
+// ---------------------------------------------------------------- lodging (seed 004)
+
+/** Room types (シングル, ツイン, ダブル, スイート or the operator's own) with their default nightly rate. */
+export const roomTypes = sqliteTable(
+  "room_types",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    nameEn: text("name_en"),
+    /** The nightly rate, in points, on dates without a rate of their own. */
+    defaultPoints: integer("default_points").notNull(),
+    description: text("description").notNull().default(""),
+    sort: integer("sort").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("room_types_name_unique").on(t.name)],
+);
+
+/** Rooms (seed 004 §3(1)1). Each has its own calendar object (`room:<id>`), the truth about its nights. */
+export const rooms = sqliteTable(
+  "rooms",
+  {
+    id: text("id").primaryKey(),
+    number: text("number").notNull(),
+    roomTypeId: text("room_type_id")
+      .notNull()
+      .references(() => roomTypes.id),
+    floorAreaM2: real("floor_area_m2").notNull(),
+    maxGuests: integer("max_guests").notNull(),
+    /** JSON array of amenity names (エアコン, テレビ, 給湯器, Wi-Fi, ...). */
+    amenities: text("amenities").notNull().default("[]"),
+    /** JSON array of image URLs or storage keys. */
+    images: text("images").notNull().default("[]"),
+    floor: integer("floor").notNull(),
+    /** Inactive rooms are not sold (taken off the list, not out of service for some nights: that is a calendar block). */
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("rooms_number_unique").on(t.number), index("rooms_type").on(t.roomTypeId, t.number)],
+);
+
+/** Daily rates per room type (YYYY-MM-DD); a date without a row costs the type's default. */
+export const roomRates = sqliteTable(
+  "room_rates",
+  {
+    roomTypeId: text("room_type_id")
+      .notNull()
+      .references(() => roomTypes.id),
+    date: text("date").notNull(),
+    points: integer("points").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roomTypeId, t.date] })],
+);
+
+/**
+ * Members (seed 004 §3(2)1), one per person (users.id). Of the ID document number only a keyed
+ * hash (to match a presented document) and its last four characters (to show it masked) are
+ * kept. `points_balance` is the ledger's sum, kept by the same batches that append to the
+ * ledger; a CHECK keeps it from ever going below zero.
+ */
+export const members = sqliteTable(
+  "members",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    idNumberHash: text("id_number_hash").notNull(),
+    idNumberLast4: text("id_number_last4").notNull(),
+    /** E.164 */
+    phone: text("phone").notNull(),
+    email: text("email").notNull(),
+    /** YYYY-MM-DD */
+    birthDate: text("birth_date").notNull(),
+    pointsBalance: integer("points_balance").notNull().default(0),
+    /** online | front_desk */
+    registeredVia: text("registered_via").notNull().default("online"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("members_user_unique").on(t.userId), index("members_name").on(t.name)],
+);
+
+/**
+ * The points ledger: append-only (triggers refuse UPDATE and DELETE). `ref` makes each entry
+ * happen once (one credit per top-up, one charge per order, one return per refund).
+ */
+export const pointLedger = sqliteTable(
+  "point_ledger",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id),
+    /** topup | order_payment | refund | adjustment */
+    kind: text("kind").notNull(),
+    /** Signed: credits positive, spends negative. */
+    amount: integer("amount").notNull(),
+    balanceAfter: integer("balance_after").notNull(),
+    ref: text("ref").notNull(),
+    orderId: text("order_id"),
+    /** For manual adjustments: who made it and why. */
+    operator: text("operator"),
+    reason: text("reason"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("point_ledger_ref_unique").on(t.ref), index("point_ledger_member").on(t.memberId, t.id)],
+);
+
+/** Top-ups through Stripe Checkout: open until the payment's webhook credits the ledger (once). */
+export const pointTopups = sqliteTable(
+  "point_topups",
+  {
+    id: text("id").primaryKey(),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id),
+    points: integer("points").notNull(),
+    sessionId: text("session_id"),
+    /** open | credited */
+    status: text("status").notNull().default("open"),
+    createdAt: integer("created_at").notNull(),
+    creditedAt: integer("credited_at"),
+  },
+  (t) => [index("point_topups_member").on(t.memberId, t.createdAt)],
+);
+
+/**
+ * Lodging orders, for search by member, order number and check-in date. Written only with the
+ * order's reservation row (kind `lodging`), in the same batch, by the order's object.
+ */
+export const lodgingOrders = sqliteTable(
+  "lodging_orders",
+  {
+    /** The order number the member quotes, also the reservation id. */
+    id: text("id").primaryKey(),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id),
+    status: text("status").notNull(),
+    /** The earliest check-in and latest check-out of its lines (YYYY-MM-DD). */
+    checkIn: text("check_in").notNull(),
+    checkOut: text("check_out").notNull(),
+    subtotalPoints: integer("subtotal_points").notNull(),
+    discountPoints: integer("discount_points").notNull(),
+    totalPoints: integer("total_points").notNull(),
+    paidAt: integer("paid_at"),
+    paymentDeadline: integer("payment_deadline"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("lodging_orders_member").on(t.memberId, t.createdAt), index("lodging_orders_check_in").on(t.checkIn), index("lodging_orders_status").on(t.status)],
+);
+
+/** One row per room in an order: the room, its nights and their prices at booking. */
+export const lodgingOrderLines = sqliteTable(
+  "lodging_order_lines",
+  {
+    orderId: text("order_id")
+      .notNull()
+      .references(() => lodgingOrders.id),
+    lineNo: integer("line_no").notNull(),
+    roomId: text("room_id")
+      .notNull()
+      .references(() => rooms.id),
+    roomNumber: text("room_number").notNull(),
+    roomTypeId: text("room_type_id").notNull(),
+    roomTypeName: text("room_type_name").notNull(),
+    checkIn: text("check_in").notNull(),
+    checkOut: text("check_out").notNull(),
+    /** JSON [{date, points, birthday}] */
+    nightly: text("nightly").notNull(),
+    subtotalPoints: integer("subtotal_points").notNull(),
+    discountPoints: integer("discount_points").notNull(),
+    totalPoints: integer("total_points").notNull(),
+    /** active | cancelled */
+    status: text("status").notNull().default("active"),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.lineNo] }), index("lodging_order_lines_room").on(t.roomId, t.checkIn)],
+);
+
+/** Search's view of the calendars: free rooms per room type and night. The calendar objects are the truth. */
+export const lodgingAvailability = sqliteTable(
+  "lodging_availability",
+  {
+    roomTypeId: text("room_type_id")
+      .notNull()
+      .references(() => roomTypes.id),
+    date: text("date").notNull(),
+    roomsTotal: integer("rooms_total").notNull(),
+    roomsFree: integer("rooms_free").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roomTypeId, t.date] })],
 );

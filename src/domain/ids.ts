@@ -50,3 +50,16 @@ export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+/** Lodging order numbers: QRL- and 8 readable characters, quoted by members at the front desk. */
+export const LODGING_ORDER_ID_PATTERN = /^QRL-[A-HJ-NP-Z2-9]{8}$/;
+
+export function newLodgingOrderId(): string {
+  return `QRL-${randomChars(READABLE, 8)}`;
+}
+
+/** The order number an idempotency key stands for: the same key (for the same member) is the same order. */
+export async function lodgingOrderIdFor(seed: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`lodging-order:${seed}`)));
+  return `QRL-${[...digest.slice(0, 8)].map((b) => READABLE[b % READABLE.length]).join("")}`;
+}

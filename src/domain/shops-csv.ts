@@ -89,15 +89,26 @@ export function validateRow(cells: string[], line: number): { row?: ShopCsvRow; 
   };
 }
 
-export function parseShopCsv(text: string): ShopCsvResult {
-  let records: { record: string[]; info: { lines: number } }[];
+export interface CsvRecord {
+  record: string[];
+  /** `lines`: the line the record ends on (1-based), for messages. */
+  info: { lines: number };
+}
+
+/** A CSV file's records with their line numbers (a BOM and empty lines skipped), or why it cannot be read. */
+export function readCsvRecords(text: string, trim = false): { ok: true; records: CsvRecord[] } | { ok: false; errors: CsvRowError[] } {
   try {
-    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: false }) as unknown as { record: string[]; info: { lines: number } }[];
+    return { ok: true, records: parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim }) as unknown as CsvRecord[] };
   } catch (err) {
     const line = (err as { lines?: number }).lines ?? 1;
     return { ok: false, errors: [{ line, message: `not readable as CSV: ${(err as Error).message}` }] };
   }
-  const [header, ...body] = records;
+}
+
+export function parseShopCsv(text: string): ShopCsvResult {
+  const read = readCsvRecords(text);
+  if (!read.ok) return read;
+  const [header, ...body] = read.records;
   if (!header) return { ok: false, errors: [{ line: 1, message: `the file is empty; the first line must be: ${SHOP_CSV_COLUMNS.join(",")}` }] };
   const names = header.record.map((h) => h.trim().toLowerCase());
   const expected: string[] = [...SHOP_CSV_COLUMNS];

@@ -8,16 +8,23 @@ import { DurableObject } from "cloudflare:workers";
 import { config, type Config } from "../config.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { clearEnqueued, getJob, markEnqueued, unenqueuedJobs } from "../db/outbox.ts";
-import { REQUEUEABLE_JOB_KINDS, VersionConflict, commitTransition, loadAnyRecord, recordIgnoredEvent, settleDeadJob, type EventInput, type FinishedJob, type OutboxInput } from "../db/reservations.ts";
+import { lodgingOrderStatements } from "../db/lodging-orders.ts";
+import { ledgerFailure, ledgerStatements } from "../db/members.ts";
+import { REQUEUEABLE_JOB_KINDS, VersionConflict, commitTransition, loadAnyRecord, recordIgnoredEvent, settleDeadJob, versionGuard, type EventInput, type FinishedJob, type OutboxInput } from "../db/reservations.ts";
 import { caseAlertKey } from "../domain/cases.ts";
 import { newId, newSecretToken, sha256Hex } from "../domain/ids.ts";
+import { lodgingPolicy } from "../domain/lodging/policy.ts";
 import { decide, timerEvent, type AnyDecision, type AnyEvent, type AnyRecord, type AnyTimer } from "../domain/reservation/engine.ts";
+import { createLodgingOrder, lodgingTotals } from "../domain/reservation/lodging-machine.ts";
 import { createEngagement, type EngagementRecord, type SessionOutcome, type SessionRequest } from "../domain/reservation/session-machine.ts";
 import { createShopReservation } from "../domain/reservation/shop-machine.ts";
-import type { Actor, DecideContext, Effect, Note, Outcome, ReservationEvent, ReservationRecord, ShopRequest, Status } from "../domain/reservation/types.ts";
+import type { Actor, DecideContext, Decision, Effect, LodgingRecord, Note, Outcome, ReservationEvent, ReservationRecord, ShopRequest, Status, Timer } from "../domain/reservation/types.ts";
+import { nightInterval, parseDate } from "../domain/resource-calendar.ts";
+import { placeRooms, refreshAvailability, roomResource, type CartLine, type Placement } from "../lodging/inventory.ts";
+import { topUpPageUrl } from "../lodging/points.ts";
+import { HoldLapsed, calendarFor, confirmAll, releaseAll } from "./calendar-client.ts";
 import { providersFor } from "../providers/index.ts";
 import { GUEST_URL_KEY, newGuestUrlKey, placeholder, type QueueMessage } from "../queues/messages.ts";
-import { calendarFor } from "./calendar-client.ts";
 import { coachResource, nextSlotsAfter, planSlot, refusal, sessionCalendarKey, type BookResult } from "./engagement.ts";
 
 export interface DispatchResult {
@@ -43,6 +50,19 @@ export class ReservationExists extends Error {
 
 /** How many processed event keys (webhook ids, job ids) an object remembers. */
 const SEEN_KEYS_LIMIT = 500;
+
+/** A lodging order as the member asked for it (the rooms are picked by the order's object). */
+export interface LodgingOrderInput {
+  id: string;
+  memberId: string;
+  cart: CartLine[];
+  language: "ja" | "en";
+  apiKeyId?: string;
+  /** The credential that asked (credentialOf), for the audit log. */
+  via?: string;
+}
+
+export type LodgingCreateResult = { ok: true; record: LodgingRecord; existing?: boolean } | ({ ok: false; reason: "no_availability" } & Omit<Extract<Placement, { ok: false }>, "ok">);
 
 export class ReservationObject extends DurableObject<Env> {
   #record: AnyRecord | null = null;
@@ -131,6 +151,60 @@ export class ReservationObject extends DurableObject<Env> {
   }
 
   /**
+   * Creates the lodging order this object is named after: picks rooms free on every night and
+   * holds them all (or none), then pays at once from the member's points when they cover the
+   * total (the charge commits with the order, or nothing does), else waits for points with the
+   * rooms held for the payment window. The same id again returns the order already made.
+   */
+  async createLodging(input: LodgingOrderInput): Promise<LodgingCreateResult> {
+    return this.#serial(async () => {
+      if (await this.ctx.storage.get("id")) {
+        const existing = await this.#load();
+        if (existing.kind !== "lodging") throw new ReservationExists(`reservation ${input.id} already exists`);
+        return { ok: true, record: existing, existing: true };
+      }
+      const member = await this.env.DB.prepare("SELECT name, phone, email, birth_date AS birthDate FROM members WHERE id = ?").bind(input.memberId).first<{ name: string; phone: string; email: string; birthDate: string }>();
+      if (!member) throw new Error("member not found");
+      const now = Date.now();
+      const window = this.#cfg.lodgingPaymentWindowMs;
+      const placed = await placeRooms(this.env, this.#db, input.id, input.cart, member.birthDate, now + window + lodgingPolicy.holdGraceMs);
+      if (!placed.ok) {
+        const { ok: _ok, ...why } = placed;
+        return { ok: false, reason: "no_availability", ...why };
+      }
+      const token = newSecretToken();
+      try {
+        await this.ctx.storage.put({ id: input.id, token });
+        const req = { id: input.id, memberId: input.memberId, requester: { name: member.name, phone: member.phone, email: member.email, language: input.language }, lines: placed.lines, ...(input.apiKeyId ? { apiKeyId: input.apiKeyId } : {}) };
+        const total = lodgingTotals(placed.lines).total;
+        for (let attempt = 0; ; attempt++) {
+          const balance = await this.#balance(input.memberId);
+          const ctx: DecideContext = { ...this.#context(now), pointsBalance: balance, topUpUrl: topUpPageUrl(this.env, Math.max(0, total - balance)), lodgingPaymentWindowMs: window };
+          const d = createLodgingOrder(req, ctx);
+          const outbox: OutboxInput[] = d.effects.map((effect) => ({ id: newId("job", now), effect }));
+          const event: EventInput = { type: "create", actor: "requester", fromStatus: null, toStatus: d.next.status, ignored: false, note: d.note, data: { apiKeyId: input.apiKeyId ?? null, ...(input.via ? { via: input.via } : {}), cart: input.cart }, at: now };
+          const extra = [...lodgingOrderStatements(this.env.DB, d.next, true), ...(d.charge ? ledgerStatements(this.env.DB, { memberId: d.charge.memberId, kind: "order_payment", amount: -d.charge.points, ref: d.charge.ref, orderId: input.id, at: now }) : [])];
+          try {
+            await commitTransition(this.env.DB, null, d.next, event, outbox, await sha256Hex(token), [], undefined, extra);
+          } catch (err) {
+            // Points spent elsewhere between the look and the commit: decide again on the new balance.
+            if (attempt < 2 && ledgerFailure(err) === "insufficient") continue;
+            throw err;
+          }
+          this.#record = d.next;
+          await this.#afterCommit(d.next, outbox);
+          await this.#syncCalendar(d.next);
+          return { ok: true, record: d.next };
+        }
+      } catch (err) {
+        await releaseAll(this.env, input.id, placed.resources).catch(() => undefined);
+        await this.ctx.storage.delete(["id", "token"]);
+        throw err;
+      }
+    });
+  }
+
+  /**
    * Applies one event. `key` (a provider event id, a job id) makes a repeated delivery a
    * no-op even when the machine would accept the event again. `finished`: the queue job that
    * produced the event, recorded as done in the same batch (whether the event applies or not).
@@ -149,8 +223,8 @@ export class ReservationObject extends DurableObject<Env> {
   }
 
   /** Current record as committed (for tests and diagnostics; reads go to D1 elsewhere). */
-  async snapshot(): Promise<ReservationRecord> {
-    return this.#serial(() => this.#load()) as Promise<ReservationRecord>;
+  async snapshot(): Promise<AnyRecord> {
+    return this.#serial(() => this.#load());
   }
 
   /** The engagement as committed (a session's object only). */
@@ -293,16 +367,62 @@ export class ReservationObject extends DurableObject<Env> {
     for (let attempt = 0; ; attempt++) {
       const record = await this.#load();
       const now = Date.now();
-      let decision: AnyDecision = decide(record, event, this.#context(now));
+      const ctx = this.#context(now);
+      if (record.kind === "lodging") ctx.pointsBalance = await this.#balance(record.data.memberId);
+      let decision: AnyDecision = decide(record, event, ctx);
       if (firedTimer) decision = this.#dropFiredTimer(record, decision, firedTimer, now);
       try {
         return await this.#commit(record, event, actor, decision, now, finished);
       } catch (err) {
         // Only one writer exists, so a conflict means our cached copy is stale: reload once.
-        if (!(err instanceof VersionConflict) || attempt > 0) throw err;
+        // A charge the balance no longer covers (points spent meanwhile): decide again.
+        const retry = err instanceof VersionConflict || ledgerFailure(err) === "insufficient";
+        if (!retry || attempt > 1) throw err;
         this.#record = null;
       }
     }
+  }
+
+  async #balance(memberId: string): Promise<number> {
+    const row = await this.env.DB.prepare("SELECT points_balance AS balance FROM members WHERE id = ?").bind(memberId).first<{ balance: number }>();
+    return row?.balance ?? 0;
+  }
+
+  /**
+   * Makes the rooms' calendars show what the order says (booked or released; held needs
+   * nothing), then brings search's projection up to date. Idempotent; false when a calendar
+   * could not be reached or refused, and the order's calendar_sync timer tries again.
+   */
+  async #syncCalendar(record: LodgingRecord): Promise<boolean> {
+    const resources = [...new Set(record.data.lines.map((l) => roomResource(l.roomId)))];
+    let ok = true;
+    try {
+      if (record.data.calendar === "booked") {
+        try {
+          await confirmAll(this.env, record.id, resources);
+        } catch (err) {
+          if (!(err instanceof HoldLapsed)) throw err;
+          // A hold that lapsed is booked directly if its nights are still free.
+          for (const resource of err.resources) {
+            const line = record.data.lines.find((l) => roomResource(l.roomId) === resource)!;
+            const booked = await calendarFor(this.env, resource).book(record.id, [{ start: nightInterval(line.checkIn).start, end: parseDate(line.checkOut)! }]);
+            if (!booked.ok) throw new Error(`room ${line.roomNumber} could not be booked: its nights were taken after the hold lapsed`);
+          }
+        }
+      } else if (record.data.calendar === "released") {
+        await releaseAll(this.env, record.id, resources);
+      }
+    } catch (err) {
+      ok = false;
+      console.error(JSON.stringify({ msg: "calendar sync failed; the order will try again", reservation: record.id, calendar: record.data.calendar, error: String(err) }));
+    }
+    try {
+      await refreshAvailability(this.env, this.#db, [...new Set(record.data.lines.map((l) => l.roomTypeId))], record.data.checkIn, record.data.checkOut);
+    } catch (err) {
+      // The cron's reconcile step catches the projection up.
+      console.error(JSON.stringify({ msg: "availability projection not updated", reservation: record.id, error: String(err) }));
+    }
+    return ok;
   }
 
   /** A fired timer always leaves the record, even when the machine ignores its event. */
@@ -328,8 +448,16 @@ export class ReservationObject extends DurableObject<Env> {
     const outbox: OutboxInput[] = decision.effects.map((effect) => ({ id: newId("job", now), effect }));
     // Manual cases this transition settled: their alerts clear with it.
     const settled = (record.openCases ?? []).filter((c) => !next.openCases?.some((n) => n.case === c.case)).map((c) => caseAlertKey(c.case, record.id));
-    await commitTransition(this.env.DB, record.version, next, { type: event.type, actor, fromStatus: record.status, toStatus: next.status, ignored: false, note: decision.note, data: event, at: now }, outbox, undefined, settled, finished);
+    const extra: D1PreparedStatement[] = [];
+    if (next.kind === "lodging") {
+      const guard = versionGuard(next.id, next.version);
+      extra.push(...lodgingOrderStatements(this.env.DB, next, false, guard));
+      const charge = decision.kind === "apply" && "charge" in decision ? decision.charge : undefined;
+      if (charge) extra.push(...ledgerStatements(this.env.DB, { memberId: charge.memberId, kind: "order_payment", amount: -charge.points, ref: charge.ref, orderId: next.id, at: now }, guard));
+    }
+    await commitTransition(this.env.DB, record.version, next, { type: event.type, actor, fromStatus: record.status, toStatus: next.status, ignored: false, note: decision.note, data: event, at: now }, outbox, undefined, settled, finished, extra);
     this.#record = next;
+    if (next.kind === "lodging" && record.kind === "lodging" && next.data.calendar !== record.data.calendar) await this.#syncCalendar(next);
     if (record.status !== next.status) {
       console.log(JSON.stringify({ msg: "transition", reservation: next.id, from: record.status, to: next.status, event: event.type, version: next.version }));
     }
@@ -405,6 +533,9 @@ export class ReservationObject extends DurableObject<Env> {
    */
   async #reconcile(record: AnyRecord, timer: AnyTimer): Promise<AnyEvent> {
     const event = timerEvent(timer);
+    if (record.kind === "lodging") {
+      return event.type === "calendar_sync" ? { type: "calendar_sync", ok: await this.#syncCalendar(record) } : event;
+    }
     if (record.kind !== "shop") return event;
     try {
       if (event.type === "call_timeout") {

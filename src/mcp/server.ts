@@ -4,6 +4,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { McpAgent } from "agents/mcp";
 import type { McpAuth } from "../auth/index.ts";
 import { FLOW_IN_TWO_SENTENCES } from "../guides/flow.ts";
+import { registerLodgingTools } from "./tools/lodging.ts";
 import { registerReservationTools } from "./tools/reservations.ts";
 import { registerSessionTools } from "./tools/sessions.ts";
 
@@ -14,6 +15,7 @@ export const MCP_INSTRUCTIONS = `QRV books appointments at partner shops in Japa
 4. Use get_reservation to follow progress, list_my_reservations to find earlier ones, and cancel_reservation to cancel (free before payment, full refund until 48 hours before the start).
 1-on-1 online sessions with a coach (coaching, consulting, lessons): list_coaches, find_session_slots, request_session (the inquiry), then the client agrees to the terms and pays on their own page; book_session_slot, get_session, reschedule_session, cancel_session.
 Times are Japan time (+09:00). Ask the user before booking or cancelling.
+Lodging (members with prepaid points): search_rooms, then book_rooms (paid from points; if short, the order waits 30 minutes for top_up_points), get_points, get_lodging_order, list_my_orders. These act for the signed-in member.
 The first time you help a person with QRV, tell them how it works in these two sentences (in Japanese to a Japanese speaker): ${FLOW_IN_TWO_SENTENCES.en} / ${FLOW_IN_TWO_SENTENCES.ja}`;
 
 export class QrvMcp extends McpAgent<Env, unknown, McpAuth> {
@@ -22,5 +24,6 @@ export class QrvMcp extends McpAgent<Env, unknown, McpAuth> {
   async init(): Promise<void> {
     registerReservationTools(this.server, { env: this.env, auth: () => this.props });
     registerSessionTools(this.server, { env: this.env, auth: () => this.props });
+    registerLodgingTools(this.server, { env: this.env, auth: () => this.props });
   }
 }

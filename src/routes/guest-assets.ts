@@ -60,6 +60,13 @@ details.day{border-top:1px solid var(--line);padding:4px 0}details.day summary{f
 fieldset.slots{display:grid;grid-template-columns:repeat(3,1fr);gap:6px;margin:0 0 8px}
 fieldset.slots label.choice{margin:0;justify-content:center;align-items:center;padding:8px 4px}
 table.hours td{padding:4px 6px 4px 0;border:0}table.hours input{width:100%}
+.points{font-size:1.8rem;font-weight:700;margin:0 0 12px}
+.member-nav{font-size:.9rem;margin:0 0 12px;line-height:2}.member-nav a{color:var(--accent)}
+.tag{display:inline-block;border-radius:999px;padding:2px 10px;font-size:.8rem;font-weight:600;background:#e8eaed}
+.tag.ok{background:#e6f4ea;color:var(--ok)}.tag.warn{background:#fef7e0;color:#7a4a00}.tag.bad{background:#fce8e6;color:var(--bad)}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+ul.orders{padding-left:1.1em;margin:0}ul.orders li{margin:0 0 8px}
+.order-line{border-bottom:1px solid var(--line);margin:0 0 8px}
 `;
 
 export const GUEST_JS = `// QRV guest pages: live status, payment countdown, forms that submit once.

@@ -5,12 +5,14 @@
 import { Hono } from "hono";
 import { config } from "../config.ts";
 import { createDb } from "../db/client.ts";
+import { isTopUpId } from "../db/members.ts";
 import { alreadyReceived, markReceived } from "../db/webhooks.ts";
 import type { ReservationEvent } from "../domain/reservation/types.ts";
 import { reservationStub } from "../durable/client.ts";
 import { reservationEventFromStripe, verifyStripeEvent } from "../providers/payments/stripe.ts";
 import { TWILIO_SIGNATURE_HEADER, verifyTwilioSignature } from "../providers/sms/twilio.ts";
 import { BLAND_SIGNATURE_HEADER, blandCallSchema, outcomeFromBland, verifyBlandSignature } from "../providers/voice/bland.ts";
+import { topUpPaid } from "../lodging/points.ts";
 import { recordSmsDelivery } from "../queues/delivery.ts";
 
 export const webhooks = new Hono<{ Bindings: Env }>();
@@ -43,7 +45,10 @@ webhooks.post("/stripe", async (c) => {
   const db = createDb(c.env.DB);
   if (await alreadyReceived(db, "stripe", event.id)) return c.json({ received: true, duplicate: true });
   const mapped = reservationEventFromStripe(event);
-  if (mapped) await deliver(c.env, "stripe", event.id, mapped.reservationId, mapped.event);
+  if (mapped && isTopUpId(mapped.reservationId)) {
+    // A member buying points (lodging): credited once, then the orders waiting for points are told.
+    if (mapped.event.type === "payment_completed") await topUpPaid(c.env, db, mapped.reservationId, mapped.event.amountJpy, `stripe:${event.id}`);
+  } else if (mapped) await deliver(c.env, "stripe", event.id, mapped.reservationId, mapped.event);
   await markReceived(db, "stripe", event.id);
   return c.json({ received: true });
 });

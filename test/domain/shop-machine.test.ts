@@ -85,6 +85,10 @@ function sampleEvent(type: EventType, r: ReservationRecord): ReservationEvent {
     case "complete":
     case "start_passed":
       return { type };
+    case "points_added":
+      return { type };
+    case "calendar_sync":
+      return { type, ok: true };
     case "sms_failed":
       return { type, jobId: "job_sms", body: "【QRV】決済はこちら https://pay.test/cs_1", error: "Twilio 30006" };
     case "call_placed":

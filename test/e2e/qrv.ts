@@ -2,6 +2,7 @@
 // what the sandbox sent.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Page } from "playwright-core";
 
 export async function mcp(url: string, apiKey: string, name = "qrv-e2e"): Promise<Client> {
   const client = new Client({ name, version: "1.0.0" });
@@ -98,4 +99,22 @@ export async function callTool<T>(client: Client, name: string, args: Record<str
   const result = await client.callTool({ name, arguments: args });
   if (result.isError) throw new Error(`${name}: ${JSON.stringify(result.content)}`);
   return result.structuredContent as T;
+}
+
+/**
+ * The person's part of proving a phone number on a page showing the number step (/authorize,
+ * /account/sign-in): the number, the code the sandbox texted, and "確認する". `beforeCode` runs
+ * once the code step is showing (a screenshot, say).
+ */
+export async function enterPhoneAndCode(page: Page, url: string, mobile: string, beforeCode?: () => Promise<unknown>): Promise<void> {
+  await page.getByLabel("携帯電話番号").fill(mobile);
+  await page.getByRole("button", { name: "コードを送る" }).click();
+  await page.getByLabel("確認コード").waitFor();
+  const sms = await until(async () => {
+    const { records } = (await (await fetch(`${url}/sandbox/outbox?channel=sms`)).json()) as { records: SandboxRecord[] };
+    return records.find((r) => r.to === `+81${mobile.slice(1)}` && /確認コード/.test(r.body));
+  }, 10_000, "the sign-in SMS");
+  await beforeCode?.();
+  await page.getByLabel("確認コード").fill(sms.body.match(/(\d{6})/)![1]!);
+  await page.getByRole("button", { name: "確認する" }).click();
 }

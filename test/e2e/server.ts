@@ -1,5 +1,5 @@
 // Starts QRV the way `npm run dev` does, on a free port with its own fresh local state, for
-// browser tests: migrations applied, the sample shops imported, an API key created, sandbox
+// browser tests: migrations applied, the sample shops and the demo lodging imported, an API key created, sandbox
 // providers answering at once. Secrets are the sandbox values of .dev.vars.example with a fresh
 // console password, so a developer's own .dev.vars (or its absence) never changes the run.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApiKey } from "../../scripts/lib/apikeys.ts";
 import { seedDemoCoaches } from "../../scripts/lib/coaches.ts";
+import { seedDemoLodging } from "../../scripts/lib/lodging.ts";
 import { importShops } from "../../scripts/lib/shops.ts";
 import { WRANGLER, migrate } from "../../scripts/lib/wrangler.ts";
 
@@ -20,6 +21,8 @@ export interface RunningServer {
   adminPassword: string;
   /** The wrangler process (workerd runs beneath it). */
   pid: number;
+  /** The server's local state (for scripts that write to its D1 directly). */
+  persistTo: string;
   stop(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   migrate("local", persist);
   importShops("data/sample-shops.csv", "local", persist);
   seedDemoCoaches("local", persist);
+  seedDemoLodging("local", persist);
   const { key } = await createApiKey("browser tests", "local", persist);
   const port = await freePort();
   const url = `http://localhost:${port}`;
@@ -60,6 +64,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     apiKey: key,
     adminPassword,
     pid: child.pid!,
+    persistTo: state,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => setTimeout(r, 500));

@@ -8,7 +8,7 @@ import type { OAuthClientInformationMixed, OAuthTokens } from "@modelcontextprot
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launch, phone, screenshot } from "./browser.ts";
-import { jstIn, until, type SandboxRecord } from "./qrv.ts";
+import { enterPhoneAndCode, jstIn, until } from "./qrv.ts";
 
 const url = inject("qrvUrl");
 const CALLBACK = "http://127.0.0.1:45678/callback";
@@ -56,16 +56,7 @@ describe("signing in with a phone number", () => {
     await page.goto(app.authorizationUrl!.toString());
     await screenshot(page, "sign-in-phone");
     const mobile = `080${1 + Math.floor(Math.random() * 9)}${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
-    await page.getByLabel("携帯電話番号").fill(mobile);
-    await page.getByRole("button", { name: "コードを送る" }).click();
-    await page.getByLabel("確認コード").waitFor();
-    const sms = await until(async () => {
-      const { records } = (await (await fetch(`${url}/sandbox/outbox?channel=sms`)).json()) as { records: SandboxRecord[] };
-      return records.find((r) => r.to === `+81${mobile.slice(1)}` && /確認コード/.test(r.body));
-    }, 10_000, "the sign-in SMS");
-    await screenshot(page, "sign-in-code");
-    await page.getByLabel("確認コード").fill(sms.body.match(/(\d{6})/)![1]!);
-    await page.getByRole("button", { name: "確認する" }).click();
+    await enterPhoneAndCode(page, url, mobile, () => screenshot(page, "sign-in-code"));
     await page.getByRole("button", { name: "許可する" }).waitFor();
     expect(await page.content()).toContain("E2E Assistant");
     await page.getByLabel(/お名前/).fill("鈴木 次郎");

@@ -39,7 +39,7 @@ export interface Timer {
   attemptId?: string;
 }
 
-export type TimerType = "start" | "call_timeout" | "next_round" | "payment_deadline" | "reminder" | "complete" | "start_passed";
+export type TimerType = "start" | "call_timeout" | "next_round" | "payment_deadline" | "reminder" | "complete" | "start_passed" | "calendar_sync";
 
 /** A snapshot of a partner shop taken when the request is made. */
 export interface ShopRef {
@@ -129,6 +129,61 @@ export interface ReservationRecord {
   updatedAt: number;
 }
 
+// ---- Lodging orders (seed 004): a reservation of kind `lodging`, machine in lodging-machine.ts ----
+
+/** 支払待ち awaiting_payment, 確定 confirmed, 期限切れ expired; cancelled is the front desk's (partial and full cancellation). */
+export const LODGING_STATUSES = ["awaiting_payment", "confirmed", "expired", "cancelled"] as const;
+export type LodgingStatus = (typeof LODGING_STATUSES)[number];
+
+/** One room of an order for its nights, priced at booking. */
+export interface LodgingRoomLine {
+  lineNo: number;
+  roomId: string;
+  roomNumber: string;
+  roomTypeId: string;
+  roomTypeName: string;
+  checkIn: string;
+  checkOut: string;
+  nightly: { date: string; points: number; birthday: boolean }[];
+  subtotal: number;
+  discount: number;
+  total: number;
+}
+
+export interface LodgingData {
+  memberId: string;
+  lines: LodgingRoomLine[];
+  /** Earliest check-in and latest check-out over the lines. */
+  checkIn: string;
+  checkOut: string;
+  subtotal: number;
+  discount: number;
+  total: number;
+  /** What the rooms' calendars must show for this order: held (waiting for points), booked, or released. */
+  calendar: "held" | "booked" | "released";
+  payment: { deadlineAt?: number; paidAt?: number; shortfall?: number; topUpUrl?: string };
+}
+
+export interface LodgingRecord {
+  id: string;
+  kind: "lodging";
+  status: LodgingStatus;
+  version: number;
+  /** The member, as messages reach them. */
+  requester: Requester;
+  /** Check-in (the first night's start, ms). */
+  startAt: number;
+  /** Rooms in the order. */
+  partySize: number;
+  apiKeyId?: string;
+  timers: Timer[];
+  data: LodgingData;
+  openCases?: OpenCase[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+
 /** What the requester asked for, validated and normalized (phone in E.164, start in ms). */
 export interface ShopRequest {
   id: string;
@@ -163,6 +218,10 @@ export type ReservationEvent =
   /** Every try to text the requester failed; `body` is the message that did not arrive. */
   | { type: "sms_failed"; jobId: string; body: string; error: string }
   | { type: "job_failed"; jobId: string; jobKind: Effect["kind"]; error: string; attemptId?: string }
+  /** Lodging: the member's points grew (a top-up was credited); an order waiting for points tries to pay. */
+  | { type: "points_added"; topUpId?: string }
+  /** Lodging (timer): make the rooms' calendars show what the order says (confirm or release); `ok` is whether they now do. */
+  | { type: "calendar_sync"; ok: boolean }
   | OperatorEvent;
 
 /** Who acted in the operator console (the Access identity, or the name given at the local login), and why. */
@@ -281,10 +340,20 @@ export interface Note {
   params?: Record<string, string | number>;
 }
 
-export type Decision =
+/** A points ledger entry committed in the same batch as the transition (a lodging order's payment). */
+export interface LedgerCharge {
+  memberId: string;
+  /** Positive: the points taken. */
+  points: number;
+  ref: string;
+}
+
+export type Decision<R extends ReservationRecord | LodgingRecord = ReservationRecord> =
   | {
       kind: "apply";
-      next: ReservationRecord;
+      next: R;
+      /** Lodging: points taken with this transition; if the balance does not cover them, nothing commits. */
+      charge?: LedgerCharge;
       effects: Effect[];
       note: Note;
       /** Returned to whoever sent the event (for example the outcome of a cancellation). */
@@ -304,4 +373,10 @@ export interface DecideContext {
   guestUrl: string;
   supportPhone: string;
   supportEmail: string;
+  /** Lodging: the member's points balance, read just before deciding. */
+  pointsBalance?: number;
+  /** Lodging: where the member buys points (shown with a shortfall). */
+  topUpUrl?: string;
+  /** Lodging: how long an order short of points keeps its rooms. */
+  lodgingPaymentWindowMs?: number;
 }

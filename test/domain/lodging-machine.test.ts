@@ -1,0 +1,88 @@
+// The lodging-order machine (seed 004 §3(3)1), walked like the shop machine: every status ×
+// every event either does what the table says or is ignored, and the paths from the seed.
+import { describe, expect, it } from "vitest";
+import { CALENDAR_SYNC_DELAY_MS, LODGING_TRANSITIONS, createLodgingOrder, decideLodging, type LodgingRequest } from "../../src/domain/reservation/lodging-machine.ts";
+import { LODGING_STATUSES, type DecideContext, type LodgingRecord, type ReservationEvent } from "../../src/domain/reservation/types.ts";
+
+const now = Date.UTC(2026, 11, 1, 3, 0);
+const ctx = (balance: number, at = now): DecideContext => ({ now: at, publicUrl: "https://qrv.test", roundDelayMs: 0, guestUrl: "{guest_url}", supportPhone: "03-0000-0000", supportEmail: "s@qrv.test", pointsBalance: balance, topUpUrl: "https://qrv.test/member/points?need=1", lodgingPaymentWindowMs: 30 * 60_000 });
+
+const req: LodgingRequest = {
+  id: "QRL-ABCDEFGH",
+  memberId: "mem_1",
+  requester: { name: "山田 花子", phone: "+819012345678", email: "h@example.jp", language: "ja" },
+  lines: [
+    { lineNo: 1, roomId: "rom_1", roomNumber: "201", roomTypeId: "rty_t", roomTypeName: "ツイン", checkIn: "2026-12-24", checkOut: "2026-12-26", nightly: [{ date: "2026-12-24", points: 12_000, birthday: false }, { date: "2026-12-25", points: 14_000, birthday: true }], subtotal: 26_000, discount: 700, total: 25_300 },
+    { lineNo: 2, roomId: "rom_2", roomNumber: "301", roomTypeId: "rty_s", roomTypeName: "スイート", checkIn: "2026-12-24", checkOut: "2026-12-25", nightly: [{ date: "2026-12-24", points: 30_000, birthday: false }], subtotal: 30_000, discount: 0, total: 30_000 },
+  ],
+};
+const TOTAL = 55_300;
+
+const samples: ReservationEvent[] = [{ type: "points_added" }, { type: "payment_deadline" }, { type: "calendar_sync", ok: true }, { type: "calendar_sync", ok: false }, { type: "cancel", by: "requester" }, { type: "start" }, { type: "reminder" }];
+
+function inStatus(status: LodgingRecord["status"]): LodgingRecord {
+  const r = createLodgingOrder(req, ctx(0)).next;
+  return { ...r, status };
+}
+
+describe("lodging machine table", () => {
+  for (const status of LODGING_STATUSES) {
+    for (const e of samples) {
+      it(`${status} × ${e.type}${e.type === "calendar_sync" ? `(${e.ok})` : ""}`, () => {
+        const d = decideLodging(inStatus(status), e, ctx(1_000_000));
+        expect(d.kind).toBe(LODGING_TRANSITIONS[status][e.type] ? "apply" : "ignore");
+      });
+    }
+  }
+});
+
+describe("lodging order paths", () => {
+  it("points cover the total: confirmed at once, charged once in the same commit, rooms to be booked", () => {
+    const d = createLodgingOrder(req, ctx(TOTAL));
+    expect(d.next).toMatchObject({ status: "confirmed", version: 1, data: { total: TOTAL, calendar: "booked", checkIn: "2026-12-24", checkOut: "2026-12-26" } });
+    expect(d.charge).toEqual({ memberId: "mem_1", points: TOTAL, ref: "order:QRL-ABCDEFGH:payment" });
+    expect(d.effects.map((e) => e.kind)).toEqual(["sms.send", "email.send"]);
+    expect(d.effects[0]).toMatchObject({ template: "lodging_confirmed" });
+    expect(d.next.timers).toEqual([{ type: "calendar_sync", key: "calendar_sync", at: now + CALENDAR_SYNC_DELAY_MS }]);
+  });
+
+  it("points short: awaiting_payment with the shortfall, the top-up link and a 30-minute window; nothing charged", () => {
+    const d = createLodgingOrder(req, ctx(5_300));
+    expect(d.next).toMatchObject({ status: "awaiting_payment", data: { calendar: "held", payment: { shortfall: 50_000, deadlineAt: now + 30 * 60_000 } } });
+    expect(d.charge).toBeUndefined();
+    expect((d.effects[0] as { body: string }).body).toContain("50,000ポイント不足");
+    expect((d.effects[0] as { body: string }).body).toContain("https://qrv.test/member/points");
+  });
+
+  it("a top-up that does not cover it changes nothing; one that does pays once; the deadline then does nothing", () => {
+    const waiting = createLodgingOrder(req, ctx(0)).next;
+    expect(decideLodging(waiting, { type: "points_added" }, ctx(TOTAL - 1)).kind).toBe("ignore");
+    const paid = decideLodging(waiting, { type: "points_added" }, ctx(TOTAL));
+    if (paid.kind !== "apply") throw new Error("not paid");
+    expect(paid.next).toMatchObject({ status: "confirmed", version: 2, data: { calendar: "booked", payment: { paidAt: now } } });
+    expect(paid.next.timers.map((t) => t.type)).toEqual(["calendar_sync"]);
+    expect(paid.charge?.points).toBe(TOTAL);
+    expect(decideLodging(paid.next, { type: "points_added" }, ctx(TOTAL)).kind).toBe("ignore");
+    expect(decideLodging(paid.next, { type: "payment_deadline" }, ctx(TOTAL)).kind).toBe("ignore");
+  });
+
+  it("the window passes: expired, rooms to be released, the member told", () => {
+    const waiting = createLodgingOrder(req, ctx(0)).next;
+    const d = decideLodging(waiting, { type: "payment_deadline" }, ctx(0, now + 30 * 60_000));
+    if (d.kind !== "apply") throw new Error("not expired");
+    expect(d.next).toMatchObject({ status: "expired", data: { calendar: "released" } });
+    expect(d.charge).toBeUndefined();
+    expect(d.effects.map((e) => (e as { template: string }).template)).toEqual(["lodging_expired", "lodging_expired"]);
+  });
+
+  it("a calendar that could not be reached is tried again a minute later", () => {
+    const confirmed = createLodgingOrder(req, ctx(TOTAL)).next;
+    const later = now + 5 * 60_000;
+    const d = decideLodging(confirmed, { type: "calendar_sync", ok: false }, ctx(0, later));
+    if (d.kind !== "apply") throw new Error("not applied");
+    expect(d.next.timers).toEqual([{ type: "calendar_sync", key: "calendar_sync", at: later + CALENDAR_SYNC_DELAY_MS }]);
+    const ok = decideLodging(confirmed, { type: "calendar_sync", ok: true }, ctx(0, later));
+    if (ok.kind !== "apply") throw new Error("not applied");
+    expect(ok.next.timers).toEqual([]);
+  });
+});
