@@ -2,14 +2,14 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-// Three projects, one command (`npm test`). Two run inside workerd with the bindings from
+// Four projects, one command (`npm test`). Two run inside workerd with the bindings from
 // wrangler.toml:
 // - workers: sandbox providers. They answer at once and rounds follow each other without a
 //   pause, so flows run through the real queue and alarms in a few hundred milliseconds;
 //   longer timers are fired with runDurableObjectAlarm.
 // - live: PROVIDERS=live with fake secrets shaped like real ones; the live adapters talk to MSW
 //   handlers that act as Twilio, Bland, Stripe and Slack (test/live/fake-providers.ts).
-// And e2e: Node drives Debian's Chromium against a real `wrangler dev` started for the run.
+// And two in Node: scripts (the command-line tools) and e2e, where Node drives Chromium (the system's, or npm's) against a real `wrangler dev` started for the run.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   const sandbox = {
@@ -64,7 +64,9 @@ export default defineConfig(async () => {
   return {
     test: {
       projects: [
-        workerd("workers", sandbox, ["test/**/*.test.ts"], ["test/e2e/**", "test/live/**"]),
+        workerd("workers", sandbox, ["test/**/*.test.ts"], ["test/e2e/**", "test/live/**", "test/scripts/**"]),
+        // The command-line scripts, in Node (e.g. the deploy plan).
+        { test: { name: "scripts", include: ["test/scripts/**/*.test.ts"], environment: "node", testTimeout: 30_000 } },
         workerd("live", live, ["test/live/**/*.test.ts"], []),
         {
           test: {

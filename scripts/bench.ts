@@ -109,7 +109,8 @@ async function mcpLoad(url: string, key: string, count: number, pid?: number) {
           const result = await client.callTool({
             name: "request_reservation",
             // Numbers ending in 0000 or 0503 are the sandbox's failing numbers; these never are.
-            arguments: { service: "カット", area: "渋谷", start: jstIn(72 + (n % 24)), party_size: 1 + (n % 4), name: `ベンチ ${n}`, phone: `090${12_340_001 + n}` },
+            // Each call is a new booking (its own key), not a repeat of the client's last one.
+            arguments: { service: "カット", area: "渋谷", start: jstIn(72 + (n % 24)), party_size: 1 + (n % 4), name: `ベンチ ${n}`, phone: `090${12_340_001 + n}`, idempotency_key: crypto.randomUUID() },
           });
           latencies.push(performance.now() - t0);
           if (result.isError) errors++;

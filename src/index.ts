@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { routeByHost } from "./auth/hosts.ts";
 import { oauthProvider, refuseMisleadingRegistration, refuseRotatedRefreshToken } from "./auth/index.ts";
 import { reconcileSoon } from "./lodging/inventory.ts";
 import { serveMcp } from "./mcp/server.ts";
@@ -76,7 +77,8 @@ export default {
   async fetch(request, env, ctx) {
     const refused = refuseExposedSandbox(request, env) ?? (await refuseMisleadingRegistration(request)) ?? (await refuseRotatedRefreshToken(request, env, handlers));
     if (refused) return refused;
-    return oauthProvider(env, handlers).fetch(request, env, ctx);
+    const routed = routeByHost(request, env);
+    return routed instanceof Response ? routed : oauthProvider(env, handlers).fetch(routed, env, ctx);
   },
   async queue(batch, env, ctx) {
     if (batch.queue === DEAD_LETTER_QUEUE) await handleDeadLetters(batch, env);

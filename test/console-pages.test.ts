@@ -1,10 +1,10 @@
 // The console's pages: reservation search and timeline, partner shops (edit, flags, CSV in
 // and out in the shops:import format), the dashboards and their CSV, incident records.
-import { eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { jstMidnight } from "../src/domain/metrics.ts";
 import { computeManagementSnapshot } from "../src/reports/figures.ts";
 import { describe, expect, it, vi } from "vitest";
-import { incidents, shops } from "../src/db/schema.ts";
+import { incidents, shopAudit, shops } from "../src/db/schema.ts";
 import { CATALOG_TTL_MS, catalog } from "../src/db/shops.ts";
 import { parseShopCsv } from "../src/domain/shops-csv.ts";
 import { flashOf, signIn } from "./console-client.ts";
@@ -74,7 +74,7 @@ describe("partner shops", () => {
     // A BOM first, so spreadsheet software reads the Japanese; the importer skips it.
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder().decode(bytes);
-    expect(text.split("\n")[0]).toBe("name,phone,email,services,area,priority,price_jpy,sandbox_answer,address");
+    expect(text.split("\n")[0]).toBe("name,phone,email,services,area,priority,price_jpy,sandbox_answer,address,hours");
     const parsed = parseShopCsv(text);
     expect(parsed.ok).toBe(true);
     expect(parsed.ok && parsed.rows.find((r) => r.area === where.area)).toMatchObject({ name: "CSVの店, 本店", services: ["カット"], sandboxAnswer: "declined" });
@@ -132,6 +132,31 @@ describe("partner shops", () => {
     expect(await db.query.shops.findFirst({ where: eq(shops.id, shop!.id) })).toMatchObject({ paused: true, doNotCall: true });
     await op.post(`/admin/shops/${shop!.id}/flags`, { flag: "paused", value: "0" });
     expect(await db.query.shops.findFirst({ where: eq(shops.id, shop!.id) })).toMatchObject({ paused: false, doNotCall: true });
+
+    // Every change is in the shop's audit trail with the operator, newest first, and on its page.
+    const trail = await db.select().from(shopAudit).where(eq(shopAudit.shopId, shop!.id)).orderBy(desc(shopAudit.id));
+    expect(trail.map((a) => [a.action, a.operator])).toEqual([
+      ["resumed", op.operator],
+      ["do_not_call", op.operator],
+      ["paused", op.operator],
+      ["edited", op.operator],
+    ]);
+    expect(JSON.parse(trail.at(-1)!.detail)).toMatchObject({ name: "編集後", priceJpy: 7200 });
+    const page = await op.html(`/admin/shops/${shop!.id}`);
+    expect(page).toContain("変更履歴");
+    expect(page).toContain("電話禁止");
+  });
+
+  it("a CSV import is in the audit trail with the operator and the file", async () => {
+    const op = await signIn("取込担当");
+    const area = `監査${Date.now()}`;
+    const csv = ["name,phone,email,services,area,priority,price_jpy,sandbox_answer,address,hours", `監査の店,${uniquePhone()},,カット,${area},1,5000,accepted,,月-金 10:00-19:00`].join("\n");
+    const form = new FormData();
+    form.set("file", new File([csv], "audit.csv", { type: "text/csv" }));
+    expect((await op.post("/admin/shops/import", form)).status).toBe(303);
+    const [entry] = await db.select().from(shopAudit).where(and(eq(shopAudit.action, "imported"), eq(shopAudit.operator, "取込担当"))).orderBy(desc(shopAudit.id)).limit(1);
+    expect(JSON.parse(entry!.detail)).toMatchObject({ file: "audit.csv", shops: 1 });
+    expect(await op.html("/admin/shops")).toContain("月 10:00-19:00");
   });
 
   it("a shop paused in the console leaves the catalogue at once; other changes show within CATALOG_TTL_MS", async () => {

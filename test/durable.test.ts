@@ -49,7 +49,10 @@ describe("Reservation object", () => {
   it("resumes from D1 after eviction and keeps its guest link", async () => {
     const where = await seedShops([{ answer: "manual" }]);
     const { id, guestUrl } = await createReservation(where);
-    const before = await waitForStatus(id, "calling");
+    await waitForStatus(id, "calling");
+    // The call is placed (a call job whose attempt has ended would dial nobody).
+    await expect.poll(async () => (await record(id)).data.attempts[0]?.providerCallId).toBeDefined();
+    const before = await record(id);
     const stub = reservationStub(env, id);
     await evictDurableObject(stub);
     expect(Object.values(await stub.links())).toEqual([guestUrl]);

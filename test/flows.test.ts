@@ -95,7 +95,8 @@ describe("declined everywhere for two rounds", () => {
     const { id } = await createReservation(where);
     const r = await waitForStatus(id, "no_shop_available");
     expect(r.data.attempts.map((a) => `${a.round}:${a.shopName}:${a.result}`)).toEqual(["1:店1:declined", "1:店2:no_answer", "2:店1:declined", "2:店2:no_answer"]);
-    expect(r.timers).toEqual([]);
+    // Parked for an operator: only the timer that closes it at the start time is left.
+    expect(r.timers).toEqual([{ type: "start_passed", key: "start_passed", at: r.startAt }]);
     await waitForJobs(id);
     const sent = await sentOf(id);
     expect(sent.filter((s) => s.channel === "sms").at(-1)!.body).toContain("現在、予約できませんでした。別の日時をご検討いただくか、カスタマーサポートまでご連絡ください");

@@ -122,6 +122,10 @@ describe("the guest page", () => {
     await paySandbox(pending.data.payment!.sessionId!);
     await waitForStatus(id, "confirmed");
     expect(await page(`${guestUrl}?payment=success`)).toContain("お支払いを確認しました。ご予約が確定しました。");
+    // Confirmed with nothing pending: the page stops polling (and has no refresh without JavaScript).
+    const settled = await page(guestUrl);
+    expect(settled).toContain('data-interval="0"');
+    expect(settled).not.toContain('http-equiv="refresh"');
     // A stale "cancel" return after paying says nothing false.
     expect(await page(`${guestUrl}?payment=cancel`)).not.toContain("お支払いは完了していません");
   });

@@ -48,6 +48,8 @@ export interface SeedShop {
   name?: string;
   priceJpy?: number;
   email?: string | null;
+  /** Weekly opening hours, e.g. "月-金 10:00-20:00". */
+  hours?: string;
 }
 
 /** Shops for one service in a fresh area, called in the order given. */
@@ -64,6 +66,7 @@ export async function seedShops(shops: SeedShop[], service = "カット"): Promi
     priceJpy: s.priceJpy ?? 5000,
     sandboxAnswer: s.answer,
     address: `東京都テスト区${i + 1}-1`,
+    hours: s.hours ?? null,
   }));
   const now = Date.now();
   const statements = shopUpsertStatements(rows, now, () => newId("shp", now));

@@ -61,7 +61,7 @@ describe("tools", () => {
     const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
     expect(Object.keys(byName).filter((n) => byName[n]!.description!.includes("shop") || n.endsWith("reservation") || n.endsWith("reservations")).sort()).toEqual(["cancel_reservation", "get_reservation", "list_my_reservations", "list_services", "request_reservation"]);
     const request = byName.request_reservation!;
-    expect(Object.keys(request.inputSchema.properties ?? {})).toEqual(["service", "area", "start", "party_size", "name", "phone", "email", "notes", "language"]);
+    expect(Object.keys(request.inputSchema.properties ?? {})).toEqual(["service", "area", "start", "party_size", "name", "phone", "email", "notes", "language", "idempotency_key"]);
     // name and phone are required with an API key (checked by the tool); a signed-in person's are known.
     expect(request.inputSchema.required).toEqual(expect.arrayContaining(["service", "area", "start", "party_size"]));
     expect((request.inputSchema.properties as Record<string, { description?: string }>).phone!.description).toContain("E.164");

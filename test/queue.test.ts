@@ -127,7 +127,7 @@ describe("dead-letter queue", () => {
     await db.update(outbox).set({ status: "pending", lastError: "Bland 503" }).where(eq(outbox.id, callJob.id));
     const result = await run("qrv-jobs-dlq", [{ id: "d1", body: { type: "job", id: callJob.id } }]);
     expect(result.explicitAcks).toEqual(["d1"]);
-    expect(await db.query.outbox.findFirst({ where: eq(outbox.id, callJob.id) })).toMatchObject({ status: "dead", lastError: "retries exhausted" });
+    expect(await db.query.outbox.findFirst({ where: eq(outbox.id, callJob.id) })).toMatchObject({ status: "dead", lastError: "retries exhausted: Bland 503" });
     const after = await record(id);
     expect(after.data.attempts.map((a) => [a.shopName, a.result])).toEqual([
       ["かからない店", "failed"],
@@ -142,8 +142,12 @@ describe("dead-letter queue", () => {
     await waitForStatus(id, "calling");
     await waitForJobs(id);
     const emailJob = (await db.select().from(outbox).where(eq(outbox.reservationId, id))).find((j) => j.kind === "email.send")!;
-    await db.update(outbox).set({ status: "pending" }).where(eq(outbox.id, emailJob.id));
+    await db.update(outbox).set({ status: "pending", lastError: "EmailSendingError: E_RATE_LIMIT" }).where(eq(outbox.id, emailJob.id));
     await run("qrv-jobs-dlq", [{ id: "d2", body: { type: "job", id: emailJob.id } }]);
     await expect.poll(async () => (await db.select().from(alerts).where(eq(alerts.reservationId, id))).map((a) => a.case)).toEqual(["job_dead"]);
+    // The alert carries the real error once, not "retries exhausted: retries exhausted".
+    const text = JSON.parse((await db.select().from(outbox).where(eq(outbox.reservationId, id))).find((j) => j.kind === "alert.send")!.payload).text as string;
+    expect(text).toContain("retries exhausted: EmailSendingError: E_RATE_LIMIT");
+    expect(text).not.toContain("retries exhausted: retries exhausted");
   });
 });

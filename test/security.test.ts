@@ -402,9 +402,9 @@ describe("low: CSV exports never carry a formula", () => {
   it("every cell a spreadsheet would run is neutralized, numbers stay numbers, and the shop CSV reads back as it was", () => {
     for (const danger of ["=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1:A2)", "+1+1", "-2+3", "\tcmd", "\r=1"]) expect(csvCell(danger)).toMatch(/^"?'/);
     expect(toCsv([["a", -5, 3.5, "plain"]])).toBe("a,-5,3.5,plain\n");
-    const csv = toShopCsv([{ name: "=HYPERLINK(\"http://evil\",\"店\")", phone: "+81360000101", email: null, services: ["@SUM(1)"], area: "-渋谷", priority: 1, priceJpy: 5000, sandboxAnswer: "accepted", address: "+住所" }]);
+    const csv = toShopCsv([{ name: "=HYPERLINK(\"http://evil\",\"店\")", phone: "+81360000101", email: null, services: ["@SUM(1)"], area: "-渋谷", priority: 1, priceJpy: 5000, sandboxAnswer: "accepted", address: "+住所", hours: null }]);
     const line = csv.split("\n")[1]!;
-    expect(line).toBe(`"'=HYPERLINK(""http://evil"",""店"")",03-6000-0101,,'@SUM(1),'-渋谷,1,5000,accepted,'+住所`);
+    expect(line).toBe(`"'=HYPERLINK(""http://evil"",""店"")",03-6000-0101,,'@SUM(1),'-渋谷,1,5000,accepted,'+住所,`);
     const back = parseShopCsv(csv);
     expect(back.ok && back.rows[0]).toMatchObject({ name: "=HYPERLINK(\"http://evil\",\"店\")", phone: "+81360000101", services: ["@SUM(1)"], area: "-渋谷", address: "+住所" });
   });

@@ -6,7 +6,7 @@ import type { ShopCsvRow } from "../domain/shops-csv.ts";
 import type { ShopRef } from "../domain/reservation/types.ts";
 import type { Db } from "./client.ts";
 import { rowToRecord, type ReservationRow } from "./reservations.ts";
-import { alerts, outbox, reservationEvents, reservations, shopServices, shops } from "./schema.ts";
+import { alerts, outbox, reservationEvents, reservations, shopAudit, shopServices, shops } from "./schema.ts";
 import { forgetCatalog } from "./shops.ts";
 
 /** Reservations with at least one open manual case (the partial index reservations_open_cases). */
@@ -114,26 +114,45 @@ export function toShopRef(s: typeof shops.$inferSelect): ShopRef {
   return { id: s.id, name: s.name, phone: s.phone, priceJpy: s.priceJpy, ...(s.email ? { email: s.email } : {}), ...(s.address ? { address: s.address } : {}) };
 }
 
-/** Rewrites one shop from a validated row (its services replaced), in one batch. */
-export async function updateShop(d1: D1Database, id: string, row: Omit<ShopCsvRow, "line">, now: number): Promise<void> {
+export interface ShopAuditEntry {
+  operator: string;
+  action: "edited" | "paused" | "resumed" | "do_not_call" | "callable" | "added" | "imported";
+  shopId?: string | null;
+  detail: object;
+}
+
+/** The audit row for a shop change, to run in the same batch as the change itself. */
+export function shopAuditStatement(d1: D1Database, entry: ShopAuditEntry, now: number): D1PreparedStatement {
+  return d1.prepare("INSERT INTO shop_audit (at, operator, action, shop_id, detail) VALUES (?, ?, ?, ?, ?)").bind(now, entry.operator, entry.action, entry.shopId ?? null, JSON.stringify(entry.detail));
+}
+
+/** The newest audit entries for one shop. */
+export async function shopHistory(db: Db, shopId: string, limit = 20) {
+  return db.select().from(shopAudit).where(eq(shopAudit.shopId, shopId)).orderBy(desc(shopAudit.at), desc(shopAudit.id)).limit(limit);
+}
+
+/** Rewrites one shop from a validated row (its services replaced), in one batch with its audit entry. */
+export async function updateShop(d1: D1Database, id: string, row: Omit<ShopCsvRow, "line">, now: number, operator: string): Promise<void> {
   await d1.batch([
+    shopAuditStatement(d1, { operator, action: "edited", shopId: id, detail: row }, now),
     d1
-      .prepare("UPDATE shops SET name = ?, phone = ?, email = ?, area = ?, priority = ?, price_jpy = ?, sandbox_answer = ?, address = ?, updated_at = ? WHERE id = ?")
-      .bind(row.name, row.phone, row.email, row.area, row.priority, row.priceJpy, row.sandboxAnswer, row.address, now, id),
+      .prepare("UPDATE shops SET name = ?, phone = ?, email = ?, area = ?, priority = ?, price_jpy = ?, sandbox_answer = ?, address = ?, opening_hours = ?, updated_at = ? WHERE id = ?")
+      .bind(row.name, row.phone, row.email, row.area, row.priority, row.priceJpy, row.sandboxAnswer, row.address, row.hours, now, id),
     d1.prepare("DELETE FROM shop_services WHERE shop_id = ?").bind(id),
     ...row.services.map((service) => d1.prepare("INSERT INTO shop_services (shop_id, service) VALUES (?, ?)").bind(id, service)),
   ]);
   forgetCatalog();
 }
 
-export async function setShopFlag(db: Db, id: string, flag: "paused" | "doNotCall", value: boolean, now: number): Promise<boolean> {
-  const rows = await db
-    .update(shops)
-    .set({ [flag]: value, updatedAt: now })
-    .where(eq(shops.id, id))
-    .returning({ id: shops.id });
+export async function setShopFlag(d1: D1Database, id: string, flag: "paused" | "doNotCall", value: boolean, now: number, operator: string): Promise<boolean> {
+  const column = flag === "paused" ? "paused" : "do_not_call";
+  const action = flag === "paused" ? (value ? "paused" : "resumed") : value ? "do_not_call" : "callable";
+  const [updated] = await d1.batch([
+    d1.prepare(`UPDATE shops SET ${column} = ?, updated_at = ? WHERE id = ? RETURNING id`).bind(value ? 1 : 0, now, id),
+    d1.prepare("INSERT INTO shop_audit (at, operator, action, shop_id, detail) SELECT ?, ?, ?, id, ? FROM shops WHERE id = ?").bind(now, operator, action, JSON.stringify({ [column]: value }), id),
+  ]);
   forgetCatalog();
-  return rows.length > 0;
+  return (updated?.results.length ?? 0) > 0;
 }
 
 // ------------------------------------------------------------------ dead-letter queue

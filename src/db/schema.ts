@@ -19,6 +19,8 @@ export const shops = sqliteTable(
     /** Used only by the sandbox voice provider. */
     sandboxAnswer: text("sandbox_answer").notNull().default("accepted"),
     address: text("address"),
+    /** Weekly opening hours in Japan time (src/domain/opening-hours.ts); null: not given, always called. */
+    openingHours: text("opening_hours"),
     paused: integer("paused", { mode: "boolean" }).notNull().default(false),
     doNotCall: integer("do_not_call", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull(),
@@ -168,6 +170,41 @@ export const webhookReceipts = sqliteTable(
   (t) => [primaryKey({ columns: [t.provider, t.eventId] })],
 );
 
+/** Who changed partner shops and how (console edits, flags, additions, CSV imports). */
+export const shopAudit = sqliteTable(
+  "shop_audit",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    operator: text("operator").notNull(),
+    /** edited | paused | resumed | do_not_call | callable | added | imported */
+    action: text("action").notNull(),
+    /** The shop, except for an import (which names its file and count in detail). */
+    shopId: text("shop_id"),
+    /** JSON: the values written (an edit, an addition) or the file and count (an import). */
+    detail: text("detail").notNull(),
+  },
+  (t) => [index("shop_audit_shop").on(t.shopId, t.at)],
+);
+
+/**
+ * request_reservation's memory of what it was asked, so a retry books nothing twice: per caller
+ * (an API key or a signed-in number), an `idempotency_key` the client gave (kept a day) or the
+ * hash of an identical request (kept 10 minutes), and the reservation it made.
+ */
+export const requestKeys = sqliteTable(
+  "request_keys",
+  {
+    caller: text("caller").notNull(),
+    key: text("key").notNull(),
+    /** SHA-256 of the request as booked (service, area, start, party, requester, notes, language). */
+    fingerprint: text("fingerprint").notNull(),
+    reservationId: text("reservation_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caller, t.key] }), index("request_keys_created").on(t.createdAt)],
+);
+
 /** Operator alerts; `key` makes a repeated alert for the same case and reservation a no-op. */
 export const alerts = sqliteTable(
   "alerts",
@@ -209,7 +246,7 @@ export const sandboxCalls = sqliteTable("sandbox_calls", {
   shopId: text("shop_id").notNull(),
   shopName: text("shop_name").notNull(),
   phone: text("phone").notNull(),
-  /** queued (waiting for a person) | completed */
+  /** queued (waiting for a person) | completed | stopped (hung up by QRV before an answer) */
   status: text("status").notNull(),
   answer: text("answer"),
   request: text("request").notNull(),

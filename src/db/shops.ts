@@ -13,12 +13,12 @@ function active() {
 /** Shops to phone for this service and area, lowest priority number first. */
 export async function callList(db: Db, service: string, area: string): Promise<ShopRef[]> {
   const rows = await db
-    .select({ id: shops.id, name: shops.name, phone: shops.phone, email: shops.email, address: shops.address, priceJpy: shops.priceJpy })
+    .select({ id: shops.id, name: shops.name, phone: shops.phone, email: shops.email, address: shops.address, priceJpy: shops.priceJpy, hours: shops.openingHours })
     .from(shops)
     .innerJoin(shopServices, eq(shopServices.shopId, shops.id))
     .where(and(active(), eq(shopServices.service, service), eq(shops.area, area)))
     .orderBy(asc(shops.priority), asc(shops.name), asc(shops.id));
-  return rows.map((r) => ({ id: r.id, name: r.name, phone: r.phone, priceJpy: r.priceJpy, ...(r.email ? { email: r.email } : {}), ...(r.address ? { address: r.address } : {}) }));
+  return rows.map((r) => ({ id: r.id, name: r.name, phone: r.phone, priceJpy: r.priceJpy, ...(r.email ? { email: r.email } : {}), ...(r.address ? { address: r.address } : {}), ...(r.hours ? { hours: r.hours } : {}) }));
 }
 
 export interface CatalogEntry {

@@ -58,6 +58,13 @@ export const sms = {
       ? `【${BRAND}】現在、予約できませんでした。別の日時をご検討いただくか、カスタマーサポートまでご連絡ください（${c.supportPhone}）。予約ID: ${r.id}`
       : `[${BRAND}] We could not make this booking. Please consider another date or time, or contact customer support (${c.supportPhone}). ID: ${r.id}`;
   },
+  /** A request parked for an operator reached its start time without a booking. */
+  closedAtStart(c: MessageContext): string {
+    const r = c.record;
+    return r.requester.language === "ja"
+      ? `【${BRAND}】ご希望の日時（${when(r, "ja")}）までに予約を確定できなかったため、このご依頼を終了しました。料金はかかりません。お手数ですが、必要であれば改めてご依頼ください。予約ID: ${r.id}`
+      : `[${BRAND}] We could not confirm a booking before the requested time (${when(r, "en")}), so this request is closed. You have not been charged; please ask again if you still need one. ID: ${r.id}`;
+  },
   cancelled(c: MessageContext, refundJpy: number | undefined): string {
     const r = c.record;
     const lang = r.requester.language;
@@ -104,8 +111,17 @@ export const sms = {
       : `[${BRAND}] Your booking details have changed (${when(r, "en")}, ${party(r.partySize, "en")}). ${next} ID: ${r.id}`;
   },
   /** Seed 000 §2.2.6: cancelled by support after the deadline, without a refund. */
-  cancelledNoRefund(c: MessageContext): string {
+  /**
+   * An operator cancelled a paid booking without a refund. After the deadline that is the
+   * reason; before it the operator's own reason is what the requester is told.
+   */
+  cancelledNoRefund(c: MessageContext, why: { late: boolean; reason: string }): string {
     const r = c.record;
+    if (!why.late) {
+      return r.requester.language === "ja"
+        ? `【${BRAND}】予約 ${r.id} をキャンセルしました。理由: ${why.reason}。返金はございません。ご不明な点はカスタマーサポート（${c.supportPhone}）までご連絡ください。`
+        : `[${BRAND}] Booking ${r.id} is cancelled. Reason: ${why.reason}. There is no refund; for questions, contact customer support (${c.supportPhone}).`;
+    }
     return r.requester.language === "ja"
       ? `【${BRAND}】予約 ${r.id} をキャンセルしました。キャンセル期限（48時間前）を過ぎているため、返金はございません。`
       : `[${BRAND}] Booking ${r.id} is cancelled. As the cancellation deadline (48 hours before) had passed, there is no refund.`;
@@ -162,8 +178,8 @@ function detailLines(c: MessageContext, lang: Lang, shop?: ShopRef): string[] {
   const r = c.record;
   const rows =
     lang === "ja"
-      ? [`予約ID: ${r.id}`, `サービス: ${r.data.service}（${r.data.area}）`, `日時: ${when(r, "ja")}`, `人数: ${party(r.partySize, "ja")}`]
-      : [`Reservation ID: ${r.id}`, `Service: ${r.data.service} (${r.data.area})`, `Date and time: ${when(r, "en")}`, `Party: ${party(r.partySize, "en")}`];
+      ? [`予約ID: ${r.id}`, `サービス: ${r.data.service}（${r.data.area}）`, ...(r.data.menu ? [`メニュー: ${r.data.menu}`] : []), `日時: ${when(r, "ja")}`, `人数: ${party(r.partySize, "ja")}`]
+      : [`Reservation ID: ${r.id}`, `Service: ${r.data.service} (${r.data.area})`, ...(r.data.menu ? [`Menu: ${r.data.menu}`] : []), `Date and time: ${when(r, "en")}`, `Party: ${party(r.partySize, "en")}`];
   if (shop) {
     rows.push(lang === "ja" ? `店舗: ${shop.name}` : `Shop: ${shop.name}`);
     if (shop.address) rows.push(lang === "ja" ? `住所: ${shop.address}` : `Address: ${shop.address}`);
@@ -213,8 +229,13 @@ export const requesterEmail = {
       ? email("ご予約内容を変更しました", [`${c.record.requester.name} 様`, "", "店舗とのご相談のとおり、ご予約内容を変更しました。変更後の内容は以下のとおりです。", "", ...detailLines(c, "ja", shop), "", `詳細: ${c.guestUrl}`], "ja")
       : email("Your booking details have changed", [`Dear ${c.record.requester.name},`, "", "As agreed with the shop, your booking details have changed. The booking now reads:", "", ...detailLines(c, "en", shop), "", `Details: ${c.guestUrl}`], "en");
   },
-  cancelledNoRefund(c: MessageContext): EmailContent {
+  cancelledNoRefund(c: MessageContext, why: { late: boolean; reason: string }): EmailContent {
     const lang = c.record.requester.language;
+    if (!why.late) {
+      return lang === "ja"
+        ? email("ご予約をキャンセルしました", [`${c.record.requester.name} 様`, "", `ご予約をキャンセルしました。理由: ${why.reason}`, "返金はございません。ご不明な点はカスタマーサポートまでご連絡ください。", "", ...detailLines(c, "ja")], "ja")
+        : email("Your booking is cancelled", [`Dear ${c.record.requester.name},`, "", `Your booking is cancelled. Reason: ${why.reason}`, "There is no refund. For questions, please contact customer support.", "", ...detailLines(c, "en")], "en");
+    }
     return lang === "ja"
       ? email("ご予約をキャンセルしました", [`${c.record.requester.name} 様`, "", "ご依頼によりご予約をキャンセルしました。キャンセル期限（予約日時の48時間前）を過ぎているため、返金はございません。", "", ...detailLines(c, "ja")], "ja")
       : email("Your booking is cancelled", [`Dear ${c.record.requester.name},`, "", "At your request your booking is cancelled. As the cancellation deadline (48 hours before the start) had passed, there is no refund.", "", ...detailLines(c, "en")], "en");
@@ -270,6 +291,9 @@ const NOTES: Record<string, { ja: string; en: string }> = {
   calling_started: { ja: "提携店への電話を開始しました", en: "Started calling partner shops" },
   call_started: { ja: "{shop} に電話しています（{round}周目）", en: "Calling {shop} (round {round})" },
   call_placed: { ja: "{shop} への発信を受け付けました", en: "Call to {shop} placed" },
+  closed_at_start: { ja: "開始時刻までに予約を確定できなかったため終了しました（料金なし）", en: "Closed: no booking was made before the start time (no charge)" },
+  call_stopped: { ja: "キャンセルのため {shop} への電話を切りました", en: "Hung up on {shop}: the booking was cancelled" },
+  shop_told_cancelled: { ja: "キャンセル前に予約OKだった {shop} に取り消しを連絡しました", en: "{shop} said yes before the cancellation and was told it is off" },
   call_accepted: { ja: "{shop}: 予約OK", en: "{shop}: accepted" },
   call_declined: { ja: "{shop}: 予約NG", en: "{shop}: declined" },
   call_no_answer: { ja: "{shop}: 応答なし", en: "{shop}: no answer" },

@@ -29,6 +29,12 @@ export const policy = {
   reminderLateLeadMs: 2 * HOUR,
   /** The guest link keeps working until this long after the appointment; then it shows a friendly "expired" page. */
   guestLinkValidAfterStartMs: 30 * 24 * HOUR,
+  /** An identical request_reservation from the same caller within this long returns the first reservation. */
+  duplicateRequestWindowMs: 10 * MINUTE,
+  /** An idempotency_key given with request_reservation is remembered this long. */
+  idempotencyKeyTtlMs: 24 * HOUR,
+  /** How often an AI client is asked to poll get_reservation while QRV phones shops. */
+  pollIntervalSeconds: 30,
 } as const;
 
 export type Policy = typeof policy;

@@ -1,13 +1,14 @@
 // The partner-shop CSV (the format of `npm run shops:import` and of the admin upload):
-// name,phone,email,services,area,priority,price_jpy,sandbox_answer[,address]
+// name,phone,email,services,area,priority,price_jpy,sandbox_answer[,address[,hours]]
 // A file is accepted whole or not at all: every bad row is reported with its line number.
 import { parse } from "csv-parse/sync";
 import { csvCell, csvCellValue } from "./csv.ts";
+import { parseHours } from "./opening-hours.ts";
 import { displayPhone, normalizePhone } from "./phone.ts";
 
 export const SHOP_CSV_COLUMNS = ["name", "phone", "email", "services", "area", "priority", "price_jpy", "sandbox_answer"] as const;
-/** Optional trailing column. */
-export const SHOP_CSV_OPTIONAL = ["address"] as const;
+/** Optional trailing columns. */
+export const SHOP_CSV_OPTIONAL = ["address", "hours"] as const;
 export const SANDBOX_ANSWER_VALUES = ["accepted", "declined", "no_answer", "ambiguous", "change_requested", "manual"] as const;
 export type SandboxAnswerValue = (typeof SANDBOX_ANSWER_VALUES)[number];
 
@@ -26,6 +27,8 @@ export interface ShopCsvRow {
   priceJpy: number;
   sandboxAnswer: SandboxAnswerValue;
   address: string | null;
+  /** Weekly opening hours as written (see opening-hours.ts); null when not given. */
+  hours: string | null;
 }
 
 export interface CsvRowError {
@@ -50,7 +53,7 @@ function integer(value: string): number | null {
 
 export function validateRow(cells: string[], line: number): { row?: ShopCsvRow; errors: string[] } {
   const errors: string[] = [];
-  const [name = "", phone = "", email = "", services = "", area = "", priority = "", price = "", answer = "", address = ""] = cells.map((c) => csvCellValue(c.trim()));
+  const [name = "", phone = "", email = "", services = "", area = "", priority = "", price = "", answer = "", address = "", hours = ""] = cells.map((c) => csvCellValue(c.trim()));
   if (!name) errors.push("name is empty");
   else if (name.length > 100 || CONTROL.test(name)) errors.push("name is too long or has control characters");
   const p = normalizePhone(phone);
@@ -65,6 +68,8 @@ export function validateRow(cells: string[], line: number): { row?: ShopCsvRow; 
   if (priceJpy === null || priceJpy < MIN_PRICE_JPY || priceJpy > MAX_PRICE_JPY) errors.push(`price_jpy "${price}" must be a whole number of yen from ${MIN_PRICE_JPY} to ${MAX_PRICE_JPY}`);
   const sandboxAnswer = (answer || "accepted") as SandboxAnswerValue;
   if (!SANDBOX_ANSWER_VALUES.includes(sandboxAnswer)) errors.push(`sandbox_answer "${answer}" must be one of ${SANDBOX_ANSWER_VALUES.join(", ")}`);
+  const parsedHours = parseHours(hours);
+  if (!parsedHours.ok) errors.push(parsedHours.reason);
   if (errors.length || !p.ok) return { errors };
   return {
     errors,
@@ -79,6 +84,7 @@ export function validateRow(cells: string[], line: number): { row?: ShopCsvRow; 
       priceJpy: priceJpy!,
       sandboxAnswer,
       address: address || null,
+      hours: hours ? hours.normalize("NFKC") : null,
     },
   };
 }
@@ -106,9 +112,9 @@ export function parseShopCsv(text: string): ShopCsvResult {
   if (!header) return { ok: false, errors: [{ line: 1, message: `the file is empty; the first line must be: ${SHOP_CSV_COLUMNS.join(",")}` }] };
   const names = header.record.map((h) => h.trim().toLowerCase());
   const expected: string[] = [...SHOP_CSV_COLUMNS];
-  const withOptional = [...expected, ...SHOP_CSV_OPTIONAL];
-  if (!(names.join(",") === expected.join(",") || names.join(",") === withOptional.join(","))) {
-    return { ok: false, errors: [{ line: header.info.lines, message: `the header must be: ${SHOP_CSV_COLUMNS.join(",")} (optionally followed by ,address); found: ${names.join(",")}` }] };
+  const accepted = [expected, [...expected, "address"], [...expected, ...SHOP_CSV_OPTIONAL]].map((h) => h.join(","));
+  if (!accepted.includes(names.join(","))) {
+    return { ok: false, errors: [{ line: header.info.lines, message: `the header must be: ${SHOP_CSV_COLUMNS.join(",")} (optionally followed by ,address or ,address,hours); found: ${names.join(",")}` }] };
   }
   const errors: CsvRowError[] = [];
   const rows: ShopCsvRow[] = [];
@@ -138,7 +144,7 @@ export function toShopCsv(rows: Omit<ShopCsvRow, "line">[]): string {
   for (const r of rows) {
     // Japanese numbers as people write them (03-6000-0101, as in the sample file), which no
     // spreadsheet takes for a formula; every cell goes through the one CSV writer.
-    lines.push([r.name, displayPhone(r.phone), r.email ?? "", r.services.join("|"), r.area, r.priority, r.priceJpy, r.sandboxAnswer, r.address ?? ""].map(csvCell).join(","));
+    lines.push([r.name, displayPhone(r.phone), r.email ?? "", r.services.join("|"), r.area, r.priority, r.priceJpy, r.sandboxAnswer, r.address ?? "", r.hours ?? ""].map(csvCell).join(","));
   }
   return `${lines.join("\n")}\n`;
 }

@@ -48,6 +48,8 @@ export interface CallOutcome {
 export interface VoicePort {
   placeCall(req: CallRequest): Promise<{ providerCallId: string }>;
   getCall(providerCallId: string): Promise<CallOutcome | null>;
+  /** Ends a call in progress; a call that has already ended is left as it is. */
+  stopCall(providerCallId: string): Promise<void>;
 }
 
 export interface CheckoutRequest {

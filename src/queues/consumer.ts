@@ -8,7 +8,10 @@ import { createDb, type Db } from "../db/client.ts";
 import { claimAlert, releaseAlert } from "../db/alerts.ts";
 import { claimJobs, failJob, finishJob, getJob, releaseJob, type OutboxRow } from "../db/outbox.ts";
 import { isOpsOwner } from "../db/ops-outbox.ts";
+import { loadRecord } from "../db/reservations.ts";
 import { shops } from "../db/schema.ts";
+import { openAt } from "../domain/opening-hours.ts";
+import { policy } from "../domain/policy.ts";
 import { effectSchema, type Effect, type EffectKind, type ReservationEvent } from "../domain/reservation/types.ts";
 import { reservationStub } from "../durable/client.ts";
 import { providersFor } from "../providers/index.ts";
@@ -72,13 +75,26 @@ async function runJob(job: Effect, c: JobContext): Promise<JobResult> {
       return { providerRef: sent.providerRef, deliveryStatus: "sent" };
     }
     case "call.place": {
-      const shop = await c.db.query.shops.findFirst({ where: eq(shops.id, job.shop.id), columns: { doNotCall: true, paused: true } });
-      if (!shop || shop.doNotCall || shop.paused) {
-        const why = !shop ? "shop removed" : shop.doNotCall ? "do-not-call" : "paused";
+      // A retry that arrives after the flow moved on (another shop, a cancellation, an
+      // operator's decision) dials nobody: the attempt must still be the call in progress.
+      const record = await loadRecord(c.db, row.reservationId);
+      const last = record?.data.attempts.at(-1);
+      if (!record || record.status !== "calling" || last?.id !== job.attemptId || last.result !== undefined) {
+        console.warn(JSON.stringify({ msg: "stale call not placed", job: row.id, reservation: row.reservationId, status: record?.status ?? null }));
+        return {};
+      }
+      const shop = await c.db.query.shops.findFirst({ where: eq(shops.id, job.shop.id), columns: { doNotCall: true, paused: true, openingHours: true } });
+      // A shop closed at the (possibly changed) start time is skipped, not phoned.
+      if (!shop || shop.doNotCall || shop.paused || !openAt(shop.openingHours, job.request.startAt)) {
+        const why = !shop ? "shop removed" : shop.doNotCall ? "do-not-call" : shop.paused ? "paused" : "closed at that time";
         return { event: { type: "call_result", attemptId: job.attemptId, result: "failed", summary: `skipped: ${why}` } };
       }
       const placed = await providers.voice.placeCall({ jobId: row.id, reservationId: row.reservationId, attemptId: job.attemptId, shop: job.shop, request: job.request, webhookUrl: `${cfg.publicUrl}/webhooks/bland` });
       return { providerRef: placed.providerCallId, event: { type: "call_placed", attemptId: job.attemptId, providerCallId: placed.providerCallId } };
+    }
+    case "call.stop": {
+      await providers.voice.stopCall(job.providerCallId);
+      return {};
     }
     case "payment.create": {
       const guestUrl = guestUrlOf(c.links) ?? `${cfg.publicUrl}/`;
@@ -152,13 +168,26 @@ async function handleJob(msg: Message<unknown>, m: Extract<QueueMessage, { type:
       await tell(env, row.reservationId, failureEvent(row, error));
       msg.ack();
     } else {
+      const delaySeconds = retryDelaySeconds(err, msg.attempts);
+      if (kind === "call.place" && Date.now() + delaySeconds * 1000 >= callDeadline(row)) {
+        // A call retried after its attempt's timeout would ring a shop the flow has left behind.
+        await failJob(db, row.id, "failed", `${error} (no time left to retry within the call's ${policy.callAttemptTimeoutMs / 60_000} minutes)`, Date.now());
+        await tell(env, row.reservationId, failureEvent(row, error));
+        msg.ack();
+        return;
+      }
       await releaseJob(db, row.id, error, Date.now());
-      msg.retry({ delaySeconds: retryDelaySeconds(err, msg.attempts) });
+      msg.retry({ delaySeconds });
     }
     return;
   }
   await finish(env, row, result);
   msg.ack();
+}
+
+/** When a call job's attempt times out: the attempt started when its job was committed. */
+export function callDeadline(row: Pick<OutboxRow, "createdAt">): number {
+  return row.createdAt + policy.callAttemptTimeoutMs;
 }
 
 /**
@@ -253,10 +282,11 @@ export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env):
   for (const msg of batch.messages) {
     const parsed = queueMessageSchema.safeParse(msg.body);
     if (parsed.success && parsed.data.type === "job") {
-      const row = await failJob(db, parsed.data.id, "dead", "retries exhausted", Date.now());
-      if (row) {
-        await tell(env, row.reservationId, failureEvent(row, `retries exhausted: ${row.lastError ?? "unknown error"}`));
-      }
+      // The stored error stays the real one (the last attempt's), prefixed, not replaced.
+      const before = await getJob(db, parsed.data.id);
+      const error = `retries exhausted: ${before?.lastError ?? "unknown error"}`;
+      const row = await failJob(db, parsed.data.id, "dead", error, Date.now());
+      if (row) await tell(env, row.reservationId, failureEvent(row, error));
     } else {
       console.error(JSON.stringify({ msg: "dead letter", id: msg.id, type: parsed.success ? parsed.data.type : "unreadable" }));
     }

@@ -85,13 +85,14 @@ export const GUEST_JS = `// QRV guest pages: live status, payment countdown, for
 
   // A light poll: when the reservation's version moves on, show the new state.
   function check() {
-    if (document.hidden) return schedule(every || 30000);
+    // Nothing pending (every = 0): no more polls, hidden or not.
+    if (document.hidden) return every ? schedule(every) : undefined;
     fetch(live.getAttribute("data-live"), { headers: { Accept: "application/json" }, cache: "no-store", credentials: "same-origin" })
       .then(function (res) { return res.ok ? res.json() : null; })
       .then(function (state) {
         if (state && String(state.version) !== live.getAttribute("data-version")) { location.reload(); return; }
         if (every) schedule(every);
-      }, function () { schedule((every || 15000) * 2); });
+      }, function () { if (every) schedule(every * 2); });
   }
   if (every) schedule(every);
   document.addEventListener("visibilitychange", function () { if (!document.hidden && every) schedule(300); });

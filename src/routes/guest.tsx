@@ -91,14 +91,16 @@ async function viewOf(c: AppContext, record: ReservationRecord, lang: Lang, now:
 }
 
 const ACTIVE: Status[] = ["requested", "calling", "calling_success", "payment_pending"];
-const WATCHED: Status[] = ["pending_shop_response", "change_requested", "no_shop_available", "confirmed"];
+/** Waiting for an operator: something may still change, rarely. A confirmed booking is watched only while a late cancellation is open. */
+const WATCHED: Status[] = ["pending_shop_response", "change_requested", "no_shop_available"];
 
 /** Seconds between polls: often while something is about to happen, rarely while settled, never when done. */
 function pollSeconds(r: ReservationRecord, returningFromPayment: boolean): number {
   const refund = r.data.payment?.refund?.status;
   if (ACTIVE.includes(r.status) || refund === "requested" || refund === "pending") return 3;
   if (returningFromPayment && r.status !== "confirmed") return 3;
-  return WATCHED.includes(r.status) ? 30 : 0;
+  const awaitingOperator = r.status === "confirmed" && (r.openCases ?? []).some((c) => c.case === "late_cancellation");
+  return WATCHED.includes(r.status) || awaitingOperator ? 30 : 0;
 }
 
 /** Cancelling is offered while it can still do something for the requester. */

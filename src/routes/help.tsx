@@ -53,7 +53,7 @@ function faq(lang: Lang): Section[] {
         items: [
           { q: "How long does it take?", a: ["Usually a few minutes. Your reservation page shows each call as it happens and updates by itself."] },
           { q: "What if no shop can take me?", a: ["We text you and you are not charged. Please ask again for another date or time, or contact support."] },
-          { q: "What if the shop gives an unclear answer or asks for a change?", a: ["Our staff call the shop (or you) to settle it, usually within an hour, and text you the result."] },
+          { q: "What if the shop gives an unclear answer or asks for a change?", a: ["Our staff call the shop (or you) to settle it, usually within an hour during support hours (weekdays 9:00–18:00 Japan time), and text you the result."] },
         ],
       },
       {
@@ -105,7 +105,7 @@ function faq(lang: Lang): Section[] {
       items: [
         { q: "どのくらい時間がかかりますか？", a: ["通常は数分です。予約ページでは電話の状況が順に表示され、自動で更新されます。"] },
         { q: "予約が取れなかった場合は？", a: ["SMSでお知らせします。料金はかかりません。別の日時で改めてご依頼いただくか、カスタマーサポートまでご連絡ください。"] },
-        { q: "店舗の回答がはっきりしない、変更を希望された場合は？", a: ["担当者が店舗（または依頼者の方）にお電話して確認します（1時間以内が目安）。結果はSMSでお知らせします。"] },
+        { q: "店舗の回答がはっきりしない、変更を希望された場合は？", a: ["担当者が店舗（または依頼者の方）にお電話して確認します（受付時間内なら1時間以内が目安。受付時間は平日 9:00〜18:00）。結果はSMSでお知らせします。"] },
       ],
     },
     {

@@ -1,7 +1,7 @@
 // The front page and /healthz.
 import { Hono } from "hono";
 import { config, liveSettings, sandboxServes } from "../config.ts";
-import { Page } from "./layout.tsx";
+import { ICON_SVG, Page } from "./layout.tsx";
 
 export const home = new Hono<{ Bindings: Env }>();
 
@@ -51,6 +51,9 @@ async function check(name: string, run: () => Promise<unknown>): Promise<boolean
 }
 
 /** For an external uptime monitor: D1 answers a query and the jobs queue accepts a message. */
+// Browsers ask for /favicon.ico whatever the page says; answer with the icon, not a 404.
+home.get("/favicon.ico", (c) => c.body(ICON_SVG, 200, { "Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400" }));
+
 home.get("/healthz", async (c) => {
   const started = Date.now();
   // Live providers with settings missing send nothing; say so here, naming what is missing.

@@ -6,6 +6,7 @@ import { Hono } from "hono";
 export const CSS = `
 :root{--fg:#1b1b1f;--muted:#5f6368;--line:#e3e3e8;--bg:#f7f7f9;--card:#fff;--accent:#0b57d0;--ok:#137333;--warn:#b06000;--bad:#b3261e}
 *{box-sizing:border-box}
+.spaced{margin-top:12px}
 body{margin:0;font-family:system-ui,-apple-system,"Hiragino Sans","Noto Sans JP",sans-serif;color:var(--fg);background:var(--bg);line-height:1.6;font-size:16px}
 header{background:#111;color:#fff;padding:12px 16px;display:flex;justify-content:space-between;align-items:center}
 header a{color:#fff;text-decoration:none;font-weight:700}
@@ -32,6 +33,10 @@ input,select,textarea{font:inherit;padding:8px;border:1px solid var(--line);bord
 `;
 
 export const assets = new Hono();
+/** QRV's icon: a white Q on the brand blue, as SVG (browsers also ask for it as /favicon.ico). */
+export const ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#1f4e8c"/><circle cx="15" cy="15" r="8" fill="none" stroke="#fff" stroke-width="3.5"/><path d="M19 19l6 6" stroke="#fff" stroke-width="3.5" stroke-linecap="round"/></svg>`;
+const iconHeaders = { "Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400" };
+assets.get("/icon.svg", (c) => c.body(ICON_SVG, 200, iconHeaders));
 assets.get("/app.css", (c) => c.body(CSS, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600" }));
 
 export function Page(props: { title: string; lang: "ja" | "en"; children: Child; refreshSeconds?: number; nav?: Child; head?: Child }) {
@@ -43,6 +48,7 @@ export function Page(props: { title: string; lang: "ja" | "en"; children: Child;
         {props.refreshSeconds ? <meta http-equiv="refresh" content={String(props.refreshSeconds)} /> : null}
         <title>{props.title}</title>
         <link rel="stylesheet" href="/assets/app.css" />
+        <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
         {props.head ?? null}
       </head>
       <body>

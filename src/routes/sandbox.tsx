@@ -6,10 +6,11 @@ import { and, desc, eq, like, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { config, sandboxServes } from "../config.ts";
 import { createDb } from "../db/client.ts";
+import { loadRecord } from "../db/reservations.ts";
 import { reservations, sandboxCalls, sandboxRecords } from "../db/schema.ts";
 import { formatJpy } from "../domain/money.ts";
 import { statusLabel } from "../domain/messages.ts";
-import { formatDateTime, formatShort } from "../domain/time.ts";
+import { formatClock, formatShort } from "../domain/time.ts";
 import { completeSandboxCheckout, sandboxSession } from "../providers/sandbox/payments.ts";
 import { SANDBOX_ANSWERS, answerSandboxCall, type ScriptedAnswer } from "../providers/sandbox/voice.ts";
 import { Page } from "./layout.tsx";
@@ -197,8 +198,12 @@ sandbox.post("/calls/:id/answer", async (c) => {
 });
 
 sandbox.get("/checkout/:id", async (c) => {
-  const session = await sandboxSession(createDb(c.env.DB), c.req.param("id"));
+  const db = createDb(c.env.DB);
+  const session = await sandboxSession(db, c.req.param("id"));
   if (!session) return c.notFound();
+  // One deadline is stated, QRV's (the reservation's 10-minute window), not the session's own expiry.
+  const record = await loadRecord(db, session.reservationId);
+  const deadline = record?.data.payment?.sessionId === session.id ? record.data.payment.deadlineAt : undefined;
   const open = session.status === "open";
   return c.html(
     <Page title="お支払い · QRV sandbox checkout" lang="ja">
@@ -220,12 +225,12 @@ sandbox.get("/checkout/:id", async (c) => {
                 支払う / Pay {formatJpy(session.amountTotal, "ja")}
               </button>
             </form>
-            <form method="post" action={`/sandbox/checkout/${session.id}/cancel`} style="margin-top:12px">
+            <form method="post" action={`/sandbox/checkout/${session.id}/cancel`} class="spaced">
               <button type="submit" class="secondary" id="abandon">
                 やめる / Cancel payment
               </button>
             </form>
-            <p class="muted">Checkout Session expires {formatDateTime(session.expiresAt, "ja")} (QRV closes it after 10 minutes).</p>
+            {deadline ? <p class="muted">お支払い期限 / Pay by {formatClock(deadline)}</p> : null}
           </>
         ) : (
           <p class="notice">{session.status === "complete" ? "お支払い済みです / Already paid." : "この決済リンクは期限切れです / This payment link has expired."}</p>

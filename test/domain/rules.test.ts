@@ -122,8 +122,8 @@ describe("shop CSV", () => {
     expect(result).toEqual({
       ok: true,
       rows: [
-        { line: 2, name: "Salon, Aoi", phone: "+81360000101", email: "aoi@shops.example", services: ["カット", "カラー"], area: "渋谷", priority: 1, priceJpy: 5500, sandboxAnswer: "declined", address: "東京都渋谷区1-2-3" },
-        { line: 3, name: "Midori", phone: "+819011112222", email: null, services: ["カット"], area: "渋谷", priority: 2, priceJpy: 6600, sandboxAnswer: "accepted", address: null },
+        { line: 2, name: "Salon, Aoi", phone: "+81360000101", email: "aoi@shops.example", services: ["カット", "カラー"], area: "渋谷", priority: 1, priceJpy: 5500, sandboxAnswer: "declined", address: "東京都渋谷区1-2-3", hours: null },
+        { line: 3, name: "Midori", phone: "+819011112222", email: null, services: ["カット"], area: "渋谷", priority: 2, priceJpy: 6600, sandboxAnswer: "accepted", address: null, hours: null },
       ],
     });
   });
@@ -146,7 +146,7 @@ describe("shop CSV", () => {
   });
 
   it("writes the same format back", () => {
-    const csv = `${header},address\nA,03-6000-0101,,カット|カラー,渋谷,1,5000,manual,"x, y"\n`;
+    const csv = `${header},address,hours\nA,03-6000-0101,,カット|カラー,渋谷,1,5000,manual,"x, y",月-金 10:00-20:00; 土 10:00-18:00\n`;
     const parsed = parseShopCsv(csv);
     if (!parsed.ok) throw new Error("parse failed");
     expect(toShopCsv(parsed.rows)).toBe(csv);

@@ -83,6 +83,7 @@ function sampleEvent(type: EventType, r: ReservationRecord): ReservationEvent {
     case "payment_deadline":
     case "reminder":
     case "complete":
+    case "start_passed":
       return { type };
     case "points_added":
       return { type };
@@ -140,7 +141,7 @@ function withFollowUps(r: ReservationRecord): ReservationRecord {
 }
 
 const OPERATOR_EVENT_TYPES: EventType[] = ["assign_shop", "propose_new_time", "operator_cancel", "operator_note", "resend_by_email", "correct_phone", "reopen_payment", "shop_answer", "accept_change", "reject_change", "refuse_cancellation"];
-const EVENT_TYPES: EventType[] = ["start", "call_placed", "call_result", "call_timeout", "next_round", "payment_link_ready", "payment_completed", "payment_expired", "payment_deadline", "refund_updated", "cancel", "reminder", "complete", "sms_failed", "job_failed", ...OPERATOR_EVENT_TYPES];
+const EVENT_TYPES: EventType[] = ["start", "call_placed", "call_result", "call_timeout", "next_round", "payment_link_ready", "payment_completed", "payment_expired", "payment_deadline", "refund_updated", "cancel", "reminder", "complete", "start_passed", "sms_failed", "job_failed", ...OPERATOR_EVENT_TYPES];
 
 // The expected table, written from seed 000 §2 independently of the implementation:
 // the status each event leads to ("same" = applied without a status change). Anything
@@ -151,14 +152,15 @@ const EXPECTED: Record<Status, Partial<Record<EventType, Status | "same">>> = {
   requested: { start: "calling", cancel: "cancelled", payment_completed: "same", sms_failed: "same", operator_cancel: "cancelled", ...FOLLOW_UPS },
   calling: { call_placed: "same", call_result: "calling_success", call_timeout: "calling", cancel: "cancelled", payment_completed: "same", job_failed: "calling", sms_failed: "same", operator_cancel: "cancelled", ...FOLLOW_UPS },
   calling_success: { payment_link_ready: "payment_pending", payment_completed: "confirmed", cancel: "cancelled", sms_failed: "same", operator_cancel: "cancelled", ...FOLLOW_UPS },
-  pending_shop_response: { cancel: "cancelled", payment_completed: "same", sms_failed: "same", shop_answer: "calling_success", operator_cancel: "cancelled", ...FOLLOW_UPS },
-  change_requested: { cancel: "cancelled", payment_completed: "same", sms_failed: "same", accept_change: "calling_success", reject_change: "calling", operator_cancel: "cancelled", ...FOLLOW_UPS },
-  no_shop_available: { cancel: "cancelled", payment_completed: "same", sms_failed: "same", assign_shop: "calling_success", propose_new_time: "calling", operator_cancel: "cancelled", ...FOLLOW_UPS },
+  pending_shop_response: { cancel: "cancelled", payment_completed: "same", sms_failed: "same", shop_answer: "calling_success", operator_cancel: "cancelled", start_passed: "cancelled", ...FOLLOW_UPS },
+  change_requested: { cancel: "cancelled", payment_completed: "same", sms_failed: "same", accept_change: "calling_success", reject_change: "calling", operator_cancel: "cancelled", start_passed: "cancelled", ...FOLLOW_UPS },
+  no_shop_available: { cancel: "cancelled", payment_completed: "same", sms_failed: "same", assign_shop: "calling_success", propose_new_time: "calling", operator_cancel: "cancelled", start_passed: "cancelled", ...FOLLOW_UPS },
   payment_pending: { payment_completed: "confirmed", payment_deadline: "payment_timeout", payment_expired: "payment_timeout", cancel: "cancelled", sms_failed: "same", operator_cancel: "cancelled", ...FOLLOW_UPS },
   payment_timeout: { payment_completed: "same", cancel: "cancelled", sms_failed: "same", reopen_payment: "calling_success", operator_cancel: "cancelled", ...FOLLOW_UPS },
   confirmed: { cancel: "cancelled", reminder: "same", complete: "completed", sms_failed: "same", operator_cancel: "cancelled", refuse_cancellation: "same", accept_change: "same", ...FOLLOW_UPS },
   completed: { sms_failed: "same", ...FOLLOW_UPS },
-  cancelled: { payment_link_ready: "same", payment_completed: "same", sms_failed: "same", ...FOLLOW_UPS },
+  // The call that was ringing at the cancellation: hung up when its id arrives; a yes is told it is off.
+  cancelled: { call_placed: "same", call_result: "same", payment_link_ready: "same", payment_completed: "same", sms_failed: "same", ...FOLLOW_UPS },
 };
 
 describe("transition table: every status × event", () => {
@@ -212,7 +214,8 @@ describe("calling shops", () => {
     const last = applied(r, { type: "call_timeout", attemptId: currentAttemptId(r) });
     expect(called).toEqual(["店A", "店B", "店A", "店B"]);
     expect(last.next.status).toBe("no_shop_available");
-    expect(last.next.timers).toEqual([]);
+    // Parked for an operator: the only timer left closes it at the start time.
+    expect(last.next.timers).toEqual([{ type: "start_passed", key: "start_passed", at: last.next.startAt }]);
     const sms = last.effects.find((e) => e.kind === "sms.send");
     expect(sms && sms.kind === "sms.send" && sms.body).toContain("現在、予約できませんでした。別の日時をご検討いただくか、カスタマーサポートまでご連絡ください");
     const alert = last.effects.find((e) => e.kind === "alert.send");
@@ -537,5 +540,140 @@ describe("operator decisions (seed 000 §2.2)", () => {
       expect(effects[0]).toMatchObject({ kind: "sms.send", template: "cancellation_refused", body: expect.stringContaining("引き続き有効") });
       expect(decideShop(next, { type: "refuse_cancellation", reason: "x", ...by }, ctx).kind).toBe("ignore");
     });
+  });
+});
+
+describe("a call that outlives the cancellation", () => {
+  const calling = () => applied(created(), { type: "start" }).next;
+
+  it("cancelling hangs up a call whose id is known", () => {
+    const r = calling();
+    const placed = applied(r, { type: "call_placed", attemptId: currentAttemptId(r), providerCallId: "call_9" }).next;
+    const { effects } = applied(placed, { type: "cancel", by: "requester" });
+    expect(effects).toContainEqual({ kind: "call.stop", attemptId: currentAttemptId(r), providerCallId: "call_9" });
+  });
+
+  it("a call id that arrives after the cancellation is hung up at once; a second copy is ignored", () => {
+    const r = calling();
+    const cancelled = applied(r, { type: "cancel", by: "requester" }).next;
+    const late = applied(cancelled, { type: "call_placed", attemptId: currentAttemptId(r), providerCallId: "call_late" });
+    expect(late.effects).toEqual([{ kind: "call.stop", attemptId: currentAttemptId(r), providerCallId: "call_late" }]);
+    expect(decideShop(late.next, { type: "call_placed", attemptId: currentAttemptId(r), providerCallId: "call_late" }, ctx).kind).toBe("ignore");
+  });
+
+  it("a yes that arrives after the cancellation tells the shop it is off; a no changes nothing", () => {
+    const r = calling();
+    const cancelled = applied(r, { type: "cancel", by: "requester" }).next;
+    const yes = applied(cancelled, { type: "call_result", attemptId: currentAttemptId(r), result: "accepted" });
+    expect(yes.effects).toEqual([expect.objectContaining({ kind: "email.send", to: shopA.email, recipient: "shop", template: "shop_withdrawn" })]);
+    expect(yes.next.status).toBe("cancelled");
+    expect(decideShop(cancelled, { type: "call_result", attemptId: currentAttemptId(r), result: "declined" }, ctx).kind).toBe("ignore");
+  });
+
+  it("a shop left waiting on an unclear answer or a change is told when the requester cancels", () => {
+    const r = calling();
+    const unclear = applied(r, { type: "call_result", attemptId: currentAttemptId(r), result: "ambiguous" }).next;
+    const { effects } = applied(unclear, { type: "cancel", by: "requester" });
+    expect(effects).toContainEqual(expect.objectContaining({ kind: "email.send", to: shopA.email, template: "shop_withdrawn" }));
+  });
+});
+
+describe("operator decisions respect the clock", () => {
+  const calling = () => applied(created(), { type: "start" }).next;
+  const parkedAs = (result: "ambiguous" | "change_requested") => {
+    const r = calling();
+    return applied(r, { type: "call_result", attemptId: currentAttemptId(r), result, ...(result === "change_requested" ? { proposedChange: "30分後なら可" } : {}) }).next;
+  };
+  const at = (now: number): DecideContext => ({ ...ctx, now });
+
+  it("a parked case keeps a start_passed timer that follows its start time", () => {
+    const unclear = parkedAs("ambiguous");
+    expect(unclear.timers).toContainEqual({ type: "start_passed", key: "start_passed", at: unclear.startAt });
+    const settled = applied(unclear, { type: "shop_answer", operator: "op", answer: "accepted" }).next;
+    expect(settled.timers.some((t) => t.type === "start_passed")).toBe(false);
+  });
+
+  for (const status of ["pending_shop_response", "change_requested", "no_shop_available"] as const) {
+    it(`${status} closes at the start time: the requester is told, nothing is charged, the case closes`, () => {
+      const r = withFollowUps(inStatus(status));
+      const { next, effects } = applied(r, { type: "start_passed" }, at(r.startAt));
+      expect(next.status).toBe("cancelled");
+      expect(next.data.cancellation).toMatchObject({ by: "system", refund: false });
+      expect(next.timers).toEqual([]);
+      expect(next.openCases?.map((c) => c.case)).not.toContain(status === "pending_shop_response" ? "ambiguous_answer" : status);
+      const text = effects.find((e) => e.kind === "sms.send");
+      expect(text && text.kind === "sms.send" && text.body).toContain("までに予約を確定できなかったため");
+      if (status !== "no_shop_available") expect(effects).toContainEqual(expect.objectContaining({ kind: "email.send", recipient: "shop", template: "shop_withdrawn" }));
+    });
+  }
+
+  it("no operator action sends a payment link once the start has passed or is under 30 minutes away", () => {
+    const unclear = parkedAs("ambiguous");
+    for (const now of [unclear.startAt + 60_000, unclear.startAt - 20 * 60_000]) {
+      const d = decideShop(unclear, { type: "shop_answer", operator: "op", answer: "accepted" }, at(now));
+      expect(d.kind).toBe("ignore");
+      if (d.kind === "ignore") expect(d.reason).toMatch(/start time has passed|too close/);
+    }
+    const noShop = withFollowUps(inStatus("no_shop_available"));
+    expect(decideShop(noShop, { type: "assign_shop", operator: "op", shop: shopB }, at(noShop.startAt - 60_000)).kind).toBe("ignore");
+    const change = parkedAs("change_requested");
+    expect(decideShop(change, { type: "accept_change", operator: "op", startAt: change.startAt, partySize: 2 }, at(change.startAt + 1)).kind).toBe("ignore");
+    const timedOut = applied(inStatus("payment_pending"), { type: "payment_deadline" }).next;
+    expect(decideShop(timedOut, { type: "reopen_payment", operator: "op" }, at(timedOut.startAt - 10 * 60_000)).kind).toBe("ignore");
+    // With time to spare the same decisions go through.
+    expect(decideShop(unclear, { type: "shop_answer", operator: "op", answer: "accepted" }, ctx).kind).toBe("apply");
+  });
+});
+
+describe("accepting a shop's change", () => {
+  it("can record a changed menu and price: the payment and the shop's email follow them", () => {
+    const r = applied(created(), { type: "start" }).next;
+    const change = applied(r, { type: "call_result", attemptId: currentAttemptId(r), result: "change_requested", proposedChange: "カット＋シャンプーなら可" }).next;
+    const { next, effects } = applied(change, { type: "accept_change", operator: "op", startAt: change.startAt, partySize: 2, menu: "カット＋シャンプー", priceJpy: 7700 });
+    expect(next.status).toBe("calling_success");
+    expect(next.amountJpy).toBe(7700);
+    expect(next.data.menu).toBe("カット＋シャンプー");
+    expect(effects).toContainEqual(expect.objectContaining({ kind: "payment.create", amountJpy: 7700, description: "店A カット＋シャンプー" }));
+    const shopMail = effects.find((e) => e.kind === "email.send" && e.recipient === "shop");
+    expect(shopMail && shopMail.kind === "email.send" && shopMail.text).toContain("メニュー: カット＋シャンプー");
+    expect(decideShop(change, { type: "accept_change", operator: "op", startAt: change.startAt, partySize: 2, priceJpy: 10 }, ctx).kind).toBe("ignore");
+  });
+});
+
+describe("an operator cancelling a paid booking without a refund", () => {
+  it("48 hours or more ahead: the requester is told the operator's reason, never that the deadline passed", () => {
+    const r = inStatus("confirmed");
+    expect(r.startAt - NOW).toBeGreaterThanOrEqual(policy.cancelDeadlineMs);
+    expect(decideShop(r, { type: "operator_cancel", operator: "op", refund: false, reason: "  " }, ctx).kind).toBe("ignore");
+    const { effects } = applied(r, { type: "operator_cancel", operator: "op", refund: false, reason: "店舗の臨時休業" });
+    const text = effects.find((e) => e.kind === "sms.send");
+    expect(text && text.kind === "sms.send" && text.body).toContain("理由: 店舗の臨時休業");
+    const toRequester = effects.filter((e) => (e.kind === "sms.send" && e.to === r.requester.phone) || (e.kind === "email.send" && e.recipient === "requester"));
+    expect(toRequester).toHaveLength(2);
+    expect(JSON.stringify(toRequester)).not.toContain("期限");
+    expect(JSON.stringify(toRequester)).not.toContain("deadline");
+  });
+
+  it("under 48 hours the deadline is the reason", () => {
+    const r = inStatus("confirmed");
+    const late = { ...ctx, now: r.startAt - 24 * HOUR };
+    const { effects } = applied(r, { type: "operator_cancel", operator: "op", refund: false, reason: "依頼者の希望" }, late);
+    const text = effects.find((e) => e.kind === "sms.send");
+    expect(text && text.kind === "sms.send" && text.body).toContain("キャンセル期限（48時間前）を過ぎているため");
+  });
+});
+
+describe("refund updates", () => {
+  it("apply in every status where a refund can exist, including after reopen_payment", () => {
+    const timedOut = applied(inStatus("payment_pending"), { type: "payment_deadline" }).next;
+    // The money arrives late (refunded automatically), then the requester asks for the link again.
+    const late = applied(timedOut, { type: "payment_completed", sessionId: "cs_1", paymentIntentId: "pi_late", amountJpy: 5500 }).next;
+    const reopened = applied(late, { type: "reopen_payment", operator: "op" }).next;
+    expect(reopened.status).toBe("calling_success");
+    expect(reopened.data.payment?.refund?.status).toBe("requested");
+    const failed = applied(reopened, { type: "refund_updated", refundId: "re_1", status: "failed" });
+    expect(failed.next.data.payment?.refund).toMatchObject({ status: "failed", refundId: "re_1" });
+    expect(failed.effects).toContainEqual(expect.objectContaining({ kind: "alert.send", case: "payment_system" }));
+    for (const status of STATUSES) expect(Object.keys(SHOP_TRANSITIONS[status])).toContain("refund_updated");
   });
 });

@@ -15,10 +15,11 @@ export function jstIn(hours: number): string {
   return `${new Date(ms + 9 * 3_600_000).toISOString().slice(0, 19)}+09:00`;
 }
 
+/** A new booking each time (its own idempotency key), even when two tests ask alike. */
 export async function book(url: string, apiKey: string, args: Record<string, unknown>): Promise<{ reservation_id: string; guest_url: string }> {
   const client = await mcp(url, apiKey);
   try {
-    const result = await client.callTool({ name: "request_reservation", arguments: { party_size: 2, name: "山田 太郎", phone: "090-1234-5678", email: "taro@example.com", ...args } });
+    const result = await client.callTool({ name: "request_reservation", arguments: { party_size: 2, name: "山田 太郎", phone: "090-1234-5678", email: "taro@example.com", idempotency_key: crypto.randomUUID(), ...args } });
     if (result.isError) throw new Error(JSON.stringify(result.content));
     return result.structuredContent as { reservation_id: string; guest_url: string };
   } finally {

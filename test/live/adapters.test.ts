@@ -105,6 +105,13 @@ describe("Bland.ai", () => {
     expect(await blandVoice(settings.bland).getCall(providerCallId)).toMatchObject({ callId: providerCallId, result: "change_requested", proposedChange: "15:30からなら可能", reservationId: "QRV-BBBBBB", attemptId: "QRV-BBBBBB:1" });
   });
 
+  it("hangs up a call with POST /v1/calls/{id}/stop; a call Bland no longer knows needs nothing", async () => {
+    const { providerCallId } = await blandVoice(settings.bland).placeCall(call);
+    await blandVoice(settings.bland).stopCall(providerCallId);
+    expect(fakes.stopped).toEqual([providerCallId]);
+    await expect(blandVoice(settings.bland).stopCall("call-that-ended-long-ago")).resolves.toBeUndefined();
+  });
+
   it("classifies failures", async () => {
     expect(await failure(blandVoice({ ...settings.bland, apiKey: "wrong" }).placeCall(call))).toMatchObject({ permanent: true, code: "401" });
     const answer = (status: number, body: object) => network.use(http.post("https://api.bland.ai/v1/calls", () => HttpResponse.json(body, { status }), { once: true }));

@@ -116,6 +116,7 @@ export class FakeProviders {
       http.post("https://api.twilio.com/2010-04-01/Accounts/:accountSid/Messages.json", ({ request, params }) => this.#twilio(request, String(params.accountSid))),
       http.post("https://api.bland.ai/v1/calls", ({ request }) => this.#blandCall(request)),
       http.get("https://api.bland.ai/v1/calls/:callId", ({ request, params }) => this.#blandDetails(request, String(params.callId))),
+      http.post("https://api.bland.ai/v1/calls/:callId/stop", ({ request, params }) => this.#blandStop(request, String(params.callId))),
       http.post("https://api.stripe.com/v1/checkout/sessions", ({ request }) => this.#stripe(request, (form) => this.#createSession(form))),
       http.post("https://api.stripe.com/v1/checkout/sessions/:id/expire", ({ request, params }) => this.#stripe(request, () => this.#expire(String(params.id)))),
       http.get("https://api.stripe.com/v1/checkout/sessions/:id", ({ request, params }) => this.#stripe(request, () => this.#retrieve(String(params.id)))),
@@ -192,6 +193,16 @@ export class FakeProviders {
     const callId = crypto.randomUUID();
     this.calls.push({ callId, body });
     return HttpResponse.json({ status: "success", message: "Call successfully queued.", call_id: callId, batch_id: null });
+  }
+
+  /** Calls QRV hung up (POST /v1/calls/{id}/stop). */
+  readonly stopped: string[] = [];
+
+  #blandStop(request: Req, callId: string) {
+    if (request.headers.get("Authorization") !== env.BLAND_API_KEY) return this.#refuse("bland", "Invalid API key", 401, { status: "error", message: "Invalid API key" });
+    if (!this.calls.some((c) => c.callId === callId)) return this.#refuse("bland", "call not found", 404, { status: "error", message: "Call not found" });
+    this.stopped.push(callId);
+    return HttpResponse.json({ status: "success", message: "Call ended successfully." });
   }
 
   #blandDetails(request: Req, callId: string) {

@@ -33,6 +33,7 @@ export function timerEvent(timer: AnyTimer): AnyEvent {
     case "payment_deadline":
     case "reminder":
     case "complete":
+    case "start_passed":
       return { type: timer.type };
     case "calendar_sync":
       // The object makes the calendars match first and reports whether they do (see #reconcile).

@@ -5,7 +5,7 @@
 import { withinApproval } from "../approval.ts";
 import { MANUAL_CASES, caseAlertKey, caseAlertText, type ManualCaseId } from "../cases.ts";
 import { lateCancellationMessage, requesterEmail, shopEmail, sms, type EmailContent, type MessageContext } from "../messages.ts";
-import { fullRefund, shopBookingPrice } from "../money.ts";
+import { formatJpy, fullRefund, shopBookingPrice } from "../money.ts";
 import { cancellationTier, policy, reminderAt } from "../policy.ts";
 import { formatClock, formatShort } from "../time.ts";
 import type {
@@ -172,7 +172,7 @@ function holdShop(r: ReservationRecord, shop: ShopRef, ctx: DecideContext, notes
   return apply(
     next,
     [
-      { kind: "payment.create", amountJpy, description: `${shop.name} ${r.data.service}`, language: r.requester.language, ...(r.requester.email ? { customerEmail: r.requester.email } : {}) },
+      { kind: "payment.create", amountJpy, description: `${shop.name} ${r.data.menu ?? r.data.service}`, language: r.requester.language, ...(r.requester.email ? { customerEmail: r.requester.email } : {}) },
       ...emailToShop(shop, (s) => shopEmail.tentative(mc(next, ctx), s), "shop_tentative"),
     ],
     notes,
@@ -255,7 +255,7 @@ function cancelOutcome(result: Extract<Outcome, { type: "cancel" }>["result"], r
   const ja = r.requester.language === "ja";
   const messages: Record<typeof result, string> = {
     cancelled_free: ja ? "キャンセルしました。料金はかかりません。" : "Cancelled. You have not been charged.",
-    cancelled_refund: ja ? `キャンセルしました。${refundJpy ?? 0}円を全額返金します。` : `Cancelled. ¥${refundJpy ?? 0} will be refunded in full.`,
+    cancelled_refund: ja ? `キャンセルしました。${formatJpy(refundJpy ?? 0, "ja")}を全額返金します。` : `Cancelled. ${formatJpy(refundJpy ?? 0, "en")} will be refunded in full.`,
     refused_deadline: lateCancellationMessage(r.requester.language, ctx.supportPhone, ctx.supportEmail),
     already_cancelled: ja ? "この予約はすでにキャンセルされています。" : "This reservation is already cancelled.",
     not_cancellable: ja ? "ご利用日時を過ぎた予約はキャンセルできません。" : "A reservation whose time has passed cannot be cancelled.",
@@ -267,14 +267,20 @@ function cancelOutcome(result: Extract<Outcome, { type: "cancel" }>["result"], r
 function cancelBeforePayment(r: ReservationRecord, e: EventOf<"cancel">, ctx: DecideContext): Decision {
   const next = update(r, { status: "cancelled", timers: [] }, { cancellation: { at: ctx.now, by: e.by, ...(e.reason ? { reason: e.reason } : {}), refund: false } });
   const shopHeld = r.status === "calling_success" || r.status === "payment_pending";
+  // A shop that answered unclearly or asked for a change is waiting to hear back.
+  const shopWaiting = r.status === "pending_shop_response" || r.status === "change_requested" ? lastCalledShop(r) : undefined;
   const session = r.data.payment?.sessionId;
+  // A call still ringing is hung up; one not yet placed is never dialled (the job checks first).
+  const ringing = r.status === "calling" ? currentAttempt(r) : undefined;
   return apply(
     next,
     [
+      ...(ringing?.providerCallId ? [{ kind: "call.stop", attemptId: ringing.id, providerCallId: ringing.providerCallId } as const] : []),
       ...(r.status === "payment_pending" && session ? [{ kind: "payment.expire", sessionId: session } as const] : []),
       smsToRequester(next, sms.cancelled(mc(next, ctx), undefined), "cancelled"),
       ...emailToRequester(next, requesterEmail.cancelled(mc(next, ctx), undefined), "requester_cancelled"),
       ...(shopHeld ? emailToShop(r.data.shop, (s) => shopEmail.withdrawn(mc(next, ctx), s, "cancelled"), "shop_withdrawn") : []),
+      ...emailToShop(shopWaiting, (s) => shopEmail.withdrawn(mc(next, ctx), s, "cancelled"), "shop_withdrawn"),
     ],
     [{ code: e.by === "operator" ? "cancelled_by_operator" : "cancelled_free" }],
     cancelOutcome("cancelled_free", r, ctx),
@@ -367,6 +373,27 @@ const onReminder: Handler<"reminder"> = (r, _e, ctx) =>
   // A reminder that comes too late (a lost alarm, a time moved earlier) would only confuse.
   ctx.now >= r.startAt ? ignore("the appointment time has already come") : apply(update(r, {}), [smsToRequester(r, sms.reminder(mc(r, ctx), r.data.shop!, ctx.now), "reminder")], [{ code: "reminder_sent" }]);
 
+/** The call that was ringing when the booking was cancelled: its placement arrives late, so hang up. */
+const onCallPlacedAfterCancel: Handler<"call_placed"> = (r, e) => {
+  const attempt = currentAttempt(r);
+  if (!attempt || attempt.id !== e.attemptId || attempt.providerCallId) return ignore(`attempt ${e.attemptId} is not a call to hang up`);
+  const next = update(r, {}, { attempts: [...r.data.attempts.slice(0, -1), { ...attempt, providerCallId: e.providerCallId }] });
+  return apply(next, [{ kind: "call.stop", attemptId: attempt.id, providerCallId: e.providerCallId }], [{ code: "call_stopped", params: { shop: attempt.shopName } }]);
+};
+
+/**
+ * The answer of the call that was ringing when the booking was cancelled. A shop that said yes
+ * was promised an email; it gets one saying the booking is off.
+ */
+const onCallResultAfterCancel: Handler<"call_result"> = (r, e, ctx) => {
+  const attempt = currentAttempt(r);
+  if (!attempt || attempt.id !== e.attemptId) return ignore(`attempt ${e.attemptId} is not the call that was ringing`);
+  if (e.result !== "accepted") return ignore(`the booking was cancelled; the shop's answer (${e.result}) changes nothing`);
+  const next = update(r, {}, { attempts: [...r.data.attempts.slice(0, -1), { ...attempt, endedAt: ctx.now, result: e.result }] });
+  const shop = r.data.plan.find((s) => s.id === attempt.shopId);
+  return apply(next, emailToShop(shop, (s) => shopEmail.withdrawn(mc(next, ctx), s, "cancelled"), "shop_withdrawn"), [{ code: "shop_told_cancelled", params: { shop: attempt.shopName } }]);
+};
+
 const cancelled: Handler<"cancel"> = (r, _e, ctx) => ignore("already cancelled", cancelOutcome("already_cancelled", r, ctx));
 
 /** A shop booking whose payment link is still being made, or not yet paid. */
@@ -393,11 +420,24 @@ function lastCalledShop(r: ReservationRecord): ShopRef | undefined {
 function validDetails(r: ReservationRecord, startAt: number, partySize: number, ctx: DecideContext): string | null {
   if (!Number.isSafeInteger(partySize) || partySize < 1 || partySize > policy.maxPartySize) return `party size must be 1 to ${policy.maxPartySize}`;
   if (startAt !== r.startAt && startAt < ctx.now + policy.minLeadTimeMs) return "the new time must leave time to arrange the booking";
+  return tooLateToBook(startAt, ctx);
+}
+
+/**
+ * No operator decision sends a payment link for a start that has passed, or that is too close
+ * to pay and reach the shop (less than the lead time a new request needs).
+ */
+function tooLateToBook(startAt: number, ctx: DecideContext): string | null {
+  if (startAt <= ctx.now) return "the start time has passed; no payment link can be sent for it";
+  if (startAt < ctx.now + policy.minLeadTimeMs) return `the start is less than ${policy.minLeadTimeMs / 60_000} minutes away, too close to pay and reach the shop`;
   return null;
 }
 
 /** §2.2.1: a shop found by hand accepted; the booking continues as if it had said yes on the call. */
-const onAssignShop: Handler<"assign_shop"> = (r, e, ctx) => holdShop(r, e.shop, ctx, [{ code: "shop_assigned", params: { shop: e.shop.name } }]);
+const onAssignShop: Handler<"assign_shop"> = (r, e, ctx) => {
+  const late = tooLateToBook(r.startAt, ctx);
+  return late ? ignore(late) : holdShop(r, e.shop, ctx, [{ code: "shop_assigned", params: { shop: e.shop.name } }]);
+};
 
 /** §2.2.1: the requester agreed to another time; both rounds start again for it. */
 const onProposeNewTime: Handler<"propose_new_time"> = (r, e, ctx) => {
@@ -411,13 +451,17 @@ const onProposeNewTime: Handler<"propose_new_time"> = (r, e, ctx) => {
 const onOperatorCancel: Handler<"operator_cancel"> = (r, e, ctx) => {
   if (r.status !== "confirmed") return cancelBeforePayment(r, { type: "cancel", by: "operator", reason: e.reason }, ctx);
   if (e.refund) return cancelWithRefund(r, "operator", e.reason, ctx, `cancelled by an operator: ${e.reason}`);
+  // 48 hours or more ahead the requester would have had a refund: only a stated reason explains why not.
+  const late = cancellationTier(true, r.startAt, ctx.now).tier === "too_late";
+  if (!late && !e.reason.trim()) return ignore("a reason is required to cancel without a refund 48 hours or more before the start");
+  const why = { late, reason: e.reason.trim() };
   const next = update(r, { status: "cancelled", timers: [] }, { cancellation: { at: ctx.now, by: "operator", reason: e.reason, refund: false } });
   return apply(
     next,
     [
-      smsToRequester(next, sms.cancelledNoRefund(mc(next, ctx)), "cancelled_no_refund"),
-      ...emailToRequester(next, requesterEmail.cancelledNoRefund(mc(next, ctx)), "requester_cancelled_no_refund"),
-      ...emailToShop(r.data.shop, (s) => shopEmail.lateCancelled(mc(next, ctx), s, false), "shop_cancelled"),
+      smsToRequester(next, sms.cancelledNoRefund(mc(next, ctx), why), "cancelled_no_refund"),
+      ...emailToRequester(next, requesterEmail.cancelledNoRefund(mc(next, ctx), why), "requester_cancelled_no_refund"),
+      ...emailToShop(r.data.shop, (s) => (late ? shopEmail.lateCancelled(mc(next, ctx), s, false) : shopEmail.cancelled(mc(next, ctx), s)), "shop_cancelled"),
     ],
     [{ code: "cancelled_no_refund" }],
   );
@@ -443,13 +487,20 @@ const onCorrectPhone: Handler<"correct_phone"> = (r, e, ctx) => {
 };
 
 /** §2.2.3: on the requester's request, the same shop and a fresh 10-minute window. */
-const onReopenPayment: Handler<"reopen_payment"> = (r, _e, ctx) => (r.data.shop ? holdShop(r, r.data.shop, ctx, [{ code: "payment_reopened" }]) : ignore("no shop holds this booking"));
+const onReopenPayment: Handler<"reopen_payment"> = (r, _e, ctx) => {
+  if (!r.data.shop) return ignore("no shop holds this booking");
+  const late = tooLateToBook(r.startAt, ctx);
+  return late ? ignore(late) : holdShop(r, r.data.shop, ctx, [{ code: "payment_reopened" }]);
+};
 
 /** §2.2.4: the shop's final answer, obtained by phone. */
 const onShopAnswer: Handler<"shop_answer"> = (r, e, ctx) => {
   const shop = lastCalledShop(r);
   if (!shop) return ignore("no shop was called");
-  if (e.answer === "accepted") return holdShop(r, shop, ctx, [{ code: "shop_confirmed_by_operator", params: { shop: shop.name } }]);
+  if (e.answer === "accepted") {
+    const late = tooLateToBook(r.startAt, ctx);
+    return late ? ignore(late) : holdShop(r, shop, ctx, [{ code: "shop_confirmed_by_operator", params: { shop: shop.name } }]);
+  }
   const moved = advance(update(r, {}, { index: r.data.index + 1 }), ctx);
   return apply(moved.next, moved.effects, [{ code: "shop_declined_by_operator", params: { shop: shop.name } }, ...moved.notes]);
 };
@@ -460,8 +511,11 @@ const onAcceptChange: Handler<"accept_change"> = (r, e, ctx) => {
   if (!shop) return ignore("no shop was called");
   const invalid = validDetails(r, e.startAt, e.partySize, ctx);
   if (invalid) return ignore(invalid);
-  const changed = update(r, { startAt: e.startAt, partySize: e.partySize });
-  const held = holdShop(changed, shop, ctx, [{ code: "change_accepted", params: { start: formatShort(e.startAt, "ja"), party: e.partySize } }]);
+  if (e.priceJpy !== undefined && (!Number.isSafeInteger(e.priceJpy) || e.priceJpy < 50 || e.priceJpy > 1_000_000)) return ignore("the price must be 50 to 1,000,000 yen");
+  const changed = update(r, { startAt: e.startAt, partySize: e.partySize }, e.menu ? { menu: e.menu } : undefined);
+  // A changed price is what this booking costs; the shop's listed price stays as it is.
+  const agreed = e.priceJpy !== undefined ? { ...shop, priceJpy: e.priceJpy } : shop;
+  const held = holdShop(changed, agreed, ctx, [{ code: "change_accepted", params: { start: formatShort(e.startAt, "ja"), party: e.partySize } }]);
   if (held.kind !== "apply") return held;
   return { ...held, effects: [smsToRequester(held.next, sms.detailsChanged(mc(held.next, ctx), false), "details_changed"), ...held.effects] };
 };
@@ -500,6 +554,23 @@ const onRefuseCancellation: Handler<"refuse_cancellation"> = (r, _e, ctx) => {
     [{ code: "cancellation_refused" }],
   );
 };
+
+/**
+ * A request parked for an operator (unclear answer, change asked, no shop) whose start time
+ * came: it closes, free, the requester is told and a shop still waiting to hear back is told.
+ */
+const onStartPassed: Handler<"start_passed"> = (r, _e, ctx) => {
+  const next = update(r, { status: "cancelled", timers: [] }, { cancellation: { at: ctx.now, by: "system", reason: "the start time passed before a booking was made", refund: false } });
+  const shopWaiting = r.status === "no_shop_available" ? undefined : lastCalledShop(r);
+  return apply(
+    next,
+    [smsToRequester(next, sms.closedAtStart(mc(next, ctx)), "closed_at_start"), ...emailToShop(shopWaiting, (s) => shopEmail.withdrawn(mc(next, ctx), s, "cancelled"), "shop_withdrawn")],
+    [{ code: "closed_at_start" }],
+  );
+};
+
+/** Statuses that wait for an operator; each closes by itself at the start time. */
+const PARKED: ReadonlySet<Status> = new Set(["pending_shop_response", "change_requested", "no_shop_available"]);
 
 /** Follow-ups an operator can record in any status. */
 const operatorAnywhere: Row = { operator_note: onOperatorNote, resend_by_email: onResendByEmail, correct_phone: onCorrectPhone };
@@ -559,6 +630,7 @@ function withCases(before: ReservationRecord, e: ReservationEvent, next: Reserva
 
 export const SHOP_TRANSITIONS: Record<Status, Row> = {
   requested: {
+    refund_updated: onRefundUpdated,
     start: (r, _e, ctx) => {
       const moved = advance(update(r, { timers: timers(r, (t) => t.type === "start") }, { round: 1, index: 0 }), ctx);
       return apply(moved.next, moved.effects, [{ code: "calling_started" }, ...moved.notes]);
@@ -571,6 +643,7 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     ...operatorAnywhere,
   },
   calling: {
+    refund_updated: onRefundUpdated,
     call_placed: onCallPlaced,
     call_result: onCallResult,
     call_timeout: onCallTimeout,
@@ -587,6 +660,7 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     ...operatorAnywhere,
   },
   calling_success: {
+    refund_updated: onRefundUpdated,
     payment_link_ready: onPaymentLinkReady,
     payment_completed: (r, e, ctx) => confirm(r, e, ctx),
     cancel: cancelBeforePayment,
@@ -596,15 +670,18 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     ...operatorAnywhere,
   },
   pending_shop_response: {
+    refund_updated: onRefundUpdated,
     cancel: cancelBeforePayment,
     payment_completed: onPaymentCompleted,
     job_failed: onJobFailed,
     sms_failed: onSmsFailed,
     shop_answer: onShopAnswer,
     operator_cancel: onOperatorCancel,
+    start_passed: onStartPassed,
     ...operatorAnywhere,
   },
   change_requested: {
+    refund_updated: onRefundUpdated,
     cancel: cancelBeforePayment,
     payment_completed: onPaymentCompleted,
     job_failed: onJobFailed,
@@ -612,9 +689,11 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     accept_change: onAcceptChange,
     reject_change: onRejectChange,
     operator_cancel: onOperatorCancel,
+    start_passed: onStartPassed,
     ...operatorAnywhere,
   },
   no_shop_available: {
+    refund_updated: onRefundUpdated,
     cancel: cancelBeforePayment,
     payment_completed: onPaymentCompleted,
     job_failed: onJobFailed,
@@ -622,9 +701,11 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     assign_shop: onAssignShop,
     propose_new_time: onProposeNewTime,
     operator_cancel: onOperatorCancel,
+    start_passed: onStartPassed,
     ...operatorAnywhere,
   },
   payment_pending: {
+    refund_updated: onRefundUpdated,
     payment_completed: (r, e, ctx) => confirm(r, e, ctx),
     payment_deadline: (r, _e, ctx) => paymentTimedOut(r, ctx),
     payment_expired: (r, e, ctx) => (e.sessionId === r.data.payment?.sessionId ? paymentTimedOut(r, ctx) : ignore("another payment session expired")),
@@ -666,6 +747,8 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     ...operatorAnywhere,
   },
   cancelled: {
+    call_placed: onCallPlacedAfterCancel,
+    call_result: onCallResultAfterCancel,
     payment_link_ready: (r, e) => apply(update(r, {}), [{ kind: "payment.expire", sessionId: e.sessionId }], []),
     payment_completed: onPaymentCompleted,
     refund_updated: onRefundUpdated,
@@ -676,13 +759,19 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
   },
 };
 
+/** A parked reservation keeps one start_passed timer at its (current) start time; others none. */
+function startPassedTimer(r: ReservationRecord): Timer[] {
+  const rest = r.timers.filter((t) => t.type !== "start_passed");
+  return PARKED.has(r.status) ? [...rest, { type: "start_passed" as const, key: "start_passed", at: r.startAt }].sort((a, b) => a.at - b.at) : rest;
+}
+
 /** Applies one event. Events the table does not list for the current status are ignored. */
 export function decideShop(r: ReservationRecord, e: ReservationEvent, ctx: DecideContext): Decision {
   const handler = SHOP_TRANSITIONS[r.status][e.type] as Handler<typeof e.type> | undefined;
   if (!handler) return ignore(`${e.type} does not apply to a reservation in status ${r.status}`);
   const decision = handler(r, e as never, ctx);
   if (decision.kind === "apply") {
-    decision.next = { ...decision.next, openCases: withCases(r, e, decision.next, decision.effects, ctx.now), version: r.version + 1, updatedAt: ctx.now };
+    decision.next = { ...decision.next, timers: startPassedTimer(decision.next), openCases: withCases(r, e, decision.next, decision.effects, ctx.now), version: r.version + 1, updatedAt: ctx.now };
   }
   return decision;
 }

@@ -40,7 +40,7 @@ export interface Timer {
   attemptId?: string;
 }
 
-export type TimerType = "start" | "call_timeout" | "next_round" | "payment_deadline" | "reminder" | "complete" | "calendar_sync";
+export type TimerType = "start" | "call_timeout" | "next_round" | "payment_deadline" | "reminder" | "complete" | "start_passed" | "calendar_sync";
 
 /** A snapshot of a partner shop taken when the request is made. */
 export interface ShopRef {
@@ -50,6 +50,8 @@ export interface ShopRef {
   email?: string;
   address?: string;
   priceJpy: number;
+  /** Weekly opening hours as written (opening-hours.ts), when the shop gave them. */
+  hours?: string;
 }
 
 export interface CallAttempt {
@@ -81,6 +83,8 @@ export interface ShopData {
   service: string;
   area: string;
   notes?: string;
+  /** The menu agreed with the shop when it differs from the service asked for (a change the shop asked). */
+  menu?: string;
   /** Shops in call order (priority), snapshotted at request time. */
   plan: ShopRef[];
   round: number;
@@ -218,6 +222,8 @@ export type ReservationEvent =
   | { type: "cancel"; by: Actor; reason?: string; /** the credential that asked, for the audit log */ via?: string }
   | { type: "reminder" }
   | { type: "complete" }
+  /** A reservation parked for an operator (unclear answer, change, no shop) reached its start time. */
+  | { type: "start_passed" }
   /** Every try to text the requester failed; `body` is the message that did not arrive. */
   | { type: "sms_failed"; jobId: string; body: string; error: string }
   | { type: "job_failed"; jobId: string; jobKind: Effect["kind"]; error: string; attemptId?: string }
@@ -252,7 +258,8 @@ export type OperatorEvent =
   /** §2.2.4: the shop's final answer, obtained by phone. */
   | ({ type: "shop_answer"; answer: "accepted" | "declined" } & ByOperator)
   /** §2.2.5: the requester accepted the shop's change (or a confirmed booking's details change). */
-  | ({ type: "accept_change"; startAt: number; partySize: number } & ByOperator)
+  /** The shop's change as agreed: time and party, and a changed menu or price when those changed too. */
+  | ({ type: "accept_change"; startAt: number; partySize: number; menu?: string; priceJpy?: number } & ByOperator)
   /** §2.2.5: the requester declined the change; the shop is told and calling resumes. */
   | ({ type: "reject_change" } & ByOperator)
   /** §2.2.6: a late cancellation is declined; the booking stands. */
@@ -295,6 +302,12 @@ export const effectSchema = z.discriminatedUnion("kind", [
       requesterName: z.string(),
       notes: z.string().optional(),
     }),
+  }),
+  /** Hangs up a call that is no longer wanted (the booking was cancelled while it rang). */
+  z.object({
+    kind: z.literal("call.stop"),
+    attemptId: z.string(),
+    providerCallId: z.string(),
   }),
   z.object({
     kind: z.literal("payment.create"),

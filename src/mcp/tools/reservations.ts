@@ -9,7 +9,10 @@ import { createDb } from "../../db/client.ts";
 import { listEvents, loadRecord, rowToRecord } from "../../db/reservations.ts";
 import { reservations } from "../../db/schema.ts";
 import { callList, catalog, matchName } from "../../db/shops.ts";
-import { RESERVATION_ID_PATTERN, newReservationId } from "../../domain/ids.ts";
+import { claimRequest, pruneRequestKeys, releaseRequest, replaceClaim } from "../../db/request-keys.ts";
+import { RESERVATION_ID_PATTERN, newReservationId, sha256Hex } from "../../domain/ids.ts";
+import { formatJpy } from "../../domain/money.ts";
+import { describeHours, openAt } from "../../domain/opening-hours.ts";
 import { displayPhone, normalizePhone, textable } from "../../domain/phone.ts";
 import { approvalHash, buildApproval } from "../../domain/approval.ts";
 import { shopBookingPrice } from "../../domain/money.ts";
@@ -38,7 +41,7 @@ export interface ToolDeps {
 }
 
 /** How often a client that cannot subscribe should poll get_reservation, in seconds. */
-export const POLL_SECONDS = 30;
+export const POLL_SECONDS = policy.pollIntervalSeconds;
 /** Statuses QRV leaves on its own within moments; a wait for a change goes on past them. */
 const MOMENTARY: ReadonlySet<string> = new Set(["requested", "calling_success"]);
 /** The longest get_reservation waits for a change when asked to. */
@@ -93,8 +96,18 @@ const notes = z
   .optional()
   .describe("Optional request for the shop, e.g. 'short cut, window seat'. Read to the shop on the call.");
 const language = z.enum(["ja", "en"], "language: ja or en").default("ja").describe("Language for SMS and email to the requester: ja (default) or en.");
+const idempotencyKey = z
+  .string()
+  .trim()
+  .min(1, "idempotency_key: empty")
+  .max(200, "idempotency_key: at most 200 characters")
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "idempotency_key: control characters are not allowed")
+  .optional()
+  .describe(
+    `Optional: any unique string for this booking (e.g. a UUID). Sending the same request again with the same key within ${policy.idempotencyKeyTtlMs / 3_600_000} hours returns the first reservation instead of booking twice. Without a key, an identical request from you within ${policy.duplicateRequestWindowMs / 60_000} minutes does the same.`,
+  );
 
-const requestInput = z.strictObject({ service, area, start, party_size: partySize, name, phone, email, notes, language });
+const requestInput = z.strictObject({ service, area, start, party_size: partySize, name, phone, email, notes, language, idempotency_key: idempotencyKey });
 
 // ---- outputs ------------------------------------------------------------------------------
 
@@ -228,8 +241,11 @@ function canAsk(server: McpServer, deps: ToolDeps, mode: "form" | "url"): boolea
 /** Who the booking is for: given in full with an API key; the verified number when signed in. */
 export async function requester(deps: ToolDeps, auth: McpAuth, args: { name?: string | undefined; phone?: string | undefined; email?: string | undefined }): Promise<{ name: string; phone: string; email?: string } | { error: string }> {
   if (auth.kind === "api_key") {
-    if (!args.phone) return { error: "phone: required (the requester's mobile number, e.g. 090-1234-5678)" };
-    if (!args.name) return { error: "name: required (the requester's name as the shop should hear it)" };
+    const missing = [
+      ...(args.name ? [] : ["name: required (the requester's name as the shop should hear it)"]),
+      ...(args.phone ? [] : ["phone: required (the requester's mobile number, e.g. 090-1234-5678)"]),
+    ];
+    if (missing.length || !args.name || !args.phone) return { error: missing.join("\n") };
     const parsed = normalizePhone(args.phone);
     if (!parsed.ok) return { error: `phone: ${parsed.reason}` };
     const { smsPrefixes } = config(deps.env);
@@ -260,6 +276,30 @@ export function tooManyRequests(key: string, retryAt: number, now: number): stri
   return `Rate limited: ${what}. Nothing was sent. Try again after ${toIsoTokyo(retryAt)} (in about ${minutes} minute${minutes === 1 ? "" : "s"}).`;
 }
 
+/** Statuses after which the same request, sent again without a key, is a new booking. */
+const ENDED: ReadonlySet<string> = new Set(["cancelled", "payment_timeout", "no_shop_available", "completed"]);
+
+/** The answer to a repeated request: the reservation the first one made, said to be that. */
+async function replay(deps: ToolDeps, id: string, lang: Lang): Promise<CallToolResult> {
+  const db = createDb(deps.env.DB);
+  // The first request may still be creating it (a double send): give it a moment.
+  let record = await loadRecord(db, id);
+  for (let i = 0; !record && i < 10; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    record = await loadRecord(db, id);
+  }
+  if (!record) return fail(`The same request is being made right now as ${id}; call get_reservation with that id in a few seconds instead of sending it again.`);
+  // The object's one link (its placeholder key is its own): the guest page URL with its token.
+  const guest_url = Object.values(await reservationStub(deps.env, id).links())[0] ?? "";
+  const shopsToCall = record.data.plan.length;
+  const message =
+    lang === "ja"
+      ? `同じ依頼はすでに ${id} として受け付けています（二重には電話しません）。現在の状況: ${statusLabel(record.status, lang)}。`
+      : `This is the same request as ${id}, already received: QRV is not booking it twice. Its status: ${statusLabel(record.status, lang)}.`;
+  const approval = record.data.approval ? { approval: { snapshot: record.data.approval.snapshot, hash: record.data.approval.hash } } : {};
+  return ok({ reservation_id: id, status: record.status, guest_url, shops_to_call: shopsToCall, message, repeated: true, ...approval }, `${message}\n${guest_url}`);
+}
+
 // ---- registration -------------------------------------------------------------------------
 
 export function registerReservationTools(server: McpServer, deps: ToolDeps): void {
@@ -280,7 +320,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       const entries = await catalog(createDb(deps.env.DB));
       const services = entries.map((e) => ({ service: e.service, areas: e.areas.map((a) => ({ area: a.area, shops: a.shops, from_jpy: a.fromJpy })) }));
       const text = services.length
-        ? services.map((s) => `${s.service}: ${s.areas.map((a) => `${a.area} (${a.shops} shops, from ¥${a.from_jpy})`).join(", ")}`).join("\n")
+        ? services.map((s) => `${s.service}: ${s.areas.map((a) => `${a.area} (${a.shops} ${a.shops === 1 ? "shop" : "shops"}, from ${formatJpy(a.from_jpy, "ja")})`).join(", ")}`).join("\n")
         : "No partner shops are available right now.";
       return ok({ services, how_it_works: { ...FLOW_IN_TWO_SENTENCES } }, `${text}\n\nHow QRV works (tell a first-time user): ${FLOW_IN_TWO_SENTENCES.en}`);
     },
@@ -291,7 +331,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
     {
       title: "Request a reservation",
       description:
-        "Asks QRV to book a service for a person. QRV phones partner shops in the area one after another (at most two rounds). When a shop accepts, the person gets an SMS with a payment link that must be paid within 10 minutes; the booking is confirmed on payment. Returns at once with the reservation id and a page where the person can follow the progress; use get_reservation to check the status.",
+        `Asks QRV to book a service for a person. The start must be at least ${policy.minLeadTimeMs / 60_000} minutes and at most ${policy.maxAdvanceMs / 86_400_000} days ahead. QRV phones partner shops in the area one after another (at most two rounds). When a shop accepts, the person gets an SMS with a payment link that must be paid within 10 minutes; the booking is confirmed on payment. Returns at once with the reservation id and a page where the person can follow the progress; check the status with get_reservation no more often than every ${policy.pollIntervalSeconds} seconds (calls take minutes). Safe to retry: the same request again (or the same idempotency_key) returns the first reservation instead of booking twice.`,
       inputSchema: requestInput,
       outputSchema: z.object({
         reservation_id: z.string(),
@@ -299,7 +339,8 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
         guest_url: z.string().describe("A page for the requester to follow, pay and cancel. Share it only with them."),
         shops_to_call: z.number().describe("How many shops QRV will phone, in order."),
         message: z.string(),
-        approval: approvalOutput,
+        approval: approvalOutput.optional(),
+        repeated: z.boolean().optional().describe("True when this answers a request already received: the first reservation is returned and nothing new is booked."),
       }),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
       icons: QRV_ICONS,
@@ -319,8 +360,14 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       const areas = entries.find((e) => e.service === svc)!.areas.map((a) => a.area);
       const ar = matchName(given.area, areas);
       if (!ar) return fail(`area: ${svc} is not offered in "${given.area}". Areas for ${svc}: ${areas.join(", ")}.`);
-      const shops = await callList(db, svc, ar);
-      if (!shops.length) return fail(`area: no partner shop offers ${svc} in ${ar} right now.`);
+      const listed = await callList(db, svc, ar);
+      if (!listed.length) return fail(`area: no partner shop offers ${svc} in ${ar} right now.`);
+      // Shops closed at that time are not called; when every one is, the request is refused with their hours.
+      const shops = listed.filter((s) => openAt(s.hours, startAt));
+      if (!shops.length) {
+        const hours = [...new Set(listed.map((s) => describeHours(s.hours, given.language)))].join(" / ");
+        return fail(`start: no partner shop offering ${svc} in ${ar} is open at ${formatDateTime(startAt, "en")} (Japan time). Opening hours: ${hours}. Choose a time within them.`);
+      }
       // A signed-in person whose name QRV does not know yet is asked for it, with their email.
       const answered = acceptedContent(ctx.mcpReq.inputResponses, "requester", requesterForm);
       const args = answered ? { ...given, name: given.name ?? answered.name, email: given.email ?? answered.email } : given;
@@ -336,11 +383,6 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       }
       const who = await requester(deps, auth, args);
       if ("error" in who) return fail(who.error);
-      // Counted before anything is created: a request over a limit texts and phones nobody.
-      if (config(deps.env).bookingRateLimits) {
-        const limited = await takeAll(db, bookingLimits({ caller: credentialOf(auth), phone: who.phone, shopIds: shops.map((s) => s.id) }), now);
-        if (!limited.ok) return fail(tooManyRequests(limited.limit.key, limited.retryAt, now));
-      }
       const lang: Lang = args.language;
       const client = server.server.getClientVersion();
       const oauthClientId = auth.kind === "user" ? ctx.http?.authInfo?.clientId : undefined;
@@ -368,18 +410,45 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
         via: credentialOf(auth),
         shops,
       };
+      // Safe to retry: the request is claimed under the caller's key (theirs, or the request's
+      // own hash for 10 minutes) before anything is created, so a retry or a double send
+      // returns the first reservation instead of phoning shops twice.
+      const caller = auth.kind === "api_key" ? `api_key:${auth.apiKeyId}` : `phone:${auth.phone}`;
+      const fingerprint = await sha256Hex(JSON.stringify([svc, ar, startAt, args.party_size, who.name, who.phone, who.email ?? "", request.notes ?? "", lang]));
+      const slot = args.idempotency_key ? { key: `key:${args.idempotency_key}`, ttlMs: policy.idempotencyKeyTtlMs } : { key: `same:${fingerprint}`, ttlMs: policy.duplicateRequestWindowMs };
+      await pruneRequestKeys(db, now - policy.idempotencyKeyTtlMs);
       // A fresh id per try: a clash with an existing reservation just draws again.
+      let counted = false;
       for (let tries = 0; ; tries++) {
         const id = newReservationId();
+        const claim = await claimRequest(db, caller, slot.key, fingerprint, id, slot.ttlMs, now);
+        if (!claim.won) {
+          if (!claim.sameRequest) return fail(`idempotency_key: already used for a different request (${claim.reservationId}); use a new key for a new booking.`);
+          // Without a key, asking again after the first one ended (cancelled, timed out) is a new booking.
+          const ended = !args.idempotency_key && ENDED.has((await loadRecord(db, claim.reservationId))?.status ?? "requested");
+          if (!ended) return replay(deps, claim.reservationId, lang);
+          if (!(await replaceClaim(db, caller, slot.key, claim.reservationId, fingerprint, id, now))) continue;
+        }
+        // Counted before anything is created, and only for a new booking (a repeat above is
+        // free): a request over a limit texts and phones nobody.
+        if (!counted && config(deps.env).bookingRateLimits) {
+          const limited = await takeAll(db, bookingLimits({ caller: credentialOf(auth), phone: who.phone, shopIds: shops.map((s) => s.id) }), now);
+          if (!limited.ok) {
+            await releaseRequest(db, caller, slot.key, id);
+            return fail(tooManyRequests(limited.limit.key, limited.retryAt, now));
+          }
+          counted = true;
+        }
         try {
           const created = await reservationStub(deps.env, id).create({ id, ...request });
           const when = formatDateTime(startAt, lang);
           const message =
             lang === "ja"
               ? `予約リクエスト ${id} を受け付けました（${svc}・${ar}・${when}・${args.party_size}名）。提携店${shops.length}件に順に電話します。店舗が受けると ${displayPhone(who.phone)} にSMSで決済リンクが届き、10分以内のお支払いで確定します。`
-              : `Request ${id} received (${svc}, ${ar}, ${when}, party of ${args.party_size}). QRV will phone ${shops.length} partner shop(s) in turn. When a shop accepts, a payment link is texted to ${displayPhone(who.phone)}; paying within 10 minutes confirms the booking.`;
+              : `Request ${id} received (${svc}, ${ar}, ${when}, party of ${args.party_size}). QRV will phone ${shops.length} partner ${shops.length === 1 ? "shop" : "shops"} in turn. When a shop accepts, a payment link is texted to ${displayPhone(who.phone)}; paying within 10 minutes confirms the booking.`;
           return ok({ reservation_id: created.id, status: created.status, guest_url: created.guestUrl, shops_to_call: shops.length, message, approval }, `${message}\n${created.guestUrl}\n${lang === "ja" ? "承認記録" : "Approval record"}: ${approval.hash}`);
         } catch (err) {
+          await releaseRequest(db, caller, slot.key, id);
           if (tries < 3 && (err instanceof ReservationExists || /UNIQUE constraint failed: reservations\.id/.test(String(err)))) continue;
           throw err;
         }

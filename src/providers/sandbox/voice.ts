@@ -97,6 +97,13 @@ export function sandboxVoice(env: Env, db: Db, cfg: Config): VoicePort {
       const request = JSON.parse(call.request) as CallBody & { start_at: number };
       return outcomeFromBland(sandboxCallPayload(call.id, request, request.start_at, call.answer as ScriptedAnswer));
     },
+
+    async stopCall(providerCallId) {
+      // A call still ringing (a `manual` shop) ends unanswered; one already answered is left as it is.
+      const stopped = await db.update(sandboxCalls).set({ status: "stopped", completedAt: Date.now() }).where(and(eq(sandboxCalls.id, providerCallId), eq(sandboxCalls.status, "queued"))).returning();
+      const call = stopped[0] ?? (await db.query.sandboxCalls.findFirst({ where: eq(sandboxCalls.id, providerCallId) }));
+      if (call) await recordSent(db, { channel: "call", reservationId: call.reservationId, to: call.phone, subject: `${call.shopName}: hung up`, body: stopped.length ? "call stopped before the shop answered" : "the call had already ended", providerRef: call.id });
+    },
   };
 }
 

@@ -112,7 +112,10 @@ function blandDetail(body: BlandAnswer | undefined): string {
   return body.errors ? JSON.stringify(body.errors).slice(0, 200) : "";
 }
 
-/** Bland.ai: POST /v1/calls to place a call, GET /v1/calls/{id} when a call's webhook never came. */
+/**
+ * Bland.ai: POST /v1/calls to place a call, GET /v1/calls/{id} when a call's webhook never came,
+ * POST /v1/calls/{id}/stop to hang up a call the booking no longer needs.
+ */
 export function blandVoice(s: LiveSettings["bland"]): VoicePort {
   const headers = { Authorization: s.apiKey, Accept: "application/json" };
   return {
@@ -137,6 +140,14 @@ export function blandVoice(s: LiveSettings["bland"]): VoicePort {
       const call = blandCallSchema.safeParse(body);
       if (!call.success) throw new ProviderError("Bland: the call details are not in the expected shape", true, "bland_shape");
       return outcomeFromBland(call.data);
+    },
+
+    async stopCall(providerCallId) {
+      const res = await providerFetch("Bland", `${BLAND_API}/v1/calls/${encodeURIComponent(providerCallId)}/stop`, { method: "POST", headers });
+      const body = (await jsonBody(res)) as BlandAnswer | undefined;
+      // A call that already ended (or never connected) cannot be stopped, and need not be.
+      if (res.status === 400 || res.status === 404) return;
+      if (!res.ok) throw httpError("Bland", res, blandDetail(body));
     },
   };
 }

@@ -59,7 +59,14 @@ const forms = z.discriminatedUnion("action", [
   z.object({ action: z.literal("correct_phone"), phone, note }),
   z.object({ action: z.literal("reopen_payment"), confirm: z.literal("yes", { message: "店舗が再度仮押さえに応じることを確認してください" }), note }),
   z.object({ action: z.literal("shop_answer"), answer: z.enum(["accepted", "declined"], { message: "回答を選んでください" }), note }),
-  z.object({ action: z.literal("accept_change"), start: jstDateTime, party_size: z.coerce.number().int("人数は整数で入力してください").min(1).max(20), note }),
+  z.object({
+    action: z.literal("accept_change"),
+    start: jstDateTime,
+    party_size: z.coerce.number().int("人数は整数で入力してください").min(1).max(20),
+    menu: z.string().trim().max(100, "メニューは100文字以内で入力してください").optional(),
+    price_jpy: z.preprocess((v) => (v === "" || v === undefined ? undefined : v), z.coerce.number().int("金額は整数（円）で入力してください").min(50, "金額は50円以上です").max(1_000_000, "金額は100万円以下です").optional()),
+    note,
+  }),
   z.object({ action: z.literal("reject_change"), note }),
   z.object({ action: z.literal("refuse_cancellation"), reason: required(500, "理由") }),
 ]);
@@ -94,7 +101,7 @@ export function parseAction(body: Record<string, unknown>, operator: string): Pa
     case "shop_answer":
       return { ok: true, event: { type: "shop_answer", answer: f.answer, ...by } };
     case "accept_change":
-      return { ok: true, event: { type: "accept_change", startAt: f.start, partySize: f.party_size, ...by } };
+      return { ok: true, event: { type: "accept_change", startAt: f.start, partySize: f.party_size, ...(f.menu ? { menu: f.menu } : {}), ...(f.price_jpy !== undefined ? { priceJpy: f.price_jpy } : {}), ...by } };
     case "reject_change":
       return { ok: true, event: { type: "reject_change", ...by } };
     case "refuse_cancellation":

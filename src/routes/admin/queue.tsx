@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { createDb, type Db } from "../../db/client.ts";
 import { loadRecord } from "../../db/reservations.ts";
-import { getShop, reservationsWithOpenCases, shopByPhone, shopsForService, toShopRef, type ShopRow } from "../../db/console.ts";
+import { getShop, reservationsWithOpenCases, shopAuditStatement, shopByPhone, shopsForService, toShopRef, type ShopRow } from "../../db/console.ts";
 import { shopUpsertStatements } from "../../db/shop-statements.ts";
 import type { AdminEnv } from "../../auth/admin.ts";
 import { MANUAL_CASES, PRIORITY_ORDER } from "../../domain/cases.ts";
@@ -86,6 +86,12 @@ function ActionForm(props: { c: Context<AdminEnv>; record: ReservationRecord; ac
       )}
     </form>
   );
+}
+
+/** The price of the shop that asked for the change (what the booking costs unless the change says otherwise). */
+function lastPrice(r: ReservationRecord): number | undefined {
+  const attempt = r.data.attempts.at(-1);
+  return attempt ? r.data.plan.find((s) => s.id === attempt.shopId)?.priceJpy : undefined;
 }
 
 function Note(props: { label?: string; required?: boolean; name?: string; placeholder?: string }) {
@@ -196,6 +202,10 @@ export function CaseActions(props: { c: Context<AdminEnv>; record: ReservationRe
             <input type="datetime-local" name="start" required value={toLocalInput(r.startAt)} />
             <label>変更後の人数</label>
             <input type="number" name="party_size" min={1} max={20} required value={String(r.partySize)} />
+            <label>変更後のメニュー（変わる場合）</label>
+            <input type="text" name="menu" maxlength={100} placeholder={r.data.service} />
+            <label>変更後の金額（円・変わる場合）</label>
+            <input type="number" name="price_jpy" min={50} max={1000000} placeholder={String(lastPrice(r) ?? "")} />
             <Note />
           </ActionForm>
           <ActionForm {...common} action="reject_change" title="依頼者が変更を拒否">
@@ -376,8 +386,9 @@ async function assignedShop(c: Context<AdminEnv>, db: Db, r: ReservationRecord, 
   if (existing) return { ok: false, message: `この電話番号の店舗は登録済みです（${existing.name}）。一覧から選んでください` };
   if (r.status !== "no_shop_available") return { ok: false, message: `現在の状態（${statusLabel(r.status, "ja")}）では店舗を手配できません` };
   const now = Date.now();
-  const statements = shopUpsertStatements([row], now, () => newId("shp", now));
-  await c.env.DB.batch(statements.map((s) => c.env.DB.prepare(s.sql).bind(...s.params)));
+  const newShopId = newId("shp", now);
+  const statements = shopUpsertStatements([row], now, () => newShopId);
+  await c.env.DB.batch([...statements.map((s) => c.env.DB.prepare(s.sql).bind(...s.params)), shopAuditStatement(c.env.DB, { operator, action: "added", shopId: newShopId, detail: { ...row, reservation: r.id } }, now)]);
   const created = await shopByPhone(db, row.phone);
   console.log(JSON.stringify({ msg: "shop added from the console", shop: created!.id, operator }));
   return { ok: true, event: { type: "assign_shop", shop: toShopRef(created!), operator } };

@@ -5,11 +5,12 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AdminEnv } from "../../auth/admin.ts";
 import { createDb } from "../../db/client.ts";
-import { getShop, listShops, setShopFlag, shopByPhone, updateShop, type ShopRow } from "../../db/console.ts";
+import { getShop, listShops, setShopFlag, shopAuditStatement, shopByPhone, shopHistory, updateShop, type ShopRow } from "../../db/console.ts";
 import { shopUpsertStatements } from "../../db/shop-statements.ts";
 import { forgetCatalog } from "../../db/shops.ts";
 import { newId } from "../../domain/ids.ts";
 import { formatJpy } from "../../domain/money.ts";
+import { describeHours } from "../../domain/opening-hours.ts";
 import { displayPhone } from "../../domain/phone.ts";
 import { SANDBOX_ANSWER_VALUES, SHOP_CSV_COLUMNS, SHOP_CSV_OPTIONAL, parseShopCsv, toShopCsv, validateRow, type CsvRowError } from "../../domain/shops-csv.ts";
 import { AdminPage, Csrf, FormErrors, csvResponse, jst, setFlash } from "./layout.tsx";
@@ -83,6 +84,7 @@ function ShopList(props: { c: Context<AdminEnv>; shops: ShopRow[]; q: string; er
               <th>サービス</th>
               <th>電話</th>
               <th class="n">料金</th>
+              <th>営業時間</th>
               <th>状態</th>
               <th></th>
             </tr>
@@ -98,6 +100,7 @@ function ShopList(props: { c: Context<AdminEnv>; shops: ShopRow[]; q: string; er
                 <td>{s.services.join("、")}</td>
                 <td>{displayPhone(s.phone)}</td>
                 <td class="n">{formatJpy(s.priceJpy, "ja")}</td>
+                <td>{s.openingHours ? describeHours(s.openingHours, "ja") : <span class="muted">登録なし</span>}</td>
                 <td>
                   {s.paused ? <span class="tag warn">停止中</span> : null}
                   {s.doNotCall ? <span class="tag bad">電話禁止</span> : null}
@@ -138,7 +141,7 @@ shopPages.get("/shops", async (c) => {
 
 shopPages.get("/shops.csv", async (c) => {
   const rows = await listShops(createDb(c.env.DB));
-  const csv = toShopCsv(rows.map((s) => ({ name: s.name, phone: s.phone, email: s.email, services: s.services, area: s.area, priority: s.priority, priceJpy: s.priceJpy, sandboxAnswer: s.sandboxAnswer as (typeof SANDBOX_ANSWER_VALUES)[number], address: s.address })));
+  const csv = toShopCsv(rows.map((s) => ({ name: s.name, phone: s.phone, email: s.email, services: s.services, area: s.area, priority: s.priority, priceJpy: s.priceJpy, sandboxAnswer: s.sandboxAnswer as (typeof SANDBOX_ANSWER_VALUES)[number], address: s.address, hours: s.openingHours })));
   const day = new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10).replaceAll("-", "");
   return csvResponse(c, `qrv-shops-${day}.csv`, csv);
 });
@@ -156,14 +159,40 @@ shopPages.post("/shops/import", async (c) => {
   if (!result.ok) return fail(result.errors, file.name);
   const now = Date.now();
   const statements = shopUpsertStatements(result.rows, now, () => newId("shp", now));
-  await c.env.DB.batch(statements.map((s) => c.env.DB.prepare(s.sql).bind(...s.params)));
+  const audit = shopAuditStatement(c.env.DB, { operator: c.get("operator"), action: "imported", detail: { file: file.name, shops: result.rows.length, phones: result.rows.map((r) => r.phone) } }, now);
+  await c.env.DB.batch([...statements.map((s) => c.env.DB.prepare(s.sql).bind(...s.params)), audit]);
   forgetCatalog();
   console.log(JSON.stringify({ msg: "shops imported from the console", count: result.rows.length, operator: c.get("operator") }));
   setFlash(c, "ok", `${file.name} から ${result.rows.length} 店を取り込みました`);
   return c.redirect("/admin/shops", 303);
 });
 
-function ShopForm(props: { c: Context<AdminEnv>; shop?: ShopRow; values: Record<string, string>; errors?: string[] }) {
+type AuditRow = Awaited<ReturnType<typeof shopHistory>>[number];
+
+const AUDIT_LABELS: Record<string, string> = { edited: "編集", paused: "停止", resumed: "再開", do_not_call: "電話禁止", callable: "電話禁止を解除", added: "追加", imported: "CSV取り込み" };
+
+/** Who changed this shop and when (newest first). */
+function ShopHistory(props: { rows: AuditRow[] }) {
+  if (!props.rows.length) return null;
+  return (
+    <div class="card">
+      <h2>変更履歴</h2>
+      <table class="data">
+        <tbody>
+          {props.rows.map((a) => (
+            <tr>
+              <td>{jst(a.at)}</td>
+              <td>{AUDIT_LABELS[a.action] ?? a.action}</td>
+              <td>{a.operator}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ShopForm(props: { c: Context<AdminEnv>; shop?: ShopRow; values: Record<string, string>; errors?: string[]; history?: AuditRow[] }) {
   const { c, values: v } = props;
   const field = (name: string, label: string, extra: Record<string, unknown> = {}) => (
     <div class="field">
@@ -198,6 +227,7 @@ function ShopForm(props: { c: Context<AdminEnv>; shop?: ShopRow; values: Record<
           </select>
         </div>
         {field("address", "住所（確定後に依頼者へ表示）", { maxlength: 200 })}
+        {field("hours", "営業時間（例: 月-金 10:00-20:00; 土 10:00-18:00。空欄は登録なし＝いつでも電話）", { maxlength: 300 })}
         {props.shop ? (
           <p class="muted">
             登録 {jst(props.shop.createdAt)} · 更新 {jst(props.shop.updatedAt)} · 停止・電話禁止は一覧のボタンで切り替えます
@@ -205,22 +235,23 @@ function ShopForm(props: { c: Context<AdminEnv>; shop?: ShopRow; values: Record<
         ) : null}
         <button type="submit">保存</button>
       </form>
+      {props.history ? <ShopHistory rows={props.history} /> : null}
     </AdminPage>
   );
 }
 
 function formValues(s: ShopRow): Record<string, string> {
-  return { name: s.name, phone: s.phone, email: s.email ?? "", services: s.services.join("|"), area: s.area, priority: String(s.priority), price_jpy: String(s.priceJpy), sandbox_answer: s.sandboxAnswer, address: s.address ?? "" };
+  return { name: s.name, phone: s.phone, email: s.email ?? "", services: s.services.join("|"), area: s.area, priority: String(s.priority), price_jpy: String(s.priceJpy), sandbox_answer: s.sandboxAnswer, address: s.address ?? "", hours: s.openingHours ?? "" };
 }
 
 function posted(body: Record<string, unknown>): Record<string, string> {
-  const keys = ["name", "phone", "email", "services", "area", "priority", "price_jpy", "sandbox_answer", "address"];
+  const keys = ["name", "phone", "email", "services", "area", "priority", "price_jpy", "sandbox_answer", "address", "hours"];
   return Object.fromEntries(keys.map((k) => [k, typeof body[k] === "string" ? (body[k] as string) : ""]));
 }
 
 /** The same checks as a CSV row. */
 function validate(v: Record<string, string>) {
-  return validateRow([v.name!, v.phone!, v.email!, v.services!, v.area!, v.priority!, v.price_jpy!, v.sandbox_answer!, v.address!], 1);
+  return validateRow([v.name!, v.phone!, v.email!, v.services!, v.area!, v.priority!, v.price_jpy!, v.sandbox_answer!, v.address!, v.hours!], 1);
 }
 
 shopPages.get("/shops/new", (c) => c.html(<ShopForm c={c} values={{ priority: "10", sandbox_answer: "accepted" }} />));
@@ -233,17 +264,19 @@ shopPages.post("/shops/new", async (c) => {
   const existing = await shopByPhone(db, row.phone);
   if (existing) return c.html(<ShopForm c={c} values={v} errors={[`この電話番号は「${existing.name}」で登録済みです`]} />, 409);
   const now = Date.now();
-  const statements = shopUpsertStatements([row], now, () => newId("shp", now));
-  await c.env.DB.batch(statements.map((s) => c.env.DB.prepare(s.sql).bind(...s.params)));
+  const id = newId("shp", now);
+  const statements = shopUpsertStatements([row], now, () => id);
+  await c.env.DB.batch([...statements.map((s) => c.env.DB.prepare(s.sql).bind(...s.params)), shopAuditStatement(c.env.DB, { operator: c.get("operator"), action: "added", shopId: id, detail: row }, now)]);
   forgetCatalog();
   setFlash(c, "ok", `${row.name} を追加しました`);
   return c.redirect("/admin/shops", 303);
 });
 
 shopPages.get("/shops/:id", async (c) => {
-  const shop = await getShop(createDb(c.env.DB), c.req.param("id"));
+  const db = createDb(c.env.DB);
+  const shop = await getShop(db, c.req.param("id"));
   if (!shop) return c.notFound();
-  return c.html(<ShopForm c={c} shop={shop} values={formValues(shop)} />);
+  return c.html(<ShopForm c={c} shop={shop} values={formValues(shop)} history={await shopHistory(db, shop.id)} />);
 });
 
 shopPages.post("/shops/:id", async (c) => {
@@ -255,7 +288,7 @@ shopPages.post("/shops/:id", async (c) => {
   if (!row) return c.html(<ShopForm c={c} shop={shop} values={v} errors={errors} />, 400);
   const other = await shopByPhone(db, row.phone);
   if (other && other.id !== shop.id) return c.html(<ShopForm c={c} shop={shop} values={v} errors={[`この電話番号は「${other.name}」で登録済みです`]} />, 409);
-  await updateShop(c.env.DB, shop.id, row, Date.now());
+  await updateShop(c.env.DB, shop.id, row, Date.now(), c.get("operator"));
   console.log(JSON.stringify({ msg: "shop edited", shop: shop.id, operator: c.get("operator") }));
   setFlash(c, "ok", `${row.name} を保存しました`);
   return c.redirect("/admin/shops", 303);
@@ -268,7 +301,7 @@ shopPages.post("/shops/:id/flags", async (c) => {
   const value = body.value === "1";
   const db = createDb(c.env.DB);
   const shop = await getShop(db, c.req.param("id"));
-  if (!shop || !(await setShopFlag(db, shop.id, flag, value, Date.now()))) return c.notFound();
+  if (!shop || !(await setShopFlag(c.env.DB, shop.id, flag, value, Date.now(), c.get("operator")))) return c.notFound();
   console.log(JSON.stringify({ msg: "shop flag", shop: shop.id, flag, value, operator: c.get("operator") }));
   const what = flag === "paused" ? (value ? "停止しました" : "再開しました") : value ? "電話禁止にしました" : "電話禁止を解除しました";
   setFlash(c, "ok", `${shop.name} を${what}（進行中の予約では次の電話から反映）`);
