@@ -2,7 +2,6 @@
 // room was booked at (what was paid for it, birthday discount included), the rooms cancelled,
 // and how long before check-in the member asked, under a policy table the operator sets
 // (LODGING_CANCELLATION_POLICY). A room already cancelled is never quoted, or refunded, again.
-import type { LodgingRoomLine } from "../reservation/types.ts";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -86,6 +85,15 @@ export function describeRow(row: AppliedRow): { ja: string; en: string } {
   return { ja: `チェックインの${row.row.minDaysBefore}日以上前（残り${row.daysBefore}日）: ${row.row.percent}%返金`, en: `${row.row.minDaysBefore}+ days before check-in (${row.daysBefore} left): ${row.row.percent} % back` };
 }
 
+/** What the refund needs of an order's room line. */
+export interface RefundLine {
+  lineNo: number;
+  roomNumber: string;
+  checkIn: string;
+  /** What was paid for the room (its rate at booking, less any discount). */
+  total: number;
+}
+
 export interface RefundQuoteLine {
   lineNo: number;
   roomNumber: string;
@@ -103,7 +111,7 @@ export type RefundQuote =
  * the line numbers already cancelled: they are never quoted again, so partial then full
  * cancellations add up to at most what was paid. Each room rounds down to a whole point.
  */
-export function quoteRefund(lines: readonly LodgingRoomLine[], cancelled: readonly number[], now: number, policy: CancellationPolicy, roomNumbers?: readonly string[]): RefundQuote {
+export function quoteRefund(lines: readonly RefundLine[], cancelled: readonly number[], now: number, policy: CancellationPolicy, roomNumbers?: readonly string[]): RefundQuote {
   const open = lines.filter((l) => !cancelled.includes(l.lineNo));
   if (!open.length) return { ok: false, message: { ja: "この予約はすでにすべてキャンセルされています。", en: "Every room of this order is already cancelled." } };
   let chosen = open;
