@@ -50,7 +50,7 @@ describe("tools", () => {
     expect(client.getInstructions()).toContain("list_services");
     const { tools } = await client.listTools();
     const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
-    expect(Object.keys(byName).sort()).toEqual(["book_rooms", "cancel_reservation", "get_lodging_order", "get_points", "get_reservation", "list_my_orders", "list_my_reservations", "list_services", "request_reservation", "search_rooms", "top_up_points"]);
+    expect(Object.keys(byName).sort()).toEqual(["book_rooms", "cancel_lodging_order", "cancel_reservation", "get_lodging_order", "get_points", "get_reservation", "list_my_orders", "list_my_reservations", "list_services", "request_reservation", "search_rooms", "top_up_points"]);
     const request = byName.request_reservation!;
     expect(Object.keys(request.inputSchema.properties ?? {})).toEqual(["service", "area", "start", "party_size", "name", "phone", "email", "notes", "language"]);
     // name and phone are required with an API key (checked by the tool); a signed-in person's are known.
