@@ -11,6 +11,7 @@ import { apiKeyPages } from "./api-keys.tsx";
 import { dashboards } from "./dashboards.tsx";
 import { incidentPages } from "./incidents.tsx";
 import { inquiryPages } from "./inquiries.tsx";
+import { BOARD_CSS, BOARD_JS, lodgingDesk } from "./lodging.tsx";
 import { queue } from "./queue.tsx";
 import { reservationPages } from "./reservations.tsx";
 import { shopPages } from "./shops.tsx";
@@ -24,7 +25,8 @@ admin.use("*", async (c, next) => {
   c.header("Referrer-Policy", "same-origin");
 });
 
-admin.get("/assets/admin.css", (c) => c.body(ADMIN_CSS, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600" }));
+admin.get("/assets/board.js", (c) => c.body(BOARD_JS, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=3600" }));
+admin.get("/assets/admin.css", (c) => c.body(ADMIN_CSS + BOARD_CSS, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600" }));
 
 function denied(c: Context<AdminEnv>, status: 401 | 403 | 503, message: string) {
   return c.html(
@@ -113,3 +115,4 @@ admin.route("/", alertPages);
 admin.route("/", incidentPages);
 admin.route("/", inquiryPages);
 admin.route("/", apiKeyPages);
+admin.route("/", lodgingDesk);

@@ -1,0 +1,52 @@
+// The console's front desk over HTTP (session, CSRF): the board and its JSON, check-in and
+// check-out from the forms, and a partial cancellation approved from the queue — twice
+// submitted, refunded once.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { requestCancellation } from "../../src/lodging/cancellation.ts";
+import { bookRooms } from "../../src/lodging/orders.ts";
+import { flashOf, signIn } from "../console-client.ts";
+import { db } from "../helpers.ts";
+import { inDays, ledgerSum, newMember, seedLodging } from "./helpers.ts";
+
+describe("console front desk", () => {
+  it("board, check-in, check-out and a cancellation approved once from the queue", async () => {
+    const { types } = await seedLodging([{ name: "卓", defaultPoints: 6_000, rooms: 2 }]);
+    const m = await newMember({ points: 60_000, idNumber: "DESK0001" });
+    const today = await bookRooms(env, db, m, [{ roomType: types[0]!.name, checkIn: inDays(0), checkOut: inDays(1), quantity: 1 }], { language: "ja" });
+    const later = await bookRooms(env, db, m, [{ roomType: types[0]!.name, checkIn: inDays(15), checkOut: inDays(16), quantity: 2 }], { language: "ja" });
+    if (!today.ok || !later.ok) throw new Error("not booked");
+    const room = today.record.data.lines[0]!;
+    const op = await signIn("フロント担当");
+
+    const page = await op.html("/admin/lodging");
+    expect(page).toContain(`data-room="${room.roomId}"`);
+    expect(page).toContain(`<script src="/admin/assets/board.js" defer=""></script>`);
+    expect(page).not.toMatch(/<script>(?!<\/script>)/);
+    const json = (await (await op.get("/admin/lodging/board.json")).json()) as { rooms: { id: string; status: string }[] };
+    expect(json.rooms.find((r) => r.id === room.roomId)?.status).toBe("reserved");
+    expect((await op.get("/admin/assets/board.js")).headers.get("Content-Type")).toContain("javascript");
+
+    const wrong = await op.post("/admin/lodging/check-in", { order_id: today.orderId, line_no: "all", id_number: "NOPE" });
+    expect(flashOf(wrong)).toMatchObject({ kind: "error" });
+    expect(flashOf(await op.post("/admin/lodging/check-in", { order_id: today.orderId, line_no: "all", id_number: "desk0001" }))).toMatchObject({ kind: "ok" });
+    const audit = await env.DB.prepare("SELECT actor FROM room_status_events WHERE room_id = ? AND action = 'check_in'").bind(room.roomId).first<{ actor: string }>();
+    expect(audit?.actor).toBe("フロント担当");
+    expect(flashOf(await op.post("/admin/lodging/check-out", { order_id: today.orderId, room_id: room.roomId }))).toMatchObject({ kind: "ok" });
+    expect(flashOf(await op.post(`/admin/lodging/rooms/${room.roomId}/status`, { action: "cleaned" }))).toMatchObject({ kind: "ok" });
+
+    const asked = await requestCancellation(env, db, m.id, later.orderId, { rooms: [later.record.data.lines[1]!.roomNumber] });
+    if (!asked.ok) throw new Error(asked.message.en);
+    const queue = await op.html("/admin/lodging/cancellations");
+    expect(queue).toContain(later.orderId);
+    expect(queue).toContain("チェックインの7日以上前");
+    const nonce = crypto.randomUUID();
+    const before = (await ledgerSum(m.id)).balance;
+    const first = await op.post(`/admin/lodging/orders/${later.orderId}/cancellation`, { _nonce: nonce, decision: "approve" });
+    const second = await op.post(`/admin/lodging/orders/${later.orderId}/cancellation`, { _nonce: crypto.randomUUID(), decision: "approve" });
+    expect(flashOf(first)).toMatchObject({ kind: "ok" });
+    expect(flashOf(second)).toMatchObject({ kind: "error" });
+    expect((await ledgerSum(m.id)).balance).toBe(before + 6_000);
+    expect(await op.html("/admin/lodging/cancellations")).not.toContain(`data-cancellation="${later.orderId}"`);
+  });
+});
