@@ -736,7 +736,7 @@ member.get("/orders/:id/cancel", async (c) => {
             <tbody>
               {q.quote.rooms.map((r) => (
                 <tr>
-                  <th>{r.roomNumber}</th>
+                  <th>{lang === "ja" ? `${r.roomNumber}号室` : `Room ${r.roomNumber}`}</th>
                   <td class="num">
                     {formatPoints(r.refund, lang)} / {formatPoints(r.paid, lang)}
                   </td>
