@@ -49,4 +49,38 @@ describe("console front desk", () => {
     expect((await ledgerSum(m.id)).balance).toBe(before + 6_000);
     expect(await op.html("/admin/lodging/cancellations")).not.toContain(`data-cancellation="${later.orderId}"`);
   });
+
+  it("members: search, adjust points with a reason, deletion refused with an open order and anonymising otherwise; orders search and detail", async () => {
+    const { types } = await seedLodging([{ name: "台帳", defaultPoints: 5_000, rooms: 1 }]);
+    const withOrder = await newMember({ points: 20_000, name: "検索 太郎" });
+    const without = await newMember({ points: 3_000, name: "退会 次郎" });
+    const booked = await bookRooms(env, db, withOrder, [{ roomType: types[0]!.name, checkIn: inDays(5), checkOut: inDays(6), quantity: 1 }], { language: "ja" });
+    if (!booked.ok) throw new Error("not booked");
+    const op = await signIn("会員担当");
+
+    expect(await op.html("/admin/lodging/members?q=" + encodeURIComponent("検索 太郎"))).toContain(`data-member="${withOrder.id}"`);
+    const nonce = crypto.randomUUID();
+    expect(flashOf(await op.post(`/admin/lodging/members/${withOrder.id}/adjust`, { _nonce: nonce, amount: "-1000", reason: "お詫びの調整ミス訂正" }))).toMatchObject({ kind: "ok" });
+    expect(flashOf(await op.post(`/admin/lodging/members/${withOrder.id}/adjust`, { _nonce: nonce, amount: "-1000", reason: "お詫びの調整ミス訂正" }))).toMatchObject({ kind: "error" });
+    expect(flashOf(await op.post(`/admin/lodging/members/${withOrder.id}/adjust`, { _nonce: crypto.randomUUID(), amount: "-999999", reason: "x" }))).toMatchObject({ kind: "error", text: "残高がマイナスになる調整はできません。" });
+    expect(flashOf(await op.post(`/admin/lodging/members/${withOrder.id}/adjust`, { _nonce: crypto.randomUUID(), amount: "500", reason: "" }))).toMatchObject({ kind: "error" });
+    expect(await ledgerSum(withOrder.id)).toMatchObject({ balance: 20_000 - 5_000 - 1_000, sum: 14_000 });
+    const adj = await env.DB.prepare("SELECT operator, reason FROM point_ledger WHERE member_id = ? AND kind = 'adjustment' AND amount = -1000").bind(withOrder.id).first();
+    expect(adj).toEqual({ operator: "会員担当", reason: "お詫びの調整ミス訂正" });
+
+    const refused = flashOf(await op.post(`/admin/lodging/members/${withOrder.id}/delete`, { confirm: "yes" }));
+    expect(refused).toMatchObject({ kind: "error" });
+    expect(refused!.text).toContain(booked.orderId);
+    expect(flashOf(await op.post(`/admin/lodging/members/${without.id}/delete`, { confirm: "yes" }))).toMatchObject({ kind: "ok" });
+    const gone = await env.DB.prepare("SELECT name, phone, email, id_number_last4 AS last4, points_balance AS balance FROM members WHERE id = ?").bind(without.id).first();
+    expect(gone).toEqual({ name: "退会済み会員", phone: "", email: "", last4: "", balance: 3_000 });
+    expect(await ledgerSum(without.id)).toMatchObject({ entries: 1, sum: 3_000 });
+
+    expect(await op.html("/admin/lodging/orders?q=" + encodeURIComponent("検索 太郎"))).toContain(`data-order="${booked.orderId}"`);
+    expect(await op.html(`/admin/lodging/orders?check_in=${inDays(5)}`)).toContain(`data-order="${booked.orderId}"`);
+    const detail = await op.html(`/admin/lodging/orders/${booked.orderId}`);
+    expect(detail).toContain(types[0]!.rooms[0]!.number);
+    expect(detail).toContain("order_payment");
+    expect(detail).toContain("lodging_confirmed");
+  });
 });

@@ -100,12 +100,8 @@ lodgingDesk.get("/lodging", async (c) => {
       <h1>宿泊フロント {today}</h1>
       <p class="muted">
         ルームボード（3秒ごとに自動更新・最終更新 <span id="board-at">{jst(board.at)}</span>）<span id="board-counts"> 到着 {board.arrivals.filter((a) => !a.checkedIn).length} / 出発 {board.departures.filter((d) => !d.checkedOut).length}</span>
-        {pending.length ? (
-          <>
-            {" "}
-            · <a href="/admin/lodging/cancellations">承認待ちのキャンセル {pending.length}件</a>
-          </>
-        ) : null}
+        {" "}
+        · <a href="/admin/lodging/cancellations">承認待ちのキャンセル {pending.length}件</a> · <a href="/admin/lodging/members">会員</a> · <a href="/admin/lodging/orders">注文</a>
       </p>
       <p class="legend">
         {ROOM_STATUSES.map((s) => (

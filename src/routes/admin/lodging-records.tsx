@@ -1,0 +1,283 @@
+// The console's lodging records (seed 004 §3(3)2–4): members (search, view with ledger and
+// orders, manual point adjustments with a reason, deletion that anonymises) and orders (search
+// by member name, order number or check-in date; detail with rooms, nightly prices, ledger
+// entries and the timeline).
+import { Hono } from "hono";
+import type { AdminEnv } from "../../auth/admin.ts";
+import { createDb } from "../../db/client.ts";
+import { linesOf, ordersOfMember } from "../../db/lodging-orders.ts";
+import { ledgerOf } from "../../db/members.ts";
+import { isDate } from "../../domain/lodging/dates.ts";
+import { lodgingStatusLabel } from "../../domain/lodging/messages.ts";
+import { newSecretToken } from "../../domain/ids.ts";
+import { adjustPoints, deleteMember, searchMembers, searchOrders } from "../../lodging/members-admin.ts";
+import { AdminPage, Csrf, jst, setFlash } from "./layout.tsx";
+
+export const lodgingRecords = new Hono<AdminEnv>();
+
+const str = (v: unknown, max = 200) => (typeof v === "string" ? v.slice(0, max) : "");
+const pts = (n: number) => n.toLocaleString("ja-JP");
+
+function SubNav() {
+  return (
+    <p class="muted">
+      <a href="/admin/lodging">宿泊フロント</a> · <a href="/admin/lodging/cancellations">キャンセル承認</a> · <a href="/admin/lodging/members">会員</a> · <a href="/admin/lodging/orders">注文</a>
+    </p>
+  );
+}
+
+lodgingRecords.get("/lodging/members", async (c) => {
+  const q = str(c.req.query("q"), 100);
+  const rows = await searchMembers(c.env.DB, q);
+  return c.html(
+    <AdminPage c={c} title="会員" section="lodging">
+      <h1>会員</h1>
+      <SubNav />
+      <form method="get" action="/admin/lodging/members" class="search card">
+        <label>
+          名前・電話・メール・会員ID
+          <input name="q" value={q} maxlength={100} />
+        </label>
+        <button type="submit">検索</button>
+      </form>
+      <div class="card">
+        <table class="data">
+          <thead>
+            <tr><th>会員</th><th>電話</th><th>メール</th><th>書類末尾</th><th class="n">残高</th></tr>
+          </thead>
+          <tbody>
+            {rows.map((m) => (
+              <tr data-member={m.id}>
+                <td><a href={`/admin/lodging/members/${m.id}`}>{m.name}</a> {m.deletedAt ? <span class="tag bad">削除済</span> : null}</td>
+                <td>{m.phone}</td>
+                <td>{m.email}</td>
+                <td>{m.idLast4 ? `••••${m.idLast4}` : "—"}</td>
+                <td class="n">{pts(m.balance)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </AdminPage>,
+  );
+});
+
+lodgingRecords.get("/lodging/members/:id", async (c) => {
+  const db = createDb(c.env.DB);
+  const m = await db.query.members.findFirst({ where: (t, { eq }) => eq(t.id, c.req.param("id")) });
+  if (!m) return c.notFound();
+  const [ledger, orders] = await Promise.all([ledgerOf(db, m.id, 50), ordersOfMember(db, m.id, { limit: 50 })]);
+  return c.html(
+    <AdminPage c={c} title={`会員 ${m.name}`} section="lodging">
+      <h1>{m.name}</h1>
+      <SubNav />
+      <div class="card">
+        <table class="data">
+          <tbody>
+            <tr><th>会員ID</th><td><code>{m.id}</code></td></tr>
+            <tr><th>電話</th><td>{m.phone || "—"}</td></tr>
+            <tr><th>メール</th><td>{m.email || "—"}</td></tr>
+            <tr><th>生年月日</th><td>{m.registeredVia === "deleted" ? "—" : m.birthDate}</td></tr>
+            <tr><th>本人確認書類</th><td>{m.idNumberLast4 ? `••••${m.idNumberLast4}` : "—"}</td></tr>
+            <tr><th>残高</th><td id="member-balance">{pts(m.pointsBalance)} ポイント</td></tr>
+            <tr><th>登録</th><td>{m.registeredVia} · {jst(m.createdAt)}</td></tr>
+          </tbody>
+        </table>
+      </div>
+      <div class="actions">
+        <form method="post" action={`/admin/lodging/members/${m.id}/adjust`}>
+          <h3>ポイントを手動調整</h3>
+          <Csrf c={c} />
+          <input type="hidden" name="_nonce" value={newSecretToken()} />
+          <label>ポイント（減らすときはマイナス）</label>
+          <input name="amount" type="number" required step={1} />
+          <label>理由（記録に残ります）</label>
+          <input name="reason" required maxlength={200} />
+          <button type="submit">調整する</button>
+        </form>
+        {m.registeredVia === "deleted" ? null : (
+          <form method="post" action={`/admin/lodging/members/${m.id}/delete`}>
+            <h3>会員を削除（個人情報を消去）</h3>
+            <Csrf c={c} />
+            <p class="muted">ポイント履歴と注文は匿名で残ります。未完了の注文がある会員は削除できません。</p>
+            <label>
+              <input type="checkbox" name="confirm" value="yes" required /> 削除します
+            </label>
+            <button type="submit" class="danger">削除する</button>
+          </form>
+        )}
+      </div>
+      <div class="card">
+        <h2>注文</h2>
+        <table class="data">
+          <tbody>
+            {orders.map((o) => (
+              <tr>
+                <td><a href={`/admin/lodging/orders/${o.id}`}>{o.id}</a></td>
+                <td>{o.checkIn} 〜 {o.checkOut}</td>
+                <td>{lodgingStatusLabel(o.status, "ja")}</td>
+                <td class="n">{pts(o.totalPoints)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div class="card">
+        <h2>ポイント履歴</h2>
+        <table class="data">
+          <thead>
+            <tr><th>日時</th><th>種類</th><th class="n">ポイント</th><th class="n">残高</th><th>注文・担当・理由</th></tr>
+          </thead>
+          <tbody>
+            {ledger.map((l) => (
+              <tr>
+                <td>{jst(l.createdAt)}</td>
+                <td>{l.kind}</td>
+                <td class="n">{l.amount > 0 ? `+${pts(l.amount)}` : pts(l.amount)}</td>
+                <td class="n">{pts(l.balanceAfter)}</td>
+                <td>{[l.orderId, l.operator, l.reason].filter(Boolean).join(" · ")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </AdminPage>,
+  );
+});
+
+lodgingRecords.post("/lodging/members/:id/adjust", async (c) => {
+  const id = c.req.param("id");
+  const body = await c.req.parseBody();
+  const amount = Number(str(body.amount, 12));
+  const r = await adjustPoints(c.env.DB, id, amount, str(body.reason), c.get("operator"), str(body._nonce, 64) || undefined);
+  setFlash(c, r.ok ? "ok" : "error", r.ok ? `調整しました（残高 ${pts(r.balance)} ポイント）` : r.message.ja);
+  return c.redirect(`/admin/lodging/members/${encodeURIComponent(id)}`, 303);
+});
+
+lodgingRecords.post("/lodging/members/:id/delete", async (c) => {
+  const id = c.req.param("id");
+  const body = await c.req.parseBody();
+  if (body.confirm !== "yes") {
+    setFlash(c, "error", "削除の確認にチェックを入れてください");
+    return c.redirect(`/admin/lodging/members/${encodeURIComponent(id)}`, 303);
+  }
+  const r = await deleteMember(c.env.DB, id, c.get("operator"));
+  setFlash(c, r.ok ? "ok" : "error", r.ok ? "会員の個人情報を削除しました（履歴と注文は匿名で残ります）" : r.message.ja);
+  return c.redirect(`/admin/lodging/members/${encodeURIComponent(id)}`, 303);
+});
+
+lodgingRecords.get("/lodging/orders", async (c) => {
+  const q = str(c.req.query("q"), 100);
+  const checkIn = str(c.req.query("check_in"), 10);
+  const rows = await searchOrders(c.env.DB, { q, ...(isDate(checkIn) ? { checkIn } : {}) });
+  return c.html(
+    <AdminPage c={c} title="宿泊の注文" section="lodging">
+      <h1>宿泊の注文</h1>
+      <SubNav />
+      <form method="get" action="/admin/lodging/orders" class="search card">
+        <label>
+          会員名・注文番号
+          <input name="q" value={q} maxlength={100} />
+        </label>
+        <label>
+          チェックイン日
+          <input type="date" name="check_in" value={isDate(checkIn) ? checkIn : ""} />
+        </label>
+        <button type="submit">検索</button>
+      </form>
+      <div class="card">
+        <table class="data">
+          <thead>
+            <tr><th>注文</th><th>会員</th><th>日程</th><th>状態</th><th class="n">合計</th><th class="n">返金</th></tr>
+          </thead>
+          <tbody>
+            {rows.map((o) => (
+              <tr data-order={o.id}>
+                <td><a href={`/admin/lodging/orders/${o.id}`}>{o.id}</a></td>
+                <td><a href={`/admin/lodging/members/${o.memberId}`}>{o.memberName}</a></td>
+                <td>{o.checkIn} 〜 {o.checkOut}</td>
+                <td>{lodgingStatusLabel(o.status, "ja")} {o.pendingCancellation ? <span class="tag warn">キャンセル承認待ち</span> : null}</td>
+                <td class="n">{pts(o.totalPoints)}</td>
+                <td class="n">{o.refundedPoints ? pts(o.refundedPoints) : ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </AdminPage>,
+  );
+});
+
+lodgingRecords.get("/lodging/orders/:id", async (c) => {
+  const db = createDb(c.env.DB);
+  const id = c.req.param("id").toUpperCase();
+  const [o] = await searchOrders(c.env.DB, { q: id }, 1);
+  if (!o || o.id !== id) return c.notFound();
+  const [lines, ledger, events] = await Promise.all([
+    linesOf(db, id),
+    c.env.DB.prepare("SELECT kind, amount, balance_after AS balanceAfter, operator, reason, created_at AS createdAt FROM point_ledger WHERE order_id = ? ORDER BY id").bind(id).all<{ kind: string; amount: number; balanceAfter: number; operator: string | null; reason: string | null; createdAt: number }>(),
+    c.env.DB.prepare("SELECT type, actor, from_status AS fromStatus, to_status AS toStatus, ignored, note, created_at AS createdAt FROM reservation_events WHERE reservation_id = ? ORDER BY id").bind(id).all<{ type: string; actor: string; fromStatus: string | null; toStatus: string | null; ignored: number; note: string; createdAt: number }>(),
+  ]);
+  return c.html(
+    <AdminPage c={c} title={`注文 ${id}`} section="lodging">
+      <h1>注文 {id}</h1>
+      <SubNav />
+      <div class="card">
+        <p>
+          <a href={`/admin/lodging/members/${o.memberId}`}>{o.memberName}</a> · {o.checkIn} 〜 {o.checkOut} · {lodgingStatusLabel(o.status, "ja")} · 合計 {pts(o.totalPoints)} ポイント{o.refundedPoints ? ` · 返金 ${pts(o.refundedPoints)}` : ""}
+        </p>
+      </div>
+      <div class="card">
+        <h2>客室と1泊ごとの料金</h2>
+        <table class="data">
+          <thead>
+            <tr><th>部屋</th><th>日程</th><th>1泊ごと</th><th class="n">合計</th><th>状態</th><th>チェックイン / アウト</th></tr>
+          </thead>
+          <tbody>
+            {lines.map((l) => (
+              <tr>
+                <td>{l.roomNumber}（{l.roomTypeName}）</td>
+                <td>{l.checkIn} 〜 {l.checkOut}</td>
+                <td>{(JSON.parse(l.nightly) as { date: string; points: number; birthday?: boolean }[]).map((n) => `${n.date.slice(5)} ${pts(n.points)}${n.birthday ? "（誕）" : ""}`).join(" / ")}</td>
+                <td class="n">{pts(l.totalPoints)}</td>
+                <td>{l.status === "cancelled" ? <span class="tag bad">キャンセル</span> : "有効"}</td>
+                <td>{jst(l.checkedInAt)} / {jst(l.checkedOutAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div class="card">
+        <h2>ポイントの動き</h2>
+        <table class="data">
+          <tbody>
+            {ledger.results.map((l) => (
+              <tr>
+                <td>{jst(l.createdAt)}</td>
+                <td>{l.kind}</td>
+                <td class="n">{l.amount > 0 ? `+${pts(l.amount)}` : pts(l.amount)}</td>
+                <td>{[l.operator, l.reason].filter(Boolean).join(" · ")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div class="card">
+        <h2>経緯</h2>
+        <table class="data">
+          <tbody>
+            {events.results.map((e) => (
+              <tr class={e.ignored ? "muted" : ""}>
+                <td>{jst(e.createdAt)}</td>
+                <td>{e.type}</td>
+                <td>{e.actor}</td>
+                <td>{e.fromStatus ?? ""} → {e.toStatus ?? ""}</td>
+                <td><code>{e.note}</code></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </AdminPage>,
+  );
+});
