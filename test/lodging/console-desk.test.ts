@@ -82,5 +82,15 @@ describe("console front desk", () => {
     expect(detail).toContain(types[0]!.rooms[0]!.number);
     expect(detail).toContain("order_payment");
     expect(detail).toContain("lodging_confirmed");
+
+    const dash = await op.html("/admin/lodging/dashboard");
+    expect(dash).toContain("<svg");
+    expect(dash).toContain("稼働率");
+    const csv = await (await op.get("/admin/lodging/dashboard?csv=occupancy")).text();
+    const row = csv.split("\n").find((l) => l.startsWith(inDays(5)));
+    expect(csv.replace(/^\uFEFF/, "").startsWith("date,rooms,occupied,occupancy_pct")).toBe(true);
+    expect(Number(row!.split(",")[2])).toBeGreaterThanOrEqual(1);
+    const revenue = await (await op.get("/admin/lodging/dashboard?csv=revenue")).text();
+    expect(revenue).toContain("date,points_paid,points_refunded,net");
   });
 });

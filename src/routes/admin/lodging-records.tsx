@@ -21,7 +21,7 @@ const pts = (n: number) => n.toLocaleString("ja-JP");
 function SubNav() {
   return (
     <p class="muted">
-      <a href="/admin/lodging">宿泊フロント</a> · <a href="/admin/lodging/cancellations">キャンセル承認</a> · <a href="/admin/lodging/members">会員</a> · <a href="/admin/lodging/orders">注文</a>
+      <a href="/admin/lodging">宿泊フロント</a> · <a href="/admin/lodging/cancellations">キャンセル承認</a> · <a href="/admin/lodging/members">会員</a> · <a href="/admin/lodging/orders">注文</a> · <a href="/admin/lodging/dashboard">ダッシュボード</a>
     </p>
   );
 }
