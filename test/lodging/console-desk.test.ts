@@ -93,4 +93,22 @@ describe("console front desk", () => {
     const revenue = await (await op.get("/admin/lodging/dashboard?csv=revenue")).text();
     expect(revenue).toContain("date,points_paid,points_refunded,net");
   });
+
+  it("rooms: search by type, status and capacity, create and edit with checks, CSV export", async () => {
+    const { types } = await seedLodging([{ name: "客室管理", defaultPoints: 5_000, rooms: 1, maxGuests: 2 }]);
+    const op = await signIn("客室担当");
+    const number = `R${Date.now().toString(36).slice(-6).toUpperCase()}`;
+    expect(flashOf(await op.post("/admin/lodging/rooms", { number, room_type_id: types[0]!.id, floor_area_m2: "25.5", max_guests: "4", floor: "5", amenities: "エアコン|Wi-Fi" }))).toMatchObject({ kind: "ok" });
+    expect(flashOf(await op.post("/admin/lodging/rooms", { number, room_type_id: types[0]!.id, floor_area_m2: "25", max_guests: "4", floor: "5", amenities: "" }))).toMatchObject({ kind: "error", text: `部屋番号 ${number} はすでにあります` });
+    expect(flashOf(await op.post("/admin/lodging/rooms", { number: "X1", room_type_id: types[0]!.id, floor_area_m2: "25", max_guests: "99", floor: "5", amenities: "" }))).toMatchObject({ kind: "error" });
+    const found = await op.html(`/admin/lodging/rooms?type=${types[0]!.id}&status=available&guests=3`);
+    expect(found).toContain(`data-room-row="${number}"`);
+    expect(found).not.toContain(`data-room-row="${types[0]!.rooms[0]!.number}"`);
+    const id = (await env.DB.prepare("SELECT id FROM rooms WHERE number = ?").bind(number).first<{ id: string }>())!.id;
+    expect(flashOf(await op.post(`/admin/lodging/rooms/${id}`, { number, room_type_id: types[0]!.id, floor_area_m2: "30", max_guests: "2", floor: "6", amenities: "テレビ" }))).toMatchObject({ kind: "ok" });
+    expect(await env.DB.prepare("SELECT floor_area_m2 AS a, max_guests AS g, amenities FROM rooms WHERE id = ?").bind(id).first()).toEqual({ a: 30, g: 2, amenities: '["テレビ"]' });
+    const csv = await (await op.get(`/admin/lodging/rooms?type=${types[0]!.id}&csv=1`)).text();
+    expect(csv).toContain("number,room_type,floor_area_m2,max_guests,floor,amenities,status");
+    expect(csv).toContain(`${number},${types[0]!.name},30,2,6,テレビ,available`);
+  });
 });
