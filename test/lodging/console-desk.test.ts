@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { requestCancellation } from "../../src/lodging/cancellation.ts";
 import { bookRooms } from "../../src/lodging/orders.ts";
 import { flashOf, signIn } from "../console-client.ts";
-import { db } from "../helpers.ts";
+import { db, uniqueMobile } from "../helpers.ts";
 import { inDays, ledgerSum, newMember, seedLodging } from "./helpers.ts";
 
 describe("console front desk", () => {
@@ -110,5 +110,18 @@ describe("console front desk", () => {
     const csv = await (await op.get(`/admin/lodging/rooms?type=${types[0]!.id}&csv=1`)).text();
     expect(csv).toContain("number,room_type,floor_area_m2,max_guests,floor,amenities,status");
     expect(csv).toContain(`${number},${types[0]!.name},30,2,6,テレビ,available`);
+  });
+
+  it("registers a member at the front desk; the same phone again is refused; bad input says why", async () => {
+    const op = await signIn("登録担当");
+    const phone = uniqueMobile();
+    const form = { name: "窓口 花子", phone, id_number: "DESK-998877", email: "madoguchi@example.jp", birth_date: "1979-09-09" };
+    const res = await op.post("/admin/lodging/members", form);
+    expect(flashOf(res)).toMatchObject({ kind: "ok" });
+    const id = res.headers.get("Location")!.split("/").pop()!;
+    expect(await env.DB.prepare("SELECT name, registered_via AS via, id_number_last4 AS last4 FROM members WHERE id = ?").bind(id).first()).toEqual({ name: "窓口 花子", via: "front_desk", last4: "8877" });
+    expect(flashOf(await op.post("/admin/lodging/members", form))).toMatchObject({ kind: "error", text: "この電話番号の方はすでに会員です" });
+    expect(flashOf(await op.post("/admin/lodging/members", { ...form, phone: uniqueMobile(), id_number: "1" }))).toMatchObject({ kind: "error" });
+    expect(await op.html(`/admin/lodging/members/${id}`)).not.toContain("998877");
   });
 });

@@ -11,6 +11,11 @@ import { isDate } from "../../domain/lodging/dates.ts";
 import { lodgingStatusLabel } from "../../domain/lodging/messages.ts";
 import { newSecretToken } from "../../domain/ids.ts";
 import { adjustPoints, deleteMember, searchMembers, searchOrders } from "../../lodging/members-admin.ts";
+import { upsertUser } from "../../auth/sign-in.ts";
+import { AlreadyMember, createMember } from "../../db/members.ts";
+import { validateMember } from "../../domain/lodging/members.ts";
+import { normalizePhone } from "../../domain/phone.ts";
+import { todayJst } from "../../lodging/orders.ts";
 import { roomUpsert } from "../../db/lodging-statements.ts";
 import { toCsv } from "../../domain/csv.ts";
 import { newId } from "../../domain/ids.ts";
@@ -45,6 +50,18 @@ lodgingRecords.get("/lodging/members", async (c) => {
         </label>
         <button type="submit">検索</button>
       </form>
+      <details class="card">
+        <summary>フロントで会員登録する</summary>
+        <form method="post" action="/admin/lodging/members" id="desk-register">
+          <Csrf c={c} />
+          <div class="field"><label>お名前</label><input name="name" required maxlength={100} /></div>
+          <div class="field"><label>携帯電話番号</label><input name="phone" required maxlength={20} /></div>
+          <div class="field"><label>本人確認書類の番号（照合用の値と末尾4桁だけを保存）</label><input name="id_number" required maxlength={40} autocomplete="off" /></div>
+          <div class="field"><label>メールアドレス</label><input name="email" type="email" required maxlength={254} /></div>
+          <div class="field"><label>生年月日</label><input name="birth_date" type="date" required /></div>
+          <button type="submit">登録する</button>
+        </form>
+      </details>
       <div class="card">
         <table class="data">
           <thead>
@@ -474,3 +491,26 @@ async function saveRoom(c: Context<AdminEnv>, id: string | null) {
 
 lodgingRecords.post("/lodging/rooms", (c) => saveRoom(c, null));
 lodgingRecords.post("/lodging/rooms/:id", (c) => saveRoom(c, c.req.param("id")));
+
+lodgingRecords.post("/lodging/members", async (c) => {
+  const body = await c.req.parseBody();
+  const phone = normalizePhone(str(body.phone, 20));
+  const values = { name: str(body.name, 100), idNumber: str(body.id_number, 40), email: str(body.email, 254), birthDate: str(body.birth_date, 10), phone: phone.ok ? phone.e164 : "" };
+  const checked = validateMember(values, todayJst());
+  if (!checked.ok) {
+    setFlash(c, "error", checked.errors.map((e) => e.message.ja).join(" "));
+    return c.redirect("/admin/lodging/members", 303);
+  }
+  const db = createDb(c.env.DB);
+  const user = await upsertUser(db, checked.value.phone, { name: checked.value.name, email: checked.value.email });
+  try {
+    const m = await createMember(c.env, db, user.id, checked.value, "front_desk");
+    console.log(JSON.stringify({ msg: "member registered at the front desk", member: m.id, operator: c.get("operator") }));
+    setFlash(c, "ok", `${m.name} 様を登録しました`);
+    return c.redirect(`/admin/lodging/members/${m.id}`, 303);
+  } catch (err) {
+    if (!(err instanceof AlreadyMember)) throw err;
+    setFlash(c, "error", "この電話番号の方はすでに会員です");
+    return c.redirect(`/admin/lodging/members?q=${encodeURIComponent(checked.value.phone)}`, 303);
+  }
+});
