@@ -124,4 +124,28 @@ describe("console front desk", () => {
     expect(flashOf(await op.post("/admin/lodging/members", { ...form, phone: uniqueMobile(), id_number: "1" }))).toMatchObject({ kind: "error" });
     expect(await op.html(`/admin/lodging/members/${id}`)).not.toContain("998877");
   });
+
+  it("rates calendar: a weekday pattern over a range, one day, refusals, and the month as CSV", async () => {
+    const { types } = await seedLodging([{ name: "料金", defaultPoints: 9_000, rooms: 1 }]);
+    const op = await signIn("料金担当");
+    // 2027-01-01 is a Friday: Fridays and Saturdays of the first two weeks.
+    const pattern = new FormData();
+    for (const [k, v] of [["type", types[0]!.id], ["from", "2027-01-01"], ["to", "2027-01-14"], ["weekday", "5"], ["weekday", "6"], ["points", "15000"]] as const) pattern.append(k, v);
+    const res = await op.post("/admin/lodging/rates", pattern);
+    expect(flashOf(res)).toMatchObject({ kind: "ok" });
+    const { results } = await env.DB.prepare("SELECT date, points FROM room_rates WHERE room_type_id = ? ORDER BY date").bind(types[0]!.id).all();
+    expect(results).toEqual([{ date: "2027-01-01", points: 15_000 }, { date: "2027-01-02", points: 15_000 }, { date: "2027-01-08", points: 15_000 }, { date: "2027-01-09", points: 15_000 }]);
+    expect(flashOf(await op.post("/admin/lodging/rates", { type: types[0]!.id, from: "2027-01-05", to: "2027-01-05", points: "11000" }))).toMatchObject({ kind: "ok" });
+    expect(flashOf(await op.post("/admin/lodging/rates", { type: types[0]!.id, from: "2027-01-05", to: "2027-01-01", points: "11000" }))).toMatchObject({ kind: "error" });
+    expect(flashOf(await op.post("/admin/lodging/rates", { type: types[0]!.id, from: "2027-01-05", to: "2027-01-05", points: "-1" }))).toMatchObject({ kind: "error" });
+    const page = await op.html(`/admin/lodging/rates?type=${types[0]!.id}&month=2027-01`);
+    expect(page).toContain('data-date="2027-01-31"');
+    const csv = await (await op.get(`/admin/lodging/rates?type=${types[0]!.id}&month=2027-01&csv=1`)).text();
+    const lines = csv.replace(/^\uFEFF/, "").trim().split("\n");
+    expect(lines[0]).toBe("room_type,date,points");
+    expect(lines).toHaveLength(32);
+    expect(lines).toContain(`${types[0]!.name},2027-01-02,15000`);
+    expect(lines).toContain(`${types[0]!.name},2027-01-05,11000`);
+    expect(lines).toContain(`${types[0]!.name},2027-01-06,9000`);
+  });
 });

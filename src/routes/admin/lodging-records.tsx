@@ -7,7 +7,7 @@ import type { AdminEnv } from "../../auth/admin.ts";
 import { createDb } from "../../db/client.ts";
 import { linesOf, ordersOfMember } from "../../db/lodging-orders.ts";
 import { ledgerOf } from "../../db/members.ts";
-import { isDate } from "../../domain/lodging/dates.ts";
+import { addDays, datesMatching, isDate, weekday } from "../../domain/lodging/dates.ts";
 import { lodgingStatusLabel } from "../../domain/lodging/messages.ts";
 import { newSecretToken } from "../../domain/ids.ts";
 import { adjustPoints, deleteMember, searchMembers, searchOrders } from "../../lodging/members-admin.ts";
@@ -16,7 +16,7 @@ import { AlreadyMember, createMember } from "../../db/members.ts";
 import { validateMember } from "../../domain/lodging/members.ts";
 import { normalizePhone } from "../../domain/phone.ts";
 import { todayJst } from "../../lodging/orders.ts";
-import { roomUpsert } from "../../db/lodging-statements.ts";
+import { rateUpsertStatements, roomUpsert } from "../../db/lodging-statements.ts";
 import { toCsv } from "../../domain/csv.ts";
 import { newId } from "../../domain/ids.ts";
 import { ROOM_STATUSES, ROOM_STATUS_LABELS, isRoomStatus } from "../../domain/lodging/room-status.ts";
@@ -31,7 +31,7 @@ const pts = (n: number) => n.toLocaleString("ja-JP");
 function SubNav() {
   return (
     <p class="muted">
-      <a href="/admin/lodging">宿泊フロント</a> · <a href="/admin/lodging/cancellations">キャンセル承認</a> · <a href="/admin/lodging/rooms">客室</a> · <a href="/admin/lodging/members">会員</a> · <a href="/admin/lodging/orders">注文</a> · <a href="/admin/lodging/dashboard">ダッシュボード</a>
+      <a href="/admin/lodging">宿泊フロント</a> · <a href="/admin/lodging/cancellations">キャンセル承認</a> · <a href="/admin/lodging/rooms">客室</a> · <a href="/admin/lodging/rates">料金</a> · <a href="/admin/lodging/members">会員</a> · <a href="/admin/lodging/orders">注文</a> · <a href="/admin/lodging/dashboard">ダッシュボード</a>
     </p>
   );
 }
@@ -513,4 +513,99 @@ lodgingRecords.post("/lodging/members", async (c) => {
     setFlash(c, "error", "この電話番号の方はすでに会員です");
     return c.redirect(`/admin/lodging/members?q=${encodeURIComponent(checked.value.phone)}`, 303);
   }
+});
+
+// ---------------------------------------------------------------- rates calendar
+
+const WEEKDAYS_JA = ["日", "月", "火", "水", "木", "金", "土"];
+
+lodgingRecords.get("/lodging/rates", async (c) => {
+  const { results: types } = await c.env.DB.prepare("SELECT id, name, default_points AS defaultPoints FROM room_types ORDER BY sort, name").all<{ id: string; name: string; defaultPoints: number }>();
+  const type = types.find((t) => t.id === c.req.query("type")) ?? types[0];
+  const month = /^\d{4}-\d{2}$/.test(str(c.req.query("month"), 7)) ? str(c.req.query("month"), 7) : todayJst().slice(0, 7);
+  const first = `${month}-01`;
+  const days = datesMatching(first, addDays(addDays(first, 31).slice(0, 7) + "-01", -1)) ?? [];
+  const { results: rates } = type ? await c.env.DB.prepare("SELECT date, points FROM room_rates WHERE room_type_id = ? AND date >= ? AND date <= ?").bind(type.id, days[0], days.at(-1)).all<{ date: string; points: number }>() : { results: [] };
+  const byDate = new Map(rates.map((r) => [r.date, r.points]));
+  if (type && c.req.query("csv") === "1") return csvResponse(c, `qrv-rates-${month}.csv`, toCsv([["room_type", "date", "points"], ...days.map((d) => [type.name, d, byDate.get(d) ?? type.defaultPoints])]));
+  const prev = addDays(first, -1).slice(0, 7);
+  const next = addDays(first, 32).slice(0, 7);
+  return c.html(
+    <AdminPage c={c} title="料金カレンダー" section="lodging">
+      <h1>料金カレンダー {type ? type.name : ""} {month}</h1>
+      <SubNav />
+      <p>
+        {types.map((t) => (
+          <a href={`/admin/lodging/rates?type=${t.id}&month=${month}`} class={`tag ${t.id === type?.id ? "ok" : ""}`}>
+            {t.name}
+          </a>
+        ))}{" "}
+        <a href={`/admin/lodging/rates?type=${type?.id ?? ""}&month=${prev}`}>← {prev}</a> · <a href={`/admin/lodging/rates?type=${type?.id ?? ""}&month=${next}`}>{next} →</a> · <a href={`/admin/lodging/rates?type=${type?.id ?? ""}&month=${month}&csv=1`}>CSVをダウンロード</a>
+      </p>
+      {type ? (
+        <>
+          <div class="card">
+            <table class="data" id="rates">
+              <thead>
+                <tr><th>日付</th><th>曜日</th><th class="n">ポイント</th><th></th></tr>
+              </thead>
+              <tbody>
+                {days.map((d) => (
+                  <tr data-date={d}>
+                    <td>{d}</td>
+                    <td>{WEEKDAYS_JA[weekday(d)]}</td>
+                    <td class="n">{pts(byDate.get(d) ?? type.defaultPoints)}</td>
+                    <td>{byDate.has(d) ? "" : <span class="tag">基本料金</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <form method="post" action="/admin/lodging/rates" class="card">
+            <h2>料金を設定（1日・期間・曜日指定）</h2>
+            <Csrf c={c} />
+            <input type="hidden" name="type" value={type.id} />
+            <div class="field"><label>開始日</label><input type="date" name="from" required value={first} /></div>
+            <div class="field"><label>終了日（この日を含む。1日だけなら開始日と同じ）</label><input type="date" name="to" required value={first} /></div>
+            <div class="field">
+              <label>曜日（指定なしなら毎日）</label>
+              {WEEKDAYS_JA.map((w, i) => (
+                <label class="check">
+                  <input type="checkbox" name="weekday" value={String(i)} /> {w}
+                </label>
+              ))}
+            </div>
+            <div class="field"><label>1泊のポイント</label><input type="number" name="points" min={0} max={1000000} required /></div>
+            <button type="submit">設定する</button>
+          </form>
+        </>
+      ) : (
+        <p class="card muted">部屋タイプがありません。</p>
+      )}
+    </AdminPage>,
+  );
+});
+
+lodgingRecords.post("/lodging/rates", async (c) => {
+  const body = await c.req.parseBody({ all: true });
+  const typeId = str(body.type, 40);
+  const type = await c.env.DB.prepare("SELECT id, name FROM room_types WHERE id = ?").bind(typeId).first<{ id: string; name: string }>();
+  const raw = body.weekday;
+  const weekdays = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((v) => Number(v)).filter((n) => Number.isInteger(n) && n >= 0 && n <= 6);
+  const points = Number(str(body.points, 8));
+  const dates = isDate(str(body.from, 10)) && isDate(str(body.to, 10)) ? datesMatching(str(body.from, 10), str(body.to, 10), weekdays, 366) : null;
+  const back = `/admin/lodging/rates?type=${encodeURIComponent(typeId)}&month=${str(body.from, 7)}`;
+  if (!type || !dates || !Number.isSafeInteger(points) || points < 0 || points > 1_000_000) {
+    setFlash(c, "error", !type ? "部屋タイプを選んでください" : !dates ? "期間を確認してください（開始日〜終了日、1年以内）" : "ポイントは0〜1,000,000の整数で入力してください");
+    return c.redirect(back, 303);
+  }
+  if (!dates.length) {
+    setFlash(c, "error", "その期間に指定の曜日はありません");
+    return c.redirect(back, 303);
+  }
+  const now = Date.now();
+  await c.env.DB.batch(rateUpsertStatements(dates.map((date) => ({ roomType: type.name, date, points })), now).map((s) => c.env.DB.prepare(s.sql).bind(...s.params)));
+  console.log(JSON.stringify({ msg: "rates set from the console", roomType: type.id, dates: dates.length, points, operator: c.get("operator") }));
+  setFlash(c, "ok", `${type.name}: ${dates.length}日分を${pts(points)}ポイントにしました`);
+  return c.redirect(back, 303);
 });
