@@ -106,6 +106,12 @@ export async function arrivalsAndDepartures(d1: D1Database, date: string): Promi
 export async function markArrivals(d1: D1Database, now = Date.now()): Promise<number> {
   const { arrivals } = await arrivalsAndDepartures(d1, todayJst(now));
   let moved = 0;
+  // A Reserved room whose arrival went (cancelled, or an arrival day that passed without check-in) is free again.
+  const waiting = new Set(arrivals.filter((s) => s.checkedInAt === null).map((s) => `${s.roomId}:${s.orderId}`));
+  const { results: reserved } = await d1.prepare("SELECT id, status_order_id AS orderId FROM rooms WHERE status = 'reserved'").all<{ id: string; orderId: string | null }>();
+  for (const r of reserved.filter((r) => !waiting.has(`${r.id}:${r.orderId}`))) {
+    if (await applyMove(d1, { roomId: r.id, from: "reserved", to: "available", action: "arrival_cancelled", actor: "system", at: now, orderId: r.orderId })) moved++;
+  }
   for (const stay of arrivals.filter((s) => s.checkedInAt === null)) {
     const room = await roomState(d1, stay.roomId);
     if (!room || statusOf(room) !== "available") continue;

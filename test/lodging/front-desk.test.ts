@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { nightInterval } from "../../src/domain/resource-calendar.ts";
 import { calendarFor } from "../../src/durable/calendar-client.ts";
 import { checkIn, checkOut, roomBoard, simpleMove, takeOutOfService } from "../../src/lodging/front-desk.ts";
+import { decideCancellation, requestCancellation } from "../../src/lodging/cancellation.ts";
 import { searchAvailability } from "../../src/lodging/inventory.ts";
 import { bookRooms } from "../../src/lodging/orders.ts";
 import { db } from "../helpers.ts";
@@ -76,5 +77,18 @@ describe("front desk", () => {
       { action: "set_maintenance", fromStatus: "available", toStatus: "maintenance", actor: "desk" },
       { action: "reopen", fromStatus: "maintenance", toStatus: "available", actor: "desk" },
     ]);
+  });
+
+  it("an arrival cancelled today leaves Reserved for Available by itself", async () => {
+    const { types } = await seedLodging([{ name: "当日取消", defaultPoints: 4_000, rooms: 1 }]);
+    const room = types[0]!.rooms[0]!;
+    const m = await newMember({ points: 10_000 });
+    const booked = await bookRooms(env, db, m, [{ roomType: types[0]!.name, checkIn: inDays(0), checkOut: inDays(1), quantity: 1 }], { language: "ja" });
+    if (!booked.ok) throw new Error("not booked");
+    expect((await roomBoard(env.DB)).rooms.find((r) => r.id === room.id)?.status).toBe("reserved");
+    expect((await requestCancellation(env, db, m.id, booked.orderId)).ok).toBe(true);
+    expect((await decideCancellation(env, booked.orderId, { type: "approve_cancellation", operator: "desk" })).applied).toBe(true);
+    expect((await roomBoard(env.DB)).rooms.find((r) => r.id === room.id)).toMatchObject({ status: "available", guest: null });
+    expect((await audit(room.id)).map((a) => a.action)).toEqual(["arrival_due", "arrival_cancelled"]);
   });
 });
