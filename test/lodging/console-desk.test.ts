@@ -107,6 +107,18 @@ describe("console front desk", () => {
     const id = (await env.DB.prepare("SELECT id FROM rooms WHERE number = ?").bind(number).first<{ id: string }>())!.id;
     expect(flashOf(await op.post(`/admin/lodging/rooms/${id}`, { number, room_type_id: types[0]!.id, floor_area_m2: "30", max_guests: "2", floor: "6", amenities: "テレビ" }))).toMatchObject({ kind: "ok" });
     expect(await env.DB.prepare("SELECT floor_area_m2 AS a, max_guests AS g, amenities FROM rooms WHERE id = ?").bind(id).first()).toEqual({ a: 30, g: 2, amenities: '["テレビ"]' });
+    const photo = new FormData();
+    photo.append("image", new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])], "room.png", { type: "image/png" }));
+    expect(flashOf(await op.post(`/admin/lodging/rooms/${id}/images`, photo))).toMatchObject({ kind: "ok" });
+    const notImage = new FormData();
+    notImage.append("image", new File(["<svg/>"], "x.svg", { type: "image/svg+xml" }));
+    expect(flashOf(await op.post(`/admin/lodging/rooms/${id}/images`, notImage))).toMatchObject({ kind: "error" });
+    const key = (JSON.parse((await env.DB.prepare("SELECT images FROM rooms WHERE id = ?").bind(id).first<{ images: string }>())!.images) as string[])[0]!;
+    expect(key).toMatch(new RegExp(`^rooms/${id}/img_.+\\.png$`));
+    const served = await op.get(`/admin/lodging/images/${key}`);
+    expect(served.headers.get("Content-Type")).toBe("image/png");
+    expect(new Uint8Array(await served.arrayBuffer())).toEqual(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
+    expect(await op.html(`/admin/lodging/rooms/${id}`)).toContain(`src="/admin/lodging/images/${key}"`);
     const csv = await (await op.get(`/admin/lodging/rooms?type=${types[0]!.id}&csv=1`)).text();
     expect(csv).toContain("number,room_type,floor_area_m2,max_guests,floor,amenities,status");
     expect(csv).toContain(`${number},${types[0]!.name},30,2,6,テレビ,available`);

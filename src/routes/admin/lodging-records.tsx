@@ -424,12 +424,26 @@ lodgingRecords.get("/lodging/rooms/:id", async (c) => {
   const [room] = (await c.env.DB.prepare("SELECT r.id, r.number, t.id AS typeId, t.name AS type, r.floor_area_m2 AS floorArea, r.max_guests AS maxGuests, r.floor, r.amenities, r.status FROM rooms r JOIN room_types t ON t.id = r.room_type_id WHERE r.id = ?").bind(c.req.param("id")).all<RoomListRow>()).results;
   if (!room) return c.notFound();
   const { results: types } = await c.env.DB.prepare("SELECT id, name FROM room_types ORDER BY sort, name").all<{ id: string; name: string }>();
+  const stored = await c.env.DB.prepare("SELECT images FROM rooms WHERE id = ?").bind(room.id).first<{ images: string }>();
+  const images = (JSON.parse(stored?.images ?? "[]") as string[]).filter((k) => k.startsWith("rooms/"));
   const { results: history } = await c.env.DB.prepare("SELECT action, from_status AS f, to_status AS t, reason, date_from AS df, date_until AS du, order_id AS o, actor, created_at AS at FROM room_status_events WHERE room_id = ? ORDER BY id DESC LIMIT 50").bind(room.id).all<{ action: string; f: string; t: string; reason: string | null; df: string | null; du: string | null; o: string | null; actor: string; at: number }>();
   return c.html(
     <AdminPage c={c} title={`客室 ${room.number}`} section="lodging">
       <h1>{room.number}号室</h1>
       <SubNav />
       <RoomForm c={c} types={types} room={room} />
+      <form method="post" action={`/admin/lodging/rooms/${room.id}/images`} enctype="multipart/form-data" class="card">
+        <h2>写真</h2>
+        <p>
+          {images.map((key) => (
+            <img src={`/admin/lodging/images/${key}`} alt={`${room.number}号室`} class="room-photo" width={160} />
+          ))}
+        </p>
+        <Csrf c={c} />
+        <label>JPEG・PNG・WebP、2MBまで</label>
+        <input type="file" name="image" accept="image/jpeg,image/png,image/webp" required />
+        <button type="submit">アップロード</button>
+      </form>
       <div class="card">
         <h2>状態の履歴</h2>
         <table class="data">
@@ -608,4 +622,39 @@ lodgingRecords.post("/lodging/rates", async (c) => {
   console.log(JSON.stringify({ msg: "rates set from the console", roomType: type.id, dates: dates.length, points, operator: c.get("operator") }));
   setFlash(c, "ok", `${type.name}: ${dates.length}日分を${pts(points)}ポイントにしました`);
   return c.redirect(back, 303);
+});
+
+// ---------------------------------------------------------------- room photos (R2)
+
+const IMAGE_TYPES: Record<string, string> = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp" };
+const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
+
+lodgingRecords.post("/lodging/rooms/:id/images", async (c) => {
+  const id = c.req.param("id");
+  const body = await c.req.parseBody();
+  const file = body.image;
+  const back = `/admin/lodging/rooms/${encodeURIComponent(id)}`;
+  const room = await c.env.DB.prepare("SELECT images FROM rooms WHERE id = ?").bind(id).first<{ images: string }>();
+  if (!room) return c.notFound();
+  if (!(file instanceof File) || !IMAGE_TYPES[file.type] || file.size === 0 || file.size > MAX_IMAGE_BYTES) {
+    setFlash(c, "error", "JPEG・PNG・WebP の画像（2MBまで）を選んでください");
+    return c.redirect(back, 303);
+  }
+  const images = JSON.parse(room.images) as string[];
+  if (images.length >= 10) {
+    setFlash(c, "error", "写真は1室10枚までです");
+    return c.redirect(back, 303);
+  }
+  const key = `rooms/${id}/${newId("img")}.${IMAGE_TYPES[file.type]}`;
+  await c.env.LODGING_IMAGES.put(key, await file.arrayBuffer(), { httpMetadata: { contentType: file.type } });
+  await c.env.DB.prepare("UPDATE rooms SET images = ?, updated_at = ? WHERE id = ?").bind(JSON.stringify([...images, key]), Date.now(), id).run();
+  setFlash(c, "ok", "写真を追加しました");
+  return c.redirect(back, 303);
+});
+
+lodgingRecords.get("/lodging/images/rooms/:room/:name", async (c) => {
+  const key = `rooms/${c.req.param("room")}/${c.req.param("name")}`;
+  const object = await c.env.LODGING_IMAGES.get(key);
+  if (!object) return c.notFound();
+  return c.body(object.body, 200, { "Content-Type": object.httpMetadata?.contentType ?? "application/octet-stream", "Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff" });
 });
