@@ -23,6 +23,7 @@ export default defineConfig(async () => {
     CALL_ROUND_DELAY_SECONDS: "0",
     SUPPORT_PHONE: "03-0000-0000",
     SUPPORT_EMAIL: "support@qrv.example",
+    REPORT_EMAILS: "ops@qrv.example, ceo@qrv.example",
     ADMIN_PASSWORD: "test-admin-password",
     SESSION_SECRET: "test-session-secret-0123456789abcdef0123456789",
     STRIPE_SECRET_KEY: "sk_test_sandbox",
@@ -51,6 +52,8 @@ export default defineConfig(async () => {
   };
   const workerd = (name: string, bindings: typeof sandbox, include: string[], exclude: string[]) => ({
     plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings } })],
+    // pdf.js's Japanese CMap, imported ?inline by test/pdf-text.ts to read QRV's PDFs back.
+    assetsInclude: ["**/*.bcmap"],
     resolve: {
       // MSW's fetch interceptor for Node pulls in http parsers that workerd cannot load; the
       // web build intercepts the global fetch, which is all a Worker uses.

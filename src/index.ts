@@ -12,6 +12,8 @@ import { serveOwnSessions } from "./mcp/sessions.ts";
 import { runAlertRules } from "./monitor/alerts.ts";
 import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consumer.ts";
 import { sweep } from "./queues/sweeper.ts";
+import { createDb } from "./db/client.ts";
+import { runSchedules } from "./reports/reports.ts";
 import { account } from "./routes/account.tsx";
 import { admin } from "./routes/admin/index.tsx";
 import { authorize } from "./routes/authorize.tsx";
@@ -19,12 +21,14 @@ import { demoBanner, refuseExposedSandbox } from "./routes/demo.ts";
 import { notFound, onError } from "./routes/errors.tsx";
 import { guest } from "./routes/guest.tsx";
 import { guestAssets } from "./routes/guest-assets.ts";
+import { guides } from "./routes/guides.tsx";
 import { help } from "./routes/help.tsx";
 import { home } from "./routes/home.tsx";
 import { member } from "./routes/member.tsx";
 import { assets } from "./routes/layout.tsx";
 import { sandbox } from "./routes/sandbox.tsx";
 import { sandboxLodging } from "./routes/sandbox-lodging.ts";
+import { satisfaction } from "./routes/satisfaction.tsx";
 import { webhooks } from "./routes/webhooks.ts";
 
 export { CalendarObject } from "./durable/calendar.ts";
@@ -52,6 +56,8 @@ app.route("/sandbox/lodging", sandboxLodging);
 app.route("/sandbox", sandbox);
 app.route("/r", guest);
 app.route("/admin", admin);
+app.route("/guides", guides);
+app.route("/satisfaction", satisfaction);
 app.route("/", help);
 app.onError(onError);
 app.notFound(notFound);
@@ -76,7 +82,7 @@ export default {
   },
   async scheduled(_controller, env) {
     // Independent tasks: one failing does not stop the other (the run still reports the failure).
-    const results = await Promise.allSettled([sweep(env), runAlertRules(env), reconcileSoon(env)]);
+    const results = await Promise.allSettled([sweep(env), runAlertRules(env), runSchedules(env, createDb(env.DB)), reconcileSoon(env)]);
     const failed = results.find((r) => r.status === "rejected");
     if (failed) throw failed.reason;
   },

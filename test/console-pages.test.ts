@@ -1,6 +1,8 @@
 // The console's pages: reservation search and timeline, partner shops (edit, flags, CSV in
 // and out in the shops:import format), the dashboards and their CSV, incident records.
 import { eq } from "drizzle-orm";
+import { jstMidnight } from "../src/domain/metrics.ts";
+import { computeManagementSnapshot } from "../src/reports/figures.ts";
 import { describe, expect, it } from "vitest";
 import { incidents, shops } from "../src/db/schema.ts";
 import { parseShopCsv } from "../src/domain/shops-csv.ts";
@@ -168,6 +170,9 @@ describe("dashboards", () => {
     const op = await signIn();
     const service = `経営テスト${Date.now()}`;
     await paidBooking(service, "ランキングの店", 9900);
+    // The dashboard shows the nightly batch (seed 000 §4.2.2); tonight's run counts today, and so does "compute now".
+    await computeManagementSnapshot(db, jstMidnight(Date.now()) + 27 * HOUR);
+    expect((await op.post("/admin/management/compute", {})).headers.get("Location")).toBe("/admin/management");
     const month = new Date(Date.now() + 9 * HOUR).toISOString().slice(0, 7);
     const counts = csvOf(await (await op.get("/admin/management/monthly-reservations.csv")).text());
     expect(counts).toHaveLength(13);

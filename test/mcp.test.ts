@@ -1,4 +1,5 @@
 // The MCP endpoint over Streamable HTTP, as an AI client sees it.
+import { FLOW_IN_TWO_SENTENCES } from "../src/guides/flow.ts";
 import { exports } from "cloudflare:workers";
 import { count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -48,6 +49,8 @@ describe("tools", () => {
     const client = await mcpClient(key.key);
     expect(client.getServerVersion()).toMatchObject({ name: "qrv" });
     expect(client.getInstructions()).toContain("list_services");
+    // Seed 000 §3.1.3: the first use explains the flow in two sentences.
+    expect(client.getInstructions()).toContain(FLOW_IN_TWO_SENTENCES.en);
     const { tools } = await client.listTools();
     const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
     expect(Object.keys(byName).sort()).toEqual(["book_rooms", "cancel_lodging_order", "cancel_reservation", "get_lodging_order", "get_points", "get_reservation", "list_my_orders", "list_my_reservations", "list_services", "request_reservation", "search_rooms", "top_up_points"]);
@@ -68,6 +71,7 @@ describe("tools", () => {
     const client = await mcpClient(key.key);
     const result = await client.callTool({ name: "list_services", arguments: {} });
     const services = (result.structuredContent as { services: { service: string; areas: { area: string; shops: number; from_jpy: number }[] }[] }).services;
+    expect((result.structuredContent as { how_it_works: unknown }).how_it_works).toEqual(FLOW_IN_TWO_SENTENCES);
     expect(services.find((s) => s.service === where.service)).toEqual({ service: where.service, areas: [{ area: where.area, shops: 1, from_jpy: 4400 }] });
     await client.close();
   });

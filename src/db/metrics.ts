@@ -30,10 +30,10 @@ export interface MonthCount {
 }
 
 /** Requests per month (by when they came in) and paid bookings per month (by when they were paid). */
-export async function monthlyReservations(db: Db, since: number): Promise<MonthCount[]> {
+export async function monthlyReservations(db: Db, since: number, until = Number.MAX_SAFE_INTEGER): Promise<MonthCount[]> {
   const [requests, bookings] = await Promise.all([
-    db.all<{ month: string; n: number }>(sql.raw(`SELECT ${MONTH("created_at")} AS month, count(*) AS n FROM reservations WHERE created_at >= ${Number(since)} GROUP BY month`)),
-    db.all<{ month: string; n: number }>(sql.raw(`SELECT ${MONTH(PAID_AT)} AS month, count(*) AS n FROM reservations WHERE ${PAID_AT} >= ${Number(since)} GROUP BY month`)),
+    db.all<{ month: string; n: number }>(sql.raw(`SELECT ${MONTH("created_at")} AS month, count(*) AS n FROM reservations WHERE created_at >= ${Number(since)} AND created_at < ${Number(until)} GROUP BY month`)),
+    db.all<{ month: string; n: number }>(sql.raw(`SELECT ${MONTH(PAID_AT)} AS month, count(*) AS n FROM reservations WHERE ${PAID_AT} >= ${Number(since)} AND ${PAID_AT} < ${Number(until)} GROUP BY month`)),
   ]);
   const months = [...new Set([...requests, ...bookings].map((r) => r.month))];
   return months.map((month) => ({ month, requests: requests.find((r) => r.month === month)?.n ?? 0, bookings: bookings.find((r) => r.month === month)?.n ?? 0 }));
@@ -47,31 +47,33 @@ export interface MonthRevenue {
 }
 
 /** Money taken per month (when paid), less what cancellations gave back. Late payments that were refunded never count. */
-export async function monthlyRevenue(db: Db, since: number): Promise<MonthRevenue[]> {
+export async function monthlyRevenue(db: Db, since: number, until = Number.MAX_SAFE_INTEGER): Promise<MonthRevenue[]> {
   const rows = await db.all<{ month: string; gross: number; refunded: number }>(
     sql.raw(
       `SELECT ${MONTH(PAID_AT)} AS month,
               sum(json_extract(data, '$.payment.amountJpy')) AS gross,
               sum(CASE WHEN json_extract(data, '$.cancellation.refund') THEN coalesce(json_extract(data, '$.payment.refund.amountJpy'), 0) ELSE 0 END) AS refunded
-       FROM reservations WHERE ${PAID_AT} >= ${Number(since)} GROUP BY month`,
+       FROM reservations WHERE ${PAID_AT} >= ${Number(since)} AND ${PAID_AT} < ${Number(until)} GROUP BY month`,
     ),
   );
   return rows.map((r) => ({ month: r.month, grossJpy: r.gross ?? 0, refundedJpy: r.refunded ?? 0, netJpy: (r.gross ?? 0) - (r.refunded ?? 0) }));
 }
 
 /** Paid bookings per service type. */
-export async function bookingsByService(db: Db, since: number): Promise<{ service: string; n: number }[]> {
-  return db.all<{ service: string; n: number }>(sql.raw(`SELECT coalesce(service, '') AS service, count(*) AS n FROM reservations WHERE ${PAID_AT} >= ${Number(since)} GROUP BY service ORDER BY n DESC, service`));
+export async function bookingsByService(db: Db, since: number, until = Number.MAX_SAFE_INTEGER): Promise<{ service: string; n: number }[]> {
+  return db.all<{ service: string; n: number }>(
+    sql.raw(`SELECT coalesce(service, '') AS service, count(*) AS n FROM reservations WHERE ${PAID_AT} >= ${Number(since)} AND ${PAID_AT} < ${Number(until)} GROUP BY service ORDER BY n DESC, service`),
+  );
 }
 
 /** Partner shops by paid bookings. */
-export async function shopRanking(db: Db, since: number, limit = 10): Promise<{ shopId: string; name: string; area: string; n: number; revenueJpy: number }[]> {
+export async function shopRanking(db: Db, since: number, limit = 10, until = Number.MAX_SAFE_INTEGER): Promise<{ shopId: string; name: string; area: string; n: number; revenueJpy: number }[]> {
   return db.all(
     sql.raw(
       `SELECT r.shop_id AS shopId, coalesce(s.name, json_extract(r.data, '$.shop.name')) AS name, coalesce(s.area, r.area) AS area, count(*) AS n,
               sum(json_extract(r.data, '$.payment.amountJpy')) AS revenueJpy
        FROM reservations r LEFT JOIN shops s ON s.id = r.shop_id
-       WHERE r.shop_id IS NOT NULL AND json_extract(r.data, '$.payment.paidAt') >= ${Number(since)}
+       WHERE r.shop_id IS NOT NULL AND json_extract(r.data, '$.payment.paidAt') >= ${Number(since)} AND json_extract(r.data, '$.payment.paidAt') < ${Number(until)}
        GROUP BY r.shop_id ORDER BY n DESC, revenueJpy DESC LIMIT ${Math.floor(limit)}`,
     ),
   );

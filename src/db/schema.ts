@@ -380,8 +380,98 @@ export const inquiries = sqliteTable(
     handledBy: text("handled_by"),
     operatorNote: text("operator_note").notNull().default(""),
     updatedAt: integer("updated_at").notNull(),
+    /** Support KPIs (seed 000 §7.3): the first operator answer or note, and when it was closed (cleared if reopened). */
+    firstResponseAt: integer("first_response_at"),
+    closedAt: integer("closed_at"),
+    /** The 1-5 score given on the page linked from the closing message, once. */
+    satisfaction: integer("satisfaction"),
+    satisfactionAt: integer("satisfaction_at"),
+    /** SHA-256 of the survey link's token (the token itself is only in the message). */
+    surveyTokenHash: text("survey_token_hash"),
+    /** A request (要望) grouped under a feature request; told once when it ships. */
+    featureRequestId: text("feature_request_id"),
+    shippedNotifiedAt: integer("shipped_notified_at"),
+    /** A bug that became an incident. */
+    incidentId: text("incident_id"),
   },
-  (t) => [index("inquiries_status_created").on(t.status, t.createdAt), index("inquiries_reservation").on(t.reservationId), index("inquiries_client").on(t.clientKey, t.createdAt)],
+  (t) => [
+    index("inquiries_status_created").on(t.status, t.createdAt),
+    index("inquiries_reservation").on(t.reservationId),
+    index("inquiries_client").on(t.clientKey, t.createdAt),
+    index("inquiries_created").on(t.createdAt),
+    index("inquiries_feature_request").on(t.featureRequestId),
+    uniqueIndex("inquiries_survey_token").on(t.surveyTokenHash),
+  ],
+);
+
+/** FAQ entries promoted from inquiries (seed 003), shown on /faq after the built-in sections. */
+export const faqEntries = sqliteTable("faq_entries", {
+  id: text("id").primaryKey(),
+  /** booking | sms | payment | cancellation | other */
+  section: text("section").notNull(),
+  questionJa: text("question_ja").notNull(),
+  answerJa: text("answer_ja").notNull(),
+  questionEn: text("question_en").notNull(),
+  answerEn: text("answer_en").notNull(),
+  sourceInquiryId: text("source_inquiry_id"),
+  createdBy: text("created_by").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** Requests (要望) grouped as one feature: planned, then shipped (everyone who asked is told once). */
+export const featureRequests = sqliteTable("feature_requests", {
+  id: text("id").primaryKey(),
+  title: text("title").notNull(),
+  /** planned | shipped */
+  status: text("status").notNull().default("planned"),
+  shippedNoteJa: text("shipped_note_ja").notNull().default(""),
+  shippedNoteEn: text("shipped_note_en").notNull().default(""),
+  shippedAt: integer("shipped_at"),
+  createdBy: text("created_by").notNull(),
+  updatedBy: text("updated_by").notNull(),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Scheduled reports (seed 000 §4.2.2, §6): the document as made (JSON Doc), kept as history. */
+export const reports = sqliteTable(
+  "reports",
+  {
+    id: text("id").primaryKey(),
+    /** weekly | monthly */
+    kind: text("kind").notNull(),
+    periodStart: integer("period_start").notNull(),
+    periodEnd: integer("period_end").notNull(),
+    doc: text("doc").notNull(),
+    /** Comma-separated addresses it was emailed to. */
+    recipients: text("recipients").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("reports_period").on(t.kind, t.periodStart)],
+);
+
+/** Figures computed by the nightly batch (the management dashboard), with when. */
+export const metricSnapshots = sqliteTable("metric_snapshots", {
+  name: text("name").primaryKey(),
+  data: text("data").notNull(),
+  computedAt: integer("computed_at").notNull(),
+});
+
+/** The monthly maintenance checklist (seed 000 §6.3): who did each check and when. */
+export const maintenanceChecks = sqliteTable(
+  "maintenance_checks",
+  {
+    /** "2026-12" (Japan time) */
+    month: text("month").notNull(),
+    /** backup | audit */
+    item: text("item").notNull(),
+    doneBy: text("done_by").notNull(),
+    doneAt: integer("done_at").notNull(),
+    note: text("note").notNull().default(""),
+    /** Attached output (npm audit). */
+    attachment: text("attachment").notNull().default(""),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.item] })],
 );
 
 // ---------------------------------------------------------------- lodging (seed 004)

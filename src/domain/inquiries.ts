@@ -83,3 +83,14 @@ export function categoryLabel(category: InquiryCategory, lang: Lang): string {
   };
   return labels[category][lang];
 }
+
+/** Sections of /faq; an entry promoted from an inquiry joins one of them (seed 003). */
+export const FAQ_SECTIONS = ["booking", "sms", "payment", "cancellation", "other"] as const;
+export type FaqSection = (typeof FAQ_SECTIONS)[number];
+export const FAQ_SECTION_LABELS: Record<FaqSection, Record<Lang, string>> = {
+  booking: { ja: "予約の流れ", en: "How booking works" },
+  sms: { ja: "SMSについて", en: "SMS" },
+  payment: { ja: "お支払いについて", en: "Payment" },
+  cancellation: { ja: "キャンセルについて", en: "Cancellation" },
+  other: { ja: "その他", en: "Other questions" },
+};

@@ -106,3 +106,10 @@ export function byMonth<T extends { month: string }>(rows: T[], months: string[]
 
 /** Rows to CSV text: one writer for every export (src/domain/csv.ts). */
 export { toCsv } from "./csv.ts";
+
+/** Monday 00:00 Japan time of the week `ms` falls in (weeks run Monday to Sunday). */
+export function jstWeekStart(ms: number): number {
+  const day = Math.floor((ms + JST) / DAY);
+  // Day 0 (1970-01-01) was a Thursday: (day + 3) % 7 is days since Monday.
+  return (day - ((day + 3) % 7)) * DAY - JST;
+}

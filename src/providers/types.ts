@@ -23,7 +23,7 @@ export interface SmsPort {
 }
 
 export interface EmailPort {
-  send(msg: { to: string; subject: string; text: string; html: string; jobId: string; reservationId: string }): Promise<{ providerRef: string }>;
+  send(msg: { to: string; subject: string; text: string; html: string; jobId: string; reservationId: string; attachments?: { filename: string; type: string; content: Uint8Array }[] }): Promise<{ providerRef: string }>;
 }
 
 export interface CallRequest {

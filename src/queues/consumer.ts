@@ -7,6 +7,7 @@ import { config, type Config } from "../config.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { claimAlert, releaseAlert } from "../db/alerts.ts";
 import { claimJob, failJob, finishJob, getJob, releaseJob, type OutboxRow } from "../db/outbox.ts";
+import { isOpsOwner } from "../db/ops-outbox.ts";
 import { shops } from "../db/schema.ts";
 import { effectSchema, type Effect, type EffectKind, type ReservationEvent } from "../domain/reservation/types.ts";
 import { reservationStub } from "../durable/client.ts";
@@ -66,7 +67,8 @@ async function runJob(job: Effect, c: JobContext): Promise<JobResult> {
       return { providerRef: sent.providerRef, deliveryStatus: "queued" };
     }
     case "email.send": {
-      const sent = await providers.email.send({ to: job.to, subject: job.subject, text: job.text, html: job.html, jobId: row.id, reservationId: row.reservationId });
+      const attachments = job.attachments?.map((a) => ({ filename: a.filename, type: a.type, content: Uint8Array.from(atob(a.base64), (ch) => ch.charCodeAt(0)) }));
+      const sent = await providers.email.send({ to: job.to, subject: job.subject, text: job.text, html: job.html, jobId: row.id, reservationId: row.reservationId, ...(attachments ? { attachments } : {}) });
       return { providerRef: sent.providerRef, deliveryStatus: "sent" };
     }
     case "call.place": {
@@ -119,6 +121,8 @@ async function runJob(job: Effect, c: JobContext): Promise<JobResult> {
 }
 
 async function tell(env: Env, reservationId: string, event: ReservationEvent): Promise<void> {
+  // Operations messages (src/db/ops-outbox.ts) have no reservation to tell; their failures are logged and listed.
+  if (isOpsOwner(reservationId)) return;
   await reservationStub(env, reservationId).dispatch(event, "provider");
 }
 
@@ -136,7 +140,7 @@ async function handleJob(msg: Message<unknown>, m: Extract<QueueMessage, { type:
   let kind: EffectKind = row.kind as EffectKind;
   let result: JobResult;
   try {
-    const links = m.links ?? (await reservationStub(env, row.reservationId).links());
+    const links = m.links ?? (isOpsOwner(row.reservationId) ? {} : await reservationStub(env, row.reservationId).links());
     const job = effectSchema.parse({ kind: row.kind, ...(JSON.parse(resolveLinks(row.payload, links)) as object) });
     kind = job.kind;
     result = await runJob(job, { env, db, cfg, providers: providersFor(env, db, cfg), row, links });

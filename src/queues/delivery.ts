@@ -7,6 +7,7 @@ import type { Db } from "../db/client.ts";
 import { markEnqueued, reopenJob, type OutboxRow } from "../db/outbox.ts";
 import { outbox } from "../db/schema.ts";
 import { reservationStub } from "../durable/client.ts";
+import { isOpsOwner } from "../db/ops-outbox.ts";
 import { MESSAGE_STATUSES, SMS_RESEND_DELAY_SECONDS, SMS_SEND_ATTEMPTS, isPermanentSmsError, statusRank } from "../providers/sms/twilio.ts";
 import { failureEvent } from "./consumer.ts";
 import type { QueueMessage } from "./messages.ts";
@@ -44,6 +45,8 @@ async function smsNotDelivered(env: Env, db: Db, job: OutboxRow, sid: string, st
       return "resent";
     }
   }
+  // An operations message has no reservation to tell: the undelivered status stays on its job.
+  if (isOpsOwner(job.reservationId)) return "reported";
   await reservationStub(env, job.reservationId).dispatch(failureEvent(job, error), "provider", `twilio:${sid}:${status}`);
   return "reported";
 }

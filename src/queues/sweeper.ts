@@ -3,6 +3,7 @@
 import { and, isNotNull, lt } from "drizzle-orm";
 import { createDb } from "../db/client.ts";
 import { reservationsWithStrandedJobs } from "../db/outbox.ts";
+import { enqueueOpsJobs, isOpsOwner, strandedOpsJobs } from "../db/ops-outbox.ts";
 import { reservations } from "../db/schema.ts";
 import { reservationStub } from "../durable/client.ts";
 
@@ -19,7 +20,9 @@ export async function sweep(env: Env, now = Date.now()): Promise<{ woken: string
     .from(reservations)
     .where(and(isNotNull(reservations.nextTimerAt), lt(reservations.nextTimerAt, now - OVERDUE_AFTER_MS)))
     .limit(50);
-  const ids = [...new Set([...stranded, ...overdue.map((r) => r.id)])];
+  // Operations messages have no object to wake: they are put on the queue directly.
+  await enqueueOpsJobs(env, db, await strandedOpsJobs(db, now - STRANDED_AFTER_MS));
+  const ids = [...new Set([...stranded.filter((id) => !isOpsOwner(id)), ...overdue.map((r) => r.id)])];
   await Promise.all(ids.map((id) => reservationStub(env, id).flush()));
   if (ids.length) console.log(JSON.stringify({ msg: "sweeper woke reservations", count: ids.length }));
   return { woken: ids };

@@ -14,6 +14,7 @@ type RefundStatus = "requested" | "pending" | "succeeded" | "failed";
 
 const ja = {
   faq: "よくある質問",
+  guides: "ガイド",
   support: "お問い合わせ",
   supportHours: "平日 9:00〜18:00",
   call: "電話する",
@@ -100,6 +101,7 @@ type Copy = typeof ja;
 
 const en: Copy = {
   faq: "FAQ",
+  guides: "Guides",
   support: "Contact support",
   supportHours: "Weekdays 9:00–18:00 (Japan time)",
   call: "Call",

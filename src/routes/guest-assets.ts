@@ -53,6 +53,9 @@ details.qa:first-of-type{border-top:0}
 details.qa summary{font-weight:600;cursor:pointer;padding:10px 0}
 details.qa p{margin:0 0 10px}
 ol.flow{padding-left:1.3em;margin:0}ol.flow li{margin:0 0 6px}
+.doc h2{margin:18px 0 8px}.doc h3{font-size:1rem;margin:14px 0 4px}.table-wrap{overflow-x:auto;margin:0 0 12px}
+dl.talk{display:block}dl.talk dt{font-size:.85rem;font-weight:700;color:var(--muted)}dl.talk dd{margin:0 0 8px 12px}
+ul.guide-list{padding-left:1.1em;margin:0}ul.guide-list li{margin:0 0 8px}
 .points{font-size:1.8rem;font-weight:700;margin:0 0 12px}
 .member-nav{font-size:.9rem;margin:0 0 12px;line-height:2}.member-nav a{color:var(--accent)}
 .tag{display:inline-block;border-radius:999px;padding:2px 10px;font-size:.8rem;font-weight:600;background:#e8eaed}

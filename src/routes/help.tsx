@@ -3,6 +3,9 @@
 // the support form are the source for new entries here (seed 003).
 import { Hono } from "hono";
 import { config } from "../config.ts";
+import { createDb } from "../db/client.ts";
+import { listFaqEntries, type FaqEntryRow } from "../db/knowledge.ts";
+import { FAQ_SECTIONS, FAQ_SECTION_LABELS, type FaqSection } from "../domain/inquiries.ts";
 import { formatJpy } from "../domain/money.ts";
 import { policy } from "../domain/policy.ts";
 import type { Lang } from "../domain/reservation/types.ts";
@@ -26,6 +29,8 @@ interface Qa {
 }
 
 interface Section {
+  /** Where promoted entries of the same kind join this section (src/db/knowledge.ts). */
+  key: FaqSection;
   title: string;
   /** The booking flow reads best as numbered steps. */
   steps?: string[];
@@ -36,7 +41,8 @@ function faq(lang: Lang): Section[] {
   if (lang === "en") {
     return [
       {
-        title: "How booking works",
+        key: "booking",
+        title: FAQ_SECTION_LABELS.booking.en,
         steps: [
           "Ask your AI assistant (Claude, ChatGPT, ...) for a booking: what, where, when and for how many people.",
           "We text you that the request was received, with a link to your reservation page.",
@@ -51,7 +57,8 @@ function faq(lang: Lang): Section[] {
         ],
       },
       {
-        title: "SMS",
+        key: "sms",
+        title: FAQ_SECTION_LABELS.sms.en,
         items: [
           { q: "Which messages will I get?", a: ["Request received, the payment link, the confirmation, a reminder the evening before, and a message if anything changes (cancellation, refund, no shop available)."] },
           { q: "I did not receive an SMS.", a: ["Check that the number you gave is a mobile number that accepts SMS, and your spam filter. If you gave an email address, we send the same content by email when an SMS cannot be delivered. You can also contact support."] },
@@ -59,7 +66,8 @@ function faq(lang: Lang): Section[] {
         ],
       },
       {
-        title: "Payment",
+        key: "payment",
+        title: FAQ_SECTION_LABELS.payment.en,
         items: [
           { q: "How do I pay?", a: [`By card on Stripe's secure checkout page, from the link in the SMS or the "Pay" button on your reservation page. The amount is the shop's price, in yen (e.g. ${formatJpy(5500, "en")}).`] },
           { q: `Why only ${minutes} minutes?`, a: ["The shop holds the slot for you while you pay. After the deadline the hold is released and nothing is charged; please book again."] },
@@ -67,7 +75,8 @@ function faq(lang: Lang): Section[] {
         ],
       },
       {
-        title: "Cancellation",
+        key: "cancellation",
+        title: FAQ_SECTION_LABELS.cancellation.en,
         items: [
           { q: "How do I cancel?", a: ["Open the link in your SMS and press \"Cancel this booking\". The page tells you what cancelling would do before you confirm."] },
           {
@@ -84,7 +93,8 @@ function faq(lang: Lang): Section[] {
   }
   return [
     {
-      title: "予約の流れ",
+      key: "booking",
+      title: FAQ_SECTION_LABELS.booking.ja,
       steps: [
         "AIアシスタント（Claude、ChatGPTなど）に、サービス・場所・日時・人数を伝えて予約を依頼します。",
         "受付のSMSが届きます。SMSのリンクから予約ページを開けます。",
@@ -99,7 +109,8 @@ function faq(lang: Lang): Section[] {
       ],
     },
     {
-      title: "SMSについて",
+      key: "sms",
+      title: FAQ_SECTION_LABELS.sms.ja,
       items: [
         { q: "どんなSMSが届きますか？", a: ["受付のお知らせ、決済リンク、予約確定、前日のリマインダー、そしてキャンセル・返金・予約できなかった場合のお知らせです。"] },
         { q: "SMSが届きません。", a: ["SMSを受信できる携帯電話の番号か、迷惑メッセージの設定をご確認ください。メールアドレスをお伝えいただいている場合、SMSが届かないときは同じ内容をメールでお送りします。カスタマーサポートにもお問い合わせいただけます。"] },
@@ -107,7 +118,8 @@ function faq(lang: Lang): Section[] {
       ],
     },
     {
-      title: "お支払いについて",
+      key: "payment",
+      title: FAQ_SECTION_LABELS.payment.ja,
       items: [
         { q: "支払い方法は？", a: [`クレジットカードで、Stripeの安全な決済ページからお支払いいただきます。SMSのリンクか、予約ページの「支払う」ボタンからお進みください。金額は店舗の料金です（例: ${formatJpy(5500, "ja")}）。`] },
         { q: `なぜ${minutes}分以内なのですか？`, a: ["お支払いの間、店舗が枠を仮押さえしているためです。期限を過ぎると仮押さえは解除され、料金はかかりません。お手数ですが再度ご予約ください。"] },
@@ -115,7 +127,8 @@ function faq(lang: Lang): Section[] {
       ],
     },
     {
-      title: "キャンセルについて",
+      key: "cancellation",
+      title: FAQ_SECTION_LABELS.cancellation.ja,
       items: [
         { q: "キャンセルの方法は？", a: ["SMSのリンクから予約ページを開き、「予約をキャンセルする」を押してください。確定の前に、キャンセルするとどうなるかが表示されます。"] },
         {
@@ -131,15 +144,28 @@ function faq(lang: Lang): Section[] {
   ];
 }
 
-help.get("/faq", (c) => {
+/** The built-in sections with the entries operators promoted from inquiries added to theirs (seed 003). */
+function withEntries(sections: Section[], entries: FaqEntryRow[], lang: Lang): Section[] {
+  const out = sections.map((s) => ({ ...s, items: [...s.items] }));
+  for (const e of entries) {
+    const key = (FAQ_SECTIONS as readonly string[]).includes(e.section) ? (e.section as FaqSection) : "other";
+    let section = out.find((s) => s.key === key);
+    if (!section) out.push((section = { key, title: FAQ_SECTION_LABELS[key][lang], items: [] }));
+    section.items.push(lang === "en" ? { q: e.questionEn, a: e.answerEn.split(/\n+/) } : { q: e.questionJa, a: e.answerJa.split(/\n+/) });
+  }
+  return out;
+}
+
+help.get("/faq", async (c) => {
   const lang = pageLanguage(c);
+  const sections = withEntries(faq(lang), await listFaqEntries(createDb(c.env.DB)), lang);
   const cfg = config(c.env);
   const support = { phone: cfg.supportPhone, email: cfg.supportEmail };
   const t = copy(lang);
   return c.html(
     <RequesterPage title={`${t.faq} · QRV`} lang={lang} path="/faq" indexable>
       <h1>{t.faq}</h1>
-      {faq(lang).map((section) => (
+      {sections.map((section) => (
         <section class="card">
           <h2>{section.title}</h2>
           {section.steps ? (

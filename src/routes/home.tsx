@@ -16,6 +16,9 @@ home.get("/", (c) => {
         <p>
           MCP endpoint: <code>{cfg.publicUrl}/mcp</code>
         </p>
+        <p>
+          <a href="/guides">ガイド / Guides</a> · <a href="/faq">よくある質問 / FAQ</a>
+        </p>
         {sandboxServes(c.env, c.req.url) ? (
           <p>
             <a class="button secondary" href="/sandbox">

@@ -55,6 +55,7 @@ export function RequesterPage(props: {
       {props.children}
       <p class="footer-links">
         <a href="/faq">{t.faq}</a>
+        <a href="/guides">{t.guides}</a>
         <a href={props.supportHref ?? "/support"}>{t.support}</a>
       </p>
     </Page>

@@ -103,6 +103,9 @@ describe("operator console", () => {
     expect(Number((await page.locator("#kpi-today").textContent())!.replace(/\D/g, ""))).toBeGreaterThanOrEqual(1);
     await screenshot(page, "admin-dashboard-operations");
     await page.goto(`${url}/admin/management`);
+    // The page shows the nightly batch; computing now brings in today's payment.
+    await page.click("#compute-now");
+    expect(await page.locator("#last-computed").textContent()).toContain("最終集計");
     expect(await page.locator("svg.chart").count()).toBe(4);
     expect(await page.locator("svg.chart").last().textContent()).toContain("イタリアン ナツ");
     await screenshot(page, "admin-dashboard-management");
@@ -168,10 +171,26 @@ describe("operator console", () => {
     await card.locator("textarea").fill("実現したらメールで連絡する");
     await card.locator("select[name=status]").selectOption("closed");
     await screenshot(page, "admin-inquiries");
-    await card.locator("button[type=submit]").click();
+    await card.getByRole("button", { name: "保存", exact: true }).click();
     await page.waitForURL(/\/admin\/inquiries/);
     expect(await page.locator(".flash").textContent()).toContain("完了");
     await page.goto(`${url}/admin/inquiries?status=closed&category=request`);
     expect(await page.locator(".card", { hasText: words }).locator(".muted", { hasText: "最終更新" }).textContent()).toContain("山田(運営)");
+  });
+
+  it("makes the weekly report now and keeps it with its PDF; the support KPIs sit on the inquiries page", async () => {
+    await page.goto(`${url}/admin/inquiries`);
+    expect(await page.locator("#support-kpis").textContent()).toContain("今週のサポートKPI");
+    await screenshot(page, "admin-support-kpis");
+    await page.goto(`${url}/admin/reports`);
+    await page.getByRole("button", { name: "週次レポートを今すぐ作成" }).click();
+    await page.waitForURL(/\/admin\/reports\/rep_/);
+    expect(await page.locator("h1").textContent()).toContain("週次運用レポート");
+    await screenshot(page, "admin-report-weekly");
+    const pdf = await page.request.get(`${page.url()}.pdf`);
+    expect(pdf.headers()["content-type"]).toBe("application/pdf");
+    await page.goto(`${url}/admin/reports`);
+    expect(await page.locator("#maintenance").textContent()).toContain("npx wrangler d1 time-travel restore qrv --timestamp=");
+    await screenshot(page, "admin-reports");
   });
 });

@@ -297,11 +297,13 @@ export const effectSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("email.send"),
     to: z.string(),
-    recipient: z.enum(["requester", "shop"]),
+    recipient: z.enum(["requester", "shop", "operator"]),
     subject: z.string(),
     text: z.string(),
     html: z.string(),
     template: z.string(),
+    /** Files to attach (reports as PDF), base64. */
+    attachments: z.array(z.object({ filename: z.string(), type: z.string(), base64: z.string() })).optional(),
   }),
   z.object({
     kind: z.literal("call.place"),

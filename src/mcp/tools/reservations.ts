@@ -22,6 +22,7 @@ import { upsertUser } from "../../auth/sign-in.ts";
 import { formatDateTime, parseIsoWithOffset, toIsoTokyo } from "../../domain/time.ts";
 import { reservationStub } from "../../durable/client.ts";
 import { ReservationExists } from "../../durable/reservation.ts";
+import { FLOW_IN_TWO_SENTENCES } from "../../guides/flow.ts";
 
 export interface ToolDeps {
   env: Env;
@@ -182,6 +183,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       inputSchema: z.strictObject({}),
       outputSchema: z.object({
         services: z.array(z.object({ service: z.string(), areas: z.array(z.object({ area: z.string(), shops: z.number(), from_jpy: z.number() })) })),
+        how_it_works: z.object({ ja: z.string(), en: z.string() }).describe("Two sentences to tell a person who uses QRV for the first time."),
       }),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
@@ -191,7 +193,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       const text = services.length
         ? services.map((s) => `${s.service}: ${s.areas.map((a) => `${a.area} (${a.shops} shops, from ¥${a.from_jpy})`).join(", ")}`).join("\n")
         : "No partner shops are available right now.";
-      return ok({ services }, text);
+      return ok({ services, how_it_works: { ...FLOW_IN_TWO_SENTENCES } }, `${text}\n\nHow QRV works (tell a first-time user): ${FLOW_IN_TWO_SENTENCES.en}`);
     },
   );
 

@@ -46,6 +46,7 @@ export function cloudflareEmail(s: LiveSettings["email"]): EmailPort {
           subject: msg.subject,
           text: msg.text,
           html: msg.html,
+          ...(msg.attachments?.length ? { attachments: msg.attachments.map((a) => ({ disposition: "attachment" as const, filename: a.filename, type: a.type, content: a.content })) } : {}),
         });
         return { providerRef: sent.messageId };
       } catch (err) {

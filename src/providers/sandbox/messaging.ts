@@ -43,7 +43,7 @@ export function sandboxEmail(db: Db): EmailPort {
   return {
     async send(msg) {
       const id = `<${randomHex(12)}@sandbox.qrv>`;
-      await recordSent(db, { channel: "email", reservationId: msg.reservationId, to: msg.to, subject: msg.subject, body: msg.text, providerRef: id, data: { html: msg.html } });
+      await recordSent(db, { channel: "email", reservationId: msg.reservationId, to: msg.to, subject: msg.subject, body: msg.text, providerRef: id, data: { html: msg.html, ...(msg.attachments?.length ? { attachments: msg.attachments.map((a) => ({ filename: a.filename, type: a.type, bytes: a.content.length })) } : {}) } });
       return { providerRef: id };
     },
   };

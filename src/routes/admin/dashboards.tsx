@@ -1,21 +1,20 @@
 // The two dashboards of seed 000 §4.2, drawn as SVG on the server, each chart also as CSV.
 // Operations (§4.2.1): today's reservations by status, today's manual operations, this
 // week's booking and payment success rates, recent alerts; the page reloads every 5 minutes.
-// Management (§4.2.2): reservations and revenue per month, share by service type, shop ranking.
+// Management (§4.2.2): reservations and revenue per month, share by service type, shop ranking,
+// from the nightly batch. The figures themselves are computed in src/reports/figures.ts.
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AdminEnv } from "../../auth/admin.ts";
-import { countAlertsSince, recentAlerts } from "../../db/alerts.ts";
+import type { recentAlerts } from "../../db/alerts.ts";
 import { createDb, type Db } from "../../db/client.ts";
-import { reservationsWithOpenCases } from "../../db/console.ts";
-import { bookingsByService, monthlyReservations, monthlyRevenue, reservationFactsSince, shopRanking, statusCountsSince } from "../../db/metrics.ts";
+import { NIGHTLY_HOUR_JST, computeManagementSnapshot, operationsFigures, readManagementSnapshot, type ManagementFigures, type Snapshot } from "../../reports/figures.ts";
 import { MANUAL_CASES, isManualCase } from "../../domain/cases.ts";
 import { statusLabel } from "../../domain/messages.ts";
-import { byMonth, dailyRates, jstMidnight, lastDays, lastMonths, monthsStart, toCsv } from "../../domain/metrics.ts";
-import { STATUSES } from "../../domain/reservation/types.ts";
+import { toCsv } from "../../domain/metrics.ts";
 import { SYSTEM_ALERTS, isSystemAlert } from "../../domain/alert-rules.ts";
 import { BarChart, DonutChart, HBarChart, LineChart } from "./charts.tsx";
-import { AdminPage, PriorityBadge, csvResponse, jst } from "./layout.tsx";
+import { AdminPage, Csrf, PriorityBadge, csvResponse, jst } from "./layout.tsx";
 
 export const dashboards = new Hono<AdminEnv>();
 
@@ -43,22 +42,7 @@ function alertTitle(c: string): string {
 
 // ------------------------------------------------------------------ operations (§4.2.1)
 
-async function operations(db: Db, now: number) {
-  const today = jstMidnight(now);
-  const days = lastDays(now, 7);
-  const weekStart = jstMidnight(now) - 6 * 86_400_000;
-  const [statusRows, facts, manualToday, open, alerts] = await Promise.all([
-    statusCountsSince(db, today),
-    reservationFactsSince(db, weekStart),
-    countAlertsSince(db, Object.keys(MANUAL_CASES), today),
-    reservationsWithOpenCases(db),
-    recentAlerts(db, 20),
-  ]);
-  const byStatus = STATUSES.map((s) => ({ status: s, n: statusRows.find((r) => r.status === s)?.n ?? 0 }));
-  const openCases = open.flatMap((r) => r.openCases ?? []);
-  const overdue = openCases.filter((o) => now - o.at > MANUAL_CASES[o.case].targetMinutes * 60_000).length;
-  return { days, byStatus, rates: dailyRates(facts, days), manualToday, openCount: openCases.length, overdue, alerts, todayTotal: byStatus.reduce((s, r) => s + r.n, 0) };
-}
+const operations = operationsFigures;
 
 function CsvLink(props: { href: string }) {
   return (
@@ -208,26 +192,34 @@ dashboards.get("/dashboard/:chart{[a-z-]+\\.csv}", async (c) => {
 
 // ------------------------------------------------------------------ management (§4.2.2)
 
-async function management(db: Db, now: number) {
-  const months = lastMonths(now, 12);
-  const since = monthsStart(now, 12);
-  const [counts, revenue, services, ranking] = await Promise.all([monthlyReservations(db, since), monthlyRevenue(db, since), bookingsByService(db, since), shopRanking(db, since, 10)]);
-  return {
-    months,
-    counts: byMonth(counts, months, (month) => ({ month, requests: 0, bookings: 0 })),
-    revenue: byMonth(revenue, months, (month) => ({ month, grossJpy: 0, refundedJpy: 0, netJpy: 0 })),
-    services,
-    ranking,
-  };
+/** The nightly batch's figures; the very first visit, before any batch ran, computes them up to now. */
+async function management(db: Db, now: number): Promise<Snapshot<ManagementFigures>> {
+  return (await readManagementSnapshot(db)) ?? computeManagementSnapshot(db, now, now);
 }
 
-function ManagementPage(props: { c: Context<AdminEnv>; now: number; d: Awaited<ReturnType<typeof management>> }) {
-  const { d } = props;
+/** "Compute now": the same figures up to this moment (the next nightly batch goes back to midnight). */
+dashboards.post("/management/compute", async (c) => {
+  const now = Date.now();
+  await computeManagementSnapshot(createDb(c.env.DB), now, now);
+  console.log(JSON.stringify({ msg: "management figures computed by hand", operator: c.get("operator") }));
+  return c.redirect("/admin/management", 303);
+});
+
+function ManagementPage(props: { c: Context<AdminEnv>; snapshot: Snapshot<ManagementFigures> }) {
+  const d = props.snapshot.data;
   const totalBookings = d.services.reduce((s, r) => s + r.n, 0);
   return (
     <AdminPage c={props.c} title="経営ダッシュボード" section="management">
       <h1>経営ダッシュボード</h1>
-      <p class="muted">直近12か月（{d.months[0]} 〜 {d.months.at(-1)}）。表示のたびに集計しています（{jst(props.now)} 時点）。成立した予約 = 支払い済みの予約。</p>
+      <p class="muted" id="last-computed">
+        直近12か月（{d.months[0]} 〜 {d.months.at(-1)}、{jst(d.end)} まで）。夜間バッチ（毎日{NIGHTLY_HOUR_JST}:00）で集計しています。最終集計: {jst(props.snapshot.computedAt)}。成立した予約 = 支払い済みの予約。
+      </p>
+      <form method="post" action="/admin/management/compute">
+        <Csrf c={props.c} />
+        <button type="submit" class="secondary" id="compute-now">
+          今すぐ集計（現在時刻まで）
+        </button>
+      </form>
       <div class="card">
         <h2>月間予約件数の推移</h2>
         <BarChart
@@ -263,11 +255,11 @@ function ManagementPage(props: { c: Context<AdminEnv>; now: number; d: Awaited<R
 
 dashboards.get("/management", async (c) => {
   const now = Date.now();
-  return c.html(<ManagementPage c={c} now={now} d={await management(createDb(c.env.DB), now)} />);
+  return c.html(<ManagementPage c={c} snapshot={await management(createDb(c.env.DB), now)} />);
 });
 
 dashboards.get("/management/:chart{[a-z-]+\\.csv}", async (c) => {
-  const d = await management(createDb(c.env.DB), Date.now());
+  const d = (await management(createDb(c.env.DB), Date.now())).data;
   const total = d.services.reduce((s, r) => s + r.n, 0);
   switch (c.req.param("chart")) {
     case "monthly-reservations.csv":

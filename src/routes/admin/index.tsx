@@ -15,6 +15,8 @@ import { BOARD_CSS, BOARD_JS, lodgingDesk } from "./lodging.tsx";
 import { lodgingRecords } from "./lodging-records.tsx";
 import { lodgingDashboard } from "./lodging-dashboard.tsx";
 import { queue } from "./queue.tsx";
+import { knowledgePages } from "./knowledge.tsx";
+import { reportPages } from "./reports.tsx";
 import { reservationPages } from "./reservations.tsx";
 import { shopPages } from "./shops.tsx";
 
@@ -117,6 +119,8 @@ admin.route("/", alertPages);
 admin.route("/", incidentPages);
 admin.route("/", inquiryPages);
 admin.route("/", apiKeyPages);
+admin.route("/", reportPages);
+admin.route("/", knowledgePages);
 admin.route("/", lodgingDesk);
 admin.route("/", lodgingRecords);
 admin.route("/", lodgingDashboard);

@@ -6,7 +6,14 @@ import { Hono } from "hono";
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { AdminEnv } from "../../auth/admin.ts";
+import { config } from "../../config.ts";
 import { createDb, type Db } from "../../db/client.ts";
+import { kpiInquiries, saveInquiryWork } from "../../db/inquiries.ts";
+import { jstDate, jstWeekStart } from "../../domain/metrics.ts";
+import { kpiTable, supportKpis } from "../../domain/support-kpis.ts";
+import { DocBody } from "../document-view.tsx";
+import { listFeatureRequests, recentIncidents } from "../../db/knowledge.ts";
+import { InquiryFollowUp } from "./knowledge.tsx";
 import { inquiries } from "../../db/schema.ts";
 import { INQUIRY_CATEGORIES, INQUIRY_STATUSES, categoryLabel, type InquiryCategory, type InquiryStatus } from "../../domain/inquiries.ts";
 import { AdminPage, Csrf, jst, setFlash } from "./layout.tsx";
@@ -65,12 +72,24 @@ inquiryPages.get("/inquiries", async (c) => {
     .limit(PAGE_SIZE);
   const counts = await inquiryCounts(db);
   const back = listHref(status, category);
+  const now = Date.now();
+  const weekStart = jstWeekStart(now);
+  const kpis = supportKpis(await kpiInquiries(db, weekStart, now + 1), now);
+  const followUp = { features: await listFeatureRequests(db), incidents: await recentIncidents(db) };
   return c.html(
     <AdminPage c={c} title="お問い合わせ" section="inquiries">
       <h1>
         お問い合わせ <span class="muted">未対応 {counts.new}件・対応中 {counts.in_progress}件</span>
       </h1>
       <p class="muted">サポートフォームから届いたものです。本文は利用者の原文のままです（開発への共有も原文で）。</p>
+      <p>
+        <a href="/admin/faq">FAQ（お問い合わせから追加した項目）</a> · <a href="/admin/features">要望（予定と実現）</a>
+      </p>
+      <div class="card" id="support-kpis">
+        <h2>今週のサポートKPI（{jstDate(weekStart)} 〜）</h2>
+        <p class="muted">時間は営業時間（平日 9:00〜18:00、祝日を除く）で数えます。初回応答 = 最初の対応メモまたは状態の変更、解決 = 完了にした時刻。満足度は完了のお知らせにあるアンケート（1〜5）です。</p>
+        <DocBody doc={{ title: "", lang: "ja", blocks: [{ table: kpiTable(kpis) }] }} />
+      </div>
       <form method="get" action="/admin/inquiries" class="card filters">
         <label>
           状態{" "}
@@ -140,6 +159,7 @@ inquiryPages.get("/inquiries", async (c) => {
                 最終更新: {q.handledBy}（{jst(q.updatedAt)}）
               </p>
             ) : null}
+            <InquiryFollowUp c={c} q={q} data={followUp} />
             <form method="post" action={`/admin/inquiries/${q.id}`}>
               <Csrf c={c} />
               <input type="hidden" name="back" value={back} />
@@ -177,11 +197,9 @@ inquiryPages.post("/inquiries/:id", async (c) => {
     return c.redirect(back, 303);
   }
   const operator = c.get("operator");
-  const changed = await createDb(c.env.DB)
-    .update(inquiries)
-    .set({ status: parsed.data.status, operatorNote: parsed.data.note, handledBy: operator, updatedAt: Date.now() })
-    .where(eq(inquiries.id, c.req.param("id")))
-    .returning({ id: inquiries.id, name: inquiries.name });
+  const db = createDb(c.env.DB);
+  const saved = await saveInquiryWork(c.env, db, c.req.param("id"), { status: parsed.data.status, note: parsed.data.note, operator, publicUrl: config(c.env).publicUrl });
+  const changed = saved ? [saved] : [];
   if (!changed[0]) {
     setFlash(c, "error", "そのお問い合わせは見つかりません。");
     return c.redirect(back, 303);

@@ -44,6 +44,7 @@ form.search label{display:flex;flex-direction:column;font-size:.8rem;color:var(-
 .errors li{color:var(--bad)}
 details summary{cursor:pointer;color:var(--accent)}
 .tag{display:inline-block;padding:0 6px;border-radius:4px;background:#e8eaed;font-size:.8rem;margin-right:4px}
+.doc h2{margin:20px 0 8px}.doc h3{margin:14px 0 4px}.follow-up{margin:8px 0}
 pre.message{white-space:pre-wrap;word-break:break-word;background:#f8f9fa;border:1px solid var(--line);border-radius:6px;padding:10px;font:inherit}
 .tag.bad{background:#fce8e6;color:var(--bad)}.tag.ok{background:#e6f4ea;color:var(--ok)}.tag.warn{background:#fef7e0;color:var(--warn)}
 .field{margin:0 0 10px}.field label{display:block;font-size:.85rem;color:var(--muted)}.field input,.field select,.field textarea{width:100%}
@@ -61,6 +62,7 @@ export const NAV = [
   ["/admin/incidents", "インシデント", "incidents"],
   ["/admin/inquiries", "問い合わせ", "inquiries"],
   ["/admin/api-keys", "APIキー", "api-keys"],
+  ["/admin/reports", "レポート", "reports"],
 ] as const;
 
 export type Section = (typeof NAV)[number][2] | "login";

@@ -1,0 +1,100 @@
+// The service catalogue (seed 002: the first of the four documents every service needs): each
+// service QRV runs, what it does, for whom, when, what is automated and what is manual, its
+// targets, what it depends on and who owns it. Targets are read from the rules (manual-case
+// response times, support KPIs), so the catalogue states what the system measures. It is a
+// guide for operators (/guides/service-catalogue, PDF) and docs/service-catalogue.md is
+// generated from it (npm run docs:catalogue). Lodging and sessions add an entry when built.
+import type { Block, Doc } from "../documents/model.ts";
+import { MANUAL_CASES, PRIORITY_LABELS } from "../domain/cases.ts";
+import { policy } from "../domain/policy.ts";
+import { SUPPORT_TARGETS } from "../domain/support-kpis.ts";
+import type { Guide } from "./types.ts";
+
+interface CatalogueEntry {
+  name: string;
+  what: string;
+  who: string;
+  hours: string;
+  automated: string;
+  manual: string;
+  targets: string;
+  dependencies: string;
+  owner: string;
+}
+
+const h = (ms: number) => `${ms / 3_600_000}時間`;
+const caseTargets = Object.values(MANUAL_CASES)
+  .map((c) => `${c.title} ${PRIORITY_LABELS[c.priority]}・${c.targetMinutes >= 60 ? `${c.targetMinutes / 60}時間` : `${c.targetMinutes}分`}以内`)
+  .join("、");
+
+export const SERVICES: CatalogueEntry[] = [
+  {
+    name: "店舗予約代行（ショップ予約）",
+    what: `AIアシスタント（MCP）からの予約依頼を受け、提携店に自動音声で電話し（最大${policy.maxCallRounds}周）、SMSで決済リンクを送り、${policy.paymentWindowMs / 60_000}分以内のお支払いで予約を確定する。予約ページ（SMSのリンク）で状況確認・支払い・キャンセル（${h(policy.cancelDeadlineMs)}前まで全額返金）。`,
+    who: "依頼者（AIアシスタントの利用者）、AIクライアント・連携事業者（APIキー）、提携店、運営担当者",
+    hours: "受付・電話・決済・通知は24時間自動。人の対応は平日9:00〜18:00（運営担当者）、土日祝・夜間はオンコール（輪番）",
+    automated: "予約受付、提携店への電話（最大2周）、SMS（受付・決済リンク・確定・リマインダー）、Stripe決済と返金、メール（依頼者・提携店）、失敗時の自動リトライ、Slackアラート",
+    manual: "全店予約NG、SMS送信失敗、決済期限切れ（問い合わせ時のみ）、店舗の曖昧な回答、店舗からの変更依頼、キャンセル期限超過後のキャンセル依頼、システムの失敗で人が必要な案件（運営コンソールのキュー）",
+    targets: `手動対応の対応時間（seed 000 §2.3.2）: ${caseTargets}。監視: キュー長100件超、直近5分のエラー率5%超でアラート`,
+    dependencies: "Cloudflare（Workers、D1、Durable Objects、Queues、Workers Logs、Email Service、Access）、Twilio（SMS）、Bland.ai（自動音声電話）、Stripe（決済）、Slack（通知）",
+    owner: "Qualfia 運営チーム（運営担当者）。システムは開発チーム",
+  },
+  {
+    name: "カスタマーサポート（お問い合わせ窓口）",
+    what: "依頼者からの質問・不具合・要望を受け付け（/support、電話、Email）、回答し、FAQに反映し、要望が実現したら依頼者に知らせる。不具合はインシデントに紐づける。",
+    who: "依頼者、カスタマーサポート担当、運営担当者",
+    hours: "平日9:00〜18:00（祝日を除く）。FAQ（/faq）とガイド（/guides）は24時間",
+    automated: "フォームの受付と分類、2時間未対応でSlackアラート、KPI（初回応答・解決時間を営業時間で計測）、完了時のお知らせと満足度アンケート、要望が実現したときの一斉連絡（1人1回）",
+    manual: "回答、FAQへの反映（質問と回答を編集して掲載）、要望の予定・実現の判断、不具合のインシデント化",
+    targets: `初回応答 ${h(SUPPORT_TARGETS.firstResponseMs)}以内（営業時間）、解決 ${h(SUPPORT_TARGETS.resolutionMs)}以内（営業時間）、顧客満足度 ${SUPPORT_TARGETS.satisfaction.toFixed(1)}以上（5段階）`,
+    dependencies: "Cloudflare（Workers、D1、Queues、Email Service）、Twilio（SMS）",
+    owner: "カスタマーサポート担当（Qualfia 運営チーム）",
+  },
+];
+
+function entryBlocks(e: CatalogueEntry): Block[] {
+  return [
+    { h2: e.name },
+    {
+      table: {
+        head: ["項目", "内容"],
+        rows: [
+          ["概要", e.what],
+          ["利用者", e.who],
+          ["提供時間", e.hours],
+          ["自動化されていること", e.automated],
+          ["手動で行うこと", e.manual],
+          ["目標", e.targets],
+          ["依存サービス", e.dependencies],
+          ["責任者", e.owner],
+        ],
+      },
+    },
+  ];
+}
+
+export function catalogueDoc(): Doc {
+  return {
+    title: "サービスカタログ",
+    subtitle: "QRVが提供するサービスの一覧（運営担当者向け）",
+    lang: "ja",
+    blocks: [
+      { p: "QRVが運用しているサービスごとに、内容・利用者・提供時間・自動と手動の範囲・目標・依存サービス・責任者をまとめたものです。手順は運用手順書（docs/operations.md）、アラートとエスカレーションは同書の4章・5章にあります。" },
+      ...SERVICES.flatMap(entryBlocks),
+      { note: "宿泊予約（ポイント会員）と1対1セッションは、提供開始時にこのカタログへ追加します。" },
+    ],
+  };
+}
+
+export const CATALOGUE_GUIDE: Guide = {
+  slug: "service-catalogue",
+  audience: "operators",
+  minutes: 10,
+  langs: ["ja"],
+  title: { ja: "サービスカタログ" },
+  doc: () => catalogueDoc(),
+};
+
+/** The line under the title in docs/service-catalogue.md. */
+export const CATALOGUE_PREFACE =
+  "*English summary: the service catalogue (seed 002). For each service QRV runs: what it does, who uses it, hours, what is automated and what is manual, targets, dependencies and the owner. Generated from `src/guides/catalogue.ts` by `npm run docs:catalogue`; also at `/guides/service-catalogue` (page and PDF) and linked from the console's レポート page.*";
