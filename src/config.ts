@@ -1,6 +1,7 @@
 // Configuration read from Wrangler vars and secrets, in one place. Whether a sandbox may face
 // the public is decided in sandbox-exposure.ts (pure, so scripts import it too).
 import { lodgingPolicy } from "./domain/lodging/policy.ts";
+import { DEFAULT_CANCELLATION_POLICY, parseCancellationPolicy, type CancellationPolicy } from "./domain/lodging/refund.ts";
 import { isLoopbackHost, sandboxExposure } from "./sandbox-exposure.ts";
 
 export { isLoopbackHost, SANDBOX_NOT_PUBLIC, sandboxExposure, sandboxServes, type SandboxExposure } from "./sandbox-exposure.ts";
@@ -25,11 +26,21 @@ export interface Config {
   lodgingBirthdayWindowDays: number;
   /** Lodging: how long an order short of points keeps its rooms. */
   lodgingPaymentWindowMs: number;
+  /** Refunds on cancellation by days before check-in (LODGING_CANCELLATION_POLICY, e.g. "7:100,3:50,0:0,noshow:0"). */
+  lodgingCancellationPolicy: CancellationPolicy;
 }
 
 function seconds(value: string | undefined, fallback: number): number {
   const n = Number(value);
   return Number.isFinite(n) && n >= 0 ? n : fallback;
+}
+
+/** The operator's refund table; a table that does not parse falls back to the default, said once in the log. */
+function cancellationPolicy(text: string | undefined): CancellationPolicy {
+  const parsed = parseCancellationPolicy(text);
+  if (!("error" in parsed)) return parsed;
+  console.error(JSON.stringify({ event: "lodging_cancellation_policy_invalid", error: parsed.error }));
+  return DEFAULT_CANCELLATION_POLICY;
 }
 
 export function config(env: Env): Config {
@@ -48,6 +59,7 @@ export function config(env: Env): Config {
     bookingRateLimits: !(env.BOOKING_RATE_LIMITS === "off" && sandboxExposure(env) === "local_only"),
     lodgingBirthdayWindowDays: Math.floor(seconds(env.LODGING_BIRTHDAY_WINDOW_DAYS, lodgingPolicy.birthdayWindowDays)),
     lodgingPaymentWindowMs: seconds(env.LODGING_PAYMENT_WINDOW_MINUTES, lodgingPolicy.paymentWindowMs / 60_000) * 60_000,
+    lodgingCancellationPolicy: cancellationPolicy(env.LODGING_CANCELLATION_POLICY),
   };
 }
 

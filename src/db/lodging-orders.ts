@@ -23,10 +23,16 @@ export function lodgingOrderStatements(d1: D1Database, next: LodgingRecord, isNe
     ];
   }
   const cond = guard ? ` AND ${guard.sql}` : "";
+  const pending = d.cancellations?.find((c) => c.status === "pending")?.id ?? null;
+  const refunded = (d.cancellations ?? []).filter((c) => c.status === "approved").reduce((s, c) => s + c.refund, 0);
+  const cancelled = d.lines.filter((l) => l.cancelledAt !== undefined).map((l) => l.lineNo);
   return [
     d1
-      .prepare(`UPDATE lodging_orders SET status = ?, paid_at = ?, payment_deadline = ?, updated_at = ? WHERE id = ?${cond}`)
-      .bind(next.status, d.payment.paidAt ?? null, d.payment.deadlineAt ?? null, next.updatedAt, next.id, ...(guard?.params ?? [])),
+      .prepare(`UPDATE lodging_orders SET status = ?, paid_at = ?, payment_deadline = ?, pending_cancellation = ?, refunded_points = ?, updated_at = ? WHERE id = ?${cond}`)
+      .bind(next.status, d.payment.paidAt ?? null, d.payment.deadlineAt ?? null, pending, refunded, next.updatedAt, next.id, ...(guard?.params ?? [])),
+    ...(cancelled.length
+      ? [d1.prepare(`UPDATE lodging_order_lines SET status = 'cancelled' WHERE order_id = ? AND line_no IN (${cancelled.map(() => "?").join(", ")}) AND status != 'cancelled'${cond}`).bind(next.id, ...cancelled, ...(guard?.params ?? []))]
+      : []),
   ];
 }
 

@@ -779,6 +779,15 @@ export const rooms = sqliteTable(
     floor: integer("floor").notNull(),
     /** Inactive rooms are not sold (taken off the list, not out of service for some nights: that is a calendar block). */
     active: integer("active", { mode: "boolean" }).notNull().default(true),
+    /** The front desk's status (src/domain/lodging/room-status.ts); its history is room_status_events. */
+    status: text("status").notNull().default("available"),
+    /** Maintenance / Unavailable: why, and the nights blocked (YYYY-MM-DD, until exclusive). */
+    statusReason: text("status_reason"),
+    statusFrom: text("status_from"),
+    statusUntil: text("status_until"),
+    /** Reserved / Occupied: the order whose guest it is. */
+    statusOrderId: text("status_order_id"),
+    statusChangedAt: integer("status_changed_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -894,10 +903,14 @@ export const lodgingOrders = sqliteTable(
     totalPoints: integer("total_points").notNull(),
     paidAt: integer("paid_at"),
     paymentDeadline: integer("payment_deadline"),
+    /** The id of the cancellation waiting for staff, if any (the console's queue). */
+    pendingCancellation: text("pending_cancellation"),
+    /** Points returned by approved cancellations. */
+    refundedPoints: integer("refunded_points").notNull().default(0),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [index("lodging_orders_member").on(t.memberId, t.createdAt), index("lodging_orders_check_in").on(t.checkIn), index("lodging_orders_status").on(t.status)],
+  (t) => [index("lodging_orders_member").on(t.memberId, t.createdAt), index("lodging_orders_check_in").on(t.checkIn), index("lodging_orders_status").on(t.status), index("lodging_orders_pending_cancellation").on(t.pendingCancellation)],
 );
 
 /** One row per room in an order: the room, its nights and their prices at booking. */
@@ -923,6 +936,8 @@ export const lodgingOrderLines = sqliteTable(
     totalPoints: integer("total_points").notNull(),
     /** active | cancelled */
     status: text("status").notNull().default("active"),
+    checkedInAt: integer("checked_in_at"),
+    checkedOutAt: integer("checked_out_at"),
   },
   (t) => [primaryKey({ columns: [t.orderId, t.lineNo] }), index("lodging_order_lines_room").on(t.roomId, t.checkIn)],
 );
@@ -940,4 +955,26 @@ export const lodgingAvailability = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.roomTypeId, t.date] })],
+);
+
+/** Every room status change, with who and when (seed 004 §3(1)3). */
+export const roomStatusEvents = sqliteTable(
+  "room_status_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    roomId: text("room_id")
+      .notNull()
+      .references(() => rooms.id),
+    action: text("action").notNull(),
+    fromStatus: text("from_status").notNull(),
+    toStatus: text("to_status").notNull(),
+    reason: text("reason"),
+    dateFrom: text("date_from"),
+    dateUntil: text("date_until"),
+    orderId: text("order_id"),
+    /** The operator, or `system` for automatic moves. */
+    actor: text("actor").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("room_status_events_room").on(t.roomId, t.id)],
 );

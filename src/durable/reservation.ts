@@ -15,7 +15,7 @@ import { caseAlertKey } from "../domain/cases.ts";
 import { newId, newSecretToken, sha256Hex } from "../domain/ids.ts";
 import { lodgingPolicy } from "../domain/lodging/policy.ts";
 import { decide, timerEvent, type AnyDecision, type AnyEvent, type AnyRecord, type AnyTimer } from "../domain/reservation/engine.ts";
-import { createLodgingOrder, lodgingTotals } from "../domain/reservation/lodging-machine.ts";
+import { cancelledLines, createLodgingOrder, lodgingTotals } from "../domain/reservation/lodging-machine.ts";
 import { createEngagement, type EngagementRecord, type ExceptionRequest, type SessionOutcome, type SessionRequest } from "../domain/reservation/session-machine.ts";
 import { checkPolicy, type ExceptionEvent } from "../domain/sessions/policy.ts";
 import { messageProblems, quietUntil, type MessageKind, type MessageTopic } from "../domain/sessions/send-rules.ts";
@@ -98,6 +98,7 @@ export class ReservationObject extends DurableObject<Env> {
       guestUrl: placeholder(this.#linkKey),
       supportPhone: this.#cfg.supportPhone,
       supportEmail: this.#cfg.supportEmail,
+      cancellationPolicy: this.#cfg.lodgingCancellationPolicy,
     };
   }
 
@@ -530,10 +531,16 @@ export class ReservationObject extends DurableObject<Env> {
    * could not be reached or refused, and the order's calendar_sync timer tries again.
    */
   async #syncCalendar(record: LodgingRecord): Promise<boolean> {
-    const resources = [...new Set(record.data.lines.map((l) => roomResource(l.roomId)))];
+    // Rooms cancelled out of a standing order give back their own nights only.
+    const live = record.data.lines.filter((l) => l.cancelledAt === undefined);
+    const resources = [...new Set((record.data.calendar === "booked" ? live : record.data.lines).map((l) => roomResource(l.roomId)))];
     let ok = true;
     try {
       if (record.data.calendar === "booked") {
+        for (const line of record.data.lines.filter((l) => l.cancelledAt !== undefined)) {
+          const freed = await calendarFor(this.env, roomResource(line.roomId)).release(record.id, [{ start: nightInterval(line.checkIn).start, end: parseDate(line.checkOut)! }]);
+          if (freed.error) throw new Error(`room ${line.roomNumber} could not be released: ${freed.error}`);
+        }
         try {
           await confirmAll(this.env, record.id, resources);
         } catch (err) {
@@ -590,10 +597,12 @@ export class ReservationObject extends DurableObject<Env> {
       extra.push(...lodgingOrderStatements(this.env.DB, next, false, guard));
       const charge = decision.kind === "apply" && "charge" in decision ? decision.charge : undefined;
       if (charge) extra.push(...ledgerStatements(this.env.DB, { memberId: charge.memberId, kind: "order_payment", amount: -charge.points, ref: charge.ref, orderId: next.id, at: now }, guard));
+      const credit = decision.kind === "apply" && "credit" in decision ? decision.credit : undefined;
+      if (credit) extra.push(...ledgerStatements(this.env.DB, { memberId: credit.memberId, kind: "refund", amount: credit.points, ref: credit.ref, orderId: next.id, operator: "operator" in event ? event.operator : null, reason: "cancellation", at: now }, guard));
     }
     await commitTransition(this.env.DB, record.version, next, { type: event.type, actor, fromStatus: record.status, toStatus: next.status, ignored: false, note: decision.note, data: event, at: now }, outbox, undefined, settled, finished, extra);
     this.#record = next;
-    if (next.kind === "lodging" && record.kind === "lodging" && next.data.calendar !== record.data.calendar) await this.#syncCalendar(next);
+    if (next.kind === "lodging" && record.kind === "lodging" && (next.data.calendar !== record.data.calendar || cancelledLines(next).length !== cancelledLines(record).length)) await this.#syncCalendar(next);
     if (record.status !== next.status) {
       console.log(JSON.stringify({ msg: "transition", reservation: next.id, from: record.status, to: next.status, event: event.type, version: next.version }));
     }

@@ -30,7 +30,7 @@ export const MCP_INSTRUCTIONS = `QRV books appointments at partner shops in Japa
 4. Follow progress by subscribing to the resource qrv://reservations/{id} (or with get_reservation), use list_my_reservations to find earlier ones, and cancel_reservation to cancel (free before payment, full refund until 48 hours before the start).
 1-on-1 online sessions with a coach (coaching, consulting, lessons): list_coaches, find_session_slots, request_session (the inquiry), then the client agrees to the terms and pays on their own page; book_session_slot, get_session, reschedule_session, cancel_session.
 Times are Japan time (+09:00). Ask the user before booking or cancelling.
-Lodging (members with prepaid points): search_rooms, then book_rooms (paid from points; if short, the order waits 30 minutes for top_up_points), get_points, get_lodging_order, list_my_orders. These act for the signed-in member.
+Lodging (members with prepaid points): search_rooms, then book_rooms (paid from points; if short, the order waits 30 minutes for top_up_points), get_points, get_lodging_order, list_my_orders, cancel_lodging_order (quote first, then confirm: true files a request the front desk approves). These act for the signed-in member.
 The first time you help a person with QRV, tell them how it works in these two sentences (in Japanese to a Japanese speaker): ${FLOW_IN_TWO_SENTENCES.en} / ${FLOW_IN_TWO_SENTENCES.ja}`;
 
 export const SERVER_INFO = { name: "qrv", title: "QRV reservation concierge", version: "0.1.0", icons: QRV_ICONS };

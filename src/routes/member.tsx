@@ -22,6 +22,7 @@ import type { Lang } from "../domain/reservation/types.ts";
 import { formatDateTime } from "../domain/time.ts";
 import { allRoomTypes, quoteFor, searchAvailability } from "../lodging/inventory.ts";
 import { bookRooms, checkStay, todayJst, type AskedLine } from "../lodging/orders.ts";
+import { quoteCancellation, requestCancellation } from "../lodging/cancellation.ts";
 import { startTopUp } from "../lodging/points.ts";
 import { AccountBar } from "./account.tsx";
 import { CSRF_FIELD, csrfToken, csrfValid, formNonce } from "./csrf.ts";
@@ -607,8 +608,11 @@ member.get("/orders/:id", async (c) => {
   if (!o) return c.notFound();
   const lines = await linesOf(got.db, o.id);
   const missing = Math.max(0, o.totalPoints - got.m.pointsBalance);
+  const note = str(c.req.query("note"), 300);
+  const banner = o.pendingCancellation ? { kind: "info" as const, text: CANCEL_W[lang].pending } : note ? { kind: "ok" as const, text: note } : undefined;
+  const open = lines.filter((l) => l.status !== "cancelled");
   return c.html(
-    <Shell c={c} lang={lang} title={`${w.orderNo} ${o.id}`} path={`/member/orders/${o.id}`}>
+    <Shell c={c} lang={lang} title={`${w.orderNo} ${o.id}`} path={`/member/orders/${o.id}`} banner={banner}>
       <div class="card">
         <p>
           <span class={`status tag ${o.status === "confirmed" ? "ok" : o.status === "awaiting_payment" ? "warn" : "bad"}`} id="order-status">
@@ -633,7 +637,7 @@ member.get("/orders/:id", async (c) => {
         {lines.map((l) => (
           <div class="order-line">
             <p class="room-number">
-              <strong>{w.room(l.roomNumber, l.roomTypeName)}</strong> {l.checkIn} 〜 {l.checkOut}
+              <strong>{w.room(l.roomNumber, l.roomTypeName)}</strong> {l.checkIn} 〜 {l.checkOut} {l.status === "cancelled" ? <span class="tag bad">{CANCEL_W[lang].cancelled}</span> : null}
             </p>
             <p class="muted">
               {w.nightly}: {(JSON.parse(l.nightly) as { date: string; points: number }[]).map((n) => `${n.date.slice(5)} ${n.points.toLocaleString("ja-JP")}`).join(" / ")}
@@ -654,12 +658,127 @@ member.get("/orders/:id", async (c) => {
               <th>{w.total}</th>
               <td class="num">{formatPoints(o.totalPoints, lang)}</td>
             </tr>
+            {o.refundedPoints ? (
+              <tr>
+                <th>{CANCEL_W[lang].refunded}</th>
+                <td class="num">{formatPoints(o.refundedPoints, lang)}</td>
+              </tr>
+            ) : null}
           </tbody>
         </table>
       </div>
+      {o.status === "confirmed" && !o.pendingCancellation && open.length ? (
+        <form method="get" action={`/member/orders/${o.id}/cancel`} class="card" id="cancel-form">
+          <h2>{CANCEL_W[lang].title}</h2>
+          <p class="muted">{CANCEL_W[lang].lead}</p>
+          {open.map((l) => (
+            <label class="check">
+              <input type="checkbox" name="room" value={l.roomNumber} checked /> {w.room(l.roomNumber, l.roomTypeName)}
+            </label>
+          ))}
+          <button type="submit">{CANCEL_W[lang].quote}</button>
+        </form>
+      ) : null}
       <p>
         <a href="/member">{w.back}</a>
       </p>
     </Shell>,
   );
+});
+
+const CANCEL_W = {
+  ja: {
+    title: "キャンセル",
+    lead: "キャンセルするお部屋を選ぶと、返金されるポイントを表示します。ご依頼はフロントの承認後に確定します。",
+    quote: "返金額を確認する",
+    ask: "この内容でキャンセルを依頼する",
+    refund: "返金されるポイント",
+    policy: "適用される規定",
+    pending: "キャンセルのご依頼を承りました。フロントの承認をお待ちください（承認後にSMSとメールでお知らせします）。",
+    cancelled: "キャンセル済",
+    refunded: "返金済みポイント",
+  },
+  en: {
+    title: "Cancel",
+    lead: "Choose the rooms to cancel to see the points that would come back. The front desk approves the request before it takes effect.",
+    quote: "See the refund",
+    ask: "Ask to cancel",
+    refund: "Points back",
+    policy: "Policy row",
+    pending: "Your cancellation request is waiting for the front desk; you will be told by SMS and email.",
+    cancelled: "Cancelled",
+    refunded: "Points refunded",
+  },
+};
+
+function roomsOf(c: C, form?: Record<string, string | File | (string | File)[]>): string[] {
+  const raw = form ? form.room : c.req.queries("room");
+  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  return list.filter((v): v is string => typeof v === "string").map((v) => v.slice(0, 20)).slice(0, 100);
+}
+
+member.get("/orders/:id/cancel", async (c) => {
+  const lang = pageLanguage(c);
+  const got = await memberOr(c);
+  if (got instanceof Response) return got;
+  const id = c.req.param("id").toUpperCase();
+  if (!LODGING_ORDER_ID_PATTERN.test(id)) return c.notFound();
+  const rooms = roomsOf(c);
+  const w = CANCEL_W[lang];
+  const q = await quoteCancellation(c.env, got.db, got.m.id, id, rooms.length ? rooms : undefined);
+  return c.html(
+    <Shell c={c} lang={lang} title={`${w.title} ${id}`} path={`/member/orders/${id}/cancel`} banner={q.ok ? undefined : { kind: "bad", text: q.message[lang] }}>
+      {q.ok ? (
+        <form method="post" action={`/member/orders/${id}/cancel`} class="card" id="cancel-quote">
+          <Csrf c={c} />
+          <input type="hidden" name="nonce" value={formNonce()} />
+          <table>
+            <tbody>
+              {q.quote.rooms.map((r) => (
+                <tr>
+                  <th>{lang === "ja" ? `${r.roomNumber}号室` : `Room ${r.roomNumber}`}</th>
+                  <td class="num">
+                    {formatPoints(r.refund, lang)} / {formatPoints(r.paid, lang)}
+                  </td>
+                </tr>
+              ))}
+              <tr>
+                <th>{w.refund}</th>
+                <td class="num" id="quote-refund">
+                  {formatPoints(q.quote.refund, lang)}
+                </td>
+              </tr>
+              <tr>
+                <th>{w.policy}</th>
+                <td>{q.quote.policyRow[lang]}</td>
+              </tr>
+            </tbody>
+          </table>
+          {q.quote.rooms.map((r) => (
+            <input type="hidden" name="room" value={r.roomNumber} />
+          ))}
+          <button type="submit" class="danger">
+            {w.ask}
+          </button>
+        </form>
+      ) : null}
+      <p>
+        <a href={`/member/orders/${id}`}>{W[lang].back}</a>
+      </p>
+    </Shell>,
+  );
+});
+
+member.post("/orders/:id/cancel", async (c) => {
+  const lang = pageLanguage(c);
+  const got = await memberOr(c);
+  if (got instanceof Response) return got;
+  const id = c.req.param("id").toUpperCase();
+  if (!LODGING_ORDER_ID_PATTERN.test(id)) return c.notFound();
+  const form = await c.req.parseBody({ all: true });
+  if (!csrfValid(c, form[CSRF_FIELD], config(c.env).publicUrl)) return c.redirect(`/member/orders/${id}`, 303);
+  const rooms = roomsOf(c, form);
+  const nonce = str(form.nonce, 64);
+  const r = await requestCancellation(c.env, got.db, got.m.id, id, { ...(rooms.length ? { rooms } : {}), via: `user:${got.m.userId}`, ...(nonce ? { key: `page:${nonce}` } : {}) });
+  return c.redirect(`/member/orders/${id}?note=${encodeURIComponent(r.message[lang])}`, 303);
 });

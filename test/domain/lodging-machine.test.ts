@@ -1,7 +1,7 @@
 // The lodging-order machine (seed 004 §3(3)1), walked like the shop machine: every status ×
 // every event either does what the table says or is ignored, and the paths from the seed.
 import { describe, expect, it } from "vitest";
-import { CALENDAR_SYNC_DELAY_MS, LODGING_TRANSITIONS, createLodgingOrder, decideLodging, type LodgingRequest } from "../../src/domain/reservation/lodging-machine.ts";
+import { CALENDAR_SYNC_DELAY_MS, LODGING_TRANSITIONS, cancelledLines, createLodgingOrder, decideLodging, pendingCancellation, type LodgingRequest } from "../../src/domain/reservation/lodging-machine.ts";
 import { LODGING_STATUSES, type DecideContext, type LodgingRecord, type ReservationEvent } from "../../src/domain/reservation/types.ts";
 
 const now = Date.UTC(2026, 11, 1, 3, 0);
@@ -18,7 +18,7 @@ const req: LodgingRequest = {
 };
 const TOTAL = 55_300;
 
-const samples: ReservationEvent[] = [{ type: "points_added" }, { type: "payment_deadline" }, { type: "calendar_sync", ok: true }, { type: "calendar_sync", ok: false }, { type: "cancel", by: "requester" }, { type: "start" }, { type: "reminder" }];
+const samples: ReservationEvent[] = [{ type: "points_added" }, { type: "payment_deadline" }, { type: "calendar_sync", ok: true }, { type: "calendar_sync", ok: false }, { type: "cancel", by: "requester" }, { type: "start" }, { type: "reminder" }, { type: "lodging_cancel_request", requestId: "lcr_t" }];
 
 function inStatus(status: LodgingRecord["status"]): LodgingRecord {
   const r = createLodgingOrder(req, ctx(0)).next;
@@ -84,5 +84,60 @@ describe("lodging order paths", () => {
     const ok = decideLodging(confirmed, { type: "calendar_sync", ok: true }, ctx(0, later));
     if (ok.kind !== "apply") throw new Error("not applied");
     expect(ok.next.timers).toEqual([]);
+  });
+});
+
+describe("lodging cancellation: requested, quoted, decided by staff", () => {
+  const DAY = 86_400_000;
+  // Check-in 2026-12-24 15:00 JST; 10 days before → 100 %, 5 days before → 50 %.
+  const checkInAt = Date.UTC(2026, 11, 24, 6, 0);
+  const op = { operator: "desk@qrv.test" };
+  const paid = () => createLodgingOrder(req, ctx(TOTAL)).next;
+  function step(r: LodgingRecord, e: ReservationEvent, at: number) {
+    const d = decideLodging(r, e, ctx(0, at));
+    if (d.kind !== "apply") throw new Error(`${e.type} ignored: ${d.reason}`);
+    return d;
+  }
+
+  it("a partial request waits with its quote and the policy row; nothing moves until approval", () => {
+    const d = step(paid(), { type: "lodging_cancel_request", requestId: "lcr_1", rooms: ["301"] }, checkInAt - 5 * DAY);
+    expect(d.next.status).toBe("confirmed");
+    expect(d.charge).toBeUndefined();
+    expect(d.credit).toBeUndefined();
+    expect(pendingCancellation(d.next)).toMatchObject({ id: "lcr_1", roomNumbers: ["301"], refund: 15_000, paid: 30_000, percent: 50, full: false, status: "pending" });
+    expect(pendingCancellation(d.next)?.policyRow.en).toBe("3+ days before check-in (5 left): 50 % back");
+    expect(d.outcome).toMatchObject({ type: "lodging_cancel", result: "pending" });
+    // A second request while one waits is refused with a reason.
+    const again = decideLodging(d.next, { type: "lodging_cancel_request", requestId: "lcr_2" }, ctx(0, checkInAt - 5 * DAY));
+    expect(again).toMatchObject({ kind: "ignore", outcome: { result: "refused" } });
+  });
+
+  it("approving twice refunds once; partial then full add up to at most what was paid; the last rooms cancel the order", () => {
+    let r = step(paid(), { type: "lodging_cancel_request", requestId: "lcr_1", rooms: ["301"] }, checkInAt - 5 * DAY).next;
+    const first = step(r, { type: "approve_cancellation", ...op }, checkInAt - 5 * DAY);
+    expect(first.credit).toEqual({ memberId: "mem_1", points: 15_000, ref: "order:QRL-ABCDEFGH:refund:lcr_1" });
+    expect(first.next).toMatchObject({ status: "confirmed", data: { calendar: "booked" } });
+    expect(cancelledLines(first.next)).toEqual([2]);
+    expect(first.effects.map((e) => (e as { template: string }).template)).toEqual(["lodging_cancelled", "lodging_cancelled"]);
+    expect(decideLodging(first.next, { type: "approve_cancellation", ...op }, ctx(0, checkInAt - 5 * DAY)).kind).toBe("ignore");
+    // The same room again is refused; the rest at 100 % (an earlier moment is not possible, so 50 % here).
+    expect(decideLodging(first.next, { type: "lodging_cancel_request", requestId: "lcr_2", rooms: ["301"] }, ctx(0, checkInAt - 4 * DAY))).toMatchObject({ kind: "ignore", outcome: { result: "refused", message: { en: "Already cancelled: 301" } } });
+    r = step(first.next, { type: "lodging_cancel_request", requestId: "lcr_2" }, checkInAt - 4 * DAY).next;
+    expect(pendingCancellation(r)).toMatchObject({ roomNumbers: ["201"], full: true, refund: 12_650 });
+    const second = step(r, { type: "approve_cancellation", ...op }, checkInAt - 4 * DAY);
+    expect(second.next).toMatchObject({ status: "cancelled", data: { calendar: "released" } });
+    expect(first.credit!.points + second.credit!.points).toBeLessThanOrEqual(TOTAL);
+    expect(decideLodging(second.next, { type: "approve_cancellation", ...op }, ctx(0, checkInAt)).kind).toBe("ignore");
+  });
+
+  it("staff refuse: the order stands, the member is told, no points move", () => {
+    const r = step(paid(), { type: "lodging_cancel_request", requestId: "lcr_1" }, checkInAt - 10 * DAY).next;
+    expect(pendingCancellation(r)).toMatchObject({ refund: TOTAL, full: true, percent: 100 });
+    const d = step(r, { type: "refuse_cancellation", reason: "当日のため", ...op }, checkInAt - 10 * DAY);
+    expect(d.next.status).toBe("confirmed");
+    expect(d.credit).toBeUndefined();
+    expect(pendingCancellation(d.next)).toBeUndefined();
+    expect(d.next.data.cancellations?.[0]).toMatchObject({ status: "refused", reason: "当日のため", operator: "desk@qrv.test" });
+    expect(decideLodging(d.next, { type: "approve_cancellation", ...op }, ctx(0, checkInAt - 10 * DAY)).kind).toBe("ignore");
   });
 });

@@ -130,6 +130,10 @@ function sampleEvent(type: EventType, r: ReservationRecord): ReservationEvent {
       return { type, operator: "op@qrv.test", startAt: r.startAt + 30 * 60_000, partySize: 3 };
     case "refuse_cancellation":
       return { type, operator: "op@qrv.test", reason: "店舗が了承しませんでした" };
+    case "approve_cancellation":
+      return { type, operator: "op@qrv.test" };
+    case "lodging_cancel_request":
+      return { type, requestId: "lcr_1" };
   }
 }
 
@@ -140,8 +144,8 @@ function withFollowUps(r: ReservationRecord): ReservationRecord {
   return { ...r, openCases: [...(r.openCases ?? []), ...cases] };
 }
 
-const OPERATOR_EVENT_TYPES: EventType[] = ["assign_shop", "propose_new_time", "operator_cancel", "operator_note", "resend_by_email", "correct_phone", "reopen_payment", "shop_answer", "accept_change", "reject_change", "refuse_cancellation"];
-const EVENT_TYPES: EventType[] = ["start", "call_placed", "call_result", "call_timeout", "next_round", "payment_link_ready", "payment_completed", "payment_expired", "payment_deadline", "refund_updated", "cancel", "reminder", "complete", "start_passed", "sms_failed", "job_failed", ...OPERATOR_EVENT_TYPES];
+const OPERATOR_EVENT_TYPES: EventType[] = ["assign_shop", "propose_new_time", "operator_cancel", "operator_note", "resend_by_email", "correct_phone", "reopen_payment", "shop_answer", "accept_change", "reject_change", "refuse_cancellation", "approve_cancellation"];
+const EVENT_TYPES: EventType[] = ["start", "call_placed", "call_result", "call_timeout", "next_round", "payment_link_ready", "payment_completed", "payment_expired", "payment_deadline", "refund_updated", "cancel", "reminder", "complete", "start_passed", "sms_failed", "job_failed", "lodging_cancel_request", ...OPERATOR_EVENT_TYPES];
 
 // The expected table, written from seed 000 §2 independently of the implementation:
 // the status each event leads to ("same" = applied without a status change). Anything

@@ -9,10 +9,10 @@ import { addDays } from "../../src/domain/lodging/dates.ts";
 import { todayJst } from "../../src/lodging/orders.ts";
 import { db, uniqueMobile } from "../helpers.ts";
 
-export async function newMember(opts: { points?: number; birthDate?: string; name?: string } = {}): Promise<MemberRow & { phone: string }> {
+export async function newMember(opts: { points?: number; birthDate?: string; name?: string; idNumber?: string } = {}): Promise<MemberRow & { phone: string }> {
   const phone = uniqueMobile();
   const user = await upsertUser(db, phone, { name: opts.name ?? "山田 花子" });
-  const member = await createMember(env, db, user.id, { name: opts.name ?? "山田 花子", idNumber: `AB${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`, phone, email: `m${Date.now()}@example.jp`, birthDate: opts.birthDate ?? "1990-05-20" }, "online");
+  const member = await createMember(env, db, user.id, { name: opts.name ?? "山田 花子", idNumber: opts.idNumber ?? `AB${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`, phone, email: `m${Date.now()}@example.jp`, birthDate: opts.birthDate ?? "1990-05-20" }, "online");
   if (opts.points) {
     const r = await appendLedger(env.DB, { memberId: member.id, kind: "adjustment", amount: opts.points, ref: `adjustment:${newId("adj")}`, operator: "test", reason: "starting points", at: Date.now() });
     if (!r.ok) throw new Error(r.reason);

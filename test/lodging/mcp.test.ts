@@ -7,6 +7,7 @@ import { upsertUser } from "../../src/auth/sign-in.ts";
 import { apiKeys } from "../../src/db/schema.ts";
 import { newApiKey } from "../../src/domain/api-key.ts";
 import { createApiKey, db, mcpClient, uniqueMobile } from "../helpers.ts";
+import { decideCancellation } from "../../src/lodging/cancellation.ts";
 import { inDays, ledgerSum, newMember, seedLodging } from "./helpers.ts";
 
 async function personalKey(userId: string): Promise<string> {
@@ -83,5 +84,26 @@ describe("lodging MCP tools", () => {
     expect(i.isError).toBe(true);
     expect(i.content[0]!.text).toContain("--for-user");
     await integrator.close();
+  });
+
+  it("a partial cancellation over MCP shows a quote, waits for approval, and the points come back once", async () => {
+    const { types } = await seedLodging([{ name: "MCP取消", defaultPoints: 10_000, rooms: 2 }]);
+    const m = await newMember({ points: 50_000 });
+    const client = await mcpClient(await personalKey(m.userId));
+    const booked = (await client.callTool({ name: "book_rooms", arguments: { check_in: inDays(30), check_out: inDays(31), rooms: [{ room_type: types[0]!.name, quantity: 2 }] } })) as Structured;
+    const order = booked.structuredContent as { order_id: string; rooms: { room_number: string }[] };
+    const room = order.rooms[0]!.room_number;
+    const quote = (await client.callTool({ name: "cancel_lodging_order", arguments: { order_id: order.order_id, rooms: [room] } })) as Structured;
+    expect(quote.structuredContent).toMatchObject({ status: "quote", refund_points: 10_000, refund_percent: 100, whole_order: false, rooms: [{ room_number: room, paid_points: 10_000, refund_points: 10_000 }] });
+    expect(await ledgerSum(m.id)).toMatchObject({ balance: 30_000 });
+    const asked = (await client.callTool({ name: "cancel_lodging_order", arguments: { order_id: order.order_id, rooms: [room], confirm: true } })) as Structured;
+    expect(asked.structuredContent).toMatchObject({ status: "pending_approval", refund_points: 10_000 });
+    expect(await ledgerSum(m.id)).toMatchObject({ balance: 30_000 });
+    await decideCancellation(env, order.order_id, { type: "approve_cancellation", operator: "desk@qrv.test" });
+    await decideCancellation(env, order.order_id, { type: "approve_cancellation", operator: "desk@qrv.test" });
+    expect(await ledgerSum(m.id)).toMatchObject({ balance: 40_000, sum: 40_000 });
+    const again = (await client.callTool({ name: "cancel_lodging_order", arguments: { order_id: order.order_id, rooms: [room], confirm: true } })) as { isError?: boolean; content: { text: string }[] };
+    expect(again.isError).toBe(true);
+    expect(again.content[0]!.text).toContain("Already cancelled");
   });
 });

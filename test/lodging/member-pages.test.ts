@@ -75,5 +75,18 @@ describe("member pages", () => {
     expect(found).toContain(orderUrl.split("/").pop()!);
     const member = (await memberByUser(db, user.id))!;
     expect((await env.DB.prepare("SELECT count(*) AS n FROM lodging_orders WHERE member_id = ?").bind(member.id).first<{ n: number }>())!.n).toBe(1);
+
+    // Cancel one room: the quote first, then the request waits for the front desk.
+    const orderId = orderUrl.split("/").pop()!;
+    const twin = (await env.DB.prepare("SELECT room_number AS n FROM lodging_order_lines WHERE order_id = ? AND room_type_id = ?").bind(orderId, types[0]!.id).first<{ n: string }>())!.n;
+    const quote = await (await browser.request(`/member/orders/${orderId}/cancel?room=${encodeURIComponent(twin)}`)).text();
+    expect(quote).toContain("24,000ポイント / 24,000ポイント");
+    expect(quote).toContain("チェックインの7日以上前");
+    const asked = await browser.request(`/member/orders/${orderId}/cancel`, { form: { _csrf: field(quote, "_csrf"), nonce: field(quote, "nonce"), room: twin } });
+    expect(asked.status).toBe(303);
+    const pending = await (await browser.request(asked.headers.get("Location")!)).text();
+    expect(pending).toContain("フロントの承認をお待ちください");
+    expect(pending).not.toContain('id="cancel-form"');
+    expect((await memberByUser(db, user.id))!.pointsBalance).toBe(6_000);
   });
 });

@@ -2,7 +2,7 @@
 // and waiting for points (how many are missing, where to top up, until when), paid later, and
 // expired. The same layout as every other QRV email.
 import { email, type EmailContent } from "../messages.ts";
-import type { Lang, LodgingRecord } from "../reservation/types.ts";
+import type { Lang, LodgingCancellation, LodgingRecord } from "../reservation/types.ts";
 import { formatClock } from "../time.ts";
 import { formatPoints } from "./points.ts";
 
@@ -18,6 +18,16 @@ function details(r: LodgingRecord, lang: Lang): string[] {
 }
 
 export const lodgingSms = {
+  cancelled(r: LodgingRecord, c: LodgingCancellation): string {
+    return r.requester.language === "ja"
+      ? `【QRV】キャンセルを承認しました（${r.id}、${c.roomNumbers.join("、")}号室）。${formatPoints(c.refund, "ja")}を返金しました。`
+      : `[QRV] Cancellation approved (${r.id}, rooms ${c.roomNumbers.join(", ")}). ${formatPoints(c.refund, "en")} refunded.`;
+  },
+  cancelRefused(r: LodgingRecord, c: LodgingCancellation): string {
+    return r.requester.language === "ja"
+      ? `【QRV】キャンセルのご依頼（${r.id}、${c.roomNumbers.join("、")}号室）はお受けできませんでした。ご予約はそのままです。`
+      : `[QRV] Your cancellation (${r.id}, rooms ${c.roomNumbers.join(", ")}) was not accepted; the order stands.`;
+  },
   confirmed(r: LodgingRecord): string {
     return r.requester.language === "ja"
       ? `【QRV】ご予約が確定しました（${r.id}）。${r.data.checkIn}〜${r.data.checkOut} ${roomsLine(r, "ja")}。${formatPoints(r.data.total, "ja")}をお支払いいただきました。`
@@ -42,7 +52,22 @@ export const lodgingSms = {
   },
 };
 
+function cancelLines(r: LodgingRecord, c: LodgingCancellation, lang: Lang): string[] {
+  return lang === "ja"
+    ? [`オーダー番号: ${r.id}`, `キャンセルした客室: ${c.roomNumbers.join("、")}号室`, `返金: ${formatPoints(c.refund, "ja")}（${c.policyRow.ja}）`]
+    : [`Order number: ${r.id}`, `Rooms cancelled: ${c.roomNumbers.join(", ")}`, `Refund: ${formatPoints(c.refund, "en")} (${c.policyRow.en})`];
+}
+
 export const lodgingEmail = {
+  cancelled(r: LodgingRecord, c: LodgingCancellation): EmailContent {
+    const lang = r.requester.language;
+    const rest = r.status === "cancelled" ? (lang === "ja" ? "ご予約はすべてキャンセルされました。" : "The whole order is now cancelled.") : lang === "ja" ? "そのほかのお部屋のご予約はそのままです。" : "The rest of the order stands.";
+    return email(lang === "ja" ? `キャンセル承認 ${r.id}` : `Cancellation approved ${r.id}`, [lang === "ja" ? `${r.requester.name} 様` : `Dear ${r.requester.name},`, "", lang === "ja" ? "キャンセルのご依頼を承認し、ポイントを返金しました。" : "Your cancellation is approved and the points are back.", rest, "", ...cancelLines(r, c, lang)], lang);
+  },
+  cancelRefused(r: LodgingRecord, c: LodgingCancellation): EmailContent {
+    const lang = r.requester.language;
+    return email(lang === "ja" ? `キャンセルのご依頼について ${r.id}` : `About your cancellation ${r.id}`, [lang === "ja" ? `${r.requester.name} 様` : `Dear ${r.requester.name},`, "", lang === "ja" ? `キャンセルのご依頼はお受けできませんでした（${c.reason ?? ""}）。ご予約はそのままです。` : `Your cancellation could not be accepted (${c.reason ?? ""}). The order stands.`, "", ...cancelLines(r, c, lang)], lang);
+  },
   confirmed(r: LodgingRecord): EmailContent {
     const lang = r.requester.language;
     return email(lang === "ja" ? `ご予約確定 ${r.id}` : `Stay confirmed ${r.id}`, [lang === "ja" ? `${r.requester.name} 様` : `Dear ${r.requester.name},`, "", lang === "ja" ? "ご予約が確定し、ポイントでお支払いいただきました。" : "Your stay is confirmed and paid with points.", "", ...details(r, lang)], lang);

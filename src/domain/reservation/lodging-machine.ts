@@ -8,10 +8,16 @@
 //   created ── points cover the total ──────────────▶ confirmed (paid at once, rooms booked)
 //      └────── points short ─▶ awaiting_payment ─ points_added (covering) ─▶ confirmed
 //                                   └─ payment_deadline (30 min) ─▶ expired (rooms released)
+//
+// A confirmed order may be cancelled, all rooms or some (seed 004 §3(3)5): the member's request
+// is quoted and waits (one at a time) for staff; approval returns the quoted points once (the
+// ledger reference is the request's) and frees the rooms' nights; the last rooms going make the
+// order cancelled. Refusal leaves the order as it was.
 import { lodgingEmail, lodgingSms } from "../lodging/messages.ts";
 import { ledgerRef, shortfall } from "../lodging/points.ts";
 import { lodgingPolicy } from "../lodging/policy.ts";
-import type { DecideContext, Decision, Effect, LedgerCharge, LodgingData, LodgingRecord, LodgingRoomLine, LodgingStatus, Note, ReservationEvent, Requester, Timer } from "./types.ts";
+import { DEFAULT_CANCELLATION_POLICY, describeRow, quoteRefund, rowPercent } from "../lodging/refund.ts";
+import type { DecideContext, Decision, Effect, LedgerCharge, LodgingCancellation, LodgingData, LodgingRecord, LodgingRoomLine, LodgingStatus, Note, ReservationEvent, Requester, Timer } from "./types.ts";
 
 type EventType = ReservationEvent["type"];
 type EventOf<T extends EventType> = Extract<ReservationEvent, { type: T }>;
@@ -62,6 +68,67 @@ const onCalendarSync: Handler<"calendar_sync"> = (r, e, ctx) => {
   return apply({ ...r, timers: withTimers(r, (t) => t.type === "calendar_sync", [syncTimer(ctx.now)]) }, [], { code: "calendar_sync_failed" });
 };
 
+/** The cancellation waiting for staff, if any. */
+export function pendingCancellation(r: LodgingRecord): LodgingCancellation | undefined {
+  return r.data.cancellations?.find((c) => c.status === "pending");
+}
+
+/** Line numbers already cancelled (their points came back; their nights are free). */
+export function cancelledLines(r: LodgingRecord): number[] {
+  return r.data.lines.filter((l) => l.cancelledAt !== undefined).map((l) => l.lineNo);
+}
+
+function refuseRequest(message: { ja: string; en: string }): Decision<LodgingRecord> {
+  return { kind: "ignore", reason: message.en, outcome: { type: "lodging_cancel", result: "refused", message } };
+}
+
+function withCancellation(r: LodgingRecord, c: LodgingCancellation): LodgingRecord {
+  return { ...r, data: { ...r.data, cancellations: [...(r.data.cancellations ?? []).filter((x) => x.id !== c.id), c] } };
+}
+
+const onCancelRequest: Handler<"lodging_cancel_request"> = (r, e, ctx) => {
+  const waiting = pendingCancellation(r);
+  if (waiting) return refuseRequest({ ja: `キャンセルのご依頼（${waiting.roomNumbers.join("、")}号室）をすでに承っており、確認中です。`, en: `A cancellation (rooms ${waiting.roomNumbers.join(", ")}) is already waiting for the front desk.` });
+  if ((r.data.cancellations ?? []).some((c) => c.id === e.requestId)) return ignore(`request ${e.requestId} was already made`);
+  const policy = ctx.cancellationPolicy ?? DEFAULT_CANCELLATION_POLICY;
+  const q = quoteRefund(r.data.lines, cancelledLines(r), ctx.now, policy, e.rooms);
+  if (!q.ok) return refuseRequest(q.message);
+  const c: LodgingCancellation = {
+    id: e.requestId,
+    lineNos: q.lines.map((l) => l.lineNo),
+    roomNumbers: q.lines.map((l) => l.roomNumber),
+    refund: q.refund,
+    paid: q.paid,
+    percent: rowPercent(q.row),
+    policyRow: describeRow(q.row),
+    full: q.full,
+    status: "pending",
+    requestedAt: ctx.now,
+  };
+  const next = withCancellation(r, c);
+  const message = { ja: `キャンセルのご依頼を承りました。フロントの承認後、${c.refund.toLocaleString("ja-JP")}ポイントを返金します。`, en: `Cancellation requested. Once the front desk approves it, ${c.refund.toLocaleString("en-US")} points come back.` };
+  return { kind: "apply", next, effects: [], note: { code: "lodging_cancel_requested", params: { rooms: c.roomNumbers.join(", "), refund: c.refund, percent: c.percent } }, outcome: { type: "lodging_cancel", result: "pending", message, cancellation: c } };
+};
+
+const onApproveCancellation: Handler<"approve_cancellation"> = (r, e, ctx) => {
+  const c = pendingCancellation(r);
+  if (!c) return ignore("no cancellation is waiting for approval");
+  const lines = r.data.lines.map((l) => (c.lineNos.includes(l.lineNo) && l.cancelledAt === undefined ? { ...l, cancelledAt: ctx.now } : l));
+  const allGone = lines.every((l) => l.cancelledAt !== undefined);
+  const approved: LodgingCancellation = { ...c, status: "approved", decidedAt: ctx.now, operator: e.operator, ...(e.note ? { reason: e.note } : {}) };
+  const next = withCancellation({ ...r, status: allGone ? "cancelled" : r.status, timers: withTimers(r, (t) => t.type === "calendar_sync", [syncTimer(ctx.now)]), data: { ...r.data, lines, ...(allGone ? { calendar: "released" as const } : {}) } }, approved);
+  const credit = c.refund > 0 ? { memberId: r.data.memberId, points: c.refund, ref: ledgerRef.refund(r.id, c.id) } : undefined;
+  return { kind: "apply", next, effects: tell(next, lodgingSms.cancelled(next, approved), lodgingEmail.cancelled(next, approved), "cancelled"), note: { code: "lodging_cancel_approved", params: { rooms: c.roomNumbers.join(", "), refund: c.refund, operator: e.operator } }, ...(credit ? { credit } : {}) };
+};
+
+const onRefuseCancellation: Handler<"refuse_cancellation"> = (r, e, ctx) => {
+  const c = pendingCancellation(r);
+  if (!c) return ignore("no cancellation is waiting for a decision");
+  const refused: LodgingCancellation = { ...c, status: "refused", decidedAt: ctx.now, operator: e.operator, reason: e.reason };
+  const next = withCancellation(r, refused);
+  return apply(next, tell(next, lodgingSms.cancelRefused(next, refused), lodgingEmail.cancelRefused(next, refused), "cancel_refused"), { code: "lodging_cancel_refused", params: { rooms: c.roomNumbers.join(", "), reason: e.reason, operator: e.operator } });
+};
+
 export const LODGING_TRANSITIONS: Record<LodgingStatus, Row> = {
   awaiting_payment: {
     points_added: (r, _e, ctx) => {
@@ -82,6 +149,9 @@ export const LODGING_TRANSITIONS: Record<LodgingStatus, Row> = {
   },
   confirmed: {
     calendar_sync: onCalendarSync,
+    lodging_cancel_request: onCancelRequest,
+    approve_cancellation: onApproveCancellation,
+    refuse_cancellation: onRefuseCancellation,
   },
   expired: {
     calendar_sync: onCalendarSync,

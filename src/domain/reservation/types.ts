@@ -1,6 +1,7 @@
 // The shapes every kind of reservation shares: the record a Durable Object owns, the events
 // it receives, the timers it keeps and the side effects (outbox jobs) a transition produces.
 import type { Approval } from "../approval.ts";
+import type { CancellationPolicy } from "../lodging/refund.ts";
 import { z } from "zod";
 import type { ManualCaseId } from "../cases.ts";
 
@@ -156,6 +157,27 @@ export interface LodgingRoomLine {
   subtotal: number;
   discount: number;
   total: number;
+  /** Set when an approved cancellation took this room out of the order. */
+  cancelledAt?: number;
+}
+
+/** A member's request to cancel some or all rooms, quoted when asked and decided by staff. */
+export interface LodgingCancellation {
+  id: string;
+  lineNos: number[];
+  roomNumbers: string[];
+  /** Points to return, and what the rooms cost (the quote when asked). */
+  refund: number;
+  paid: number;
+  percent: number;
+  /** The policy row that applied, as staff and the member read it. */
+  policyRow: { ja: string; en: string };
+  full: boolean;
+  status: "pending" | "approved" | "refused";
+  requestedAt: number;
+  decidedAt?: number;
+  operator?: string;
+  reason?: string;
 }
 
 export interface LodgingData {
@@ -170,6 +192,8 @@ export interface LodgingData {
   /** What the rooms' calendars must show for this order: held (waiting for points), booked, or released. */
   calendar: "held" | "booked" | "released";
   payment: { deadlineAt?: number; paidAt?: number; shortfall?: number; topUpUrl?: string };
+  /** Cancellation requests, oldest first; at most one pending at a time. */
+  cancellations?: LodgingCancellation[];
 }
 
 export interface LodgingRecord {
@@ -231,6 +255,8 @@ export type ReservationEvent =
   | { type: "points_added"; topUpId?: string }
   /** Lodging (timer): make the rooms' calendars show what the order says (confirm or release); `ok` is whether they now do. */
   | { type: "calendar_sync"; ok: boolean }
+  /** Lodging: the member asks to cancel these rooms (all remaining when absent); staff decide. */
+  | { type: "lodging_cancel_request"; requestId: string; rooms?: string[]; via?: string }
   | OperatorEvent;
 
 /** Who acted in the operator console (the Access identity, or the name given at the local login), and why. */
@@ -263,7 +289,9 @@ export type OperatorEvent =
   /** §2.2.5: the requester declined the change; the shop is told and calling resumes. */
   | ({ type: "reject_change" } & ByOperator)
   /** §2.2.6: a late cancellation is declined; the booking stands. */
-  | ({ type: "refuse_cancellation"; reason: string } & ByOperator);
+  | ({ type: "refuse_cancellation"; reason: string } & ByOperator)
+  /** Lodging: the pending cancellation is approved; its points return and its rooms' nights reopen. */
+  | ({ type: "approve_cancellation" } & ByOperator);
 
 export type OperatorEventType = OperatorEvent["type"];
 
@@ -363,6 +391,8 @@ export type Decision<R extends ReservationRecord | LodgingRecord = ReservationRe
       next: R;
       /** Lodging: points taken with this transition; if the balance does not cover them, nothing commits. */
       charge?: LedgerCharge;
+      /** Lodging: points returned with this transition (a refund), once per reference. */
+      credit?: LedgerCharge;
       effects: Effect[];
       note: Note;
       /** Returned to whoever sent the event (for example the outcome of a cancellation). */
@@ -371,7 +401,8 @@ export type Decision<R extends ReservationRecord | LodgingRecord = ReservationRe
   | { kind: "ignore"; reason: string; outcome?: Outcome };
 
 export type Outcome =
-  | { type: "cancel"; result: "cancelled_free" | "cancelled_refund" | "refused_deadline" | "already_cancelled" | "not_cancellable"; message: string; refundJpy?: number };
+  | { type: "cancel"; result: "cancelled_free" | "cancelled_refund" | "refused_deadline" | "already_cancelled" | "not_cancellable"; message: string; refundJpy?: number }
+  | { type: "lodging_cancel"; result: "pending" | "refused"; message: { ja: string; en: string }; cancellation?: LodgingCancellation };
 
 /** Everything a transition may depend on besides the record and the event. */
 export interface DecideContext {
@@ -388,4 +419,6 @@ export interface DecideContext {
   topUpUrl?: string;
   /** Lodging: how long an order short of points keeps its rooms. */
   lodgingPaymentWindowMs?: number;
+  /** Lodging: the operator's refund table (src/domain/lodging/refund.ts). */
+  cancellationPolicy?: CancellationPolicy;
 }

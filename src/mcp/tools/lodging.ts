@@ -1,5 +1,5 @@
 // MCP tools for the lodging (seed 004): search_rooms, book_rooms, get_points, top_up_points,
-// get_lodging_order, list_my_orders. Names and listed fields are a contract with AI clients.
+// get_lodging_order, list_my_orders, cancel_lodging_order. Names and listed fields are a contract with AI clients.
 // They act for a person: a signed-in member (OAuth), or a personal API key that acts exactly
 // as that person's sign-in. Anyone else is told where to register.
 import type { McpServer } from "@modelcontextprotocol/server";
@@ -16,6 +16,7 @@ import { lodgingPolicy } from "../../domain/lodging/policy.ts";
 import { toIsoTokyo } from "../../domain/time.ts";
 import { findRoomType, quoteFor, searchAvailability } from "../../lodging/inventory.ts";
 import { bookRooms, checkStay } from "../../lodging/orders.ts";
+import { quoteCancellation, requestCancellation } from "../../lodging/cancellation.ts";
 import { startTopUp } from "../../lodging/points.ts";
 import { fail, ok, type ToolDeps } from "./reservations.ts";
 
@@ -270,6 +271,44 @@ export function registerLodgingTools(server: McpServer, deps: ToolDeps): void {
       const rows = await ordersOfMember(createDb(deps.env.DB), who.member.id, { ...(args.check_in ? { checkIn: args.check_in } : {}), ...(args.order_id ? { orderId: args.order_id } : {}), limit: args.limit });
       const orders = await Promise.all(rows.map((r) => orderView(deps, r, who.member)));
       return ok({ orders }, orders.length ? orders.map((o) => `${o.order_id} ${o.check_in}〜${o.check_out}: ${o.status_label}, ${o.total_points} points`).join("\n") : "No orders yet.");
+    },
+  );
+
+  server.registerTool(
+    "cancel_lodging_order",
+    {
+      title: "Cancel a lodging order (all rooms or some)",
+      description:
+        "Cancels a confirmed lodging order, or only some of its rooms. Without confirm (or with confirm false) it only returns the quote: the points that would come back and the cancellation policy row that applies (by days before check-in at 15:00 Japan time). Show the quote to the member; with confirm true the request is filed and waits for the front desk to approve it, after which the points return and the member is told by SMS and email.",
+      inputSchema: z.strictObject({
+        order_id: orderId,
+        rooms: z.array(z.string().trim().min(1).max(20)).max(lodgingPolicy.maxLines * lodgingPolicy.maxRoomsPerLine).optional().describe("Room numbers to cancel, as the order lists them; all remaining rooms when absent."),
+        confirm: z.boolean().default(false).describe("false: quote only; true: file the cancellation request (it then waits for approval)."),
+      }),
+      outputSchema: z.object({
+        order_id: z.string(),
+        status: z.enum(["quote", "pending_approval"]),
+        rooms: z.array(z.object({ room_number: z.string(), paid_points: z.number(), refund_points: z.number() })),
+        refund_points: z.number(),
+        refund_percent: z.number(),
+        policy: z.string().describe("The cancellation policy row that applies."),
+        whole_order: z.boolean(),
+      }),
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    },
+    async (args) => {
+      const who = await memberOf(deps);
+      if ("error" in who) return fail(who.error);
+      const db = createDb(deps.env.DB);
+      const quoted = await quoteCancellation(deps.env, db, who.member.id, args.order_id, args.rooms);
+      if (!quoted.ok) return fail(quoted.message.en);
+      const q = quoted.quote;
+      const view = { order_id: q.orderId, rooms: q.rooms.map((r) => ({ room_number: r.roomNumber, paid_points: r.paid, refund_points: r.refund })), refund_points: q.refund, refund_percent: q.percent, policy: q.policyRow.en, whole_order: q.full };
+      if (!args.confirm) return ok({ ...view, status: "quote" as const }, `Quote: cancelling rooms ${q.rooms.map((r) => r.roomNumber).join(", ")} returns ${q.refund} of ${q.paid} points (${q.policyRow.en}). Call again with confirm: true to ask; the front desk then approves it.`);
+      const asked = await requestCancellation(deps.env, db, who.member.id, args.order_id, { ...(args.rooms ? { rooms: args.rooms } : {}), via: credentialOf(who.auth) });
+      if (!asked.ok) return fail(asked.message.en);
+      const c = asked.cancellation;
+      return ok({ ...view, rooms: c.roomNumbers.map((n) => view.rooms.find((r) => r.room_number === n)!).filter(Boolean), refund_points: c.refund, refund_percent: c.percent, policy: c.policyRow.en, whole_order: c.full, status: "pending_approval" as const }, `${asked.message.en} (${c.policyRow.en})`);
     },
   );
 }

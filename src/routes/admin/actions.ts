@@ -19,6 +19,7 @@ export const ACTION_LABELS: Record<OperatorEventType, string> = {
   accept_change: "変更を承諾して決済リンクを送る",
   reject_change: "変更をお断りして次の店舗へ",
   refuse_cancellation: "キャンセルをお断りする",
+  approve_cancellation: "キャンセルを承認して返金する",
 };
 
 const text = (max: number) => z.string().trim().max(max, `${max}文字以内で入力してください`);
@@ -69,6 +70,7 @@ const forms = z.discriminatedUnion("action", [
   }),
   z.object({ action: z.literal("reject_change"), note }),
   z.object({ action: z.literal("refuse_cancellation"), reason: required(500, "理由") }),
+  z.object({ action: z.literal("approve_cancellation"), note }),
 ]);
 
 export type ParsedAction = { ok: true; event: OperatorEvent } | { ok: false; message: string };
@@ -106,6 +108,8 @@ export function parseAction(body: Record<string, unknown>, operator: string): Pa
       return { ok: true, event: { type: "reject_change", ...by } };
     case "refuse_cancellation":
       return { ok: true, event: { type: "refuse_cancellation", reason: f.reason, operator } };
+    case "approve_cancellation":
+      return { ok: true, event: { type: "approve_cancellation", ...by } };
   }
 }
 

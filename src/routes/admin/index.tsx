@@ -11,6 +11,9 @@ import { apiKeyPages } from "./api-keys.tsx";
 import { dashboards } from "./dashboards.tsx";
 import { incidentPages } from "./incidents.tsx";
 import { inquiryPages } from "./inquiries.tsx";
+import { BOARD_CSS, BOARD_JS, lodgingDesk } from "./lodging.tsx";
+import { lodgingRecords } from "./lodging-records.tsx";
+import { lodgingDashboard } from "./lodging-dashboard.tsx";
 import { queue } from "./queue.tsx";
 import { knowledgePages } from "./knowledge.tsx";
 import { reportPages } from "./reports.tsx";
@@ -28,7 +31,8 @@ admin.use("*", async (c, next) => {
   c.header("Referrer-Policy", "same-origin");
 });
 
-admin.get("/assets/admin.css", (c) => c.body(ADMIN_CSS, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600" }));
+admin.get("/assets/board.js", (c) => c.body(BOARD_JS, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=3600" }));
+admin.get("/assets/admin.css", (c) => c.body(ADMIN_CSS + BOARD_CSS, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600" }));
 
 function denied(c: Context<AdminEnv>, status: 401 | 403 | 503, message: string) {
   return c.html(
@@ -121,3 +125,6 @@ admin.route("/", reportPages);
 admin.route("/", knowledgePages);
 admin.route("/", sessionPages);
 admin.route("/", auditPages);
+admin.route("/", lodgingDesk);
+admin.route("/", lodgingRecords);
+admin.route("/", lodgingDashboard);

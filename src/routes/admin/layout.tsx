@@ -54,6 +54,7 @@ textarea{min-height:5em}
 export const NAV = [
   ["/admin", "キュー", "queue"],
   ["/admin/reservations", "予約", "reservations"],
+  ["/admin/lodging", "宿泊フロント", "lodging"],
   ["/admin/shops", "提携店", "shops"],
   ["/admin/dashboard", "運営ダッシュボード", "dashboard"],
   ["/admin/management", "経営ダッシュボード", "management"],
