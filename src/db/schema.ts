@@ -661,6 +661,87 @@ export const coachClients = sqliteTable(
   (t) => [primaryKey({ columns: [t.coachId, t.clientPhone] })],
 );
 
+/** Each coach's exception policy (seed 001: 例外権限), one row per version; the newest applies. */
+export const coachPolicies = sqliteTable(
+  "coach_policies",
+  {
+    coachId: text("coach_id")
+      .notNull()
+      .references(() => coaches.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    /** The CoachPolicy as JSON. */
+    policy: text("policy").notNull(),
+    createdAt: integer("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.coachId, t.version] })],
+);
+
+/** Projection of each engagement's exception cases, written by its object with the reservation row. */
+export const sessionExceptions = sqliteTable(
+  "session_exceptions",
+  {
+    id: text("id").primaryKey(),
+    engagementId: text("engagement_id").notNull(),
+    coachId: text("coach_id").notNull(),
+    /** unpaid | reschedule | cancel | complaint | refund | no_show | violation */
+    kind: text("kind").notNull(),
+    /** pending | approved | done | rejected | instructed */
+    status: text("status").notNull(),
+    inPolicy: integer("in_policy", { mode: "boolean" }).notNull(),
+    rule: text("rule").notNull(),
+    policyVersion: integer("policy_version").notNull(),
+    reason: text("reason").notNull(),
+    request: text("request").notNull().default("{}"),
+    openedAt: integer("opened_at").notNull(),
+    openedBy: text("opened_by").notNull(),
+    decision: text("decision"),
+    decidedAt: integer("decided_at"),
+    decidedBy: text("decided_by"),
+    note: text("note"),
+    doneAt: integer("done_at"),
+  },
+  (t) => [index("session_exceptions_coach_status").on(t.coachId, t.status), index("session_exceptions_opened").on(t.openedAt)],
+);
+
+/** The weekly sample audit: the items drawn for a week (fixed once drawn) and each verdict. */
+export const auditReviews = sqliteTable(
+  "audit_reviews",
+  {
+    /** The week's Monday, "2026-11-30". */
+    week: text("week").notNull(),
+    /** `case:<id>` or `message:<id>`. */
+    itemId: text("item_id").notNull(),
+    coachId: text("coach_id").notNull(),
+    engagementId: text("engagement_id").notNull(),
+    at: integer("at").notNull(),
+    summary: text("summary").notNull(),
+    /** null until reviewed; ok | fix */
+    verdict: text("verdict"),
+    note: text("note"),
+    reviewedBy: text("reviewed_by"),
+    reviewedAt: integer("reviewed_at"),
+  },
+  (t) => [primaryKey({ columns: [t.week, t.itemId] }), index("audit_reviews_coach").on(t.coachId, t.week)],
+);
+
+/** SOP notes kept with a coach's settings; a fix in the weekly audit becomes one. */
+export const coachSopNotes = sqliteTable(
+  "coach_sop_notes",
+  {
+    id: text("id").primaryKey(),
+    coachId: text("coach_id")
+      .notNull()
+      .references(() => coaches.id, { onDelete: "cascade" }),
+    note: text("note").notNull(),
+    /** The audit item it came from. */
+    source: text("source").notNull(),
+    createdAt: integer("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+  },
+  (t) => [index("coach_sop_notes_coach").on(t.coachId, t.createdAt)],
+);
+
 // ---------------------------------------------------------------- lodging (seed 004)
 
 /** Room types (シングル, ツイン, ダブル, スイート or the operator's own) with their default nightly rate. */

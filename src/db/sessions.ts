@@ -70,6 +70,28 @@ export function engagementProjection(d1: D1Database, r: EngagementRecord): D1Pre
   for (const s of d.surveys) {
     out.push(insertGuarded(d1, "session_surveys", { engagement_id: r.id, session_no: s.sessionNo, coach_id: d.coach.id, score: s.score, comment: s.comment ?? null, created_at: s.at }, r, "ON CONFLICT DO NOTHING"));
   }
+  for (const c of d.exceptions ?? []) {
+    const row = {
+      id: c.id,
+      engagement_id: r.id,
+      coach_id: d.coach.id,
+      kind: c.kind,
+      status: c.status,
+      in_policy: c.inPolicy ? 1 : 0,
+      rule: c.rule,
+      policy_version: c.policyVersion,
+      reason: c.reason,
+      request: JSON.stringify(c.request),
+      opened_at: c.at,
+      opened_by: c.by,
+      decision: c.decision?.decision ?? null,
+      decided_at: c.decision?.at ?? null,
+      decided_by: c.decision?.by ?? null,
+      note: c.decision?.note ?? null,
+      done_at: c.doneAt ?? null,
+    };
+    out.push(insertGuarded(d1, "session_exceptions", row, r, `ON CONFLICT(id) DO UPDATE SET ${upsertSet(["status", "decision", "decided_at", "decided_by", "note", "done_at"])}`));
+  }
   const held = d.history.filter((s) => s.outcome === "held");
   const client = {
     coach_id: d.coach.id,

@@ -21,6 +21,7 @@ export const SYSTEM_ALERTS = {
   error_rate: { title: "エラー率高", priority: "urgent", headline: "エラーが多発しています" },
   dead_letter: { title: "デッドレターキュー", priority: "urgent", headline: "リトライ上限に達した処理があります（デッドレターキュー）" },
   inquiries_waiting: { title: "問い合わせ未対応", priority: "medium", headline: "2時間以上未対応のお問い合わせがあります" },
+  session_exception_late: { title: "セッション例外の対応期限超過", priority: "high", headline: "セッションの例外が対応目標（RACI/SLA）を過ぎています" },
 } as const satisfies Record<string, { title: string; priority: Priority; headline: string }>;
 
 export type SystemAlertId = keyof typeof SYSTEM_ALERTS;
@@ -41,6 +42,8 @@ export interface MonitorSnapshot {
   /** Inquiries still `new` after ALERT_RULES.inquiryWaitingMs. */
   waitingInquiries: number;
   openCases: { reservationId: string; case: ManualCaseId }[];
+  /** Session exception cases older than their coach's response target (seed 001 RACI/SLA). */
+  lateExceptions?: { caseId: string; engagementId: string; label: string; waiting: "coach" | "operators" }[];
 }
 
 export interface AlertCondition {
@@ -72,6 +75,11 @@ export function evaluateAlerts(s: MonitorSnapshot, publicUrl: string): AlertCond
   if (s.waitingInquiries > 0) out.push(system("inquiries_waiting", `${s.waitingInquiries}件`, publicUrl, "/admin/inquiries?status=new&category=all"));
   for (const c of s.openCases) {
     out.push({ key: caseAlertKey(c.case, c.reservationId), case: c.case, priority: MANUAL_CASES[c.case].priority, text: caseAlertText(c.case, c.reservationId, publicUrl), reservationId: c.reservationId });
+  }
+  for (const x of s.lateExceptions ?? []) {
+    const a = SYSTEM_ALERTS.session_exception_late;
+    const who = x.waiting === "coach" ? "コーチの判断待ち" : "承認済み・運営の対応待ち";
+    out.push({ key: `session_exception_late:${x.caseId}`, case: "session_exception_late", priority: a.priority, text: [a.headline, `${x.engagementId} ${x.label}（${who}）`, `${publicUrl}/admin/engagements/${x.engagementId}`].join("\n"), reservationId: x.engagementId });
   }
   return out;
 }

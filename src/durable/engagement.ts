@@ -16,11 +16,12 @@ export const coachResource = (coachId: string) => `coach:${coachId}`;
 /** One calendar key per session number: a reschedule moves the same key's time. */
 export const sessionCalendarKey = (engagementId: string, no: number) => `${engagementId}:${no}`;
 
-export type BookRefusal = "refused" | "slot_taken" | "outside_hours" | "too_soon";
+/** `pending_approval`: out of the coach's policy; a case waits for the coach (`caseId`). */
+export type BookRefusal = "refused" | "slot_taken" | "outside_hours" | "too_soon" | "pending_approval";
 
 export type BookResult =
   | { ok: true; status: string; start: number; end: number; meetingUrl: string }
-  | { ok: false; reason: BookRefusal; message: string; nextSlots?: Interval[] };
+  | { ok: false; reason: BookRefusal; message: string; nextSlots?: Interval[]; caseId?: string };
 
 /** Free slots for a coach and a session length, read from the coach's calendar (the key's own time counts as free). */
 export async function freeSlots(env: Env, db: Db, coachId: string, minutes: number, from: number, to: number, now: number, opts: { limit?: number; ownKey?: string; availability?: Availability } = {}): Promise<Interval[]> {

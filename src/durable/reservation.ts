@@ -16,7 +16,11 @@ import { newId, newSecretToken, sha256Hex } from "../domain/ids.ts";
 import { lodgingPolicy } from "../domain/lodging/policy.ts";
 import { decide, timerEvent, type AnyDecision, type AnyEvent, type AnyRecord, type AnyTimer } from "../domain/reservation/engine.ts";
 import { cancelledLines, createLodgingOrder, lodgingTotals } from "../domain/reservation/lodging-machine.ts";
-import { createEngagement, type EngagementRecord, type SessionOutcome, type SessionRequest } from "../domain/reservation/session-machine.ts";
+import { createEngagement, type EngagementRecord, type ExceptionRequest, type SessionOutcome, type SessionRequest } from "../domain/reservation/session-machine.ts";
+import { checkPolicy, type ExceptionEvent } from "../domain/sessions/policy.ts";
+import { messageProblems, quietUntil, type MessageKind, type MessageTopic } from "../domain/sessions/send-rules.ts";
+import { coachPolicy } from "../db/governance.ts";
+import { getCoach } from "../db/sessions.ts";
 import { createShopReservation } from "../domain/reservation/shop-machine.ts";
 import type { Actor, DecideContext, Decision, Effect, LodgingRecord, Note, Outcome, ReservationEvent, ReservationRecord, ShopRequest, Status, Timer } from "../domain/reservation/types.ts";
 import { nightInterval, parseDate } from "../domain/resource-calendar.ts";
@@ -243,7 +247,11 @@ export class ReservationObject extends DurableObject<Env> {
    * calendar takes the time with its buffer, or refuses with the next free slots.
    */
   async bookSession(input: { start: number; by: Actor; agreedBy: string; reschedule?: boolean }): Promise<BookResult> {
-    return this.#serial(async () => {
+    return this.#serial(() => this.#book(input));
+  }
+
+  async #book(input: { start: number; by: Actor; agreedBy: string; reschedule?: boolean; caseId?: string }): Promise<BookResult> {
+    {
       const r = await this.#load();
       if (r.kind !== "session") return { ok: false, reason: "refused", message: "not a session engagement" };
       const now = Date.now();
@@ -258,6 +266,15 @@ export class ReservationObject extends DurableObject<Env> {
       const planned = await planSlot(this.#db, r, input.start, now, no);
       if (!planned.ok) return refusal(planned.reason, await nextSlotsAfter(this.env, this.#db, r, input.start, now, key));
       const { plan } = planned;
+      // The coach's policy holds on every channel: a move it does not allow waits for the coach.
+      let checked: { rule: string; policyVersion: number } | undefined;
+      if (input.reschedule && !input.caseId && current) {
+        const waiting = r.data.exceptions?.find((x) => x.kind === "reschedule" && x.status === "pending");
+        if (waiting) return { ok: false, reason: "pending_approval", message: r.requester.language === "ja" ? "日時の変更はコーチの判断待ちです。" : "A change of time is already waiting for the coach's decision.", caseId: waiting.id };
+        const gate = await this.#policyGate(r, { kind: "reschedule", sessionStart: current.start, now, rescheduledSoFar: current.rescheduled }, { start: plan.start }, input.by, now, false);
+        if (!gate.inPolicy) return { ok: false, reason: "pending_approval", message: gate.message, caseId: gate.caseId };
+        checked = { rule: gate.rule, policyVersion: gate.policyVersion };
+      }
       const calendar = calendarFor(this.env, coachResource(r.data.coach.id));
       const taken = await calendar.book(key, [plan.held]);
       if (!taken.ok) {
@@ -265,7 +282,7 @@ export class ReservationObject extends DurableObject<Env> {
         return refusal("slot_taken", await nextSlotsAfter(this.env, this.#db, r, input.start, now, key));
       }
       const event: AnyEvent = input.reschedule
-        ? { type: "reschedule", start: plan.start, end: plan.end, heldEnd: plan.held.end, by: input.by, agreedBy: input.agreedBy }
+        ? { type: "reschedule", start: plan.start, end: plan.end, heldEnd: plan.held.end, by: input.by, agreedBy: input.agreedBy, ...(input.caseId ? { caseId: input.caseId } : {}), ...(checked ?? {}) }
         : { type: "slot_booked", start: plan.start, end: plan.end, heldEnd: plan.held.end, calendarKey: key, meetingUrl: plan.meetingUrl, by: input.by, agreedBy: input.agreedBy };
       let result: DispatchResult;
       try {
@@ -282,6 +299,111 @@ export class ReservationObject extends DurableObject<Env> {
       if (input.reschedule && current) await this.#releaseQuietly(r.data.coach.id, key, [{ start: current.start, end: current.heldEnd }], [plan.held]);
       const booked = (this.#record as EngagementRecord).data.current!;
       return { ok: true, status: String(result.status), start: booked.start, end: booked.end, meetingUrl: booked.meetingUrl };
+    }
+  }
+
+  /**
+   * Checks an exception against the coach's current policy and records the case on the
+   * engagement (seed 001 Run: 例外処理). Out of policy, the coach is asked by SMS with a link to
+   * the coach portal; in policy, the machine acts (a refund) or the caller carries on.
+   */
+  async #policyGate(r: EngagementRecord, facts: ExceptionEvent, request: ExceptionRequest, by: string, now: number, recordInPolicy = true): Promise<{ inPolicy: boolean; rule: string; policyVersion: number; caseId: string; message: string; applied: boolean; reason?: string }> {
+    const policy = await coachPolicy(this.#db, r.data.coach.id);
+    const d = checkPolicy(policy, facts);
+    const caseId = newId("exc", now);
+    // A move in policy is recorded by its own event (with the rule), once the calendar took it.
+    if (d.inPolicy && !recordInPolicy) return { inPolicy: true, rule: d.rule, policyVersion: d.policyVersion, caseId, message: d.reason, applied: false };
+    let notify: { phone: string; url: string } | undefined;
+    if (!d.inPolicy) {
+      const coach = await getCoach(this.#db, r.data.coach.id);
+      if (coach) notify = { phone: coach.phone, url: `${this.#cfg.publicUrl}/coach/exceptions/${caseId}` };
+    }
+    const result = await this.#apply({ type: "exception_opened", caseId, kind: facts.kind, inPolicy: d.inPolicy, rule: d.rule, policyVersion: d.policyVersion, reason: d.reason, request, by, ...(notify ? { notify } : {}) }, actorOf(by));
+    const ja = r.requester.language === "ja";
+    const message = d.inPolicy ? d.reason : ja ? `コーチの確認が必要です（${d.reason}）。コーチの判断をお待ちください。` : `This needs the coach's approval (${d.reason}); we will let you know the coach's decision.`;
+    return { inPolicy: d.inPolicy, rule: d.rule, policyVersion: d.policyVersion, caseId, message, applied: result.applied, ...(result.reason ? { reason: result.reason } : {}) };
+  }
+
+  /**
+   * An exception raised by an operator or the client (a refund, a complaint or request, a
+   * no-show, a terms violation): checked against the coach's policy and recorded.
+   */
+  async openException(input: { kind: "refund" | "complaint" | "no_show" | "violation"; amountJpy?: number; complaintType?: "complaint" | "request"; violationBy?: "client" | "coach"; note?: string; by: string }): Promise<{ ok: boolean; caseId?: string; inPolicy?: boolean; rule?: string; message: string }> {
+    return this.#serial(async () => {
+      const r = await this.#load();
+      if (r.kind !== "session") return { ok: false, message: "not a session engagement" };
+      const now = Date.now();
+      const paidJpy = r.data.payment?.paidAt ? r.data.payment.amountJpy : 0;
+      const facts: ExceptionEvent =
+        input.kind === "refund"
+          ? { kind: "refund", amountJpy: input.amountJpy ?? 0, paidJpy }
+          : input.kind === "complaint"
+            ? { kind: "complaint", type: input.complaintType ?? "complaint" }
+            : input.kind === "violation"
+              ? { kind: "violation", by: input.violationBy ?? "client" }
+              : { kind: "no_show" };
+      const request: ExceptionRequest = { ...(input.amountJpy !== undefined ? { amountJpy: input.amountJpy } : {}), ...(input.note ? { note: input.note } : {}) };
+      const gate = await this.#policyGate(r, facts, request, input.by, now);
+      if (!gate.applied) return { ok: false, message: gate.reason ?? "not possible now" };
+      return { ok: true, caseId: gate.caseId, inPolicy: gate.inPolicy, rule: gate.rule, message: gate.message };
+    });
+  }
+
+  /**
+   * A message a person writes to the client (seed 001 送信ルール): the pre-send check first
+   * (variables filled, none of the coach's banned phrases); then it leaves, waits for its
+   * checker, or waits for the end of the coach's quiet hours. The audit log keeps every step.
+   */
+  async draftMessage(input: { body: string; kind: MessageKind; topic: MessageTopic; template?: string; templateVersion?: number; by: string }): Promise<{ ok: boolean; messageId?: string; status?: string; message: string }> {
+    return this.#serial(async () => {
+      const r = await this.#load();
+      if (r.kind !== "session") return { ok: false, message: "not a session engagement" };
+      const now = Date.now();
+      const policy = await coachPolicy(this.#db, r.data.coach.id);
+      const problems = messageProblems(input.body, policy);
+      if (problems.length) return { ok: false, message: problems.join("; ") };
+      const messageId = newId("msg", now);
+      const quiet = quietUntil(policy, now);
+      const result = await this.#apply({ type: "message_drafted", messageId, body: input.body, kind: input.kind, topic: input.topic, ...(input.template ? { template: input.template, templateVersion: input.templateVersion ?? 1 } : {}), by: input.by, ...(quiet ? { quietUntil: quiet } : {}) }, "operator");
+      if (!result.applied) return { ok: false, message: result.reason ?? "not possible now" };
+      const m = (this.#record as EngagementRecord).data.messages?.find((x) => x.id === messageId);
+      return { ok: true, messageId, status: m?.status ?? "", message: m?.status ?? "" };
+    });
+  }
+
+  /** A second operator or the coach checks a message that needs it: it leaves once, or is rejected. */
+  async checkMessage(input: { messageId: string; by: string; role: "operator" | "coach"; approve: boolean; note?: string }): Promise<{ ok: boolean; status?: string; message: string }> {
+    return this.#serial(async () => {
+      const r = await this.#load();
+      if (r.kind !== "session") return { ok: false, message: "not a session engagement" };
+      const quiet = quietUntil(await coachPolicy(this.#db, r.data.coach.id), Date.now());
+      const result = await this.#apply({ type: "message_checked", messageId: input.messageId, by: input.by, role: input.role, approve: input.approve, ...(input.note ? { note: input.note } : {}), ...(quiet ? { quietUntil: quiet } : {}) }, "operator");
+      if (!result.applied) return { ok: false, message: result.reason ?? "not possible now" };
+      const m = (this.#record as EngagementRecord).data.messages?.find((x) => x.id === input.messageId);
+      return { ok: true, status: m?.status ?? "", message: m?.status ?? "" };
+    });
+  }
+
+  /**
+   * The coach's answer to a case outside the policy. Only the first answer counts. An
+   * approved reschedule or cancellation is then carried out here (the calendar too).
+   */
+  async decideException(input: { caseId: string; decision: "approve" | "reject" | "instruct"; note?: string; by: string }): Promise<{ ok: boolean; message: string }> {
+    return this.#serial(async () => {
+      const r = await this.#load();
+      if (r.kind !== "session") return { ok: false, message: "not a session engagement" };
+      const result = await this.#apply({ type: "exception_decided", caseId: input.caseId, decision: input.decision, ...(input.note ? { note: input.note } : {}), by: input.by }, "operator");
+      if (!result.applied) return { ok: false, message: result.reason ?? "not possible now" };
+      const c = (this.#record as EngagementRecord).data.exceptions?.find((x) => x.id === input.caseId);
+      if (input.decision === "approve" && c?.kind === "reschedule" && c.request.start !== undefined) {
+        const moved = await this.#book({ start: c.request.start, by: "operator", agreedBy: r.requester.name, reschedule: true, caseId: c.id });
+        if (!moved.ok) return { ok: false, message: `approved, but the session could not be moved: ${moved.message}` };
+      }
+      if (input.decision === "approve" && c?.kind === "cancel") {
+        const cancelled = await this.#cancel("operator", c.request.note);
+        if (!cancelled.applied) return { ok: false, message: `approved, but the session could not be cancelled: ${cancelled.reason ?? ""}` };
+      }
+      return { ok: true, message: "decided" };
     });
   }
 
@@ -290,11 +412,25 @@ export class ReservationObject extends DurableObject<Env> {
     return this.#serial(async () => {
       const r = await this.#load();
       if (r.kind !== "session") return { applied: false, status: r.status, version: r.version, reason: "not a session engagement" };
+      // A booked session: the coach's policy says until when it can be cancelled without asking.
+      const current = r.data.current;
+      const now = Date.now();
+      if (current && !current.outcome && current.start > now) {
+        const gate = await this.#policyGate(r, { kind: "cancel", sessionStart: current.start, now }, reason ? { note: reason } : {}, by, now);
+        if (!gate.inPolicy) return { applied: false, status: r.status, version: this.#record?.version ?? r.version, reason: gate.message, outcome: { type: "refused", reason: gate.message } };
+      }
+      return this.#cancel(by, reason);
+    });
+  }
+
+  async #cancel(by: Actor, reason?: string): Promise<SessionDispatchResult> {
+    {
+      const r = (await this.#load()) as EngagementRecord;
       const result = (await this.#apply({ type: "cancel", by, ...(reason ? { reason } : {}) }, by)) as SessionDispatchResult;
       const outcome = result.outcome;
       if (result.applied && outcome?.type === "cancel" && outcome.calendarKey) await this.#releaseQuietly(r.data.coach.id, outcome.calendarKey);
       return result;
-    });
+    }
   }
 
   /** Gives time back to the coach; a failure is logged (the calendar keeps the time until an operator frees it). */
@@ -567,4 +703,9 @@ export class ReservationObject extends DurableObject<Env> {
     }
     return event;
   }
+}
+
+/** Who opened a case, as the audit log's actor: the client, or a person of QRV (operator or coach). */
+function actorOf(by: string): Actor {
+  return by === "requester" || by === "system" ? by : "operator";
 }

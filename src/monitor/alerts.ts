@@ -10,6 +10,8 @@ import { reservationsWithOpenCases } from "../db/console.ts";
 import { alerts, inquiries, outbox } from "../db/schema.ts";
 import { ALERT_RULES, evaluateAlerts, type AlertCondition, type MonitorSnapshot } from "../domain/alert-rules.ts";
 import { providersFor } from "../providers/index.ts";
+import { agedExceptions } from "../db/governance.ts";
+import { EXCEPTION_LABELS } from "../domain/sessions/policy.ts";
 
 async function count(db: Db, where: ReturnType<typeof and>): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)` }).from(outbox).where(where);
@@ -27,7 +29,12 @@ export async function measure(db: Db, now: number): Promise<MonitorSnapshot> {
     reservationsWithOpenCases(db),
     db.select({ n: sql<number>`count(*)` }).from(inquiries).where(and(eq(inquiries.status, "new"), lt(inquiries.createdAt, now - ALERT_RULES.inquiryWaitingMs))),
   ]);
-  return { waitingJobs, recentJobs, recentErrors, deadJobs, waitingInquiries: waiting?.n ?? 0, openCases: open.flatMap((r) => (r.openCases ?? []).map((c) => ({ reservationId: r.id, case: c.case }))) };
+  return { waitingJobs, recentJobs, recentErrors, deadJobs, waitingInquiries: waiting?.n ?? 0, lateExceptions: await lateExceptions(db, now), openCases: open.flatMap((r) => (r.openCases ?? []).map((c) => ({ reservationId: r.id, case: c.case }))) };
+}
+
+/** Session exception cases past their coach's response target. */
+async function lateExceptions(db: Db, now: number): Promise<NonNullable<MonitorSnapshot["lateExceptions"]>> {
+  return (await agedExceptions(db, now)).filter((x) => x.late).map((x) => ({ caseId: x.row.id, engagementId: x.row.engagementId, label: EXCEPTION_LABELS[x.kind].ja, waiting: x.row.status === "pending" ? ("coach" as const) : ("operators" as const) }));
 }
 
 /** Posts what newly holds (once per condition) and resolves what no longer holds. */

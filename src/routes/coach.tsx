@@ -7,6 +7,7 @@
 //   POST /coach/report/:engagementId     the completion report
 //   GET|POST /coach/availability         weekly hours, days off and extra hours, buffer, notice
 //   GET  /coach/clients                  clients with their CRM status
+//   /coach/exceptions                    cases outside the coach's policy (coach-governance.tsx)
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { Child } from "hono/jsx";
@@ -25,6 +26,7 @@ import { CSRF_FIELD, csrfToken, csrfValid, formNonce } from "./csrf.ts";
 import { pageLanguage, rememberLanguage } from "./language.tsx";
 import { RequesterPage, privatePage } from "./requester-layout.tsx";
 import { formLimit } from "./support.tsx";
+import { FormBanners, registerCoachExceptions, registerCoachPolicy, registerCoachReport } from "./coach-governance.tsx";
 
 type CoachEnv = { Bindings: Env; Variables: AccountVariables & { coach: CoachRow } };
 type C = Context<CoachEnv>;
@@ -51,13 +53,17 @@ coachPortal.use("*", async (c, next) => {
   await next();
 });
 
+registerCoachExceptions(coachPortal);
+registerCoachPolicy(coachPortal);
+registerCoachReport(coachPortal);
+
 const FORM_NONCE = /^[A-Za-z0-9_-]{16,64}$/;
 
 const W = {
   ja: {
     portal: "コーチポータル",
     hello: (name: string) => `${name} さん`,
-    nav: ["セッション", "空き枠", "クライアント"] as const,
+    nav: ["セッション", "空き枠", "クライアント", "判断待ち", "ポリシー", "週次"] as const,
     outcome: { held: "実施", no_show: "欠席（ノーショー）", converted: "成約", undecided: "検討中", dropped: "離脱", cancelled: "取消" } as Record<string, string>,
     reported: "完了報告を受け付けました。フォローアップを送信します。",
     toReport: "完了報告待ち",
@@ -87,7 +93,7 @@ const W = {
   en: {
     portal: "Coach portal",
     hello: (name: string) => name,
-    nav: ["Sessions", "Availability", "Clients"] as const,
+    nav: ["Sessions", "Availability", "Clients", "Decisions", "Policy", "Weekly"] as const,
     outcome: { held: "Held", no_show: "No-show", converted: "Converted", undecided: "Undecided", dropped: "Dropped", cancelled: "Cancelled" } as Record<string, string>,
     reported: "Report received. The follow-up is on its way to the client.",
     toReport: "Waiting for your report",
@@ -118,11 +124,14 @@ const W = {
 const DAY = 86_400_000;
 
 function Nav(props: { on: string; lang: Lang }) {
-  const [sessions, hours, clients] = W[props.lang].nav;
+  const [sessions, hours, clients, decisions, policy, weekly] = W[props.lang].nav;
   const links: [string, string][] = [
     ["/coach", sessions],
     ["/coach/availability", hours],
     ["/coach/clients", clients],
+    ["/coach/exceptions", decisions],
+    ["/coach/policy", policy],
+    ["/coach/report", weekly],
   ];
   return (
     <p class="row" id="coach-nav">
@@ -259,18 +268,7 @@ export function AvailabilityForm(props: { action: string; hidden: Child; a: Avai
   return (
     <form class="card" method="post" action={props.action} id="availability-form">
       <h2>{w.hours}</h2>
-      {props.saved ? (
-        <p class="banner ok" id="saved">
-          {w.saved}
-        </p>
-      ) : null}
-      {props.errors?.length ? (
-        <ul class="banner bad" id="errors">
-          {props.errors.map((e) => (
-            <li>{e}</li>
-          ))}
-        </ul>
-      ) : null}
+      <FormBanners saved={props.saved ? w.saved : undefined} errors={props.errors} />
       <table class="hours">
         <tbody>
           {WEEKDAYS[lang].map((label, d) => (

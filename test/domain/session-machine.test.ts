@@ -47,10 +47,15 @@ const EVENTS: Record<SessionEventType, SessionEvent> = {
   operator_note: { type: "operator_note", operator: "op", note: "電話で確認" },
   sms_failed: { type: "sms_failed", jobId: "job_1", body: "x", error: "undeliverable" },
   job_failed: { type: "job_failed", jobId: "job_1", jobKind: "email.send", error: "boom" },
+  exception_opened: { type: "exception_opened", caseId: "case_1", kind: "complaint", inPolicy: false, rule: "complaint.coach", policyVersion: 1, reason: "complaints are always decided by the coach", request: { note: "説明が足りない" }, by: "operator" },
+  exception_decided: { type: "exception_decided", caseId: "case_1", decision: "approve", by: "coach" },
+  message_drafted: { type: "message_drafted", messageId: "msg_1", body: "本日はありがとうございました。", kind: "free", topic: "other", by: "op" },
+  message_checked: { type: "message_checked", messageId: "msg_1", by: "op2", role: "operator", approve: true },
+  message_due: { type: "message_due", messageId: "msg_1" },
 };
 
 type Expect = SessionStatus | "=" | "refused" | "ignored";
-const ANYWHERE: Partial<Record<SessionEventType, Expect>> = { trouble: "=", set_crm: "=", operator_note: "=", sms_failed: "=", job_failed: "=", refund_updated: "=", payment_completed: "=" };
+const ANYWHERE: Partial<Record<SessionEventType, Expect>> = { message_drafted: "=", message_checked: "refused", exception_opened: "=", exception_decided: "refused", trouble: "=", set_crm: "=", operator_note: "=", sms_failed: "=", job_failed: "=", refund_updated: "=", payment_completed: "=" };
 const REFUSED_ELSEWHERE: SessionEventType[] = ["provide_info", "agree", "slot_booked", "reschedule", "cancel", "report", "trial_report", "survey", "renew", "convert", "drop"];
 
 /** Seed 001, read step by step. */
@@ -278,5 +283,100 @@ describe("engagement flows (seed 001)", () => {
 
   it("puts every status on the pipeline board", () => {
     expect(SESSION_STATUSES.map(pipelineColumn)).toEqual(["lead", "trial", "trial", "trial", "trial", "contract", "contract", "paid", "scheduled", "scheduled", "held", "held", "followed_up", "closed", "closed"]);
+  });
+});
+
+describe("exception cases (seed 001 Run: 例外処理)", () => {
+  const paid = (): EngagementRecord => {
+    const r = fixture("scheduled");
+    return { ...r, data: { ...r.data, payment: { amountJpy: 30000, sessionId: "cs_0", paymentIntentId: "pi_0", paidAt: T - DAY } } };
+  };
+  const run = (r: EngagementRecord, e: SessionEvent) => decideSession(r, e, ctx);
+  const refundOpened: SessionEvent = { type: "exception_opened", caseId: "case_r", kind: "refund", inPolicy: false, rule: "refund.over_limit", policyVersion: 2, reason: "over", request: { amountJpy: 15000 }, by: "operator", notify: { phone: "+819011112222", url: "https://qrv.example/coach" } };
+
+  it("an out-of-policy refund waits for the coach, is refunded once on approval, and a second approval does nothing", () => {
+    const opened = run(paid(), refundOpened);
+    if (opened.kind !== "apply") throw new Error(opened.reason);
+    expect(opened.effects).toEqual([expect.objectContaining({ kind: "sms.send", to: "+819011112222", template: "session_coach_approval" })]);
+    expect(opened.next.data.exceptions).toEqual([expect.objectContaining({ id: "case_r", status: "pending", rule: "refund.over_limit", policyVersion: 2 })]);
+    const approved = run(opened.next, { type: "exception_decided", caseId: "case_r", decision: "approve", note: "途中解約のため半額", by: "coach:coach_1" });
+    if (approved.kind !== "apply") throw new Error(approved.reason);
+    expect(approved.effects).toEqual([{ kind: "payment.refund", paymentIntentId: "pi_0", amountJpy: 15000, reason: "requested_by_customer", note: "engagement QRV-TEST01 case case_r" }]);
+    expect(approved.next.data.exceptions?.[0]).toMatchObject({ status: "done", decision: { decision: "approve", by: "coach:coach_1", note: "途中解約のため半額" } });
+    const again = run(approved.next, { type: "exception_decided", caseId: "case_r", decision: "approve", by: "coach:coach_1" });
+    expect(again).toMatchObject({ kind: "ignore", outcome: { type: "refused", reason: "this case was already decided (done)" } });
+  });
+
+  it("an in-policy refund goes out at once, with its rule on the case", () => {
+    const d = run(paid(), { ...refundOpened, inPolicy: true, rule: "refund.within_amount", request: { amountJpy: 3000 } });
+    if (d.kind !== "apply") throw new Error(d.reason);
+    expect(d.effects.map((e) => e.kind)).toEqual(["payment.refund"]);
+    expect(d.next.data.exceptions?.[0]).toMatchObject({ status: "done", inPolicy: true, rule: "refund.within_amount" });
+  });
+
+  it("a rejected case stays rejected and refunds nothing", () => {
+    const opened = run(paid(), refundOpened);
+    if (opened.kind !== "apply") throw new Error(opened.reason);
+    const rejected = run(opened.next, { type: "exception_decided", caseId: "case_r", decision: "reject", note: "規約どおり返金なし", by: "coach:coach_1" });
+    if (rejected.kind !== "apply") throw new Error(rejected.reason);
+    expect(rejected.effects).toEqual([]);
+    expect(rejected.next.data.exceptions?.[0]?.status).toBe("rejected");
+  });
+
+  it("a late reschedule moves only once the coach approved it, and the reminders move with it", () => {
+    const start = T + 3 * DAY;
+    const opened = run(paid(), { type: "exception_opened", caseId: "case_m", kind: "reschedule", inPolicy: false, rule: "reschedule.too_late", policyVersion: 1, reason: "late", request: { start }, by: "requester" });
+    if (opened.kind !== "apply") throw new Error(opened.reason);
+    const move: SessionEvent = { type: "reschedule", start, end: start + HOUR, heldEnd: start + HOUR, by: "operator", agreedBy: "山田 花子", caseId: "case_m" };
+    expect(run(opened.next, move)).toMatchObject({ kind: "ignore", outcome: { type: "refused" } });
+    const approved = run(opened.next, { type: "exception_decided", caseId: "case_m", decision: "approve", by: "coach:coach_1" });
+    if (approved.kind !== "apply") throw new Error(approved.reason);
+    expect(approved.next.data.exceptions?.[0]?.status).toBe("approved");
+    const moved = run(approved.next, move);
+    if (moved.kind !== "apply") throw new Error(moved.reason);
+    expect(moved.next.data.current?.start).toBe(start);
+    expect(moved.next.timers.find((t) => t.type === "reminder_day_before")?.at).toBe(start - DAY);
+    expect(moved.next.data.exceptions?.[0]?.status).toBe("done");
+    expect(run(moved.next, move)).toMatchObject({ kind: "ignore", outcome: { type: "refused" } });
+  });
+});
+
+describe("messages a person writes (seed 001 送信ルール)", () => {
+  const r0 = fixture("scheduled");
+  const run = (r: EngagementRecord, e: SessionEvent) => decideSession(r, e, ctx);
+  const draft: SessionEvent = { type: "message_drafted", messageId: "msg_1", body: "前回の振り返りを添えてお送りします。", kind: "free", topic: "other", by: "運営 一郎" };
+
+  it("free text is held until a second operator checks it, then sent once", () => {
+    const drafted = run(r0, draft);
+    if (drafted.kind !== "apply") throw new Error(drafted.reason);
+    expect(drafted.effects).toEqual([]);
+    expect(run(drafted.next, { type: "message_checked", messageId: "msg_1", by: "運営 一郎", role: "operator", approve: true })).toMatchObject({ outcome: { reason: "a second operator must check it, not its writer" } });
+    const checked = run(drafted.next, { type: "message_checked", messageId: "msg_1", by: "運営 二郎", role: "operator", approve: true });
+    if (checked.kind !== "apply") throw new Error(checked.reason);
+    expect(checked.effects).toEqual([{ kind: "sms.send", to: "+819012345678", body: "前回の振り返りを添えてお送りします。\n{{guest_url}}", template: "session_free_text" }]);
+    expect(checked.next.data.messages?.[0]).toMatchObject({ status: "sent", writtenBy: "運営 一郎", checkedBy: "運営 二郎" });
+    expect(run(checked.next, { type: "message_checked", messageId: "msg_1", by: "運営 三郎", role: "operator", approve: true })).toMatchObject({ kind: "ignore", outcome: { type: "refused" } });
+  });
+
+  it("a message about a refund needs the coach, not an operator", () => {
+    const drafted = run(r0, { ...draft, topic: "refund" });
+    if (drafted.kind !== "apply") throw new Error(drafted.reason);
+    expect(run(drafted.next, { type: "message_checked", messageId: "msg_1", by: "運営 二郎", role: "operator", approve: true })).toMatchObject({ outcome: { reason: "this message needs the coach's approval" } });
+    const ok = run(drafted.next, { type: "message_checked", messageId: "msg_1", by: "coach:佐藤", role: "coach", approve: true });
+    expect(ok.kind === "apply" && ok.effects.map((e) => e.kind)).toEqual(["sms.send"]);
+  });
+
+  it("a standard template inside the quiet hours is queued and leaves when they end", () => {
+    const until = T + 5 * HOUR;
+    const drafted = run(r0, { ...draft, kind: "standard", template: "follow_up", templateVersion: 2, quietUntil: until });
+    if (drafted.kind !== "apply") throw new Error(drafted.reason);
+    expect(drafted.effects).toEqual([]);
+    const timer = drafted.next.timers.find((t) => t.type === "message_due")!;
+    expect(timer).toMatchObject({ at: until, messageId: "msg_1" });
+    const due = decideSession(drafted.next, sessionTimerEvent(timer), { ...ctx, now: until });
+    if (due.kind !== "apply") throw new Error(due.reason);
+    expect(due.effects).toEqual([expect.objectContaining({ kind: "sms.send", template: "session_follow_up_v2" })]);
+    expect(due.next.data.messages?.[0]).toMatchObject({ status: "sent", sentAt: until });
+    expect(decideSession(due.next, sessionTimerEvent(timer), { ...ctx, now: until }).kind).toBe("ignore");
   });
 });

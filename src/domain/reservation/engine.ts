@@ -43,6 +43,7 @@ export function timerEvent(timer: AnyTimer): AnyEvent {
     case "session_start":
     case "follow_up":
     case "trial_follow_up":
+    case "message_due":
       return sessionTimerEvent(timer);
   }
 }

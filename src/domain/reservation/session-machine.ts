@@ -10,6 +10,8 @@
 // Free trial: inquiry → trial_invited → trial_scheduled → trial_in_session → converted
 //             (contract_sent) | trial_undecided (follow-ups day 1 and day 5) | dropped.
 import { sessionSms, type SessionMessageContext } from "../sessions/messages.ts";
+import type { ExceptionKind } from "../sessions/policy.ts";
+import { checkNeeded, type CheckNeeded, type MessageKind, type MessageTopic } from "../sessions/send-rules.ts";
 import { formatShort } from "../time.ts";
 import type { Actor, Effect, Lang, Note, OpenCase, PaymentState, Requester } from "./types.ts";
 
@@ -132,9 +134,62 @@ export interface EngagementData {
   /** An operator paused the client; automatic updates leave the CRM status alone until resumed. */
   crmPaused?: boolean;
   cancellation?: { at: number; by: Actor; reason?: string };
+  /** Exception cases (seed 001 Run: 例外処理): each checked against the coach's policy. */
+  exceptions?: ExceptionCase[];
+  /** Messages written by a person (not the flow's automatic ones), with who wrote and checked them. */
+  messages?: ClientMessage[];
 }
 
-export type SessionTimerType = "reminder_day_before" | "reminder_hour_before" | "session_start" | "follow_up" | "trial_follow_up";
+/** A message a person wrote or changed for this client (seed 001 送信ルール). */
+export interface ClientMessage {
+  id: string;
+  body: string;
+  kind: MessageKind;
+  topic: MessageTopic;
+  template?: string;
+  templateVersion?: number;
+  needs: CheckNeeded;
+  writtenBy: string;
+  at: number;
+  status: "awaiting_check" | "queued" | "sent" | "rejected";
+  checkedBy?: string;
+  checkedAt?: number;
+  note?: string;
+  /** Queued: the end of the coach's quiet hours. */
+  sendAt?: number;
+  sentAt?: number;
+}
+
+/** What the client or an operator asked for in an exception case. */
+export interface ExceptionRequest {
+  /** reschedule: the new start asked for. */
+  start?: number;
+  /** refund: the amount asked for. */
+  amountJpy?: number;
+  note?: string;
+}
+
+/**
+ * One exception (ポリシー照合 → 対応＋監査ログ, or コーチへ判断依頼 → 判断・指示 → 対応).
+ * `pending` waits for the coach; `approved` is approved but not carried out yet (a reschedule
+ * waits for the calendar); `done`, `rejected` and `instructed` are settled.
+ */
+export interface ExceptionCase {
+  id: string;
+  kind: ExceptionKind;
+  at: number;
+  by: string;
+  inPolicy: boolean;
+  rule: string;
+  policyVersion: number;
+  reason: string;
+  request: ExceptionRequest;
+  status: "pending" | "approved" | "done" | "rejected" | "instructed";
+  decision?: { at: number; by: string; decision: "approve" | "reject" | "instruct"; note?: string };
+  doneAt?: number;
+}
+
+export type SessionTimerType = "reminder_day_before" | "reminder_hour_before" | "session_start" | "follow_up" | "trial_follow_up" | "message_due";
 
 export interface SessionTimer {
   type: SessionTimerType;
@@ -142,6 +197,8 @@ export interface SessionTimer {
   key: string;
   /** trial_follow_up: the day after the trial. */
   day?: number;
+  /** message_due: the message held by the quiet hours. */
+  messageId?: string;
 }
 
 export interface EngagementRecord {
@@ -172,7 +229,25 @@ export type SessionEvent =
   | { type: "refund_updated"; refundId: string; status: "succeeded" | "failed" | "pending" }
   /** The slot was taken on the coach's calendar; the client agreed to the time (日程同意). */
   | { type: "slot_booked"; start: number; end: number; heldEnd: number; calendarKey: string; meetingUrl: string; by: Actor; agreedBy: string }
-  | { type: "reschedule"; start: number; end: number; heldEnd: number; by: Actor; agreedBy: string }
+  /** `caseId`: the coach approved this move as an exception; `rule`, `policyVersion`: the policy allowed it (kept in the audit log). */
+  | { type: "reschedule"; start: number; end: number; heldEnd: number; by: Actor; agreedBy: string; caseId?: string; rule?: string; policyVersion?: number }
+  /**
+   * An exception checked against the coach's policy (the decision is the policy module's).
+   * In policy, a refund is made at once; out of policy, the coach is asked (`notify`: the
+   * coach's phone and the coach portal's link).
+   */
+  | { type: "exception_opened"; caseId: string; kind: ExceptionKind; inPolicy: boolean; rule: string; policyVersion: number; reason: string; request: ExceptionRequest; by: string; notify?: { phone: string; url: string } }
+  /**
+   * A message written by a person, after the pre-send check (done by the object). It leaves at
+   * once when no check is needed; `quietUntil`: the coach's quiet hours hold it until then.
+   */
+  | { type: "message_drafted"; messageId: string; body: string; kind: MessageKind; topic: MessageTopic; template?: string; templateVersion?: number; by: string; quietUntil?: number }
+  /** A second operator (or the coach) checks a message: it leaves once, or is rejected. */
+  | { type: "message_checked"; messageId: string; by: string; role: "operator" | "coach"; approve: boolean; note?: string; quietUntil?: number }
+  /** The quiet hours ended: a queued message leaves. */
+  | { type: "message_due"; messageId: string }
+  /** The coach's answer to a pending case, with a note. Only the first answer counts. */
+  | { type: "exception_decided"; caseId: string; decision: "approve" | "reject" | "instruct"; note?: string; by: string }
   | { type: "cancel"; by: Actor; reason?: string }
   | { type: "reminder_day_before" }
   | { type: "reminder_hour_before" }
@@ -436,7 +511,13 @@ const onReschedule: Handler<"reschedule"> = (r, e, ctx) => {
   if (current.start <= ctx.now) return refuse("the session has already started");
   const moved: BookedSession = { ...current, start: e.start, end: e.end, heldEnd: e.heldEnd, rescheduled: current.rescheduled + 1 };
   const agreements: Agreement[] = [...r.data.agreements, { document: "schedule", version: current.no, at: ctx.now, by: e.agreedBy }];
-  const next = update(r, { startAt: e.start, timers: withoutTimers(r, (t) => SESSION_TIMERS.includes(t.type), sessionTimers(e.start, ctx.now)) }, { current: moved, agreements }, ctx.now);
+  let exceptions = r.data.exceptions;
+  if (e.caseId) {
+    const c = exceptions?.find((x) => x.id === e.caseId);
+    if (!c || c.kind !== "reschedule" || c.status !== "approved") return refuse("this reschedule was not approved by the coach");
+    exceptions = withCase(r, { ...c, status: "done", doneAt: ctx.now });
+  }
+  const next = update(r, { startAt: e.start, timers: withoutTimers(r, (t) => SESSION_TIMERS.includes(t.type), sessionTimers(e.start, ctx.now)) }, { current: moved, agreements, ...(exceptions ? { exceptions } : {}) }, ctx.now);
   return apply(next, [sms(next, sessionSms.rescheduled(mc(next, ctx), e.start), "rescheduled")], [{ code: "session_rescheduled", params: { from: formatShort(current.start, "ja"), to: formatShort(e.start, "ja") } }]);
 };
 
@@ -556,6 +637,102 @@ const onSetCrm: Handler<"set_crm"> = (r, e, ctx) => {
   return apply(update(r, {}, { crmPaused: paused }, ctx.now), [], [{ code: "session_crm", params: { crm: e.crm, operator: e.operator } }]);
 };
 
+function withCase(r: EngagementRecord, c: ExceptionCase): ExceptionCase[] {
+  const list = r.data.exceptions ?? [];
+  return list.some((x) => x.id === c.id) ? list.map((x) => (x.id === c.id ? c : x)) : [...list, c];
+}
+
+/** A refund of a paid engagement through the payments port; recorded on the payment. */
+function refundEffect(r: EngagementRecord, amountJpy: number, caseId: string, ctx: SessionContext): { effect: Effect; payment: PaymentState } | string {
+  const p = r.data.payment;
+  if (!p?.paidAt || !p.paymentIntentId) return "nothing was paid";
+  if (p.refund && p.refund.status !== "failed") return "a refund was already made for this payment";
+  if (amountJpy <= 0 || amountJpy > p.amountJpy) return "the refund must be between 1 yen and what was paid";
+  return {
+    effect: { kind: "payment.refund", paymentIntentId: p.paymentIntentId, amountJpy, reason: "requested_by_customer", note: `engagement ${r.id} case ${caseId}` },
+    payment: { ...p, refund: { amountJpy, requestedAt: ctx.now, status: "requested" } },
+  };
+}
+
+const onExceptionOpened: Handler<"exception_opened"> = (r, e, ctx) => {
+  if (r.data.exceptions?.some((c) => c.id === e.caseId)) return ignore("this case is already open");
+  const base: ExceptionCase = { id: e.caseId, kind: e.kind, at: ctx.now, by: e.by, inPolicy: e.inPolicy, rule: e.rule, policyVersion: e.policyVersion, reason: e.reason, request: e.request, status: "pending" };
+  const note: Note = { code: "session_exception_opened", params: { kind: e.kind, rule: e.rule, policy: e.policyVersion, in_policy: e.inPolicy ? "yes" : "no", by: e.by } };
+  if (!e.inPolicy) {
+    const effects: Effect[] = e.notify ? [{ kind: "sms.send", to: e.notify.phone, body: sessionSms.coachApproval(r.data.coach.name, r.requester.name, e.kind, e.notify.url), template: "session_coach_approval" }] : [];
+    return apply(update(r, {}, { exceptions: withCase(r, base) }, ctx.now), effects, [note]);
+  }
+  // In policy: QRV acts now. A refund goes out through the payments port; other kinds are
+  // carried out by the channel that asked (the reschedule, the cancellation) and recorded here.
+  if (e.kind === "refund") {
+    const refund = refundEffect(r, e.request.amountJpy ?? 0, e.caseId, ctx);
+    if (typeof refund === "string") return refuse(refund);
+    return apply(update(r, {}, { exceptions: withCase(r, { ...base, status: "done", doneAt: ctx.now }), payment: refund.payment }, ctx.now), [refund.effect], [note]);
+  }
+  return apply(update(r, {}, { exceptions: withCase(r, { ...base, status: "done", doneAt: ctx.now }) }, ctx.now), [], [note]);
+};
+
+const onExceptionDecided: Handler<"exception_decided"> = (r, e, ctx) => {
+  const c = r.data.exceptions?.find((x) => x.id === e.caseId);
+  if (!c) return refuse("no such case");
+  if (c.status !== "pending") return refuse(`this case was already decided (${c.status})`);
+  const decision = { at: ctx.now, by: e.by, decision: e.decision, ...(e.note ? { note: e.note } : {}) };
+  const note: Note = { code: "session_exception_decided", params: { kind: c.kind, decision: e.decision, by: e.by, note: e.note ?? "" } };
+  if (e.decision !== "approve") return apply(update(r, {}, { exceptions: withCase(r, { ...c, status: e.decision === "reject" ? "rejected" : "instructed", decision }) }, ctx.now), [], [note]);
+  if (c.kind === "refund") {
+    const refund = refundEffect(r, c.request.amountJpy ?? 0, c.id, ctx);
+    if (typeof refund === "string") return refuse(refund);
+    return apply(update(r, {}, { exceptions: withCase(r, { ...c, status: "done", decision, doneAt: ctx.now }), payment: refund.payment }, ctx.now), [refund.effect], [note]);
+  }
+  // A reschedule is carried out when the calendar takes the new time (the `reschedule` event
+  // names this case); anything else is for the operators to carry out as the coach said.
+  const approved: ExceptionCase = c.kind === "reschedule" ? { ...c, status: "approved", decision } : { ...c, status: "done", decision, doneAt: ctx.now };
+  return apply(update(r, {}, { exceptions: withCase(r, approved) }, ctx.now), [], [note]);
+};
+
+function withMessage(r: EngagementRecord, m: ClientMessage): ClientMessage[] {
+  const list = r.data.messages ?? [];
+  return list.some((x) => x.id === m.id) ? list.map((x) => (x.id === m.id ? m : x)) : [...list, m];
+}
+
+/** A checked message leaves now, or waits for the end of the quiet hours. */
+function release(r: EngagementRecord, m: ClientMessage, quiet: number | undefined, ctx: SessionContext, notes: Note[]): SessionDecision {
+  if (quiet && quiet > ctx.now) {
+    const queued: ClientMessage = { ...m, status: "queued", sendAt: quiet };
+    return apply(update(r, { timers: [...r.timers, { type: "message_due", at: quiet, key: `message:${m.id}`, messageId: m.id }] }, { messages: withMessage(r, queued) }, ctx.now), [], [...notes, { code: "session_message_queued", params: { id: m.id } }]);
+  }
+  const sent: ClientMessage = { ...m, status: "sent", sentAt: ctx.now };
+  const effect: Effect = { kind: "sms.send", to: r.requester.phone, body: `${m.body}\n${ctx.pageUrl}`, template: m.template ? `session_${m.template}_v${m.templateVersion ?? 1}${m.kind === "edited" ? "_edited" : ""}` : "session_free_text" };
+  return apply(update(r, {}, { messages: withMessage(r, sent) }, ctx.now), [effect], [...notes, { code: "session_message_sent", params: { id: m.id } }]);
+}
+
+const onMessageDrafted: Handler<"message_drafted"> = (r, e, ctx) => {
+  if (r.data.messages?.some((m) => m.id === e.messageId)) return ignore("this message was already written");
+  const needs = checkNeeded(e.kind, e.topic);
+  const m: ClientMessage = { id: e.messageId, body: e.body, kind: e.kind, topic: e.topic, ...(e.template ? { template: e.template, templateVersion: e.templateVersion ?? 1 } : {}), needs, writtenBy: e.by, at: ctx.now, status: "awaiting_check" };
+  const note: Note = { code: "session_message_drafted", params: { id: e.messageId, kind: e.kind, needs, by: e.by } };
+  if (needs !== "none") return apply(update(r, {}, { messages: withMessage(r, m) }, ctx.now), [], [note]);
+  return release(r, m, e.quietUntil, ctx, [note]);
+};
+
+const onMessageChecked: Handler<"message_checked"> = (r, e, ctx) => {
+  const m = r.data.messages?.find((x) => x.id === e.messageId);
+  if (!m) return refuse("no such message");
+  if (m.status !== "awaiting_check") return refuse(`this message was already checked (${m.status})`);
+  if (m.needs === "coach" && e.role !== "coach") return refuse("this message needs the coach's approval");
+  if (e.role === "operator" && e.by === m.writtenBy) return refuse("a second operator must check it, not its writer");
+  const checked: ClientMessage = { ...m, checkedBy: e.by, checkedAt: ctx.now, ...(e.note ? { note: e.note } : {}) };
+  const note: Note = { code: "session_message_checked", params: { id: m.id, by: e.by, role: e.role, approve: e.approve ? "yes" : "no" } };
+  if (!e.approve) return apply(update(r, {}, { messages: withMessage(r, { ...checked, status: "rejected" }) }, ctx.now), [], [note]);
+  return release(r, checked, e.quietUntil, ctx, [note]);
+};
+
+const onMessageDue: Handler<"message_due"> = (r, e, ctx) => {
+  const m = r.data.messages?.find((x) => x.id === e.messageId);
+  if (!m || m.status !== "queued") return ignore("no queued message");
+  return release(r, m, undefined, ctx, []);
+};
+
 const onOperatorNote: Handler<"operator_note"> = (r, e, ctx) => apply(update(r, {}, {}, ctx.now), [], [{ code: "operator_note", params: { operator: e.operator, note: e.note ?? "" } }]);
 
 const onSmsFailed: Handler<"sms_failed"> = (r, e, ctx) =>
@@ -567,7 +744,7 @@ const onJobFailed: Handler<"job_failed"> = (r, e, ctx) =>
 // ------------------------------------------------------------------ the table
 
 /** Events that apply in every status. */
-const ALWAYS: Row = { operator_note: onOperatorNote, set_crm: onSetCrm, trouble: onTrouble, sms_failed: onSmsFailed, job_failed: onJobFailed, refund_updated: onRefundUpdated };
+const ALWAYS: Row = { message_drafted: onMessageDrafted, message_checked: onMessageChecked, message_due: onMessageDue, exception_opened: onExceptionOpened, exception_decided: onExceptionDecided, operator_note: onOperatorNote, set_crm: onSetCrm, trouble: onTrouble, sms_failed: onSmsFailed, job_failed: onJobFailed, refund_updated: onRefundUpdated };
 /** Statuses in which no payment is expected: money that arrives is refunded. */
 const REFUNDS: Row = { payment_completed: onLatePayment };
 
@@ -603,7 +780,7 @@ function notApplicable(r: EngagementRecord, type: SessionEventType): string {
   return `${type} does not apply while the engagement is ${r.status}`;
 }
 
-const REFUSABLE: SessionEventType[] = ["slot_booked", "reschedule", "cancel", "agree", "report", "trial_report", "survey", "renew", "convert", "drop", "provide_info"];
+const REFUSABLE: SessionEventType[] = ["message_drafted", "message_checked", "exception_opened", "exception_decided", "slot_booked", "reschedule", "cancel", "agree", "report", "trial_report", "survey", "renew", "convert", "drop", "provide_info"];
 
 export function decideSession(r: EngagementRecord, e: SessionEvent, ctx: SessionContext): SessionDecision {
   const handler = SESSION_TABLE[r.status][e.type] as Handler<typeof e.type> | undefined;
@@ -616,6 +793,7 @@ export function decideSession(r: EngagementRecord, e: SessionEvent, ctx: Session
 
 export function sessionTimerEvent(t: SessionTimer): SessionEvent {
   if (t.type === "trial_follow_up") return { type: "trial_follow_up", day: t.day ?? 1 };
+  if (t.type === "message_due") return { type: "message_due", messageId: t.messageId ?? "" };
   return { type: t.type };
 }
 

@@ -5,6 +5,7 @@
 import { formatJpy } from "../money.ts";
 import { formatDateTime } from "../time.ts";
 import type { Lang } from "../reservation/types.ts";
+import { EXCEPTION_LABELS, type ExceptionKind } from "./policy.ts";
 
 const BRAND = "QRV";
 
@@ -20,6 +21,10 @@ export interface SessionMessageContext {
 const tag = (lang: Lang) => (lang === "ja" ? `【${BRAND}】` : `[${BRAND}] `);
 
 export const sessionSms = {
+  /** To the coach: an exception outside their policy waits for their decision (コーチへ判断依頼). */
+  coachApproval(coachName: string, clientName: string, kind: ExceptionKind, url: string): string {
+    return `${tag("ja")}${coachName}さん、${clientName}さんの「${EXCEPTION_LABELS[kind].ja}」がポリシー外のため、ご判断をお願いします / Your decision is needed: ${EXCEPTION_LABELS[kind].en}\n${url}`;
+  },
   missingInfo(c: SessionMessageContext, missing: string[]): string {
     return c.lang === "ja"
       ? `${tag("ja")}${c.coachName}さんへのお問い合わせありがとうございます。お手数ですが次の情報をお知らせください: ${missing.join("、")}\n${c.pageUrl}`

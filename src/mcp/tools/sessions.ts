@@ -116,7 +116,8 @@ const slots = (list: { start: number; end: number }[]) => list.map((s) => ({ sta
 
 function bookFailure(result: Extract<BookResult, { ok: false }>) {
   const next = slots(result.nextSlots ?? []);
-  const textLines = [`${result.reason === "refused" ? "Not possible now" : "Refused"}: ${result.message}.`, ...(next.length ? ["Next free slots:", ...next.map((s) => `- ${s.start}`)] : [])];
+  const head = result.reason === "pending_approval" ? "Waiting for the coach" : result.reason === "refused" ? "Not possible now" : "Refused";
+  const textLines = [`${head}: ${result.message}${result.reason === "pending_approval" ? "" : "."}`, ...(next.length ? ["Next free slots:", ...next.map((s) => `- ${s.start}`)] : [])];
   return { isError: true, content: [{ type: "text" as const, text: textLines.join("\n") }], structuredContent: { error: result.reason, message: result.message, next_slots: next } };
 }
 

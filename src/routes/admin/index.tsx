@@ -19,6 +19,7 @@ import { knowledgePages } from "./knowledge.tsx";
 import { reportPages } from "./reports.tsx";
 import { reservationPages } from "./reservations.tsx";
 import { sessionPages } from "./sessions.tsx";
+import { auditPages } from "./audit.tsx";
 import { shopPages } from "./shops.tsx";
 
 export const admin = new Hono<AdminEnv>();
@@ -123,6 +124,7 @@ admin.route("/", apiKeyPages);
 admin.route("/", reportPages);
 admin.route("/", knowledgePages);
 admin.route("/", sessionPages);
+admin.route("/", auditPages);
 admin.route("/", lodgingDesk);
 admin.route("/", lodgingRecords);
 admin.route("/", lodgingDashboard);

@@ -21,8 +21,38 @@ import { ACTION_LABELS, newShopForm, parseAction } from "./actions.ts";
 import { inquiryCounts } from "./inquiries.tsx";
 import { AdminPage, Csrf, PriorityBadge, StatusBadge, callResultLabel, duration, jst, setFlash, toLocalInput } from "./layout.tsx";
 import { visibleText } from "../../domain/text.ts";
+import { agedExceptions } from "../../db/governance.ts";
+import { coachNames } from "../../db/sessions.ts";
+import { EXCEPTION_LABELS, type ExceptionKind } from "../../domain/sessions/policy.ts";
 
 export const queue = new Hono<AdminEnv>();
+
+/** Session exception cases still open (waiting for the coach, or approved and not yet carried out), aged against the coach's targets. */
+async function sessionExceptionItems(db: Db, now: number) {
+  const items = await agedExceptions(db, now);
+  const names = await coachNames(db, [...new Set(items.map((i) => i.row.coachId))]);
+  return items.map((i) => ({ ...i, coach: names.get(i.row.coachId) ?? i.row.coachId }));
+}
+
+function SessionExceptions(props: { items: Awaited<ReturnType<typeof sessionExceptionItems>> }) {
+  if (!props.items.length) return null;
+  return (
+    <div class="card" id="session-exceptions">
+      <h2>セッションの例外（コーチ判断待ち・対応待ち） {props.items.length}件</h2>
+      <ul>
+        {props.items.map((i) => (
+          <li data-case={i.row.id}>
+            <a href={`/admin/engagements/${i.row.engagementId}`}>{i.row.engagementId}</a> {EXCEPTION_LABELS[i.kind].ja}（{i.coach}）{i.row.status === "pending" ? "コーチ判断待ち" : "承認済み・対応待ち"} {i.row.rule}{" "}
+            <span class={`age ${i.late ? "over" : ""}`}>
+              {duration(i.ageMs)}経過 / 目標{duration(i.targetMs)}
+              {i.late ? "（目標超過）" : ""}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
 
 export interface QueueItem {
   record: ReservationRecord;
@@ -304,6 +334,7 @@ queue.get("/", async (c) => {
   }
   const overdue = items.filter((i) => i.ageMs > i.targetMs).length;
   const asked = await inquiryCounts(db);
+  const exceptions = await sessionExceptionItems(db, now);
   return c.html(
     <AdminPage c={c} title="手動対応キュー" section="queue">
       <h1>
@@ -317,6 +348,7 @@ queue.get("/", async (c) => {
           <a href="/admin/inquiries?status=new&category=all">未対応のお問い合わせが {asked.new}件あります</a>
         </p>
       ) : null}
+      <SessionExceptions items={exceptions} />
       {items.length ? (
         items.map((item) => <QueueCard c={c} item={item} now={now} shops={shopLists.get(`${item.record.data.service}\u0000${item.record.data.area}`) ?? []} />)
       ) : (

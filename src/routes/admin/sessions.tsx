@@ -17,6 +17,7 @@ import { formatJpy } from "../../domain/money.ts";
 import { normalizePhone } from "../../domain/phone.ts";
 import { CRM_STATUSES, PIPELINE, SESSION_STATUSES, pipelineColumn, sessionsRemaining, type PipelineColumn, type SessionEvent, type SessionStatus } from "../../domain/reservation/session-machine.ts";
 import { availabilityFromForm } from "../../domain/sessions/availability.ts";
+import { EXCEPTION_LABELS } from "../../domain/sessions/policy.ts";
 import { engagementStatusLabel } from "../../domain/sessions/view.ts";
 import { reservationStub } from "../../durable/client.ts";
 import { AvailabilityForm } from "../coach.tsx";
@@ -310,6 +311,33 @@ sessionPages.get("/engagements/:id", async (c) => {
           <input type="hidden" name="crm" value={d.crmPaused ? "active" : "paused"} />
           <button type="submit">{d.crmPaused ? "再開する" : "休止にする"}</button>
         </form>
+        <form method="post" action={`/admin/engagements/${r.id}/message`} id="write-message">
+          <h3>受講者へのメッセージ（定型外は別の運営者の確認後に送信）</h3>
+          <Csrf c={c} />
+          <select name="topic">
+            <option value="other">通常</option>
+            <option value="refund">返金（コーチ承認）</option>
+            <option value="complaint">クレーム対応（コーチ承認）</option>
+          </select>
+          <textarea name="body" required maxlength={1000}></textarea>
+          <button type="submit">チェックして登録</button>
+        </form>
+        <form method="post" action={`/admin/engagements/${r.id}/exception`} id="open-exception">
+          <h3>例外を記録（コーチのポリシーと照合）</h3>
+          <Csrf c={c} />
+          <select name="kind">
+            <option value="refund">返金要求</option>
+            <option value="complaint">クレーム</option>
+            <option value="request">要望</option>
+            <option value="no_show">ノーショー</option>
+            <option value="violation">規約違反（受講者）</option>
+            <option value="violation_coach">規約違反（コーチ）</option>
+          </select>
+          <label>返金額（円、返金要求のみ）</label>
+          <input name="amount" inputmode="numeric" />
+          <textarea name="note" required maxlength={2000}></textarea>
+          <button type="submit">照合して記録する</button>
+        </form>
         <form method="post" action={`/admin/engagements/${r.id}/note`}>
           <h3>対応メモ</h3>
           <Csrf c={c} />
@@ -317,6 +345,46 @@ sessionPages.get("/engagements/:id", async (c) => {
           <button type="submit">記録する</button>
         </form>
       </div>
+      {d.exceptions?.length ? (
+        <div class="card" id="exception-cases">
+          <h2>例外</h2>
+          <ul>
+            {d.exceptions.map((x) => (
+              <li>
+                {jst(x.at)} {EXCEPTION_LABELS[x.kind].ja} {x.inPolicy ? "ポリシー内" : "ポリシー外"} {x.rule}（v{x.policyVersion}） {x.status}
+                {x.decision ? ` — ${x.decision.decision}（${x.decision.by}）${x.decision.note ?? ""}` : ""}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {d.messages?.length ? (
+        <div class="card" id="client-messages">
+          <h2>メッセージ</h2>
+          <ul>
+            {d.messages.map((m) => (
+              <li data-message={m.id}>
+                {jst(m.at)} {m.status}（作成 {m.writtenBy}
+                {m.checkedBy ? ` / 確認 ${m.checkedBy}` : ""}
+                {m.template ? ` / テンプレ ${m.template} v${m.templateVersion ?? 1}` : ""}）{m.body}
+                {m.status === "awaiting_check" && m.needs === "second_operator" ? (
+                  <form method="post" action={`/admin/engagements/${r.id}/messages/${m.id}/check`} class="row">
+                    <Csrf c={c} />
+                    <button type="submit" name="approve" value="1">
+                      確認して送信
+                    </button>
+                    <button type="submit" name="approve" value="0" class="danger">
+                      差し戻す
+                    </button>
+                  </form>
+                ) : m.status === "awaiting_check" ? (
+                  " コーチの承認待ち"
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <div class="card">
         <h2>監査ログ</h2>
         <ol class="timeline">
@@ -342,6 +410,47 @@ sessionPages.post("/engagements/:id/trouble", async (c) => {
   const f = await c.req.parseBody();
   const kind = z.enum(["late", "cannot_connect", "sudden_cancellation", "other"]).catch("other").parse(f.kind);
   return operatorEvent(c, c.req.param("id"), { type: "trouble", kind, note: String(f.note ?? "").slice(0, 2000), by: c.get("operator") });
+});
+
+/** An exception an operator records: checked against the coach's policy in the engagement's object. */
+sessionPages.post("/engagements/:id/exception", async (c) => {
+  const id = c.req.param("id");
+  const f = await c.req.parseBody();
+  const kind = String(f.kind ?? "");
+  const note = String(f.note ?? "").trim().slice(0, 2000);
+  const amount = Number(String(f.amount ?? "").replace(/[,，円¥\s]/g, ""));
+  const by = `operator:${c.get("operator")}`;
+  let input: Parameters<ReturnType<typeof reservationStub>["openException"]>[0];
+  if (kind === "refund") {
+    if (!Number.isSafeInteger(amount) || amount <= 0) {
+      setFlash(c, "error", "返金額を円の整数で入れてください");
+      return c.redirect(`/admin/engagements/${id}`, 303);
+    }
+    input = { kind: "refund", amountJpy: amount, note, by };
+  } else if (kind === "complaint" || kind === "request") input = { kind: "complaint", complaintType: kind, note, by };
+  else if (kind === "violation" || kind === "violation_coach") input = { kind: "violation", violationBy: kind === "violation" ? "client" : "coach", note, by };
+  else input = { kind: "no_show", note, by };
+  const result = await reservationStub(c.env, id).openException(input);
+  setFlash(c, result.ok ? "ok" : "error", result.ok ? (result.inPolicy ? `ポリシー内（${result.rule}）: 対応しました` : `ポリシー外（${result.rule}）: コーチに判断を依頼しました`) : `できませんでした: ${result.message}`);
+  return c.redirect(`/admin/engagements/${id}`, 303);
+});
+
+/** Free text from an operator: the pre-send check, then a second operator (or the coach) before it leaves. */
+sessionPages.post("/engagements/:id/message", async (c) => {
+  const id = c.req.param("id");
+  const f = await c.req.parseBody();
+  const topic = z.enum(["other", "refund", "complaint"]).catch("other").parse(f.topic);
+  const result = await reservationStub(c.env, id).draftMessage({ body: String(f.body ?? "").trim().slice(0, 1000), kind: "free", topic, by: c.get("operator") });
+  setFlash(c, result.ok ? "ok" : "error", result.ok ? (result.status === "sent" ? "送信しました" : result.status === "queued" ? "送信しない時間帯のため、終わり次第送信します" : "確認待ちとして登録しました") : `送信できません: ${result.message}`);
+  return c.redirect(`/admin/engagements/${id}`, 303);
+});
+
+sessionPages.post("/engagements/:id/messages/:messageId/check", async (c) => {
+  const id = c.req.param("id");
+  const f = await c.req.parseBody();
+  const result = await reservationStub(c.env, id).checkMessage({ messageId: c.req.param("messageId"), by: c.get("operator"), role: "operator", approve: f.approve === "1" });
+  setFlash(c, result.ok ? "ok" : "error", result.ok ? (result.status === "rejected" ? "差し戻しました" : "確認しました") : `できませんでした: ${result.message}`);
+  return c.redirect(`/admin/engagements/${id}`, 303);
 });
 
 sessionPages.post("/engagements/:id/crm", async (c) => {
@@ -487,6 +596,12 @@ sessionPages.get("/coaches/:id", async (c) => {
   return c.html(
     <AdminPage c={c} title={coach.name} section="sessions">
       <h1>{coach.name}</h1>
+      <p class="muted">
+        <a href={`/admin/coaches/${coach.id}/audit.csv`} id="audit-csv">
+          監査ログ（CSV、保存期間内）
+        </a>{" "}
+        · <a href="/admin/session-audit">週次サンプル監査</a>
+      </p>
       <SessionNav on="/admin/coaches" />
       <CoachForm c={c} action={`/admin/coaches/${coach.id}`} coach={coach} />
       <div class="card" id="menus">

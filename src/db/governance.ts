@@ -1,0 +1,110 @@
+// Sessions governance in D1 (seed 001 Build: 例外権限, RACI/SLA): each coach's versioned
+// exception policy, and the exception cases the engagements' objects project.
+import { and, asc, desc, eq, gte, inArray, lt } from "drizzle-orm";
+import { newId } from "../domain/ids.ts";
+import type { EngagementRecord } from "../domain/reservation/session-machine.ts";
+import type { AuditItem } from "../domain/sessions/weekly.ts";
+import { rowToAnyRecord } from "./reservations.ts";
+import { DEFAULT_COACH_POLICY, isLate, type CoachPolicy, type ExceptionKind } from "../domain/sessions/policy.ts";
+import type { Db } from "./client.ts";
+import { auditReviews, coachPolicies, coachSopNotes, engagements, reservationEvents, reservations, sessionExceptions } from "./schema.ts";
+
+export type ExceptionRow = typeof sessionExceptions.$inferSelect;
+
+/** The coach's current policy (the newest version), or the default before the coach set one. */
+export async function coachPolicy(db: Db, coachId: string): Promise<CoachPolicy> {
+  const row = await db.query.coachPolicies.findFirst({ where: eq(coachPolicies.coachId, coachId), orderBy: desc(coachPolicies.version) });
+  return row ? { ...DEFAULT_COACH_POLICY, ...(JSON.parse(row.policy) as CoachPolicy), version: row.version } : DEFAULT_COACH_POLICY;
+}
+
+/** Stores a new version (validated by the caller with validatePolicy); old versions stay for the audit log. */
+export async function saveCoachPolicy(db: Db, coachId: string, policy: CoachPolicy, by: string, now = Date.now()): Promise<void> {
+  await db.insert(coachPolicies).values({ coachId, version: policy.version, policy: JSON.stringify(policy), createdAt: now, createdBy: by });
+}
+
+/** Cases still waiting for someone: the coach (pending) or QRV (approved, not yet carried out). */
+export async function openExceptions(db: Db, coachId?: string): Promise<ExceptionRow[]> {
+  const open = inArray(sessionExceptions.status, ["pending", "approved"]);
+  return db
+    .select()
+    .from(sessionExceptions)
+    .where(coachId ? and(open, eq(sessionExceptions.coachId, coachId)) : open)
+    .orderBy(asc(sessionExceptions.openedAt))
+    .limit(500);
+}
+
+export async function getException(db: Db, id: string): Promise<ExceptionRow | null> {
+  return (await db.query.sessionExceptions.findFirst({ where: eq(sessionExceptions.id, id) })) ?? null;
+}
+
+/** Open cases with their age against the coach's response target for their kind (RACI/SLA). */
+export async function agedExceptions(db: Db, now: number): Promise<{ row: ExceptionRow; kind: ExceptionKind; ageMs: number; targetMs: number; late: boolean }[]> {
+  const rows = await openExceptions(db);
+  const policies = new Map<string, CoachPolicy>();
+  for (const r of rows) if (!policies.has(r.coachId)) policies.set(r.coachId, await coachPolicy(db, r.coachId));
+  return rows.map((row) => {
+    const policy = policies.get(row.coachId)!;
+    const kind = row.kind as ExceptionKind;
+    return { row, kind, ageMs: now - row.openedAt, targetMs: policy.slaMinutes[kind] * 60_000, late: isLate(policy, kind, row.openedAt, now) };
+  });
+}
+
+// ---------------------------------------------------------------- the weekly control
+
+/** Session engagements that changed since `since` (the week's cases and messages are on them). */
+export async function engagementsChangedSince(db: Db, since: number, coachId?: string): Promise<EngagementRecord[]> {
+  const rows = await db
+    .select()
+    .from(reservations)
+    .where(and(eq(reservations.kind, "session"), gte(reservations.updatedAt, since)))
+    .limit(5000);
+  return rows.map(rowToAnyRecord).filter((r): r is EngagementRecord => r.kind === "session" && (!coachId || r.data.coach.id === coachId));
+}
+
+/** Records the week's sample once; drawing again keeps the first draw and its verdicts. */
+export async function saveSample(db: Db, week: string, items: AuditItem[]): Promise<void> {
+  if (!items.length) return;
+  await db
+    .insert(auditReviews)
+    .values(items.map((i) => ({ week, itemId: i.id, coachId: i.coachId, engagementId: i.engagementId, at: i.at, summary: i.summary })))
+    .onConflictDoNothing();
+}
+
+export async function sampleOf(db: Db, week: string, coachId?: string) {
+  return db
+    .select()
+    .from(auditReviews)
+    .where(coachId ? and(eq(auditReviews.week, week), eq(auditReviews.coachId, coachId)) : eq(auditReviews.week, week))
+    .orderBy(asc(auditReviews.at));
+}
+
+/** An operator's verdict; a fix becomes an SOP note with the coach's settings, in the same batch. */
+export async function reviewItem(db: Db, week: string, itemId: string, verdict: "ok" | "fix", note: string, by: string, now = Date.now()): Promise<boolean> {
+  const row = await db.query.auditReviews.findFirst({ where: and(eq(auditReviews.week, week), eq(auditReviews.itemId, itemId)) });
+  if (!row) return false;
+  const update = db
+    .update(auditReviews)
+    .set({ verdict, note: note || null, reviewedBy: by, reviewedAt: now })
+    .where(and(eq(auditReviews.week, week), eq(auditReviews.itemId, itemId)));
+  if (verdict === "fix") await db.batch([update, db.insert(coachSopNotes).values({ id: newId("sop", now), coachId: row.coachId, note, source: `${week} ${itemId}`, createdAt: now, createdBy: by })]);
+  else await update;
+  return true;
+}
+
+export async function sopNotes(db: Db, coachId: string) {
+  return db.select().from(coachSopNotes).where(eq(coachSopNotes.coachId, coachId)).orderBy(desc(coachSopNotes.createdAt)).limit(100);
+}
+
+/** The audit log of a coach's engagements between `from` and `to`, within the coach's retention. */
+export async function coachAuditLog(db: Db, coachId: string, from: number, to: number, now: number) {
+  const policy = await coachPolicy(db, coachId);
+  const since = Math.max(from, now - policy.auditRetentionDays * 86_400_000);
+  const rows = await db
+    .select({ event: reservationEvents })
+    .from(reservationEvents)
+    .innerJoin(engagements, eq(engagements.id, reservationEvents.reservationId))
+    .where(and(eq(engagements.coachId, coachId), gte(reservationEvents.createdAt, since), lt(reservationEvents.createdAt, to)))
+    .orderBy(asc(reservationEvents.createdAt), asc(reservationEvents.id))
+    .limit(50_000);
+  return { retentionDays: policy.auditRetentionDays, since, events: rows.map((r) => r.event) };
+}
