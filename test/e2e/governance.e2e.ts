@@ -85,7 +85,7 @@ describe("sessions governance", () => {
       const found = (await sent(url, req.engagement_id, "payment")).filter((r) => r.subject === "refunds.create");
       return found.length ? found : undefined;
     }, 20_000, "the refund");
-    expect(refunds.map((r) => r.body)).toEqual(["refund ¥11000 (requested_by_customer)"]);
+    expect(refunds.map((r) => r.body)).toEqual(["refund 11,000円 (requested_by_customer)"]);
 
     // The operator works the week's sample audit.
     await op.goto(`${url}/admin/session-audit`);
