@@ -4,7 +4,7 @@
 // Exits non-zero unless the order is `confirmed`.
 //   QRV_URL (default http://localhost:$PORT or 8787), QRV_MEMBER_KEY (default: the dev member's key).
 import { existsSync, readFileSync } from "node:fs";
-import { mcp } from "../test/e2e/qrv.ts";
+import { callTool, mcp } from "../test/e2e/qrv.ts";
 
 const base = (process.env.QRV_URL ?? `http://localhost:${process.env.PORT || 8787}`).replace(/\/$/, "");
 const key = process.env.QRV_MEMBER_KEY ?? (existsSync(".qrv-dev.json") ? (JSON.parse(readFileSync(".qrv-dev.json", "utf8")) as { memberApiKey?: string }).memberApiKey : undefined);
@@ -22,11 +22,7 @@ const client = await mcp(base, key, "qrv-demo-lodging").catch((err: unknown) => 
   process.exit(1);
 });
 
-async function call<T>(name: string, args: Record<string, unknown>): Promise<T> {
-  const result = await client.callTool({ name, arguments: args });
-  if (result.isError) throw new Error(`${name}: ${(result.content as { text?: string }[])[0]?.text ?? "failed"}`);
-  return result.structuredContent as T;
-}
+const call = <T>(name: string, args: Record<string, unknown>) => callTool<T>(client, name, args);
 
 let exitCode = 1;
 try {

@@ -5,7 +5,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { desktop, launch, phone, screenshot } from "./browser.ts";
-import { agreeOnClientPage, callTool, mcp, payCheckout, sent, until, type SandboxRecord } from "./qrv.ts";
+import { agreeOnClientPage, callOnce, payCheckout, sent, until, type SandboxRecord } from "./qrv.ts";
 
 const url = inject("qrvUrl");
 const apiKey = inject("qrvApiKey");
@@ -19,14 +19,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function call<T>(name: string, args: Record<string, unknown>): Promise<T> {
-  const client = await mcp(url, apiKey);
-  try {
-    return await callTool<T>(client, name, args);
-  } finally {
-    await client.close();
-  }
-}
+const call = <T>(name: string, args: Record<string, unknown>) => callOnce<T>(url, apiKey, name, args);
 
 const mobile = () => `080${1 + Math.floor(Math.random() * 9)}${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
 const SATO_PHONE = "09011110001";

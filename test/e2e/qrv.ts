@@ -101,6 +101,16 @@ export async function callTool<T>(client: Client, name: string, args: Record<str
   return result.structuredContent as T;
 }
 
+/** One tool call on a connection of its own, closed afterwards (as a stateless client would). */
+export async function callOnce<T>(url: string, apiKey: string, name: string, args: Record<string, unknown>): Promise<T> {
+  const client = await mcp(url, apiKey);
+  try {
+    return await callTool<T>(client, name, args);
+  } finally {
+    await client.close();
+  }
+}
+
 /**
  * The person's part of proving a phone number on a page showing the number step (/authorize,
  * /account/sign-in): the number, the code the sandbox texted, and "確認する". `beforeCode` runs

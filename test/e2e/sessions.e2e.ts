@@ -5,7 +5,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { desktop, launch, phone, screenshot } from "./browser.ts";
-import { agreeOnClientPage, callTool, mcp, payCheckout, until, type SandboxRecord } from "./qrv.ts";
+import { agreeOnClientPage, callOnce, payCheckout, until, type SandboxRecord } from "./qrv.ts";
 
 const url = inject("qrvUrl");
 const apiKey = inject("qrvApiKey");
@@ -19,14 +19,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function call<T>(name: string, args: Record<string, unknown>): Promise<T> {
-  const client = await mcp(url, apiKey);
-  try {
-    return await callTool<T>(client, name, args);
-  } finally {
-    await client.close();
-  }
-}
+const call = <T>(name: string, args: Record<string, unknown>) => callOnce<T>(url, apiKey, name, args);
 
 type View = { status: string; payment_url?: string; session?: { start: string; meeting_url: string } };
 
