@@ -4,7 +4,7 @@
 // Exits non-zero unless the order is `confirmed`.
 //   QRV_URL (default http://localhost:$PORT or 8787), QRV_MEMBER_KEY (default: the dev member's key).
 import { existsSync, readFileSync } from "node:fs";
-import { callTool, mcp } from "../test/e2e/qrv.ts";
+import { callTool, jstDateIn, mcp } from "../test/e2e/qrv.ts";
 
 const base = (process.env.QRV_URL ?? `http://localhost:${process.env.PORT || 8787}`).replace(/\/$/, "");
 const key = process.env.QRV_MEMBER_KEY ?? (existsSync(".qrv-dev.json") ? (JSON.parse(readFileSync(".qrv-dev.json", "utf8")) as { memberApiKey?: string }).memberApiKey : undefined);
@@ -13,9 +13,8 @@ if (!key) {
   process.exit(2);
 }
 
-const day = (n: number) => new Date(Date.now() + 9 * 3_600_000 + n * 86_400_000).toISOString().slice(0, 10);
-const checkIn = day(21);
-const checkOut = day(23);
+const checkIn = jstDateIn(21);
+const checkOut = jstDateIn(23);
 
 const client = await mcp(base, key, "qrv-demo-lodging").catch((err: unknown) => {
   console.error(`Could not connect to ${base}/mcp (${err instanceof Error ? err.message : String(err)}). Is npm run dev running?`);

@@ -6,7 +6,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { desktop, launch, phone, screenshot } from "./browser.ts";
-import { enterPhoneAndCode, until } from "./qrv.ts";
+import { enterPhoneAndCode, jstDateIn, until } from "./qrv.ts";
 
 const url = inject("qrvUrl");
 const password = inject("qrvAdminPassword");
@@ -19,9 +19,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-function dateIn(days: number): string {
-  return new Date(Date.now() + 9 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 async function order(page: Page, type: string, checkIn: string, checkOut: string, quantity: number): Promise<{ id: string; rooms: string[] }> {
   await page.goto(`${url}/member/search?check_in=${checkIn}&check_out=${checkOut}`);
@@ -65,8 +62,8 @@ describe("a front-desk day", () => {
       await member.goto(`${url}/member/points`);
       return (await member.locator("#balance").textContent())?.includes("200,000");
     }, 15_000, "the points credited");
-    const tonight = await order(member, "ツイン", dateIn(0), dateIn(1), 1);
-    const later = await order(member, "ツイン", dateIn(30), dateIn(31), 2);
+    const tonight = await order(member, "ツイン", jstDateIn(0), jstDateIn(1), 1);
+    const later = await order(member, "ツイン", jstDateIn(30), jstDateIn(31), 2);
     expect(tonight.rooms).toHaveLength(1);
     expect(later.rooms).toHaveLength(2);
 

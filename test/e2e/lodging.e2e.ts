@@ -4,7 +4,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launch, phone, screenshot } from "./browser.ts";
-import { enterPhoneAndCode, until } from "./qrv.ts";
+import { enterPhoneAndCode, jstDateIn, until } from "./qrv.ts";
 
 const url = inject("qrvUrl");
 let browser: Browser;
@@ -16,9 +16,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-function dateIn(days: number): string {
-  return new Date(Date.now() + 9 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 describe("a lodging member", () => {
   it("tops up, fills a cart with two room types, pays with points and sees the order with room numbers", async () => {
@@ -55,8 +52,8 @@ describe("a lodging member", () => {
     await screenshot(page, "lodging-points");
 
     // Search two nights and put a twin and a double in the cart.
-    const checkIn = dateIn(45);
-    const checkOut = dateIn(47);
+    const checkIn = jstDateIn(45);
+    const checkOut = jstDateIn(47);
     await page.goto(`${url}/member/search`);
     await page.getByLabel("チェックイン").fill(checkIn);
     await page.getByLabel("チェックアウト").fill(checkOut);

@@ -3,6 +3,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Page } from "playwright-core";
+import { toIsoTokyo } from "../../src/domain/time.ts";
 
 export async function mcp(url: string, apiKey: string, name = "qrv-e2e"): Promise<Client> {
   const client = new Client({ name, version: "1.0.0" });
@@ -11,8 +12,12 @@ export async function mcp(url: string, apiKey: string, name = "qrv-e2e"): Promis
 }
 
 export function jstIn(hours: number): string {
-  const ms = Math.ceil((Date.now() + hours * 3_600_000) / 3_600_000) * 3_600_000;
-  return `${new Date(ms + 9 * 3_600_000).toISOString().slice(0, 19)}+09:00`;
+  return toIsoTokyo(Math.ceil((Date.now() + hours * 3_600_000) / 3_600_000) * 3_600_000);
+}
+
+/** The calendar date (YYYY-MM-DD) in Japan `days` from now. */
+export function jstDateIn(days: number): string {
+  return toIsoTokyo(Date.now() + days * 86_400_000).slice(0, 10);
 }
 
 /** A new booking each time (its own idempotency key), even when two tests ask alike. */
