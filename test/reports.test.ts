@@ -8,9 +8,10 @@ import { describe, expect, it } from "vitest";
 import { metricSnapshots, reports } from "../src/db/schema.ts";
 import type { Block, Doc } from "../src/documents/model.ts";
 import { computeManagementSnapshot, nightlyDue } from "../src/reports/figures.ts";
-import { duties, makeReport, runSchedules } from "../src/reports/reports.ts";
+import { duties, makeReport, runSchedules, weeklyPeriod } from "../src/reports/reports.ts";
+import { jstDate } from "../src/domain/metrics.ts";
 import { signIn, flashOf } from "./console-client.ts";
-import { HOUR, confirmedReservation, db, jobsOf, sentOf, waitForJobs } from "./helpers.ts";
+import { HOUR, confirmedReservation, createReservation, db, jobsOf, seedShops, sentOf, waitForJobs } from "./helpers.ts";
 import { pdfText, squash } from "./pdf-text.ts";
 
 const at = (iso: string) => Date.parse(`${iso}+09:00`);
@@ -53,8 +54,12 @@ describe("reports", () => {
     const op = await signIn("レポート担当");
     const csv = csvRows(await (await op.get("/admin/dashboard/success-week.csv")).text());
     const pct = (v: string) => (v === "" ? "—" : `${v}%`);
-    expect(table(doc, "予約成功率・決済成功率（日別）")).toEqual(csv.map(([day, req, dec, booked, br, closed, paid, pr]) => [day!, req!, dec!, booked!, pct(br!), closed!, paid!, pct(pr!)]));
-    expect(table(doc, "予約成功率・決済成功率（日別）").at(-1)![1]).not.toBe("0");
+    // The report's days (Monday to today, or to Friday) are among the dashboard's last seven, with the same figures.
+    const days = table(doc, "予約成功率・決済成功率（日別）");
+    expect(days[0]![0]).toBe(jstDate(weeklyPeriod(now).start));
+    expect(days).toEqual(csv.filter(([day]) => days.some((d) => d[0] === day)).map(([day, req, dec, booked, br, closed, paid, pr]) => [day!, req!, dec!, booked!, pct(br!), closed!, paid!, pct(pr!)]));
+    const today = days.find((d) => d[0] === jstDate(now));
+    if (today) expect(today[1]).not.toBe("0"); // on a weekday the booking just made is in its day
 
     // Made again for the same week: the same report, nothing emailed twice.
     expect((await makeReport(env, db, "weekly", now + 60_000)).created).toBe(false);
@@ -77,6 +82,44 @@ describe("reports", () => {
     const pdf = await op.get(`/admin/reports/${report.id}.pdf`);
     expect(pdf.headers.get("Content-Type")).toBe("application/pdf");
     expect(squash((await pdfText(await pdf.arrayBuffer())).text)).toContain(squash(doc.title));
+  });
+
+  it("the weekly report covers Monday 00:00 to Friday (Japan time): the cron's Friday 17:00 report counts Friday until then, not the weekend before", async () => {
+    const where = await seedShops([{ answer: "declined", name: "週の境目の店" }]);
+    const made = async (iso: string) => {
+      const r = await createReservation(where, { startAt: at("2026-12-20T12:00") });
+      await env.DB.prepare("UPDATE reservations SET created_at = ? WHERE id = ?").bind(at(iso), r.id).run();
+    };
+    await made("2026-11-15T23:59"); // Sunday before: last week
+    await made("2026-11-16T00:00"); // Monday, the first minute
+    await made("2026-11-18T12:00"); // Wednesday
+    await made("2026-11-20T16:59"); // Friday, before the report
+    await made("2026-11-20T17:30"); // Friday, after the cron made it
+    await made("2026-11-21T10:00"); // Saturday
+
+    const friday = at("2026-11-20T17:00");
+    expect(duties(friday, null).weekly).toBe(true);
+    expect(await runSchedules(env, db, friday)).toContain("weekly");
+    expect(await runSchedules(env, db, friday + 60_000)).not.toContain("weekly");
+    const [row] = (await db.select().from(reports)).filter((r) => r.kind === "weekly" && r.periodStart === at("2026-11-16T00:00"));
+    expect(row!.periodEnd).toBe(friday + 1);
+    const doc = JSON.parse(row!.doc) as Doc;
+    expect(doc.title).toBe("週次運用レポート 2026-11-16 〜 2026-11-20");
+    expect(doc.subtitle).toContain("対象 月曜0:00〜");
+    const days = table(doc, "予約成功率・決済成功率（日別）");
+    expect(days.map((d) => [d[0], d[1]])).toEqual([
+      ["2026-11-16", "1"],
+      ["2026-11-17", "0"],
+      ["2026-11-18", "1"],
+      ["2026-11-19", "0"],
+      ["2026-11-20", "1"],
+    ]);
+    expect(table(doc, "概要")[0]).toEqual(["依頼", "3件"]);
+
+    // Made by hand on Saturday, the week runs to Friday 24:00 and not into Saturday.
+    expect(weeklyPeriod(at("2026-11-21T10:00"))).toEqual({ start: at("2026-11-16T00:00"), end: at("2026-11-21T00:00"), until: at("2026-11-21T00:00") });
+    expect(weeklyPeriod(at("2026-11-22T23:59")).start).toBe(at("2026-11-16T00:00"));
+    expect(weeklyPeriod(at("2026-11-23T00:00")).start).toBe(at("2026-11-23T00:00"));
   });
 
   it("the monthly report's figures equal the management dashboard's, which shows the nightly batch's time", async () => {
@@ -102,17 +145,24 @@ describe("reports", () => {
     const doc = JSON.parse(monthly[0]!.doc) as Doc;
 
     const yen = (v: string) => `${Number(v).toLocaleString("ja-JP")}円`;
+    // When the first business day is not the 1st (January: the year-end closure), the nightly
+    // batch has moved on to the twelve months through yesterday: the months both cover are equal.
+    const same = <T extends string[]>(rows: T[], other: string[][]) => rows.filter((r) => other.some((o) => o[0] === r[0]));
     const counts = csvRows(await (await op.get("/admin/management/monthly-reservations.csv")).text());
-    expect(table(doc, "月間予約件数の推移")).toEqual(counts);
-    expect(counts.at(-1)![2]).not.toBe("0");
+    const reportCounts = table(doc, "月間予約件数の推移");
+    expect(same(reportCounts, counts)).toEqual(same(counts, reportCounts));
+    expect(same(reportCounts, counts).length).toBeGreaterThanOrEqual(11);
+    expect(reportCounts.at(-1)![2]).not.toBe("0");
     const revenue = csvRows(await (await op.get("/admin/management/monthly-revenue.csv")).text());
-    expect(table(doc, "月間売上の推移")).toEqual(revenue.map(([m, g, r, n]) => [m!, yen(g!), yen(r!), yen(n!)]));
+    const reportRevenue = table(doc, "月間売上の推移");
+    expect(same(reportRevenue, revenue)).toEqual(same(revenue, reportRevenue).map(([m, g, r, n]) => [m!, yen(g!), yen(r!), yen(n!)]));
     const services = csvRows(await (await op.get("/admin/management/services.csv")).text());
     expect(table(doc, "サービスタイプ別の予約割合")).toEqual(services.map(([s, n, p]) => [s!, n!, `${p}%`]));
     const ranking = csvRows(await (await op.get("/admin/management/shop-ranking.csv")).text());
     expect(table(doc, "提携店別の予約件数ランキング")).toEqual(ranking.map(([rank, , name, area, n, rev]) => [rank!, name!, area!, n!, yen(rev!)]));
     const [snap] = await db.select().from(metricSnapshots);
-    expect(snap!.computedAt).toBe(nightly.computedAt);
+    // The cron's nightly batch ran again on that day unless it was the 1st.
+    expect(snap!.computedAt).toBe(jstDate(firstBusiness) === jstDate(nextMonth) ? nightly.computedAt : firstBusiness);
   });
 
   it("an operator makes a report now from the console; an unknown kind is refused", async () => {
