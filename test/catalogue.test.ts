@@ -30,5 +30,7 @@ describe("service catalogue", () => {
     expect(html).toContain('href="/guides/service-catalogue"');
     expect(html).toContain('href="/guides/service-catalogue.ja.pdf"');
     expect(await op.html("/admin")).toContain('href="/admin/reports"');
+    // The front desk finds its manual from the desk.
+    expect(await op.html("/admin/lodging")).toContain('href="/guides/front-desk-manual"');
   });
 });
