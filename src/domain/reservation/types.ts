@@ -315,7 +315,7 @@ export const effectSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("email.send"),
     to: z.string(),
-    recipient: z.enum(["requester", "shop", "operator"]),
+    recipient: z.enum(["requester", "shop", "operator", "coach"]),
     subject: z.string(),
     text: z.string(),
     html: z.string(),
