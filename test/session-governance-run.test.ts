@@ -119,14 +119,14 @@ describe("the coach's weekly report", () => {
     for (const s of ["週次レポート", "概要", "例外と対応", "判断待ちの例外", "サンプル監査の結果", "是正:返金理由を記録する"]) expect(portalText).toContain(squash(s));
   });
 
-  it("the cron sends each active coach the week before's report once, from Monday 09:00", async () => {
+  it("the cron sends each active coach the week before's report once, from Monday 17:00", async () => {
     const coach = await seedCoach();
     const thisWeek = weekOf(Date.now());
     const nextMonday = thisWeek.end;
-    // Monday 08:59: not yet; 09:00: this week's report; a minute later: nothing more.
-    expect((await runSessionSchedules(env, db, nextMonday + 9 * HOUR - 60_000)).filter((d) => d.startsWith("coach_weekly"))).toEqual([]);
-    expect(await runSessionSchedules(env, db, nextMonday + 9 * HOUR)).toContain(`coach_weekly:${coach.coachId}`);
-    expect(await runSessionSchedules(env, db, nextMonday + 9 * HOUR + 60_000)).not.toContain(`coach_weekly:${coach.coachId}`);
+    // Monday 16:59: not yet; 17:00: this week's report; a minute later: nothing more.
+    expect((await runSessionSchedules(env, db, nextMonday + 17 * HOUR - 60_000)).filter((d) => d.startsWith("coach_weekly"))).toEqual([]);
+    expect(await runSessionSchedules(env, db, nextMonday + 17 * HOUR)).toContain(`coach_weekly:${coach.coachId}`);
+    expect(await runSessionSchedules(env, db, nextMonday + 17 * HOUR + 60_000)).not.toContain(`coach_weekly:${coach.coachId}`);
     const rows = await db.select().from(coachReports).where(eq(coachReports.coachId, coach.coachId));
     expect(rows.map((r) => [r.week, r.recipients])).toEqual([[thisWeek.key, "coach@example.com"]]);
     const owner = `ops:coach_report:${coach.coachId}:${thisWeek.key}`;

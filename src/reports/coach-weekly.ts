@@ -1,7 +1,7 @@
 // The coach's weekly report (seed 001 Run：定期業務（週次）: サンプル監査 → 是正・SOP更新 →
 // 週次レポート作成 → コーチのレポート確認). One computation (`coachWeekly`, counted from the
 // engagements by `weeklyReport`) feeds the coach portal's page, its PDF download and the PDF
-// the cron emails to the coach each Monday for the week before. The sessions' nightly duty
+// the cron emails to the coach each Monday evening for the week before. The sessions' nightly duty
 // (deleting the audit log past each coach's retention) runs from here too.
 import { and, eq } from "drizzle-orm";
 import { config } from "../config.ts";
@@ -19,8 +19,8 @@ import { reportMailJobs } from "./reports.ts";
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-/** The report of the week before goes out on Monday from this hour (Japan time). */
-export const COACH_REPORT_HOUR_JST = 9;
+/** The report of the week before goes out on Monday from this hour (Japan time), after the day operators work the sample audit. */
+export const COACH_REPORT_HOUR_JST = 17;
 
 type Week = { start: number; end: number; key: string };
 
@@ -114,7 +114,7 @@ export async function makeCoachReport(env: Env, db: Db, coach: { id: string; nam
 }
 
 /**
- * Run by the per-minute cron. From Monday 09:00 (Japan time) each active coach gets the week
+ * Run by the per-minute cron. From Monday 17:00 (Japan time) each active coach gets the week
  * before's report once (a missed minute is caught up; a coach already done is skipped), and
  * once a night the audit log past each coach's retention is deleted.
  */

@@ -396,7 +396,7 @@ const R = {
     sop: "是正とSOPの追記",
     none: "ありません。",
     pdf: "PDFをダウンロード",
-    emailed: "前の週のレポートは毎週月曜9時に、登録のメールアドレスへPDFでもお送りします。",
+    emailed: "前の週のレポートは毎週月曜17時に、登録のメールアドレスへPDFでもお送りします（運営のサンプル監査の結果を含みます）。",
   },
   en: {
     title: "Weekly report",
@@ -412,7 +412,7 @@ const R = {
     sop: "Fixes and SOP notes",
     none: "None.",
     pdf: "Download PDF",
-    emailed: "Every Monday at 9:00 (Japan time) the week before's report is also emailed to you as a PDF.",
+    emailed: "Every Monday at 17:00 (Japan time) the week before's report, with the operators' sample audit, is also emailed to you as a PDF.",
   },
 };
 
