@@ -3,7 +3,7 @@
 // link, and QRV acts only after the coach's answer, once.
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { saveCoachPolicy, sopNotes } from "../src/db/governance.ts";
+import { agedExceptions, saveCoachPolicy, sopNotes } from "../src/db/governance.ts";
 import { weekOf } from "../src/domain/sessions/weekly.ts";
 import { DEFAULT_COACH_POLICY } from "../src/domain/sessions/policy.ts";
 import { and, eq } from "drizzle-orm";
@@ -350,6 +350,11 @@ describe("未払い継続: the unpaid rule acts by itself", () => {
     expect(opened).toMatchObject({ kind: "unpaid", status: "approved", inPolicy: true, rule: "unpaid.wait", policyVersion: 1, openedBy: "system" });
     expect((await engagement(id)).timers.map((t) => t.at)).toEqual([due + 86_400_000]);
     expect(await reminders(id)).toEqual([]);
+    // The system runs it: late only if still open a response target (24 h) past the cancel day (3 days).
+    const aged = async (at: number) => (await agedExceptions(db, at)).find((x) => x.row.id === opened!.id)!;
+    expect(await aged(opened!.openedAt + 25 * HOUR)).toMatchObject({ late: false });
+    expect(await aged(opened!.openedAt + 4 * 24 * HOUR + 60_000)).toMatchObject({ late: true });
+    expect(await (await signIn()).html("/admin")).toContain("自動対応中（コーチのルール）");
 
     // A second run of the same check opens no second case.
     expect(await stub.dispatch({ type: "unpaid_check", caseId: "exc_other", rule: "unpaid.wait", policyVersion: 1, action: "wait", by: "system", nextCheckAt: due + 86_400_000 }, "system")).toMatchObject({ applied: false });
@@ -381,6 +386,15 @@ describe("未払い継続: the unpaid rule acts by itself", () => {
     const paid = await waitForEngagement(id, "scheduling");
     expect(paid.timers.filter((t) => t.type === "unpaid_check")).toEqual([]);
     expect((await cases(id))[0]).toMatchObject({ status: "done" });
+  });
+
+  it("a client who withdraws while unpaid settles the open case", async () => {
+    const { id, stub } = await agreed();
+    await runDurableObjectAlarm(stub);
+    expect((await cases(id))[0]).toMatchObject({ status: "approved" });
+    expect(await stub.cancelSession("requester")).toMatchObject({ applied: true, status: "cancelled" });
+    expect((await cases(id))[0]).toMatchObject({ status: "done" });
+    expect((await engagement(id)).timers).toEqual([]);
   });
 
   it("unpaid on the coach's cancel day: the engagement is cancelled by the system under the edited rule's version", async () => {

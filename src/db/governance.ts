@@ -51,6 +51,11 @@ export async function agedExceptions(db: Db, now: number): Promise<{ row: Except
   return rows.map((row) => {
     const policy = policies.get(row.coachId)!;
     const kind = row.kind as ExceptionKind;
+    // 未払い継続 run by the system closes itself on the cancel day; it is late only past that plus the target.
+    if (kind === "unpaid" && row.openedBy === "system") {
+      const targetMs = policy.unpaid.cancelAfterDays * 86_400_000 + policy.slaMinutes.unpaid * 60_000;
+      return { row, kind, ageMs: now - row.openedAt, targetMs, late: now - row.openedAt > targetMs };
+    }
     return { row, kind, ageMs: now - row.openedAt, targetMs: policy.slaMinutes[kind] * 60_000, late: isLate(policy, kind, row.openedAt, now) };
   });
 }

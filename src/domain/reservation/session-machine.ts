@@ -552,7 +552,9 @@ const onCancelSession: Handler<"cancel"> = (r, e, ctx) => {
 const onCancelEngagement: Handler<"cancel"> = (r, e, ctx) => {
   const effects: Effect[] = [sms(r, sessionSms.engagementCancelled(mc(r, ctx)), "engagement_cancelled")];
   if (r.data.payment?.sessionId && !r.data.payment.paidAt) effects.push({ kind: "payment.expire", sessionId: r.data.payment.sessionId });
-  const next = update(r, { status: "cancelled", timers: [] }, { cancellation: { at: ctx.now, by: e.by, ...(e.reason ? { reason: e.reason } : {}) } }, ctx.now);
+  // An open 未払い継続 case ends with the engagement.
+  const unpaid = openUnpaidCase(r);
+  const next = update(r, { status: "cancelled", timers: [] }, { cancellation: { at: ctx.now, by: e.by, ...(e.reason ? { reason: e.reason } : {}) }, ...(unpaid ? { exceptions: withCase(r, { ...unpaid, status: "done", doneAt: ctx.now }) } : {}) }, ctx.now);
   const message = r.requester.language === "ja" ? "お申し込みを取り消しました。料金はかかりません。" : "The application is cancelled. Nothing was charged.";
   return apply(next, effects, [{ code: "session_engagement_cancelled", params: { by: e.by } }], { type: "cancel", result: "engagement_cancelled", message });
 };
