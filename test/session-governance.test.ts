@@ -1,7 +1,7 @@
 // Sessions governance through the sandbox (seed 001 Run: 例外処理): exceptions checked against
 // the coach's policy in the engagement's object; out of policy the coach is asked by SMS with a
 // link, and QRV acts only after the coach's answer, once.
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { agedExceptions, saveCoachPolicy, sopNotes } from "../src/db/governance.ts";
 import { weekOf } from "../src/domain/sessions/weekly.ts";
@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { auditReviews, sandboxRefunds, sessionExceptions } from "../src/db/schema.ts";
 import { reservationStub } from "../src/durable/client.ts";
 import { freeSlots } from "../src/durable/engagement.ts";
-import { toIsoTokyo } from "../src/domain/time.ts";
+import { formatDateTime, toIsoTokyo } from "../src/domain/time.ts";
 import { field, signedInBrowser } from "./browser-client.ts";
 import { flashOf, signIn } from "./console-client.ts";
 import { runAlertRules } from "../src/monitor/alerts.ts";
@@ -327,22 +327,25 @@ describe("未払い継続: the unpaid rule acts by itself", () => {
     const coach = await seedCoach();
     const client = await mcpClient((await createApiKey("governance")).key);
     const requested = await client.callTool({ name: "request_session", arguments: { coach_id: coach.coachId, menu_id: coach.menuId, name: "山田 花子", phone: uniqueMobile(), topic: "転職", preferred_times: ["平日夜"], language: "ja" } });
-    const id = (requested.structuredContent as { engagement_id: string }).engagement_id;
+    const { engagement_id: id, page_url: pageUrl } = requested.structuredContent as { engagement_id: string; page_url: string };
     await reservationStub(env, id).dispatch({ type: "agree", termsVersion: 1, contractVersion: 1, by: "山田 花子" }, "requester");
     await waitForEngagement(id, "payment_pending");
     await expect.poll(async () => (await engagement(id)).data.payment?.sessionId).toBeTruthy();
     await waitForJobs(id);
-    return { coach, id, stub: reservationStub(env, id) };
+    return { coach, id, pageUrl, stub: reservationStub(env, id) };
   }
   const reminders = async (id: string) => (await sentOf(id)).filter((s) => s.body.includes("お支払い（") && s.body.includes("まだ確認できていません"));
   const cases = (id: string) => db.select().from(sessionExceptions).where(eq(sessionExceptions.engagementId, id));
 
   it("the deadline opens one case; the reminder goes once with a new link that still pays; the payment settles the case", async () => {
-    const { id, stub } = await agreed();
+    const { id, pageUrl, stub } = await agreed();
     const r0 = await engagement(id);
     const due = r0.data.payment!.deadlineAt!;
     expect(Math.abs(due - (r0.updatedAt + 86_400_000))).toBeLessThan(60_000);
     expect(r0.timers).toEqual([{ type: "unpaid_check", key: "unpaid_check", at: due }]);
+    // The client's page says until when.
+    const page = await (await exports.default.fetch(new Request(pageUrl))).text();
+    expect(page).toContain(`お支払い期限: ${formatDateTime(due, "ja")}`);
 
     // The deadline passes: a case opens by itself, in policy, opened by the system.
     await runDurableObjectAlarm(stub);
