@@ -411,7 +411,7 @@ const R = {
     findings: "Sample audit (ok / fixed)",
     sop: "Fixes and SOP notes",
     none: "None.",
-    pdf: "Download PDF",
+    pdf: "Download PDF (Japanese)",
     emailed: "Every Monday at 17:00 (Japan time) the week before's report, with the operators' sample audit, is also emailed to you as a PDF.",
   },
 };
