@@ -27,7 +27,8 @@ import { formatDateTime, parseIsoWithOffset, toIsoTokyo } from "../../domain/tim
 import { reservationStub } from "../../durable/client.ts";
 import { ReservationExists } from "../../durable/reservation.ts";
 import { FLOW_IN_TWO_SENTENCES } from "../../guides/flow.ts";
-import { BOOKING_CARD_META } from "../apps/booking-card.ts";
+import { registerAppTool } from "@modelcontextprotocol/ext-apps/server";
+import { BOOKING_CARD_META, cardTool } from "../apps/booking-card.ts";
 import { QRV_ICONS } from "../icons.ts";
 import type { ClientLog } from "../logging.ts";
 
@@ -345,9 +346,10 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
     },
   );
 
-  server.registerTool(
+  registerAppTool(
+    server,
     "request_reservation",
-    {
+    cardTool({
       title: "Request a reservation",
       description:
         `Asks QRV to book a service for a person. The start must be at least ${policy.minLeadTimeMs / 60_000} minutes and at most ${policy.maxAdvanceMs / 86_400_000} days ahead. QRV phones partner shops in the area one after another (at most two rounds). When a shop accepts, the person gets an SMS with a payment link that must be paid within 10 minutes; the booking is confirmed on payment. Returns at once with the reservation id and a page where the person can follow the progress; check the status with get_reservation no more often than every ${policy.pollIntervalSeconds} seconds (calls take minutes). Safe to retry: the same request again (or the same idempotency_key) returns the first reservation instead of booking twice.`,
@@ -364,7 +366,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
       icons: QRV_ICONS,
       _meta: BOOKING_CARD_META,
-    },
+    }),
     async (given, ctx) => {
       const auth = deps.auth();
       if (!auth) return fail("Not authorized.");
@@ -513,9 +515,10 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
     },
   );
 
-  server.registerTool(
+  registerAppTool(
+    server,
     "get_reservation",
-    {
+    cardTool({
       title: "Get a reservation",
       description: `Returns a reservation's status, the shop once one accepted, the amount, the payment link while payment is pending, what cancelling now would do, and a short timeline. When a shop asked for a change and an operator accepted it, change_approval shows the new terms (hashed) waiting for the requester to approve or decline them on their page, linked in the SMS: no payment link goes out before they approve, and the payment never exceeds what they approve. Rather than polling, subscribe to the resource qrv://reservations/{id} where the client supports it (you are told when the status changes). Otherwise poll at most every ${POLL_SECONDS} seconds while QRV is calling shops or payment is pending, and stop once the status is final (confirmed, cancelled, no_shop_available, payment_timeout, completed); or pass wait_seconds to wait for the next change in one call (a client that supports URL elicitation is then asked to open the payment link as soon as a shop accepts).`,
       inputSchema: z.strictObject({
@@ -532,7 +535,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
       icons: QRV_ICONS,
       _meta: BOOKING_CARD_META,
-    },
+    }),
     async (args, ctx) => {
       let record = await ownReservation(deps, args.reservation_id);
       if (!record) return fail(`reservation_id: no reservation ${args.reservation_id} was found for this client.`);
