@@ -32,6 +32,7 @@ dd .muted{margin-top:2px}
 table.compare{width:100%;border-collapse:collapse;margin:8px 0 12px;font-size:.95rem}
 table.compare th,table.compare td{text-align:left;padding:6px 4px;border-bottom:1px solid var(--line);vertical-align:top}
 table.compare thead th{font-size:.85rem;color:var(--muted)}
+table.compare th[scope=row]{white-space:nowrap;padding-right:10px;font-weight:600}
 table.compare tr.changed td strong{color:var(--accent)}
 .map-link{font-size:.9rem;display:inline-block;white-space:nowrap}
 .stack>*+*{margin-top:10px}

@@ -205,7 +205,8 @@ function ChangeCard(props: { r: ReservationRecord; lang: Lang; base: string; csr
   const t = copy(lang);
   const c = t.change;
   const shop = p.approval.snapshot.shop ?? "";
-  const currentAmount = r.data.approval ? formatJpy(r.data.approval.snapshot.price_jpy.max, lang) : "—";
+  // Before this change nothing was priced exactly: what the requester approved is an upper bound.
+  const currentAmount = r.amountJpy !== undefined ? formatJpy(r.amountJpy, lang) : r.data.approval ? t.approvalUpTo(formatJpy(r.data.approval.snapshot.price_jpy.max, lang)) : "—";
   const rows: [string, string, string][] = [
     [t.when, formatDateTime(r.startAt, lang), formatDateTime(p.startAt, lang)],
     [t.party, t.party_n(r.partySize), t.party_n(p.partySize)],

@@ -562,7 +562,7 @@ const onAcceptChange: Handler<"accept_change"> = (r, e, ctx) => {
   return apply(
     next,
     [smsToRequester(next, sms.changeProposed(mc(next, ctx), shop, proposedChange), "change_proposed"), ...emailToRequester(next, requesterEmail.changeProposed(mc(next, ctx), shop, proposedChange), "requester_change_proposed")],
-    [{ code: "change_proposed", params: { start: formatShort(e.startAt, "ja"), party: e.partySize, amount: amountJpy } }],
+    [{ code: "change_proposed", params: { start: formatShort(e.startAt, "ja"), party: e.partySize, amount: amountJpy.toLocaleString("ja-JP") } }],
   );
 };
 

@@ -56,7 +56,7 @@ export function reservationView(r: ReservationRecord, events: TimelineEntry[], l
     reservation_id: r.id,
     kind: r.kind,
     status: r.status,
-    status_label: statusLabel(r.status, lang),
+    status_label: r.status === "change_requested" && r.data.proposedChange ? (lang === "ja" ? "変更内容のご承認待ち" : "Waiting for your approval of a change") : statusLabel(r.status, lang),
     service: r.data.service,
     area: r.data.area,
     start: toIsoTokyo(r.startAt),
