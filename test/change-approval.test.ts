@@ -99,11 +99,15 @@ describe("a shop's change before payment: a new approval the requester gives on 
     await client.close();
     expect(got).toMatchObject({ status: "change_requested", approval: { hash: firstHash }, change_approval: { status: "awaiting_requester", hash: proposed.approval.hash, amount_jpy: 7700, snapshot: { revision: 2, party_size: 3 } } });
     expect(got.payment_url).toBeUndefined();
+    expect(got.status_label).toBe("変更内容のご承認待ち");
 
     // The SMS links to the page, which shows old against new and the buttons.
     const guestUrl = await approvalLink(id);
     const { html, form } = await openChangeForm(guestUrl);
     expect(html).toContain("予約内容の変更のご確認");
+    expect(html).toContain("変更内容のご承認待ち");
+    // What they approved when asking was an upper bound; the change is an exact amount.
+    expect(html).toMatch(/<th scope="row">金額<\/th><td>お支払いは6,600円まで<\/td><td><strong>7,700円<\/strong><\/td>/);
     expect(html).toMatch(/<tr class="changed"><th scope="row">人数<\/th><td>2名<\/td><td><strong>3名<\/strong><\/td><\/tr>/);
     expect(html).toContain("7,700円");
     expect(html).toContain(proposed.approval.hash);
