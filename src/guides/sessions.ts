@@ -14,6 +14,7 @@ import type { Guide, GuideContext } from "./types.ts";
 
 const trialDays = sessionPolicy.trialFollowUpDays;
 const pageDays = sessionPolicy.pageValidAfterLastSessionMs / 86_400_000;
+const payDays = sessionPolicy.paymentDueMs / 86_400_000;
 
 const TEMPLATE_NAMES: Record<StandardTemplate, Record<Lang, string>> = {
   first_reply: { ja: "初回返信", en: "First reply" },
@@ -55,7 +56,7 @@ const clients: Guide = {
           { h2: "2. Terms and contract" },
           { p: "The page shows the coach's terms and the contract, each with its version. Tick that you agree to both, sign with your name and press \"Agree and apply\". What you agreed to, and when, is recorded. If the coach changes a document while your page is open, you are asked to read the new version." },
           { h2: "3. Paying" },
-          { p: "Pay the menu's price by card with \"Go to payment\" on the page or the link in the SMS (Stripe's secure page). Until you have paid you cannot choose a time, and you can withdraw the application free of charge (\"Withdraw my application\")." },
+          { p: `Pay the menu's price by card with "Go to payment" on the page or the link in the SMS (Stripe's secure page). Pay within ${payDays} day${payDays === 1 ? "" : "s"} of applying: the page shows the deadline. After it, the coach's rule applies: by default a reminder by SMS ${P.unpaid.remindAfterDays} day after the deadline, and the application is cancelled ${P.unpaid.cancelAfterDays} days after it. Until you have paid you cannot choose a time, and you can withdraw the application free of charge ("Withdraw my application").` },
           { h2: "4. Choosing a time" },
           { p: "After paying, the page lists the coach's free times for the next two weeks, day by day (Japan time). Pick one and book it. If someone took it a moment before you, choose another. We text you the time, the meeting URL and what to prepare." },
           { h2: "5. Moving or cancelling a session" },
@@ -98,7 +99,7 @@ const clients: Guide = {
         { h2: "2. 規約と契約書" },
         { p: "ページにコーチの利用規約と契約書が版番号つきで表示されます。両方に同意のチェックを入れ、お名前で署名して「同意して申し込む」を押してください。同意した版と日時が記録されます。ページを開いている間にコーチが書類を改めた場合は、新しい版をお読みいただくようご案内します。" },
         { h2: "3. お支払い" },
-        { p: "ページの「お支払いへ進む」またはSMSのリンクから、メニューの料金をカードでお支払いください（Stripeの安全な決済ページ）。お支払いが済むまでは日時を選べません。お支払い前なら、ページの「お申し込みを取り消す」で無料で取り消せます。" },
+        { p: `ページの「お支払いへ進む」またはSMSのリンクから、メニューの料金をカードでお支払いください（Stripeの安全な決済ページ）。お支払い期限はお申し込みから${payDays}日後で、ページに表示されます。期限を過ぎると、コーチの設定に従って催促のSMSが届き（標準: 期限の${P.unpaid.remindAfterDays}日後）、その後お申し込みは取り消されます（標準: 期限の${P.unpaid.cancelAfterDays}日後）。お支払いが済むまでは日時を選べません。お支払い前なら、ページの「お申し込みを取り消す」で無料で取り消せます。` },
         { h2: "4. 日時を選ぶ" },
         { p: "お支払い後、ページに2週間以内のコーチの空き枠が日ごとに表示されます（日本時間）。ご都合のよい枠を選んで予約してください。直前にほかの方が予約した枠は選べないため、別の日時をお選びください。日時・参加URL・ご準備いただくことをSMSでお送りします。" },
         { h2: "5. 日時の変更・取り消し" },
@@ -167,6 +168,7 @@ const coaches: Guide = {
               `Cancel: up to ${P.cancel.minNoticeHours} hours before.`,
               `Refund: up to ¥${P.refund.maxJpy.toLocaleString("en-US")}, or up to ${P.refund.maxPercent}% of what was paid.`,
               "A no-show uses up the session.",
+              `Unpaid: ${payDays} day${payDays === 1 ? "" : "s"} after agreeing the payment is due; QRV reminds the client ${P.unpaid.remindAfterDays} day after the deadline and cancels the application ${P.unpaid.cancelAfterDays} days after it, by itself.`,
               `Quiet hours: a message the operators write to a client is not sent between ${P.quietHours.start} and ${P.quietHours.end} (Japan time); it waits until they end.`,
               "Phrases never to use: messages containing them are stopped before they leave.",
               "Complaints and terms violations are always yours to decide.",
@@ -182,7 +184,7 @@ const coaches: Guide = {
           },
           { h3: "Response targets (default)" },
           { table: { head: ["Case", "Target"], rows: kinds } },
-          { p: "A case waiting longer than its target is marked late and the operators are alerted." },
+          { p: "A case waiting longer than its target is marked late and the operators are alerted. The operators can set the targets with you in the console." },
           { h2: "Templates and messages" },
           {
             ul: [
@@ -193,7 +195,7 @@ const coaches: Guide = {
             ],
           },
           { h2: "The weekly report" },
-          { p: "Weekly report shows, for the week from Monday: sessions held, no-shows, free trials (and how many converted), surveys (count and average), exceptions inside and outside your policy, cases waiting for you, and the operators' sample audit of the week's cases and messages (fine, or to fix, with what was changed in the procedures). Earlier weeks are one click back." },
+          { p: "Weekly report shows, for the week from Monday: sessions held, no-shows, free trials (and how many converted), surveys (count and average), exceptions inside and outside your policy, cases waiting for you, and the operators' sample audit of the week's cases and messages (fine, or to fix, with what was changed in the procedures). Earlier weeks are one click back, and each week downloads as a PDF (in Japanese). Every Monday at 17:00 (Japan time) the week before's report, with the operators' sample audit, is also emailed to you as a PDF." },
           { h2: "Help" },
           { p: `Operators (weekdays 9:00-18:00 JST): ${ctx.supportPhone} / ${ctx.supportEmail}` },
         ],
@@ -228,6 +230,7 @@ const coaches: Guide = {
             `キャンセル: セッションの${P.cancel.minNoticeHours}時間前まで。`,
             `返金: ${P.refund.maxJpy.toLocaleString("ja-JP")}円まで、または支払額の${P.refund.maxPercent}%まで。`,
             "無断欠席はセッション1回分として消化する。",
+            `未払い: お支払い期限は同意から${payDays}日後。期限の${P.unpaid.remindAfterDays}日後にQRVが催促し、${P.unpaid.cancelAfterDays}日後にお申し込みを取り消します（自動）。`,
             `送信しない時間帯: ${P.quietHours.start}〜${P.quietHours.end}（日本時間）。この間に運営が書いた受講者へのメッセージは、時間帯が明けてから送ります。`,
             "使わない言い回し: 含むメッセージは送信前に止まります。",
             "クレームと規約違反は、常にコーチが判断します。",
@@ -243,7 +246,7 @@ const coaches: Guide = {
         },
         { h3: "対応目標（標準）" },
         { table: { head: ["件", "目標"], rows: kinds } },
-        { p: "目標の時間を過ぎた件は「対応期限超過」と表示され、運営にアラートが届きます。" },
+        { p: "目標の時間を過ぎた件は「対応期限超過」と表示され、運営にアラートが届きます。目標の時間は、コーチと相談のうえ運営がコンソールで設定します。" },
         { h2: "テンプレートとメッセージ" },
         {
           ul: [
@@ -254,7 +257,7 @@ const coaches: Guide = {
           ],
         },
         { h2: "週次レポート" },
-        { p: "「週次レポート」には、月曜からの1週間の、実施したセッション、無断欠席、無料体験（うち成約）、アンケート（件数・平均）、例外（ポリシー内／外）、判断待ち、運営による対応とメッセージのサンプル監査（問題なし／是正と手順への追記）が出ます。前の週もさかのぼれます。" },
+        { p: "「週次レポート」には、月曜からの1週間の、実施したセッション、無断欠席、無料体験（うち成約）、アンケート（件数・平均）、例外（ポリシー内／外）、判断待ち、運営による対応とメッセージのサンプル監査（問題なし／是正と手順への追記）が出ます。前の週もさかのぼれ、週ごとにPDFでダウンロードできます。前の週のレポートは毎週月曜17時に、登録のメールアドレスへPDFでもお送りします（運営のサンプル監査の結果を含みます）。" },
         { h2: "お問い合わせ" },
         { p: `運営（平日9:00〜18:00）: ${ctx.supportPhone} / ${ctx.supportEmail}` },
       ],
