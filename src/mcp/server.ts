@@ -14,6 +14,7 @@ import { refuseCaller } from "./callers.ts";
 import { QRV_ICONS } from "./icons.ts";
 import { listenRequestOf, onStreamEnd, ownedIds, watchReservations } from "./live.ts";
 import { clientLog } from "./logging.ts";
+import { conformanceFixturesServe, registerConformanceFixtures } from "./conformance-fixtures.ts";
 import { registerReservationPrompts } from "./prompts.ts";
 import { registerReservationResources, reservationUri } from "./resources.ts";
 import { registerReservationTools } from "./tools/reservations.ts";
@@ -40,7 +41,7 @@ export const SERVER_INFO = { name: "qrv", title: "QRV reservation concierge", ve
  * 2026-07-28, where an open `subscriptions/listen` stream carries them; a 2025-era client is
  * served statelessly and has no channel for them, so it polls (get_reservation says how often).
  */
-export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpRequestContext["era"] = "modern"): McpServer {
+export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpRequestContext["era"] = "modern", request?: Request): McpServer {
   const server = new McpServer(SERVER_INFO, {
     instructions: MCP_INSTRUCTIONS,
     capabilities: { logging: {}, resources: { subscribe: era === "modern" } },
@@ -52,6 +53,7 @@ export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpReq
   registerReservationResources(server, deps);
   registerReservationPrompts(server, deps);
   registerBookingCard(server);
+  if (conformanceFixturesServe(env, request?.url)) registerConformanceFixtures(server);
   return server;
 }
 
@@ -64,14 +66,16 @@ let cached: { key: string; handler: Handler } | undefined;
  */
 function mcpHandler(env: Env): Handler {
   const publicUrl = config(env).publicUrl;
-  if (cached?.key === publicUrl) return cached.handler;
-  const handler = createMcpHandler((ctx) => createQrvServer(env, getMcpAuthContext()?.props as McpAuth | undefined, ctx.era), {
+  // The factory reads env; an isolate has one, but tests serve several configurations.
+  const key = JSON.stringify([publicUrl, env.PROVIDERS, env.PUBLIC_DEMO, env.MCP_CONFORMANCE]);
+  if (cached?.key === key) return cached.handler;
+  const handler = createMcpHandler((ctx) => createQrvServer(env, getMcpAuthContext()?.props as McpAuth | undefined, ctx.era, ctx.requestInfo), {
     route: "/mcp",
     // Browsers may reach /mcp only from this deployment's own origin or a local tool (the
     // Inspector); server-side clients send no Origin and are unaffected.
     allowedOriginHostnames: [...localhostAllowedOrigins(), new URL(publicUrl).hostname],
   });
-  cached = { key: publicUrl, handler };
+  cached = { key, handler };
   return handler;
 }
 
