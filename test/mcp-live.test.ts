@@ -121,9 +121,9 @@ describe("live status", () => {
     await readStatus();
     expect(seen.at(-1)).toBe("calling");
     await answerSandboxCall(call, "accepted");
-    await expect.poll(() => seen.at(-1), { timeout: 10_000 }).toBe("payment_pending");
+    await expect.poll(() => seen.at(-1), { timeout: 15_000 }).toBe("payment_pending");
     await paySandbox((await record(id)).data.payment!.sessionId!);
-    await expect.poll(() => seen.at(-1), { timeout: 10_000 }).toBe("confirmed");
+    await expect.poll(() => seen.at(-1), { timeout: 15_000 }).toBe("confirmed");
     expect(notified).toBeGreaterThanOrEqual(2);
     expect(seen.filter((s) => ["calling", "payment_pending", "confirmed"].includes(s))).toEqual(["calling", "payment_pending", "confirmed"]);
 

@@ -27,6 +27,12 @@ export const SESSION_HEADER = "Mcp-Session-Id";
 export const SUBSCRIPTION_DAYS = 7;
 /** A comment on an idle stream this often keeps proxies from closing it. */
 const KEEPALIVE_MS = 20_000;
+/**
+ * A stream whose session watches nothing (a client that never subscribes keeps its GET open all
+ * the same) looks only every this many checks. Nothing is missed meanwhile: a new subscription
+ * holds the version it was made at, so a change before the next look is still reported.
+ */
+const IDLE_EVERY = 5;
 
 function sessionIdOf(request: Request | undefined): string | null {
   const id = request?.headers.get(SESSION_HEADER)?.trim();
@@ -146,7 +152,9 @@ function subscriptionStream(env: Env, sessionId: string, owner: string): Respons
           stop();
         }
       };
+      let idleChecks = 0;
       const check = async () => {
+        if (seen.size === 0 && idleChecks++ % IDLE_EVERY !== 0) return;
         try {
           const rows = await db
             .select({ uri: mcpSubscriptions.uri, subscribedAt: mcpSubscriptions.version, version: reservations.version })
