@@ -19,8 +19,9 @@ const BASELINE = new URL("./conformance-baseline.yml", import.meta.url).pathname
 describe("MCP conformance suite (server scenarios)", () => {
   let server: RunningServer;
   beforeAll(async () => {
+    // Its own server: the one the other browser tests share runs without the fixtures.
     server = await startServer({ vars: { MCP_CONFORMANCE: "true" } });
-  }, 120_000);
+  }, 300_000);
   afterAll(() => server?.stop());
 
   it("passes every scenario that applies to QRV, and fails only those in the baseline", async () => {
