@@ -164,6 +164,9 @@ describe("live status", () => {
     expect(heard).toContain(": qrv subscriptions");
     expect(heard).not.toContain("resources/updated");
     expect(await db.select().from(mcpSubscriptions).where(and(eq(mcpSubscriptions.sessionId, sessionId), eq(mcpSubscriptions.owner, `api_key:${strangerKey.id}`)))).toEqual([]);
+    // A browser page from another origin gets no stream, whatever key it carries.
+    const foreign = await exports.default.fetch("https://qrv.test/mcp", { headers: { Authorization: `Bearer ${strangerKey.key}`, Accept: "text/event-stream", "Mcp-Session-Id": sessionId, Origin: "http://evil.example.com" } });
+    expect(foreign.status).toBe(403);
     // Ending the session drops its subscriptions.
     await (owner.transport as StreamableHTTPClientTransport).terminateSession();
     expect(await db.select().from(mcpSubscriptions).where(eq(mcpSubscriptions.sessionId, sessionId))).toEqual([]);

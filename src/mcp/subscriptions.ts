@@ -33,6 +33,8 @@ const KEEPALIVE_MS = 20_000;
  * holds the version it was made at, so a change before the next look is still reported.
  */
 const IDLE_EVERY = 5;
+/** As the SDK handler answers the rest of /mcp (Origin itself is checked before serving). */
+const CORS = { "Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "mcp-session-id" };
 
 function sessionIdOf(request: Request | undefined): string | null {
   const id = request?.headers.get(SESSION_HEADER)?.trim();
@@ -124,7 +126,7 @@ export async function serveLegacySession(request: Request, env: Env, auth: McpAu
   const db = createDb(env.DB);
   if (method === "DELETE") {
     await db.delete(mcpSubscriptions).where(and(eq(mcpSubscriptions.sessionId, sessionId), eq(mcpSubscriptions.owner, owner)));
-    return new Response(null, { status: 200 });
+    return new Response(null, { status: 200, headers: CORS });
   }
   return subscriptionStream(env, sessionId, owner);
 }
@@ -182,5 +184,5 @@ function subscriptionStream(env: Env, sessionId: string, owner: string): Respons
       stop();
     },
   });
-  return new Response(body, { status: 200, headers: { "Content-Type": "text/event-stream", "Cache-Control": "no-cache", [SESSION_HEADER]: sessionId } });
+  return new Response(body, { status: 200, headers: { ...CORS, "Content-Type": "text/event-stream", "Cache-Control": "no-cache", [SESSION_HEADER]: sessionId } });
 }
