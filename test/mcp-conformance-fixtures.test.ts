@@ -47,7 +47,7 @@ describe("MCP conformance fixtures", () => {
     await client.close();
   });
 
-  it("are absent without the flag, on a public demo, and on any non-loopback host", async () => {
+  it("are absent without the flag, on a public demo, and with live providers", async () => {
     const unflagged = await clientOn({ ...localFlagged, MCP_CONFORMANCE: "" }, "http://localhost:8787");
     expect(await fixtureNames(unflagged)).toEqual([]);
     await unflagged.close();
@@ -57,6 +57,11 @@ describe("MCP conformance fixtures", () => {
     await expect(demo.callTool({ name: "test_simple_text", arguments: {} })).rejects.toThrow(/Tool test_simple_text not found/);
     await expect(demo.readResource({ uri: "test://static-text" })).rejects.toThrow(/not found/i);
     await demo.close();
+    // Live providers, even on localhost with the flag.
+    const live = await clientOn({ ...localFlagged, PROVIDERS: "live" }, "http://localhost:8787");
+    expect(await fixtureNames(live)).toEqual([]);
+    expect((await live.listTools()).tools.map((t) => t.name)).toContain("request_reservation");
+    await live.close();
   });
 
   it("are decided by configuration and host together: never with live providers or off loopback", () => {
