@@ -15,7 +15,7 @@ import { QRV_ICONS } from "./icons.ts";
 import { listenRequestOf, onStreamEnd, ownedIds, watchReservations } from "./live.ts";
 import { clientLog } from "./logging.ts";
 import { conformanceFixturesServe, registerConformanceFixtures } from "./conformance-fixtures.ts";
-import { registerReservationPrompts } from "./prompts.ts";
+import { registerLodgingPrompts, registerReservationPrompts, registerSessionPrompts } from "./prompts.ts";
 import { registerReservationResources, reservationUri } from "./resources.ts";
 import { registerLegacySubscriptions, serveLegacySession, sessionIdGiver } from "./subscriptions.ts";
 import { registerReservationTools } from "./tools/reservations.ts";
@@ -56,6 +56,8 @@ export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpReq
   registerLodgingTools(server, deps);
   registerReservationResources(server, deps);
   registerReservationPrompts(server, deps);
+  registerLodgingPrompts(server, deps);
+  registerSessionPrompts(server, deps);
   registerBookingCard(server);
   if (fixtures) registerConformanceFixtures(server);
   return server;
