@@ -1,5 +1,5 @@
--- The lodging console's audit trail (seed 004 §3(3)2–4): who changed room types, rooms (one by
--- one or by CSV import) and members' details, and who deleted a member, with when. `detail`
+-- The lodging console's audit trail (seed 004 §3(3)2–4): who changed room types, rooms and rates
+-- (by form or CSV import) and members' details, and who deleted a member, with when. `detail`
 -- names what changed, never a member's personal data.
 CREATE TABLE `lodging_audit` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,

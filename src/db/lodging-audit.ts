@@ -1,8 +1,8 @@
 // The lodging console's audit trail (lodging_audit): one row per staff change to room types,
-// rooms, imports and members, written in the same batch as the change. Member rows name the
+// rooms, rates, imports and members, written in the same batch as the change. Member rows name the
 // fields that changed, never their values, so deleting a member leaves nothing personal here.
-export type LodgingAuditAction = "room_type_created" | "room_type_edited" | "room_created" | "room_edited" | "rooms_imported" | "member_edited" | "member_deleted";
-export type LodgingAuditSubject = "room_type" | "room" | "rooms" | "member";
+export type LodgingAuditAction = "room_type_created" | "room_type_edited" | "room_created" | "room_edited" | "rooms_imported" | "rates_set" | "rates_imported" | "member_edited" | "member_deleted";
+export type LodgingAuditSubject = "room_type" | "room" | "rooms" | "rates" | "member";
 
 export interface LodgingAuditEntry {
   operator: string;
@@ -34,7 +34,9 @@ export const LODGING_AUDIT_LABELS: Record<LodgingAuditAction, string> = {
   room_type_edited: "タイプ編集",
   room_created: "客室追加",
   room_edited: "客室編集",
-  rooms_imported: "CSV取り込み",
+  rooms_imported: "客室CSV取り込み",
+  rates_set: "料金設定",
+  rates_imported: "料金CSV取り込み",
   member_edited: "会員情報の変更",
   member_deleted: "会員削除",
 };

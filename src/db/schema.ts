@@ -989,9 +989,9 @@ export const lodgingAudit = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     at: integer("at").notNull(),
     operator: text("operator").notNull(),
-    /** room_type_created | room_type_edited | room_created | room_edited | rooms_imported | member_edited | member_deleted */
+    /** room_type_created | room_type_edited | room_created | room_edited | rooms_imported | rates_set | rates_imported | member_edited | member_deleted */
     action: text("action").notNull(),
-    /** room_type | room | rooms | member */
+    /** room_type | room | rooms | rates | member */
     subjectType: text("subject_type").notNull(),
     subjectId: text("subject_id"),
     detail: text("detail").notNull().default("{}"),

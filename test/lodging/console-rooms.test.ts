@@ -114,3 +114,24 @@ describe("room CSV import", () => {
     expect(r).toMatchObject({ ok: true, rows: [{ number: "101", roomTypeId: "rty_1", amenities: ["=HYPERLINK(x)"] }] });
   });
 });
+
+describe("rates CSV import", () => {
+  it("refuses a file with any bad row (by line and column), then imports a good one with an audit row", async () => {
+    const { types } = await seedLodging([{ name: "料金取込", defaultPoints: 7_000, rooms: 1 }]);
+    const op = await signIn("料金担当");
+    const name = types[0]!.name;
+    const bad = await op.post("/admin/lodging/rates/import", csvFile(`room_type,date,points\n${name},2027-03-01,9000\n${name},2027-02-30,9000\n${name},2027-03-02,-1\n`, "rates.csv"));
+    expect(bad.status).toBe(400);
+    const page = await bad.text();
+    expect(page).toContain('data-line="3" data-column="date"');
+    expect(page).toContain('data-line="4" data-column="points"');
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM room_rates WHERE room_type_id = ?").bind(types[0]!.id).first()).toEqual({ n: 0 });
+    const ok = await op.post("/admin/lodging/rates/import", csvFile(`room_type,date,points\n${name},2027-03-01,9000\n${name},2027-03-02,9500\n`, "rates.csv"));
+    expect(flashOf(ok)).toMatchObject({ kind: "ok", text: "rates.csv から 2件の料金を取り込みました" });
+    const { results } = await env.DB.prepare("SELECT date, points FROM room_rates WHERE room_type_id = ? ORDER BY date").bind(types[0]!.id).all();
+    expect(results).toEqual([{ date: "2027-03-01", points: 9_000 }, { date: "2027-03-02", points: 9_500 }]);
+    const audit = await env.DB.prepare("SELECT operator, detail FROM lodging_audit WHERE action = 'rates_imported' AND detail LIKE ?").bind(`%${name}%`).first<{ operator: string; detail: string }>();
+    expect(audit?.operator).toBe("料金担当");
+    expect(JSON.parse(audit!.detail)).toEqual({ file: "rates.csv", rates: 2, byType: { [name]: 2 } });
+  });
+});

@@ -3,14 +3,16 @@
 // anonymises), orders (search by member name, order number or check-in date; detail with rooms,
 // nightly prices, ledger entries and the timeline) and the rates calendar. Rooms and room types
 // are in lodging-rooms.tsx.
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { AdminEnv } from "../../auth/admin.ts";
 import { upsertUser } from "../../auth/sign-in.ts";
 import { createDb } from "../../db/client.ts";
 import { linesOf, ordersOfMember } from "../../db/lodging-orders.ts";
 import { rateUpsertStatements } from "../../db/lodging-statements.ts";
 import { AlreadyMember, createMember, ledgerOf } from "../../db/members.ts";
+import { lodgingAuditStatement } from "../../db/lodging-audit.ts";
 import { toCsv } from "../../domain/csv.ts";
+import { RATE_CSV_COLUMNS, parseRateCsv } from "../../domain/lodging/rates-csv.ts";
 import { newSecretToken } from "../../domain/ids.ts";
 import { addDays, datesMatching, isDate, weekday } from "../../domain/lodging/dates.ts";
 import { validateMember } from "../../domain/lodging/members.ts";
@@ -18,6 +20,7 @@ import { lodgingStatusLabel } from "../../domain/lodging/messages.ts";
 import { normalizePhone } from "../../domain/phone.ts";
 import { adjustPoints, deleteMember, searchMembers, searchOrders } from "../../lodging/members-admin.ts";
 import { todayJst } from "../../lodging/orders.ts";
+import { CsvErrors, readCsvUpload } from "./csv-upload.tsx";
 import { AdminPage, Csrf, csvResponse, jst, setFlash } from "./layout.tsx";
 
 export const lodgingRecords = new Hono<AdminEnv>();
@@ -388,6 +391,7 @@ lodgingRecords.get("/lodging/rates", async (c) => {
             <div class="field"><label>1泊のポイント</label><input type="number" name="points" min={0} max={1000000} required /></div>
             <button type="submit">設定する</button>
           </form>
+          <RatesImportForm c={c} />
         </>
       ) : (
         <p class="card muted">部屋タイプがありません。</p>
@@ -414,8 +418,54 @@ lodgingRecords.post("/lodging/rates", async (c) => {
     return c.redirect(back, 303);
   }
   const now = Date.now();
-  await c.env.DB.batch(rateUpsertStatements(dates.map((date) => ({ roomType: type.name, date, points })), now).map((s) => c.env.DB.prepare(s.sql).bind(...s.params)));
-  console.log(JSON.stringify({ msg: "rates set from the console", roomType: type.id, dates: dates.length, points, operator: c.get("operator") }));
+  await c.env.DB.batch([
+    ...rateUpsertStatements(dates.map((date) => ({ roomType: type.name, date, points })), now).map((s) => c.env.DB.prepare(s.sql).bind(...s.params)),
+    lodgingAuditStatement(c.env.DB, { operator: c.get("operator"), action: "rates_set", subjectType: "room_type", subjectId: type.id, detail: { from: dates[0], to: dates.at(-1), nights: dates.length, weekdays, points } }, now),
+  ]);
   setFlash(c, "ok", `${type.name}: ${dates.length}日分を${pts(points)}ポイントにしました`);
   return c.redirect(back, 303);
+});
+
+function RatesImportForm(props: { c: Context<AdminEnv> }) {
+  return (
+    <form method="post" action="/admin/lodging/rates/import" enctype="multipart/form-data" class="card" id="rates-import">
+      <h2>CSVで取り込む</h2>
+      <Csrf c={props.c} />
+      <p>
+        <input type="file" name="file" accept=".csv,text/csv" required aria-label="料金のCSVファイル" />
+      </p>
+      <button type="submit">取り込む</button>
+      <p class="muted">
+        列: <code>{RATE_CSV_COLUMNS.join(",")}</code>（ダウンロードしたCSVと同じ形式、UTF-8）。room_type はタイプ名。同じタイプと日付の料金は上書きします。1行でも問題があれば1件も取り込みません。
+      </p>
+    </form>
+  );
+}
+
+lodgingRecords.post("/lodging/rates/import", async (c) => {
+  const body = await c.req.parseBody();
+  const upload = await readCsvUpload(body.file);
+  const { results: types } = await c.env.DB.prepare("SELECT id, name FROM room_types").all<{ id: string; name: string }>();
+  const parsed = upload.ok ? parseRateCsv(upload.text, types.map((t) => t.name)) : upload;
+  if (!parsed.ok) {
+    return c.html(
+      <AdminPage c={c} title="料金の取り込み" section="lodging">
+        <h1>料金の取り込み</h1>
+        <SubNav />
+        <CsvErrors errors={parsed.errors} fileName={upload.name} />
+        <RatesImportForm c={c} />
+      </AdminPage>,
+      400,
+    );
+  }
+  const now = Date.now();
+  const byType = new Map<string, number>();
+  for (const r of parsed.rows) byType.set(r.roomType, (byType.get(r.roomType) ?? 0) + 1);
+  await c.env.DB.batch([
+    ...rateUpsertStatements(parsed.rows, now).map((s) => c.env.DB.prepare(s.sql).bind(...s.params)),
+    lodgingAuditStatement(c.env.DB, { operator: c.get("operator"), action: "rates_imported", subjectType: "rates", detail: { file: upload.name, rates: parsed.rows.length, byType: Object.fromEntries(byType) } }, now),
+  ]);
+  setFlash(c, "ok", `${upload.name} から ${parsed.rows.length}件の料金を取り込みました`);
+  const first = types.find((t) => t.name === parsed.rows[0]!.roomType);
+  return c.redirect(`/admin/lodging/rates?type=${first?.id ?? ""}&month=${parsed.rows[0]!.date.slice(0, 7)}`, 303);
 });
