@@ -291,7 +291,9 @@ export type OperatorEvent =
   /** §2.2.6: a late cancellation is declined; the booking stands. */
   | ({ type: "refuse_cancellation"; reason: string } & ByOperator)
   /** Lodging: the pending cancellation is approved; its points return and its rooms' nights reopen. */
-  | ({ type: "approve_cancellation" } & ByOperator);
+  | ({ type: "approve_cancellation" } & ByOperator)
+  /** Lodging: the member was deleted; the order keeps its rooms and points but forgets who they were. */
+  | ({ type: "forget_requester" } & ByOperator);
 
 export type OperatorEventType = OperatorEvent["type"];
 

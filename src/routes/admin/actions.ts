@@ -20,6 +20,7 @@ export const ACTION_LABELS: Record<OperatorEventType, string> = {
   reject_change: "変更をお断りして次の店舗へ",
   refuse_cancellation: "キャンセルをお断りする",
   approve_cancellation: "キャンセルを承認して返金する",
+  forget_requester: "退会した会員の連絡先を消去",
 };
 
 const text = (max: number) => z.string().trim().max(max, `${max}文字以内で入力してください`);

@@ -10,15 +10,15 @@ import { createDb } from "../../db/client.ts";
 import { linesOf, ordersOfMember } from "../../db/lodging-orders.ts";
 import { rateUpsertStatements } from "../../db/lodging-statements.ts";
 import { AlreadyMember, createMember, ledgerOf } from "../../db/members.ts";
-import { lodgingAuditStatement } from "../../db/lodging-audit.ts";
+import { LODGING_AUDIT_LABELS, lodgingAuditStatement, lodgingHistory } from "../../db/lodging-audit.ts";
 import { toCsv } from "../../domain/csv.ts";
 import { RATE_CSV_COLUMNS, parseRateCsv } from "../../domain/lodging/rates-csv.ts";
 import { newSecretToken } from "../../domain/ids.ts";
 import { addDays, datesMatching, isDate, weekday } from "../../domain/lodging/dates.ts";
 import { validateMember } from "../../domain/lodging/members.ts";
 import { lodgingStatusLabel } from "../../domain/lodging/messages.ts";
-import { normalizePhone } from "../../domain/phone.ts";
-import { adjustPoints, deleteMember, searchMembers, searchOrders } from "../../lodging/members-admin.ts";
+import { displayPhone, normalizePhone } from "../../domain/phone.ts";
+import { MEMBER_FIELD_LABELS, adjustPoints, deleteMember, editMember, searchMembers, searchOrders } from "../../lodging/members-admin.ts";
 import { todayJst } from "../../lodging/orders.ts";
 import { CsvErrors, readCsvUpload } from "./csv-upload.tsx";
 import { AdminPage, Csrf, csvResponse, jst, setFlash } from "./layout.tsx";
@@ -88,7 +88,7 @@ lodgingRecords.get("/lodging/members/:id", async (c) => {
   const db = createDb(c.env.DB);
   const m = await db.query.members.findFirst({ where: (t, { eq }) => eq(t.id, c.req.param("id")) });
   if (!m) return c.notFound();
-  const [ledger, orders] = await Promise.all([ledgerOf(db, m.id, 50), ordersOfMember(db, m.id, { limit: 50 })]);
+  const [ledger, orders, history] = await Promise.all([ledgerOf(db, m.id, 50), ordersOfMember(db, m.id, { limit: 50 }), lodgingHistory(c.env.DB, "member", m.id)]);
   return c.html(
     <AdminPage c={c} title={`会員 ${m.name}`} section="lodging">
       <h1>{m.name}</h1>
@@ -106,6 +106,20 @@ lodgingRecords.get("/lodging/members/:id", async (c) => {
           </tbody>
         </table>
       </div>
+      {m.registeredVia === "deleted" ? null : (
+        <details class="card" id="member-edit">
+          <summary>会員情報を変更する</summary>
+          <form method="post" action={`/admin/lodging/members/${m.id}/edit`}>
+            <Csrf c={c} />
+            <div class="field"><label for="me-name">お名前</label><input id="me-name" name="name" required maxlength={100} value={m.name} /></div>
+            <div class="field"><label for="me-phone">携帯電話番号（ログインに使う番号も変わります）</label><input id="me-phone" name="phone" type="tel" required maxlength={20} value={displayPhone(m.phone)} /></div>
+            <div class="field"><label for="me-email">メールアドレス</label><input id="me-email" name="email" type="email" required maxlength={254} value={m.email} /></div>
+            <div class="field"><label for="me-birth">生年月日</label><input id="me-birth" name="birth_date" type="date" required value={m.birthDate} /></div>
+            <div class="field"><label for="me-id">本人確認書類の番号（変えるときだけ入力。照合用の値と末尾4桁だけを保存）</label><input id="me-id" name="id_number" maxlength={40} autocomplete="off" /></div>
+            <button type="submit">変更を保存</button>
+          </form>
+        </details>
+      )}
       <div class="actions">
         <form method="post" action={`/admin/lodging/members/${m.id}/adjust`}>
           <h3>ポイントを手動調整</h3>
@@ -144,6 +158,23 @@ lodgingRecords.get("/lodging/members/:id", async (c) => {
           </tbody>
         </table>
       </div>
+      {history.length ? (
+        <div class="card">
+          <h2>変更履歴</h2>
+          <table class="data" id="member-history">
+            <tbody>
+              {history.map((a) => (
+                <tr>
+                  <td>{jst(a.at)}</td>
+                  <td>{LODGING_AUDIT_LABELS[a.action] ?? a.action}</td>
+                  <td>{(JSON.parse(a.detail) as { fields?: string[] }).fields?.map((f) => MEMBER_FIELD_LABELS[f] ?? f).join("・") ?? ""}</td>
+                  <td>{a.operator}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
       <div class="card">
         <h2>ポイント履歴</h2>
         <table class="data">
@@ -176,6 +207,14 @@ lodgingRecords.post("/lodging/members/:id/adjust", async (c) => {
   return c.redirect(`/admin/lodging/members/${encodeURIComponent(id)}`, 303);
 });
 
+lodgingRecords.post("/lodging/members/:id/edit", async (c) => {
+  const id = c.req.param("id");
+  const body = await c.req.parseBody();
+  const r = await editMember(c.env, id, { name: str(body.name, 100), phone: str(body.phone, 20), email: str(body.email, 254), birthDate: str(body.birth_date, 10), idNumber: str(body.id_number, 40) }, c.get("operator"));
+  setFlash(c, r.ok ? "ok" : "error", r.message.ja);
+  return c.redirect(`/admin/lodging/members/${encodeURIComponent(id)}`, 303);
+});
+
 lodgingRecords.post("/lodging/members/:id/delete", async (c) => {
   const id = c.req.param("id");
   const body = await c.req.parseBody();
@@ -183,8 +222,8 @@ lodgingRecords.post("/lodging/members/:id/delete", async (c) => {
     setFlash(c, "error", "削除の確認にチェックを入れてください");
     return c.redirect(`/admin/lodging/members/${encodeURIComponent(id)}`, 303);
   }
-  const r = await deleteMember(c.env.DB, id, c.get("operator"));
-  setFlash(c, r.ok ? "ok" : "error", r.ok ? "会員の個人情報を削除しました（履歴と注文は匿名で残ります）" : r.message.ja);
+  const r = await deleteMember(c.env, id, c.get("operator"));
+  setFlash(c, r.ok ? "ok" : "error", r.ok ? `会員の個人情報を削除しました（ポイント履歴と注文${r.orders}件は匿名で残ります）` : r.message.ja);
   return c.redirect(`/admin/lodging/members/${encodeURIComponent(id)}`, 303);
 });
 
