@@ -23,7 +23,7 @@ export const BOARD_CSS = `
 .room b{font-size:1.1rem}.room .st{display:block;font-weight:600;font-size:.85rem}.room .g{display:block;font-size:.85rem;color:var(--muted);min-height:1.2em}
 .room.available{border-left-color:#1e8e3e}.room.reserved{border-left-color:#1a73e8}.room.occupied{border-left-color:#9334e6;background:#f8f1fe}
 .room.cleaning{border-left-color:#f9ab00;background:#fef7e0}.room.maintenance{border-left-color:#d93025;background:#fce8e6}.room.unavailable{border-left-color:#5f6368;background:#f1f3f4}
-.legend span{margin-right:10px;font-size:.85rem}
+.legend span{display:inline-block;margin:0 6px 6px 0;padding:2px 8px;font-size:.85rem}
 form.inline{display:inline-flex;gap:6px;flex-wrap:wrap;align-items:center;margin:0}
 form.inline input{width:9em}
 [hidden]{display:none!important}
