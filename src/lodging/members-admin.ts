@@ -64,8 +64,9 @@ export const MEMBER_FIELD_LABELS: Record<string, string> = { name: "お名前", 
 /**
  * The front desk corrects a member's details: checked like a registration, written to the
  * member and to the person's users row (the phone they sign in with) in one batch with an
- * audit row naming the fields changed (never their values). Orders already booked keep the
- * contact they were booked with.
+ * audit row naming the fields changed (never their values). Orders still to be lived take the
+ * new contact through their own objects (`member_contact_changed`), so later texts and emails
+ * reach the member where they are now.
  */
 export async function editMember(env: Env, memberId: string, input: MemberEditInput, operator: string, now = Date.now()): Promise<{ ok: true; changed: string[]; message: Message } | { ok: false; message: Message }> {
   const d1 = env.DB;
@@ -78,23 +79,37 @@ export async function editMember(env: Env, memberId: string, input: MemberEditIn
   const changed: string[] = MEMBER_FIELDS.filter((f) => v[f] !== m[f]);
   const idHash = v.idNumber ? await idNumberHash(env, v.idNumber) : null;
   if (idHash && idHash !== m.idHash) changed.push("idNumber");
-  if (!changed.length) return { ok: true, changed, message: { ja: "変更はありませんでした。", en: "Nothing changed." } };
-  if (changed.includes("phone") && (await d1.prepare("SELECT 1 AS x FROM users WHERE phone = ? AND id != ?").bind(v.phone, m.userId).first())) {
+  if (changed.length && changed.includes("phone") && (await d1.prepare("SELECT 1 AS x FROM users WHERE phone = ? AND id != ?").bind(v.phone, m.userId).first())) {
     return { ok: false, message: { ja: "この電話番号は別の方が使っています。", en: "Another person uses this phone number." } };
   }
-  try {
-    await d1.batch([
-      d1
-        .prepare("UPDATE members SET name = ?, phone = ?, email = ?, birth_date = ?, id_number_hash = coalesce(?, id_number_hash), id_number_last4 = coalesce(?, id_number_last4), updated_at = ? WHERE id = ? AND registered_via != 'deleted'")
-        .bind(v.name, v.phone, v.email, v.birthDate, idHash, v.idNumber ? idNumberLast4(v.idNumber) : null, now, memberId),
-      d1.prepare("UPDATE users SET phone = ?, name = ?, email = ?, updated_at = ? WHERE id = ?").bind(v.phone, v.name, v.email, now, m.userId),
-      lodgingAuditStatement(d1, { operator, action: "member_edited", subjectType: "member", subjectId: memberId, detail: { fields: changed } }, now),
-    ]);
-  } catch (err) {
-    if (/UNIQUE constraint failed/i.test(String(err))) return { ok: false, message: { ja: "この電話番号は別の方が使っています。", en: "Another person uses this phone number." } };
-    throw err;
+  if (changed.length) {
+    try {
+      await d1.batch([
+        d1
+          .prepare("UPDATE members SET name = ?, phone = ?, email = ?, birth_date = ?, id_number_hash = coalesce(?, id_number_hash), id_number_last4 = coalesce(?, id_number_last4), updated_at = ? WHERE id = ? AND registered_via != 'deleted'")
+          .bind(v.name, v.phone, v.email, v.birthDate, idHash, v.idNumber ? idNumberLast4(v.idNumber) : null, now, memberId),
+        d1.prepare("UPDATE users SET phone = ?, name = ?, email = ?, updated_at = ? WHERE id = ?").bind(v.phone, v.name, v.email, now, m.userId),
+        lodgingAuditStatement(d1, { operator, action: "member_edited", subjectType: "member", subjectId: memberId, detail: { fields: changed } }, now),
+      ]);
+    } catch (err) {
+      if (/UNIQUE constraint failed/i.test(String(err))) return { ok: false, message: { ja: "この電話番号は別の方が使っています。", en: "Another person uses this phone number." } };
+      throw err;
+    }
   }
-  return { ok: true, changed, message: { ja: `会員情報を更新しました（${changed.map((f) => MEMBER_FIELD_LABELS[f]).join("・")}）`, en: `Member updated (${changed.join(", ")})` } };
+  // Open orders take the contact as it now is (each ignores it when it has it already), also when
+  // nothing changed here: saving again finishes what an earlier save could not.
+  const unsent: string[] = [];
+  for (const orderId of await openOrdersOf(d1, memberId, now)) {
+    try {
+      await reservationStub(env, orderId).dispatch({ type: "member_contact_changed", operator }, "operator");
+    } catch (err) {
+      unsent.push(orderId);
+      console.error(JSON.stringify({ msg: "member edit: an open order did not take the new contact", member: memberId, order: orderId, error: String(err) }));
+    }
+  }
+  const note = unsent.length ? { ja: ` 注文 ${unsent.join("、")} の連絡先は更新できませんでした。もう一度保存してください。`, en: ` Orders ${unsent.join(", ")} kept the old contact; save again.` } : { ja: "", en: "" };
+  if (!changed.length) return { ok: true, changed, message: { ja: `変更はありませんでした。${note.ja}`, en: `Nothing changed.${note.en}` } };
+  return { ok: true, changed, message: { ja: `会員情報を更新しました（${changed.map((f) => MEMBER_FIELD_LABELS[f]).join("・")}）${note.ja}`, en: `Member updated (${changed.join(", ")})${note.en}` } };
 }
 
 /** Orders still to be lived: waiting for points, or confirmed with a check-out today or later. */

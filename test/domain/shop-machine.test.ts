@@ -132,6 +132,7 @@ function sampleEvent(type: EventType, r: ReservationRecord): ReservationEvent {
       return { type, operator: "op@qrv.test", reason: "店舗が了承しませんでした" };
     case "approve_cancellation":
     case "forget_requester":
+    case "member_contact_changed":
       return { type, operator: "op@qrv.test" };
     case "lodging_cancel_request":
       return { type, requestId: "lcr_1" };

@@ -64,6 +64,20 @@ describe("editing a member at the front desk", () => {
   });
 });
 
+describe("a member's new contact reaches their open orders", () => {
+  it("an order still to be lived takes the corrected phone and email through its own object, its event carrying nothing personal", async () => {
+    const { types } = await seedLodging([{ name: "連絡先", defaultPoints: 5_000, rooms: 1 }]);
+    const m = await newMember({ points: 20_000, name: "連絡 先子" });
+    const booked = await bookRooms(env, db, m, [{ roomType: types[0]!.name, checkIn: inDays(9), checkOut: inDays(10), quantity: 1 }], { language: "ja" });
+    if (!booked.ok) throw new Error("not booked");
+    const op = await signIn("会員編集担当");
+    const phone = uniqueMobile();
+    expect(flashOf(await op.post(`/admin/lodging/members/${m.id}/edit`, { name: "連絡 先子", phone, email: "new-contact@example.jp", birth_date: "1990-05-20", id_number: "" }))).toMatchObject({ kind: "ok" });
+    expect(await env.DB.prepare("SELECT requester_name AS name, phone, email FROM reservations WHERE id = ?").bind(booked.orderId).first()).toEqual({ name: "連絡 先子", phone, email: "new-contact@example.jp" });
+    expect(await env.DB.prepare("SELECT type, data FROM reservation_events WHERE reservation_id = ? ORDER BY id DESC LIMIT 1").bind(booked.orderId).first()).toEqual({ type: "member_contact_changed", data: JSON.stringify({ type: "member_contact_changed", operator: "会員編集担当" }) });
+  });
+});
+
 describe("deleting a member", () => {
   it("removes their name, phone and email from the user row and every row of their orders; the ledger and orders stay", async () => {
     const { types } = await seedLodging([{ name: "削除", defaultPoints: 6_000, rooms: 2 }]);
