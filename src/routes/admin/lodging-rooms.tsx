@@ -7,7 +7,7 @@ import { Hono, type Context } from "hono";
 import type { AdminEnv } from "../../auth/admin.ts";
 import { LODGING_AUDIT_LABELS, lodgingAuditStatement, lodgingHistory, type LodgingAuditRow } from "../../db/lodging-audit.ts";
 import { roomImportUpsert, roomUpsert } from "../../db/lodging-statements.ts";
-import { toCsv } from "../../domain/csv.ts";
+import { toCsv, type CsvRowError } from "../../domain/csv.ts";
 import { newId } from "../../domain/ids.ts";
 import { ROOM_STATUSES, ROOM_STATUS_LABELS, isRoomStatus } from "../../domain/lodging/room-status.ts";
 import { ROOM_CSV_COLUMNS, ROOM_CSV_READ_ONLY, parseRoomCsv, validateRoomFields, validateRoomType, type RoomTypeFieldName } from "../../domain/lodging/rooms.ts";
@@ -192,7 +192,7 @@ async function searchRooms(d1: D1Database, f: { type?: string; status?: string; 
   return results;
 }
 
-function RoomsPage(props: { c: Context<AdminEnv>; rows: RoomListRow[]; types: { id: string; name: string }[]; filter: { type: string; status: string; guests: number }; csvErrors?: { errors: import("../../domain/csv.ts").CsvRowError[]; fileName: string } }) {
+function RoomsPage(props: { c: Context<AdminEnv>; rows: RoomListRow[]; types: { id: string; name: string }[]; filter: { type: string; status: string; guests: number }; csvErrors?: { errors: CsvRowError[]; fileName: string } }) {
   const { c, rows, types, filter } = props;
   const qs = new URLSearchParams({ type: filter.type, status: filter.status, guests: filter.guests ? String(filter.guests) : "", csv: "1" }).toString();
   return (
@@ -267,7 +267,7 @@ function RoomsPage(props: { c: Context<AdminEnv>; rows: RoomListRow[]; types: { 
   );
 }
 
-async function roomsPage(c: Context<AdminEnv>, csvErrors?: { errors: import("../../domain/csv.ts").CsvRowError[]; fileName: string }) {
+async function roomsPage(c: Context<AdminEnv>, csvErrors?: { errors: CsvRowError[]; fileName: string }) {
   const type = str(c.req.query("type"), 40);
   const status = str(c.req.query("status"), 20);
   const guests = Math.max(0, Math.min(20, Number(str(c.req.query("guests"), 2)) || 0));
@@ -287,7 +287,7 @@ lodgingRooms.get("/lodging/rooms", async (c) => {
 
 lodgingRooms.post("/lodging/rooms/import", async (c) => {
   const body = await c.req.parseBody();
-  const fail = async (errors: import("../../domain/csv.ts").CsvRowError[], fileName: string) => c.html((await roomsPage(c, { errors, fileName })).page, 400);
+  const fail = async (errors: CsvRowError[], fileName: string) => c.html((await roomsPage(c, { errors, fileName })).page, 400);
   const upload = await readCsvUpload(body.file);
   if (!upload.ok) return fail(upload.errors, upload.name);
   const { results: types } = await c.env.DB.prepare("SELECT id, name, name_en AS nameEn FROM room_types").all<{ id: string; name: string; nameEn: string | null }>();
