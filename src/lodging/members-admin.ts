@@ -151,6 +151,8 @@ export async function deleteMember(env: Env, memberId: string, operator: string,
     }
   }
   const ids = orders.map((o) => o.id);
+  const { results: kept } = await d1.prepare("SELECT id FROM reservations WHERE id IN (SELECT value FROM json_each(?)) AND (requester_name != ? OR phone != '' OR email IS NOT NULL)").bind(JSON.stringify(ids), DELETED_MEMBER_NAME).all<{ id: string }>();
+  if (kept.length) return { ok: false, message: { ja: `注文 ${kept.map((k) => k.id).join("、")} の匿名化を確認できませんでした。もう一度お試しください（会員情報はまだ削除していません）。`, en: `Orders ${kept.map((k) => k.id).join(", ")} still show the contact; try again (nothing was deleted yet).` } };
   const results = await d1.batch([
     d1.prepare("UPDATE members SET name = ?, phone = '', email = '', birth_date = '1900-01-01', id_number_hash = 'deleted:' || id, id_number_last4 = '', registered_via = 'deleted', updated_at = ? WHERE id = ? AND registered_via != 'deleted'").bind(DELETED_MEMBER_NAME, now, memberId),
     // The sign-in identity goes too: the number is free to sign in (and register) afresh.
