@@ -124,7 +124,7 @@ export const reservationEvents = sqliteTable(
     data: text("data").notNull().default("{}"),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("reservation_events_reservation").on(t.reservationId, t.id)],
+  (t) => [index("reservation_events_reservation").on(t.reservationId, t.id), index("reservation_events_created").on(t.createdAt)],
 );
 
 /**
@@ -740,6 +740,25 @@ export const coachSopNotes = sqliteTable(
     createdBy: text("created_by").notNull(),
   },
   (t) => [index("coach_sop_notes_coach").on(t.coachId, t.createdAt)],
+);
+
+/** The coach's weekly report, made once per coach and week (seed 001: 週次レポート作成); the document as made. */
+export const coachReports = sqliteTable(
+  "coach_reports",
+  {
+    coachId: text("coach_id")
+      .notNull()
+      .references(() => coaches.id, { onDelete: "cascade" }),
+    /** The week's Monday, Japan time ("2026-11-30"). */
+    week: text("week").notNull(),
+    periodStart: integer("period_start").notNull(),
+    periodEnd: integer("period_end").notNull(),
+    doc: text("doc").notNull(),
+    /** Comma-separated addresses it was emailed to. */
+    recipients: text("recipients").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.coachId, t.week] })],
 );
 
 // ---------------------------------------------------------------- lodging (seed 004)

@@ -42,7 +42,7 @@ function SessionExceptions(props: { items: Awaited<ReturnType<typeof sessionExce
       <ul>
         {props.items.map((i) => (
           <li data-case={i.row.id}>
-            <a href={`/admin/engagements/${i.row.engagementId}`}>{i.row.engagementId}</a> {EXCEPTION_LABELS[i.kind].ja}（{i.coach}）{i.row.status === "pending" ? "コーチ判断待ち" : "承認済み・対応待ち"} {i.row.rule}{" "}
+            <a href={`/admin/engagements/${i.row.engagementId}`}>{i.row.engagementId}</a> {EXCEPTION_LABELS[i.kind].ja}（{i.coach}）{i.row.status === "pending" ? "コーチ判断待ち" : i.row.openedBy === "system" ? "自動対応中（コーチのルール）" : "承認済み・対応待ち"} {i.row.rule}{" "}
             <span class={`age ${i.late ? "over" : ""}`}>
               {duration(i.ageMs)}経過 / 目標{duration(i.targetMs)}
               {i.late ? "（目標超過）" : ""}
@@ -197,7 +197,7 @@ export function CaseActions(props: { c: Context<AdminEnv>; record: ReservationRe
     case "change_requested":
       return (
         <div class="actions">
-          <ActionForm {...common} action="accept_change" title="依頼者が変更を承諾">
+          <ActionForm {...common} action="accept_change" title="店舗の変更を受け入れ、依頼者の承認に回す（SMSで確認ページを送り、承認後に決済リンク）">
             <label>変更後の日時</label>
             <input type="datetime-local" name="start" required value={toLocalInput(r.startAt)} />
             <label>変更後の人数</label>
