@@ -2,14 +2,15 @@
 // as `npx -y mcp-remote@0.15.1 URL --header "Authorization: Bearer KEY"`. This drives that
 // bridge over stdio, as the desktop app does (MCP 2025-06-18 on the stdio side), against the
 // local QRV: tools are listed, list_services answers, and a subscription to a reservation
-// carries notifications/resources/updated back through the bridge. The first run fetches the
-// package from the npm registry (then it comes from npm's cache).
+// carries notifications/resources/updated back through the bridge. The bridge is the same
+// version, pinned as a dev dependency, so the test needs no network.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
 import { describe, expect, inject, it } from "vitest";
 import { jstDateIn } from "./qrv.ts";
 
-const MCP_REMOTE = "mcp-remote@0.15.1";
+const MCP_REMOTE = fileURLToPath(new URL("../../node_modules/mcp-remote/dist/proxy.js", import.meta.url));
 
 interface Message {
   id?: number;
@@ -21,7 +22,7 @@ interface Message {
 
 /** mcp-remote over stdio: JSON-RPC requests in, responses and notifications out, one per line. */
 function bridge(url: string, key: string) {
-  const child: ChildProcessWithoutNullStreams = spawn("npx", ["-y", MCP_REMOTE, url, "--header", `Authorization: Bearer ${key}`], { cwd: tmpdir(), stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } });
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [MCP_REMOTE, url, "--header", `Authorization: Bearer ${key}`], { cwd: tmpdir(), stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } });
   const waiting = new Map<number, (m: Message) => void>();
   const notifications: Message[] = [];
   let stderr = "";
