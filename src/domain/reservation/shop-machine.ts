@@ -235,6 +235,11 @@ function latePayment(r: ReservationRecord, e: EventOf<"payment_completed">, ctx:
   );
 }
 
+/**
+ * §2.2.3: no manual work unless the requester asks, so no alert and no queue item; the expiry
+ * stays in the timeline and the dashboards, and an operator reopens the payment from the
+ * reservation's page when asked (reopen_payment).
+ */
 function paymentTimedOut(r: ReservationRecord, ctx: DecideContext): Decision {
   const next = update(r, { status: "payment_timeout", timers: [] });
   return apply(
@@ -243,7 +248,6 @@ function paymentTimedOut(r: ReservationRecord, ctx: DecideContext): Decision {
       smsToRequester(next, sms.paymentTimeout(mc(next, ctx)), "payment_timeout"),
       ...emailToRequester(next, requesterEmail.paymentTimeout(mc(next, ctx)), "requester_payment_timeout"),
       ...emailToShop(r.data.shop, (s) => shopEmail.withdrawn(mc(next, ctx), s, "payment_timeout"), "shop_withdrawn"),
-      alert("payment_timeout", next, ctx),
     ],
     [{ code: "payment_timeout" }],
   );
@@ -424,10 +428,18 @@ function validDetails(r: ReservationRecord, startAt: number, partySize: number, 
 }
 
 /**
+ * Whether an operator decision may still send a payment link for this start (the console shows
+ * or hides its forms by the same rule the machine applies): null when it may, else why not.
+ */
+export function paymentLinkRefusal(startAt: number, now: number): string | null {
+  return tooLateToBook(startAt, { now });
+}
+
+/**
  * No operator decision sends a payment link for a start that has passed, or that is too close
  * to pay and reach the shop (less than the lead time a new request needs).
  */
-function tooLateToBook(startAt: number, ctx: DecideContext): string | null {
+function tooLateToBook(startAt: number, ctx: Pick<DecideContext, "now">): string | null {
   if (startAt <= ctx.now) return "the start time has passed; no payment link can be sent for it";
   if (startAt < ctx.now + policy.minLeadTimeMs) return `the start is less than ${policy.minLeadTimeMs / 60_000} minutes away, too close to pay and reach the shop`;
   return null;
