@@ -167,7 +167,7 @@ function Details(props: { r: ReservationRecord; view: ReservationView; lang: Lan
       {view.amount_jpy !== undefined ? (
         <>
           <dt>{t.amount}</dt>
-          <dd>{formatJpy(view.amount_jpy, lang)}</dd>
+          <dd>{formatJpy(view.amount_jpy)}</dd>
         </>
       ) : null}
       <dt>{t.reservationId}</dt>
@@ -176,7 +176,7 @@ function Details(props: { r: ReservationRecord; view: ReservationView; lang: Lan
         <>
           <dt>{t.approval}</dt>
           <dd id="approval">
-            {t.approvalUpTo(formatJpy(view.approval.snapshot.price_jpy.max, lang))}
+            {t.approvalUpTo(formatJpy(view.approval.snapshot.price_jpy.max))}
             <br />
             <code>{view.approval.hash}</code>
           </dd>
@@ -211,7 +211,7 @@ function PaymentCard(props: { r: ReservationRecord; view: ReservationView; lang:
   return (
     <div class="card pay-card" id="payment" data-deadline={String(deadline)} data-now={String(props.now)}>
       <h2>{t.title}</h2>
-      <p class="amount">{formatJpy(view.amount_jpy ?? 0, lang)}</p>
+      <p class="amount">{formatJpy(view.amount_jpy ?? 0)}</p>
       <p class="countdown" role="timer" aria-live="off">
         <span class="muted">{t.left}</span>
         <strong data-remaining>{`${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`}</strong>
@@ -358,7 +358,7 @@ guest.get("/:token/calendar.ics", async (c) => {
     description: [
       `${t.reservationId}: ${r.id}`,
       `${t.party}: ${t.party_n(r.partySize)}`,
-      ...(r.amountJpy !== undefined ? [`${t.amount}: ${formatJpy(r.amountJpy, lang)}`] : []),
+      ...(r.amountJpy !== undefined ? [`${t.amount}: ${formatJpy(r.amountJpy)}`] : []),
       t.cancel.deadline(formatDateTime(r.startAt - policy.cancelDeadlineMs, lang)),
       "QRV (Qualfia Reservation)",
     ].join("\n"),

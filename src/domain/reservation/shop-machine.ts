@@ -165,7 +165,7 @@ function callEnded(r: ReservationRecord, attemptId: string, result: CallResult, 
 function holdShop(r: ReservationRecord, shop: ShopRef, ctx: DecideContext, notes: Note[]): Decision {
   const amountJpy = shopBookingPrice(shop.priceJpy);
   // The requester approved a price range; nobody may ask them to pay more than its top.
-  if (!withinApproval(r.data.approval?.snapshot, amountJpy)) return ignore(`${shop.name} costs ¥${amountJpy}, more than the ¥${r.data.approval!.snapshot.price_jpy.max} the requester approved`);
+  if (!withinApproval(r.data.approval?.snapshot, amountJpy)) return ignore(`${shop.name} costs ${formatJpy(amountJpy)}, more than the ${formatJpy(r.data.approval!.snapshot.price_jpy.max)} the requester approved`);
   const before = r.data.payment;
   const payment = { amountJpy, ...(before?.latePayment ? { latePayment: before.latePayment } : {}), ...(before?.refund ? { refund: before.refund } : {}) };
   const next = update(r, { status: "calling_success", amountJpy }, { shop, payment });
@@ -259,7 +259,7 @@ function cancelOutcome(result: Extract<Outcome, { type: "cancel" }>["result"], r
   const ja = r.requester.language === "ja";
   const messages: Record<typeof result, string> = {
     cancelled_free: ja ? "キャンセルしました。料金はかかりません。" : "Cancelled. You have not been charged.",
-    cancelled_refund: ja ? `キャンセルしました。${formatJpy(refundJpy ?? 0, "ja")}を全額返金します。` : `Cancelled. ${formatJpy(refundJpy ?? 0, "en")} will be refunded in full.`,
+    cancelled_refund: ja ? `キャンセルしました。${formatJpy(refundJpy ?? 0)}を全額返金します。` : `Cancelled. ${formatJpy(refundJpy ?? 0)} will be refunded in full.`,
     refused_deadline: lateCancellationMessage(r.requester.language, ctx.supportPhone, ctx.supportEmail),
     already_cancelled: ja ? "この予約はすでにキャンセルされています。" : "This reservation is already cancelled.",
     not_cancellable: ja ? "ご利用日時を過ぎた予約はキャンセルできません。" : "A reservation whose time has passed cannot be cancelled.",

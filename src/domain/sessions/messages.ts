@@ -42,8 +42,8 @@ export const sessionSms = {
   },
   paymentLink(c: SessionMessageContext, amountJpy: number, url: string): string {
     return c.lang === "ja"
-      ? `${tag("ja")}お申し込みありがとうございます。${formatJpy(amountJpy, "ja")}のお支払いはこちらから: ${url}\nお支払い後、日時をお選びいただけます。`
-      : `${tag("en")}Thank you for applying. Pay ${formatJpy(amountJpy, "en")} here: ${url}\nThen pick a time on your page.`;
+      ? `${tag("ja")}お申し込みありがとうございます。${formatJpy(amountJpy)}のお支払いはこちらから: ${url}\nお支払い後、日時をお選びいただけます。`
+      : `${tag("en")}Thank you for applying. Pay ${formatJpy(amountJpy)} here: ${url}\nThen pick a time on your page.`;
   },
   paid(c: SessionMessageContext): string {
     return c.lang === "ja"

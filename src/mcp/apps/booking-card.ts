@@ -5,6 +5,7 @@
 // (tools/call through the host); it asks get_reservation for news every 15 seconds until the
 // status is final. Clients without Apps support use the tools' text and structured content.
 import type { McpServer } from "@modelcontextprotocol/server";
+import { formatJpy } from "../../domain/money.ts";
 
 export const BOOKING_CARD_URI = "ui://qrv/booking-card.html";
 export const APP_MIME_TYPE = "text/html;profile=mcp-app";
@@ -27,7 +28,7 @@ const SCRIPT = String.raw`
     send({ id, method, params });
   });
   const text = (el, value) => { el.textContent = value == null ? "" : String(value); };
-  const yen = (n) => "¥" + Number(n).toLocaleString("ja-JP");
+  const yen = ${formatJpy.toString()};
   function countdown() {
     const el = $("countdown");
     if (!view || !view.payment_deadline || view.status !== "payment_pending") { el.hidden = true; return; }

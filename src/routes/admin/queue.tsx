@@ -117,7 +117,7 @@ export function CaseActions(props: { c: Context<AdminEnv>; record: ReservationRe
               <option value="">— 一覧にない店舗は下に入力 —</option>
               {props.shops.map((s) => (
                 <option value={s.id}>
-                  {s.name}（{s.area}・{formatJpy(s.priceJpy, "ja")}）{s.paused ? " 停止中" : ""}
+                  {s.name}（{s.area}・{formatJpy(s.priceJpy)}）{s.paused ? " 停止中" : ""}
                 </option>
               ))}
             </select>
@@ -263,7 +263,7 @@ export function CaseContext(props: { record: ReservationRecord; open: OpenCase; 
     case "payment_timeout":
       return (
         <p class="muted">
-          店舗: {r.data.shop?.name ?? "—"} ・ 金額: {r.amountJpy !== undefined ? formatJpy(r.amountJpy, "ja") : "—"} ・ 決済期限: {jst(r.data.payment?.deadlineAt)}
+          店舗: {r.data.shop?.name ?? "—"} ・ 金額: {r.amountJpy !== undefined ? formatJpy(r.amountJpy) : "—"} ・ 決済期限: {jst(r.data.payment?.deadlineAt)}
         </p>
       );
     case "ambiguous_answer":
@@ -282,7 +282,7 @@ export function CaseContext(props: { record: ReservationRecord; open: OpenCase; 
     case "late_cancellation":
       return (
         <p>
-          開始まで <strong>{duration(r.startAt - props.now)}</strong> ・ お支払い: {r.data.payment?.amountJpy !== undefined ? formatJpy(r.data.payment.amountJpy, "ja") : "—"} ・ 店舗: {r.data.shop?.name ?? "—"}
+          開始まで <strong>{duration(r.startAt - props.now)}</strong> ・ お支払い: {r.data.payment?.amountJpy !== undefined ? formatJpy(r.data.payment.amountJpy) : "—"} ・ 店舗: {r.data.shop?.name ?? "—"}
         </p>
       );
     default:

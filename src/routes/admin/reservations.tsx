@@ -191,7 +191,7 @@ function ReopenPayment(props: { c: Context<AdminEnv>; record: ReservationRecord;
       <input type="hidden" name="action" value="reopen_payment" />
       <input type="hidden" name="return_to" value={`/admin/reservations/${r.id}`} />
       <p class="muted">
-        {r.data.shop.name} ・ {r.amountJpy !== undefined ? formatJpy(r.amountJpy, "ja") : "—"} ・ 期限切れ {jst(r.data.payment?.deadlineAt)}
+        {r.data.shop.name} ・ {r.amountJpy !== undefined ? formatJpy(r.amountJpy) : "—"} ・ 期限切れ {jst(r.data.payment?.deadlineAt)}
       </p>
       <label>
         <input type="checkbox" name="confirm" value="yes" required /> 店舗が同じ内容で再度仮押さえに応じることを電話で確認した
@@ -314,7 +314,7 @@ reservationPages.get("/:id", async (c) => {
             <dt>店舗</dt>
             <dd>{r.data.shop ? `${r.data.shop.name} ${displayPhone(r.data.shop.phone)}` : "—"}</dd>
             <dt>金額</dt>
-            <dd>{r.amountJpy !== undefined ? formatJpy(r.amountJpy, "ja") : "—"}</dd>
+            <dd>{r.amountJpy !== undefined ? formatJpy(r.amountJpy) : "—"}</dd>
             <dt>受付</dt>
             <dd>{jst(r.createdAt)}</dd>
             <dt>次の予定</dt>
@@ -473,7 +473,7 @@ reservationPages.get("/:id", async (c) => {
         <h2>決済・返金</h2>
         <dl>
           <dt>金額</dt>
-          <dd>{p ? formatJpy(p.amountJpy, "ja") : "—"}</dd>
+          <dd>{p ? formatJpy(p.amountJpy) : "—"}</dd>
           <dt>Checkout Session</dt>
           <dd>{p?.sessionId ?? "—"}</dd>
           <dt>決済期限</dt>
@@ -481,12 +481,12 @@ reservationPages.get("/:id", async (c) => {
           <dt>支払い</dt>
           <dd>{p?.paidAt ? `${jst(p.paidAt)}（${p.paymentIntentId}）` : "未払い"}</dd>
           <dt>返金</dt>
-          <dd>{p?.refund ? `${formatJpy(p.refund.amountJpy, "ja")} ${p.refund.status}${p.refund.refundId ? `（${p.refund.refundId}）` : ""} ${jst(p.refund.requestedAt)}` : "—"}</dd>
+          <dd>{p?.refund ? `${formatJpy(p.refund.amountJpy)} ${p.refund.status}${p.refund.refundId ? `（${p.refund.refundId}）` : ""} ${jst(p.refund.requestedAt)}` : "—"}</dd>
           {p?.latePayment ? (
             <>
               <dt>期限後の支払い</dt>
               <dd>
-                {formatJpy(p.latePayment.amountJpy, "ja")} {jst(p.latePayment.at)}（{p.latePayment.paymentIntentId}）
+                {formatJpy(p.latePayment.amountJpy)} {jst(p.latePayment.at)}（{p.latePayment.paymentIntentId}）
               </dd>
             </>
           ) : null}
@@ -517,7 +517,7 @@ reservationPages.get("/:id", async (c) => {
                   <tr>
                     <td>{jstSeconds(j.createdAt)}</td>
                     <td>{j.kind}</td>
-                    <td class="n">{typeof m.amountJpy === "number" ? formatJpy(m.amountJpy, "ja") : ""}</td>
+                    <td class="n">{typeof m.amountJpy === "number" ? formatJpy(m.amountJpy) : ""}</td>
                     <td>
                       {jobStatusTag(j)}
                       {j.lastError ? <div class="muted">{j.lastError}</div> : null}
