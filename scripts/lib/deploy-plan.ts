@@ -23,6 +23,8 @@ export interface DeployOptions {
   /** The names in that file, when it was readable. */
   secretsInFile?: string[];
   env?: string;
+  /** --config FILE, passed on to every wrangler command that reads the configuration. */
+  config?: string;
 }
 
 export type Step =
@@ -103,7 +105,7 @@ export function deployPlan(config: DeployConfig, options: DeployOptions): Deploy
   for (const q of config.queues) steps.push({ kind: "queue", name: q });
   for (const d of config.d1) steps.push({ kind: "migrations", databaseName: d.databaseName });
   steps.push({ kind: "secrets", required: config.requiredSecrets, fromFile: options.secretsInFile ?? [] });
-  const args = ["deploy", ...(options.env ? ["--env", options.env] : []), ...Object.entries(options.vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]), ...(options.secretsFile ? ["--secrets-file", options.secretsFile] : [])];
+  const args = ["deploy", ...(options.config ? ["--config", options.config] : []), ...(options.env ? ["--env", options.env] : []), ...Object.entries(options.vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]), ...(options.secretsFile ? ["--secrets-file", options.secretsFile] : [])];
   steps.push({ kind: "deploy", args });
   if (vars.PUBLIC_URL && !url) steps.push({ kind: "health", url: `${vars.PUBLIC_URL.replace(/\/+$/, "")}/healthz` });
   return { refusals, notes, vars, steps };
