@@ -1,9 +1,9 @@
 // npm run deploy [-- --dry-run] [--config wrangler.toml] [--env NAME] [--var NAME:VALUE ...]
 //                [--secrets-file PATH]
-// Publishes QRV in one command, and again without harm: finds or creates the D1 database, the
-// KV namespace and the queues (writing new ids into the Wrangler configuration), applies the
-// remote migrations, checks that every secret is set, deploys, then asks the deployed Worker's
-// /healthz whether the live configuration is complete. It refuses a configuration whose
+// Publishes QRV in one command, and again without harm: checks that every secret is set (so a
+// refused deployment creates nothing), finds or creates the D1 database, the KV namespace and
+// the queues (writing new ids into the Wrangler configuration), applies the remote migrations,
+// deploys, then asks the deployed Worker's /healthz whether the live configuration is complete. It refuses a configuration whose
 // providers would be the sandbox, unless it is an explicit public demo (PUBLIC_DEMO="true").
 // --dry-run prints the plan and touches no network.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";

@@ -128,13 +128,33 @@ describe("npm run deploy, rehearsed with the real wrangler against a local Cloud
     for (const q of fake.queues) expect(q.consumers).toHaveLength(1);
   });
 
-  it("a live configuration with a secret missing is refused, naming it, and nothing is deployed", { timeout: RUN_TIMEOUT }, async () => {
+  it("a live configuration with a secret missing is refused, naming it, before anything is created or deployed", { timeout: RUN_TIMEOUT }, async () => {
     fake.scripts.get("qrv")!.secrets.delete("SLACK_WEBHOOK_URL");
+    const before = fake.requests.length;
     const r = await deploy();
     expect(r.status).toBe(1);
     expect(r.out).toContain("These secrets are not set: SLACK_WEBHOOK_URL.");
     expect(r.out).toContain("npx wrangler secret put NAME");
     expect(r.out).not.toContain("Deployed.");
     expect(fake.scripts.get("qrv")!.uploads).toBe(2);
+    // Only the login check and the Worker's secrets were asked for.
+    expect(fake.requests.slice(before).filter((q) => !/\/(user|accounts|memberships)(\/tokens\/verify)?$/.test(q.path)).map((q) => `${q.method} ${q.path.replace(/^.*\/accounts\/\w+/, "")}`)).toEqual(["GET /workers/scripts/qrv/secrets"]);
+  });
+
+  it("a first deployment without the secrets file is refused before anything is created", { timeout: RUN_TIMEOUT }, async () => {
+    const empty = await startFakeCloudflare();
+    const saved = fake;
+    fake = empty;
+    try {
+      const r = await deploy();
+      expect(r.status).toBe(1);
+      expect(r.out).toMatch(/These secrets are not set: ADMIN_PASSWORD, .*SLACK_WEBHOOK_URL\./);
+      expect(r.out).toContain("pass --secrets-file");
+      expect(creates()).toEqual({ d1: 0, kv: 0, queues: 0 });
+      expect(empty.scripts.size).toBe(0);
+    } finally {
+      fake = saved;
+      await empty.close();
+    }
   });
 });
