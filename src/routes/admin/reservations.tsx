@@ -8,7 +8,7 @@ import { createDb } from "../../db/client.ts";
 import { reservationTimeline, searchReservations, serviceNames, shopsForService, type ReservationFilter } from "../../db/console.ts";
 import { loadRecord, rowToRecord } from "../../db/reservations.ts";
 import type { OutboxRow } from "../../db/outbox.ts";
-import { MANUAL_CASES } from "../../domain/cases.ts";
+import { MANUAL_CASES, isQueued } from "../../domain/cases.ts";
 import { RESERVATION_ID_PATTERN } from "../../domain/ids.ts";
 import { renderNote, statusLabel } from "../../domain/messages.ts";
 import { formatJpy } from "../../domain/money.ts";
@@ -101,7 +101,7 @@ reservationPages.get("/", async (c) => {
               return (
                 <tr>
                   <td>
-                    <a href={`/admin/reservations/${r.id}`}>{r.id}</a> {r.openCases?.length ? <span class="tag bad">要対応</span> : null}
+                    <a href={`/admin/reservations/${r.id}`}>{r.id}</a> {r.openCases?.some(isQueued) ? <span class="tag bad">要対応</span> : null}
                   </td>
                   <td>
                     <StatusBadge status={r.status} />
