@@ -7,6 +7,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { alerts, outbox, sandboxRefunds, shops } from "../src/db/schema.ts";
 import { reservationStub } from "../src/durable/client.ts";
+import { queueItems } from "../src/routes/admin/queue.tsx";
 import { flashOf, signIn, type ConsoleClient } from "./console-client.ts";
 import { HOUR, createReservation, db, eventsOf, fireAlarm, jobsOf, paySandbox, record, seedShops, sentOf, uniquePhone, waitForJobs, waitForStatus, type SeedShop } from "./helpers.ts";
 import type { ManualCaseId } from "../src/domain/cases.ts";
@@ -188,6 +189,9 @@ describe("§2.2.3 payment timeout", () => {
     const page = await op.html(`/admin/reservations/${id}`);
     expect(page).toContain("payment_pending → payment_timeout");
     expect(page).not.toContain(`data-case="payment_timeout"`);
+    // A case opened before this rule stays out of the queue too.
+    const r = await record(id);
+    expect(queueItems([{ ...r, openCases: [{ case: "payment_timeout", at: r.updatedAt }] }], Date.now())).toEqual([]);
   });
 
   it("on the requester's request, a fresh payment window with the same shop, from the reservation's page", async () => {

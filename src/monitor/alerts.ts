@@ -9,7 +9,6 @@ import { createDb, type Db } from "../db/client.ts";
 import { reservationsWithOpenCases } from "../db/console.ts";
 import { alerts, inquiries, outbox } from "../db/schema.ts";
 import { ALERT_RULES, evaluateAlerts, type AlertCondition, type MonitorSnapshot } from "../domain/alert-rules.ts";
-import { isQueued } from "../domain/cases.ts";
 import { providersFor } from "../providers/index.ts";
 import { agedExceptions } from "../db/governance.ts";
 import { EXCEPTION_LABELS } from "../domain/sessions/policy.ts";
@@ -30,7 +29,7 @@ export async function measure(db: Db, now: number): Promise<MonitorSnapshot> {
     reservationsWithOpenCases(db),
     db.select({ n: sql<number>`count(*)` }).from(inquiries).where(and(eq(inquiries.status, "new"), lt(inquiries.createdAt, now - ALERT_RULES.inquiryWaitingMs))),
   ]);
-  return { waitingJobs, recentJobs, recentErrors, deadJobs, waitingInquiries: waiting?.n ?? 0, lateExceptions: await lateExceptions(db, now), openCases: open.flatMap((r) => (r.openCases ?? []).filter(isQueued).map((c) => ({ reservationId: r.id, case: c.case }))) };
+  return { waitingJobs, recentJobs, recentErrors, deadJobs, waitingInquiries: waiting?.n ?? 0, lateExceptions: await lateExceptions(db, now), openCases: open.flatMap((r) => (r.openCases ?? []).map((c) => ({ reservationId: r.id, case: c.case }))) };
 }
 
 /** Session exception cases past their coach's response target. */
