@@ -24,7 +24,7 @@ const LIVE = {
 };
 const MIGRATIONS = readdirSync(join(REPO, "migrations")).filter((f) => f.endsWith(".sql")).length;
 // Wrangler starts in a few seconds on a quiet machine; a busy one (parallel test files) is slower.
-const RUN_TIMEOUT = 240_000;
+const RUN_TIMEOUT = 360_000;
 
 let fake: FakeCloudflare;
 let dir: string;
