@@ -124,7 +124,7 @@ export const reservationEvents = sqliteTable(
     data: text("data").notNull().default("{}"),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("reservation_events_reservation").on(t.reservationId, t.id)],
+  (t) => [index("reservation_events_reservation").on(t.reservationId, t.id), index("reservation_events_created").on(t.createdAt)],
 );
 
 /**
@@ -742,6 +742,25 @@ export const coachSopNotes = sqliteTable(
   (t) => [index("coach_sop_notes_coach").on(t.coachId, t.createdAt)],
 );
 
+/** The coach's weekly report, made once per coach and week (seed 001: 週次レポート作成); the document as made. */
+export const coachReports = sqliteTable(
+  "coach_reports",
+  {
+    coachId: text("coach_id")
+      .notNull()
+      .references(() => coaches.id, { onDelete: "cascade" }),
+    /** The week's Monday, Japan time ("2026-11-30"). */
+    week: text("week").notNull(),
+    periodStart: integer("period_start").notNull(),
+    periodEnd: integer("period_end").notNull(),
+    doc: text("doc").notNull(),
+    /** Comma-separated addresses it was emailed to. */
+    recipients: text("recipients").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.coachId, t.week] })],
+);
+
 // ---------------------------------------------------------------- lodging (seed 004)
 
 /** Room types (シングル, ツイン, ダブル, スイート or the operator's own) with their default nightly rate. */
@@ -977,4 +996,24 @@ export const roomStatusEvents = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [index("room_status_events_room").on(t.roomId, t.id)],
+);
+
+/**
+ * Staff changes to lodging records (room types, rooms, imports, members' details and deletion),
+ * with who and when. `detail` names what changed; member rows name fields, never their values.
+ */
+export const lodgingAudit = sqliteTable(
+  "lodging_audit",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    operator: text("operator").notNull(),
+    /** room_type_created | room_type_edited | room_created | room_edited | rooms_imported | rates_set | rates_imported | member_edited | member_deleted */
+    action: text("action").notNull(),
+    /** room_type | room | rooms | rates | member */
+    subjectType: text("subject_type").notNull(),
+    subjectId: text("subject_id"),
+    detail: text("detail").notNull().default("{}"),
+  },
+  (t) => [index("lodging_audit_subject").on(t.subjectType, t.subjectId, t.id)],
 );

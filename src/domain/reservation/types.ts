@@ -78,6 +78,10 @@ export interface PaymentState {
   /** A payment that arrived when it could no longer buy the booking. */
   latePayment?: { paymentIntentId: string; amountJpy: number; at: number };
   refund?: { amountJpy: number; requestedAt: number; status: "requested" | "succeeded" | "failed" | "pending"; refundId?: string };
+  /** Sessions: the unpaid rule reminded the client (a new checkout replaced the old one). */
+  remindedAt?: number;
+  /** Sessions: checkouts replaced by a reminder's; a payment through one of them still counts. */
+  previousSessionIds?: string[];
 }
 
 export interface ShopData {
@@ -316,7 +320,11 @@ export type OperatorEvent =
   /** §2.2.6: a late cancellation is declined; the booking stands. */
   | ({ type: "refuse_cancellation"; reason: string } & ByOperator)
   /** Lodging: the pending cancellation is approved; its points return and its rooms' nights reopen. */
-  | ({ type: "approve_cancellation" } & ByOperator);
+  | ({ type: "approve_cancellation" } & ByOperator)
+  /** Lodging: staff corrected the member's details; an open order takes the member's contact as it is now. */
+  | ({ type: "member_contact_changed" } & ByOperator)
+  /** Lodging: the member was deleted; the order keeps its rooms and points but forgets who they were. */
+  | ({ type: "forget_requester" } & ByOperator);
 
 export type OperatorEventType = OperatorEvent["type"];
 
@@ -336,7 +344,7 @@ export const effectSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("email.send"),
     to: z.string(),
-    recipient: z.enum(["requester", "shop", "operator"]),
+    recipient: z.enum(["requester", "shop", "operator", "coach"]),
     subject: z.string(),
     text: z.string(),
     html: z.string(),
@@ -446,4 +454,6 @@ export interface DecideContext {
   lodgingPaymentWindowMs?: number;
   /** Lodging: the operator's refund table (src/domain/lodging/refund.ts). */
   cancellationPolicy?: CancellationPolicy;
+  /** Lodging: the member's contact as it is now, read for `member_contact_changed`. */
+  memberContact?: { name: string; phone: string; email: string };
 }
