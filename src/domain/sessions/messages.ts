@@ -48,8 +48,8 @@ export const sessionSms = {
   /** 入金催促: the payment is not confirmed after the deadline; a fresh link waits on the client's page. */
   paymentReminder(c: SessionMessageContext, amountJpy: number): string {
     return c.lang === "ja"
-      ? `${tag("ja")}${c.coachName}さんの「${c.menuName}」のお支払い（${formatJpy(amountJpy, "ja")}）がまだ確認できていません。こちらのページからお支払いください。期限を過ぎるとお申し込みは取り消しになります。\n${c.pageUrl}`
-      : `${tag("en")}We have not yet received your payment of ${formatJpy(amountJpy, "en")} for "${c.menuName}" with ${c.coachName}. Please pay on your page; otherwise the application will be cancelled.\n${c.pageUrl}`;
+      ? `${tag("ja")}${c.coachName}さんの「${c.menuName}」のお支払い（${formatJpy(amountJpy)}）がまだ確認できていません。こちらのページからお支払いください。期限を過ぎるとお申し込みは取り消しになります。\n${c.pageUrl}`
+      : `${tag("en")}We have not yet received your payment of ${formatJpy(amountJpy)} for "${c.menuName}" with ${c.coachName}. Please pay on your page; otherwise the application will be cancelled.\n${c.pageUrl}`;
   },
   paid(c: SessionMessageContext): string {
     return c.lang === "ja"
