@@ -286,7 +286,7 @@ describe("asking the person through the client (elicitation on 2026-07-28)", () 
     const result = await client.callTool({ name: "get_reservation", arguments: { reservation_id: id, wait_seconds: 20 } });
     const view = result.structuredContent as Structured;
     expect(view.status).toBe("payment_pending");
-    expect(asked).toEqual([expect.objectContaining({ mode: "url", url: view.payment_url, message: expect.stringContaining("¥7700") })]);
+    expect(asked).toEqual([expect.objectContaining({ mode: "url", url: view.payment_url, message: expect.stringContaining("7,700円") })]);
     // The payment SMS goes out as it always does.
     await expect.poll(async () => (await sentOf(id)).filter((r) => r.channel === "sms").map((r) => r.body).join("\n"), { timeout: 10_000 }).toMatch(/10分|10 minutes/);
     await client.close();
@@ -373,7 +373,7 @@ describe("the approval record", () => {
     const { reservationStub } = await import("../src/durable/client.ts");
     const result = await reservationStub(env, id).dispatch({ type: "assign_shop", shop: { id: "shp_dear", name: "高い店", phone: "+81300000001", priceJpy: 9000 }, operator: "テスト担当" }, "operator");
     expect(result.applied).toBe(false);
-    expect(result.reason).toContain("more than the ¥5000 the requester approved");
+    expect(result.reason).toContain("more than the 5,000円 the requester approved");
     expect((await record(id)).data.payment).toBeUndefined();
     await client.close();
   });
