@@ -38,7 +38,7 @@ describe("exceptions against the coach's policy", () => {
     const stub = reservationStub(env, id);
     const pi = (await engagement(id)).data.payment!.paymentIntentId!;
 
-    // ¥8,000 of ¥11,000: over ¥5,000 and over 20 %.
+    // 8,000円 of 11,000円: over 5,000円 and over 20 %.
     const opened = await stub.openException({ kind: "refund", amountJpy: 8000, note: "途中解約", by: "operator:佐藤" });
     expect(opened).toMatchObject({ ok: true, inPolicy: false, rule: "refund.over_limit" });
     await waitForJobs(id);

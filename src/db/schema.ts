@@ -322,6 +322,24 @@ export const rateEvents = sqliteTable(
   (t) => [index("rate_events_key_at").on(t.key, t.at)],
 );
 
+/**
+ * Resource subscriptions of 2025-era MCP clients, by the Mcp-Session-Id QRV gave them
+ * (src/mcp/subscriptions.ts). `owner` is the credential that subscribed (credentialOf); `version`
+ * the reservation's version at that moment; test:// fixture URIs have no reservation.
+ */
+export const mcpSubscriptions = sqliteTable(
+  "mcp_subscriptions",
+  {
+    sessionId: text("session_id").notNull(),
+    owner: text("owner").notNull(),
+    uri: text("uri").notNull(),
+    reservationId: text("reservation_id"),
+    version: integer("version"),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.owner, t.uri] }), index("mcp_subscriptions_expires").on(t.expiresAt)],
+);
+
 /** Console sessions ended by signing out (src/auth/admin.ts): their signed cookie opens nothing. */
 export const consoleLogouts = sqliteTable("console_logouts", {
   sessionId: text("session_id").primaryKey(),
@@ -996,4 +1014,24 @@ export const roomStatusEvents = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [index("room_status_events_room").on(t.roomId, t.id)],
+);
+
+/**
+ * Staff changes to lodging records (room types, rooms, imports, members' details and deletion),
+ * with who and when. `detail` names what changed; member rows name fields, never their values.
+ */
+export const lodgingAudit = sqliteTable(
+  "lodging_audit",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    operator: text("operator").notNull(),
+    /** room_type_created | room_type_edited | room_created | room_edited | rooms_imported | rates_set | rates_imported | member_edited | member_deleted */
+    action: text("action").notNull(),
+    /** room_type | room | rooms | rates | member */
+    subjectType: text("subject_type").notNull(),
+    subjectId: text("subject_id"),
+    detail: text("detail").notNull().default("{}"),
+  },
+  (t) => [index("lodging_audit_subject").on(t.subjectType, t.subjectId, t.id)],
 );

@@ -508,6 +508,10 @@ export class ReservationObject extends DurableObject<Env> {
       const event = await this.#withChangeApproval(record, given, now);
       const ctx = this.#context(now);
       if (record.kind === "lodging") ctx.pointsBalance = await this.#balance(record.data.memberId);
+      if (record.kind === "lodging" && event.type === "member_contact_changed") {
+        const contact = await this.env.DB.prepare("SELECT name, phone, email FROM members WHERE id = ? AND registered_via != 'deleted'").bind(record.data.memberId).first<{ name: string; phone: string; email: string }>();
+        if (contact) ctx.memberContact = contact;
+      }
       let decision: AnyDecision = decide(record, event, ctx);
       if (firedTimer) decision = this.#dropFiredTimer(record, decision, firedTimer, now);
       try {
