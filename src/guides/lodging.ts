@@ -10,6 +10,8 @@ import { formatPoints } from "../domain/lodging/points.ts";
 import { lodgingPolicy } from "../domain/lodging/policy.ts";
 import type { CancellationPolicy } from "../domain/lodging/refund.ts";
 import { ROOM_STATUSES, ROOM_STATUS_LABELS } from "../domain/lodging/room-status.ts";
+import { ROOM_CSV_COLUMNS } from "../domain/lodging/rooms.ts";
+import { RATE_CSV_COLUMNS } from "../domain/lodging/rates-csv.ts";
 import type { Lang } from "../domain/reservation/types.ts";
 import { japaneseGuide, type Guide, type GuideContext } from "./types.ts";
 
@@ -200,6 +202,7 @@ const frontDesk = japaneseGuide("front-desk", "front-desk-manual", "フロント
       ul: [
         "「会員」で名前・電話番号で検索し、会員ページで注文とポイント履歴を確認できます。",
         "フロントで会員登録するときは「会員」画面のフォームに、お名前・携帯電話番号・本人確認書類の番号・メールアドレス・生年月日を入れます。書類の番号は照合用の値と末尾4桁だけが保存されます。",
+        "会員情報の変更: 会員のページの「会員情報を変更する」で、お名前・携帯電話番号（ログインに使う番号も変わります）・メールアドレス・生年月日・本人確認書類の番号（変えるときだけ入力）を直して「変更を保存」を押します。登録と同じ確認があり、変更は履歴に残ります。",
         "ポイントの手動調整: 会員のページで、ポイント（減らすときはマイナス）と理由を入れて「調整する」を押します。理由とともに履歴に残ります。",
         "会員の削除: 確認にチェックを入れて「削除する」を押すと個人情報が消去されます。ポイント履歴と注文は匿名で残ります。未完了の注文がある会員は削除できません。",
         "「注文」では、会員名・注文番号・チェックイン日で注文を探し、部屋・1泊ごとの料金・ポイントの動き・経緯を確認できます。",
@@ -208,9 +211,11 @@ const frontDesk = japaneseGuide("front-desk", "front-desk-manual", "フロント
     { h2: "客室と料金（CSV）" },
     {
       ul: [
-        "「客室」: 部屋番号・タイプ・広さ・定員・階・設備（「|」区切り）を追加・編集し、写真（JPEG・PNG・WebP、2MBまで、1室10枚まで）を登録します。検索結果は「CSVをダウンロード」で書き出せます。",
+        "「客室」: 部屋番号・タイプ・広さ・定員・階・設備（「|」区切り）を追加・編集し、写真（JPEG・PNG・WebP、2MBまで、1室10枚まで）を登録します。部屋タイプは「部屋タイプ」で追加・編集します。検索結果は「CSVをダウンロード」で書き出せます。",
+        `客室をまとめて入れるときは「客室」の「CSVで取り込む」（列: ${ROOM_CSV_COLUMNS.join(",")}、UTF-8）。部屋番号が同じ客室は更新、新しい番号は追加です。`,
         "「料金」: 部屋タイプと月を選ぶと料金カレンダーが出ます。1日・期間・曜日を指定して1泊のポイント（0〜1,000,000）を設定します。設定のない日は部屋タイプの基本料金です。その月の料金はCSV（room_type,date,points）で書き出せます。",
-        "料金をまとめて入れるときは、運営担当者が同じ形式のCSVを取り込みます（npm run rates:import -- FILE.csv --remote）。1行でも誤りがあればファイル全体が取り込まれず、誤りの行番号が表示されます。",
+        `料金をまとめて入れるときは「料金」の「CSVで取り込む」（列: ${RATE_CSV_COLUMNS.join(",")}、ダウンロードしたCSVと同じ形式）。同じタイプと日付の料金は上書きします。`,
+        "客室・料金のCSVは、1行でも誤りがあれば1件も取り込まれず、誤りの行番号が表示されます。直して取り込み直してください。",
       ],
     },
     { code: "room_type,date,points\nツイン,2026-12-24,18000\nツイン,2026-12-25,18000" },
