@@ -11,6 +11,8 @@ import { describe, expect, it } from "vitest";
 import { auditReviews, sandboxRefunds, sessionExceptions } from "../src/db/schema.ts";
 import { reservationStub } from "../src/durable/client.ts";
 import { freeSlots } from "../src/durable/engagement.ts";
+import { operatorText } from "../src/domain/reservation/session-machine.ts";
+import { TEMPLATES } from "../src/domain/sessions/templates.ts";
 import { toIsoTokyo } from "../src/domain/time.ts";
 import { field, signedInBrowser } from "./browser-client.ts";
 import { flashOf, signIn } from "./console-client.ts";
@@ -227,18 +229,19 @@ describe("messages a person writes", () => {
     await saveCoachPolicy(db, coach.coachId, { ...DEFAULT_COACH_POLICY, version: 2, quietHours: { start: hhmm(now - HOUR), end: hhmm(now + HOUR) } }, "test");
     const id = await clientOf(coach);
     const stub = reservationStub(env, id);
-    const drafted = await stub.draftMessage({ body: "次回のご予約はいかがですか。", kind: "standard", topic: "other", template: "next_booking", templateVersion: 1, by: "運営 一郎" });
+    const body = operatorText(TEMPLATES.next_booking.text.ja, await engagement(id));
+    const drafted = await stub.draftMessage({ body, kind: "standard", topic: "other", template: "next_booking", templateVersion: 1, by: "運営 一郎" });
     expect(drafted).toMatchObject({ ok: true, status: "queued" });
     const r = await engagement(id);
     const due = r.timers.find((t) => t.type === "message_due")!;
     expect(Math.abs(due.at - (now + HOUR))).toBeLessThan(2 * 60_000);
     await waitForJobs(id);
-    expect((await sentOf(id)).filter((s) => s.body.includes("次回のご予約はいかが"))).toEqual([]);
+    expect((await sentOf(id)).filter((s) => s.body.includes("次回セッション"))).toEqual([]);
     // The quiet hours end (the alarm, run early as tests do).
     await runDurableObjectAlarm(stub);
     await waitForJobs(id);
-    expect((await sentOf(id)).filter((s) => s.body.includes("次回のご予約はいかが"))).toHaveLength(1);
-    expect((await engagement(id)).data.messages?.[0]).toMatchObject({ status: "sent", template: "next_booking" });
+    expect((await sentOf(id)).filter((s) => s.body.includes("次回セッション"))).toHaveLength(1);
+    expect((await engagement(id)).data.messages?.find((m) => m.id === drafted.messageId)).toMatchObject({ status: "sent", kind: "standard", template: "next_booking", templateVersion: 1 });
   });
 });
 
@@ -251,7 +254,7 @@ describe("console: a second operator releases a message", () => {
     const id = (requested.structuredContent as { engagement_id: string }).engagement_id;
     const one = await signIn("運営 一郎");
     expect(flashOf(await one.post(`/admin/engagements/${id}/message`, { topic: "other", body: "ご質問への回答です。" }))?.text).toBe("確認待ちとして登録しました");
-    const m = (await engagement(id)).data.messages![0]!;
+    const m = (await engagement(id)).data.messages!.find((x) => x.writtenBy === "運営 一郎")!;
     expect(await one.html(`/admin/engagements/${id}`)).toContain(`/messages/${m.id}/check`);
     expect(flashOf(await one.post(`/admin/engagements/${id}/messages/${m.id}/check`, { approve: "1" }))?.text).toContain("a second operator must check it");
     const two = await signIn("運営 二郎");
@@ -272,7 +275,9 @@ describe("the weekly control", () => {
     const stub = reservationStub(env, id);
     await stub.openException({ kind: "refund", amountJpy: 1000, by: "operator:佐藤" });
     const pending = await stub.openException({ kind: "complaint", note: "返信が遅い", by: "operator:佐藤" });
-    for (const body of ["ご案内1", "ご案内2", "ご案内3", "ご案内4"]) await stub.draftMessage({ body, kind: "standard", topic: "other", template: "scheduling", by: "運営 一郎" });
+    // The approved template as it is: standard, sent at once (4 messages, besides the flow's own).
+    const standard = operatorText(TEMPLATES.scheduling.text.ja, await engagement(id));
+    for (let i = 0; i < 4; i++) expect(await stub.draftMessage({ body: standard, kind: "standard", topic: "other", template: "scheduling", by: "運営 一郎" })).toMatchObject({ ok: true, status: "sent" });
 
     const op = await signIn("運営 一郎");
     const page = await op.html("/admin/session-audit");

@@ -2,12 +2,13 @@
 // template is the standard text in the code, agreed with the coach in Build; operators propose
 // changes (a new version each), the coach approves or rejects them in the coach portal, and the
 // newest approved version is the one QRV sends. The rows keep who proposed and who decided.
-import { and, desc, eq, max } from "drizzle-orm";
+import { and, desc, eq, max, sql } from "drizzle-orm";
+import type { ClientMessage, EngagementData } from "../domain/reservation/session-machine.ts";
 import { quietUntil } from "../domain/sessions/send-rules.ts";
 import { TEMPLATE_KEYS, TEMPLATES, standardVersion, templateTextProblems, type ApprovedTemplate, type SessionMessaging, type TemplateKey, type TemplateText } from "../domain/sessions/templates.ts";
 import type { Db } from "./client.ts";
 import { coachPolicy } from "./governance.ts";
-import { sessionTemplates } from "./schema.ts";
+import { engagements, reservations, sessionTemplates } from "./schema.ts";
 
 export type TemplateRow = typeof sessionTemplates.$inferSelect;
 
@@ -96,4 +97,26 @@ export async function decideTemplate(db: Db, input: { coachId: string; key: Temp
     .where(and(eq(sessionTemplates.coachId, input.coachId), eq(sessionTemplates.template, input.key), eq(sessionTemplates.version, input.version), eq(sessionTemplates.status, "proposed")))
     .returning({ version: sessionTemplates.version });
   return updated.length === 1;
+}
+
+export interface MessageAwaiting {
+  engagementId: string;
+  clientName: string;
+  message: ClientMessage;
+}
+
+/**
+ * Messages to this coach's clients that wait for a check (edited or free texts, and the
+ * high-risk ones only the coach may release), oldest first.
+ */
+export async function messagesAwaitingCheck(db: Db, coachId: string): Promise<MessageAwaiting[]> {
+  const rows = await db
+    .select({ id: reservations.id, data: reservations.data, name: engagements.clientName })
+    .from(reservations)
+    .innerJoin(engagements, eq(engagements.id, reservations.id))
+    .where(and(eq(engagements.coachId, coachId), sql`EXISTS (SELECT 1 FROM json_each(${reservations.data}, '$.messages') m WHERE json_extract(m.value, '$.status') = 'awaiting_check')`))
+    .limit(200);
+  return rows
+    .flatMap((r) => ((JSON.parse(r.data) as EngagementData).messages ?? []).filter((m) => m.status === "awaiting_check").map((message) => ({ engagementId: r.id, clientName: r.name, message })))
+    .sort((a, b) => a.message.at - b.message.at);
 }
