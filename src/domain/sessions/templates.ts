@@ -237,3 +237,25 @@ export function templateTextProblems(key: TemplateKey, text: TemplateText): stri
   }
   return problems;
 }
+
+const MESSAGE_NOTES: Record<string, string> = { session_message_sent: "sent", session_message_queued: "queued", session_message_blocked: "blocked", session_message_drafted: "drafted", session_message_expired: "expired" };
+
+/**
+ * The messages an audit row's note speaks of, as "template vN sent" (a transition's notes may
+ * be one or several, `multi`): the audit log's template and version column.
+ */
+export function messagesInNote(noteJson: string): string[] {
+  let note: { code?: string; params?: Record<string, unknown> };
+  try {
+    note = JSON.parse(noteJson) as typeof note;
+  } catch {
+    return [];
+  }
+  const all: (typeof note)[] = note.code === "multi" && typeof note.params?.notes === "string" ? (JSON.parse(note.params.notes) as (typeof note)[]) : [note];
+  return all.flatMap((n) => {
+    const what = MESSAGE_NOTES[n.code ?? ""];
+    const p = n.params ?? {};
+    if (!what || typeof p.template !== "string") return [];
+    return [`${p.template} v${typeof p.version === "number" ? p.version : 1} ${what}`];
+  });
+}

@@ -22,7 +22,7 @@ import { engagementStatusLabel } from "../../domain/sessions/view.ts";
 import { reservationStub } from "../../durable/client.ts";
 import { templateInUse } from "../../db/session-templates.ts";
 import { operatorText } from "../../domain/reservation/session-machine.ts";
-import { isTemplateKey, TEMPLATE_KEYS, TEMPLATES } from "../../domain/sessions/templates.ts";
+import { isTemplateKey, messagesInNote, TEMPLATE_KEYS, TEMPLATES } from "../../domain/sessions/templates.ts";
 import { AvailabilityForm } from "../coach.tsx";
 import { AdminPage, Csrf, FormErrors, jst, setFlash } from "./layout.tsx";
 
@@ -445,6 +445,7 @@ sessionPages.get("/engagements/:id", async (c) => {
             <li>
               {jst(e.createdAt)} {e.type}（{e.actor}）{e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus ? ` ${e.fromStatus} → ${e.toStatus}` : ""}
               {e.ignored ? " [無視]" : ""}
+              {messagesInNote(e.note).length ? <span class="muted"> メッセージ: {messagesInNote(e.note).join(" / ")}</span> : null}
             </li>
           ))}
         </ol>
