@@ -378,7 +378,8 @@ function governed(r: EngagementRecord, ctx: SessionContext, s: Say): { next: Eng
   const approved = rules.templates[s.key] ?? standardVersion(s.key);
   const lang = r.requester.language;
   const body = renderTemplate(approved.text[lang], { client_name: r.requester.name, coach_name: r.data.coach.name, menu_name: r.data.menu.name, page_url: ctx.pageUrl, ...s.vars });
-  const id = `msg_auto_${r.version}_${s.key}`;
+  // Unique across engagements (the weekly sample and the audit log name messages by id).
+  const id = `msg_auto_${r.id}_${r.version}_${s.key}`;
   const m: ClientMessage = { id, body, kind: "standard", topic: "other", template: s.key, templateVersion: approved.version, needs: "none", writtenBy: "system", at: ctx.now, status: "sent", auto: true, ...(s.expiresAt ? { expiresAt: s.expiresAt } : {}) };
   const params = { id, template: s.key, version: approved.version, by: "system" };
   // The page link is this engagement's own placeholder, filled in when the SMS leaves.
