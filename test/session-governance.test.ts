@@ -467,6 +467,8 @@ describe("the coach's templates and the flow's own messages", () => {
     await waitForJobs(id);
     const count = async () => (await sentOf(id)).filter((s) => s.body.includes("先日はありがとうございました")).length;
     expect(await count()).toBe(0);
+    // The coach is texted a link to their approvals.
+    expect((await sentOf(id)).filter((s) => s.to === coach.phone && s.body.includes("https://qrv.test/coach/templates"))).toHaveLength(1);
 
     const browser = await signedInBrowser(coach.phone, "/coach/templates");
     const html = await (await browser.request("/coach/templates")).text();

@@ -18,7 +18,7 @@ import { decide, timerEvent, type AnyDecision, type AnyEvent, type AnyRecord, ty
 import { cancelledLines, createLodgingOrder, lodgingTotals } from "../domain/reservation/lodging-machine.ts";
 import { createEngagement, operatorText, type EngagementRecord, type ExceptionRequest, type SessionOutcome, type SessionRequest } from "../domain/reservation/session-machine.ts";
 import { checkPolicy, type ExceptionEvent } from "../domain/sessions/policy.ts";
-import { messageProblems, quietUntil, type MessageKind, type MessageTopic } from "../domain/sessions/send-rules.ts";
+import { checkNeeded, messageProblems, quietUntil, type MessageKind, type MessageTopic } from "../domain/sessions/send-rules.ts";
 import { coachPolicy } from "../db/governance.ts";
 import { sessionMessaging, templateVersion } from "../db/session-templates.ts";
 import { explainRule } from "../domain/sessions/rule-words.ts";
@@ -383,7 +383,12 @@ export class ReservationObject extends DurableObject<Env> {
       } else if (kind !== "free") return { ok: false, message: "a standard or edited message names its template" };
       const messageId = newId("msg", now);
       const quiet = quietUntil(policy, now);
-      const result = await this.#apply({ type: "message_drafted", messageId, body, kind, topic: input.topic, ...(input.template ? { template: input.template, templateVersion: input.templateVersion ?? 1 } : {}), by: input.by, ...(quiet ? { quietUntil: quiet } : {}), ...(input.replaces ? { replaces: input.replaces } : {}) }, "operator");
+      let notify: { phone: string; url: string } | undefined;
+      if (checkNeeded(kind, input.topic) === "coach") {
+        const coach = await getCoach(this.#db, r.data.coach.id);
+        if (coach) notify = { phone: coach.phone, url: `${this.#cfg.publicUrl}/coach/templates` };
+      }
+      const result = await this.#apply({ type: "message_drafted", messageId, body, kind, topic: input.topic, ...(notify ? { notify } : {}), ...(input.template ? { template: input.template, templateVersion: input.templateVersion ?? 1 } : {}), by: input.by, ...(quiet ? { quietUntil: quiet } : {}), ...(input.replaces ? { replaces: input.replaces } : {}) }, "operator");
       if (!result.applied) return { ok: false, message: result.reason ?? "not possible now" };
       const m = (this.#record as EngagementRecord).data.messages?.find((x) => x.id === messageId);
       return { ok: true, messageId, status: m?.status ?? "", message: m?.status ?? "" };

@@ -256,7 +256,7 @@ export type SessionEvent =
    * A message written by a person, after the pre-send check (done by the object). It leaves at
    * once when no check is needed; `quietUntil`: the coach's quiet hours hold it until then.
    */
-  | { type: "message_drafted"; messageId: string; body: string; kind: MessageKind; topic: MessageTopic; template?: string; templateVersion?: number; by: string; quietUntil?: number; replaces?: string }
+  | { type: "message_drafted"; messageId: string; body: string; kind: MessageKind; topic: MessageTopic; template?: string; templateVersion?: number; by: string; quietUntil?: number; replaces?: string; notify?: { phone: string; url: string } }
   /** An operator withdraws a message the pre-send check blocked (nothing is sent). */
   | { type: "message_withdrawn"; messageId: string; by: string; note?: string }
   /** A second operator (or the coach) checks a message: it leaves once, or is rejected. */
@@ -839,7 +839,11 @@ const onMessageDrafted: Handler<"message_drafted"> = (r, e, ctx) => {
   const needs = checkNeeded(e.kind, e.topic);
   const m: ClientMessage = { id: e.messageId, body: e.body, kind: e.kind, topic: e.topic, ...(e.template ? { template: e.template, templateVersion: e.templateVersion ?? 1 } : {}), ...(e.replaces ? { replaces: e.replaces } : {}), needs, writtenBy: e.by, at: ctx.now, status: "awaiting_check" };
   const note: Note = { code: "session_message_drafted", params: { id: e.messageId, kind: e.kind, needs, by: e.by, ...(e.template ? { template: e.template, version: e.templateVersion ?? 1 } : {}) } };
-  if (needs !== "none") return apply(update(base, {}, { messages: withMessage(base, m) }, ctx.now), [], [note]);
+  if (needs !== "none") {
+    // A message only the coach may release: the coach is texted a link to their approvals.
+    const effects: Effect[] = needs === "coach" && e.notify ? [{ kind: "sms.send", to: e.notify.phone, body: sessionSms.coachMessageApproval(r.data.coach.name, r.requester.name, e.notify.url), template: "session_coach_message_approval" }] : [];
+    return apply(update(base, {}, { messages: withMessage(base, m) }, ctx.now), effects, [note]);
+  }
   return release(base, m, e.quietUntil, ctx, [note]);
 };
 

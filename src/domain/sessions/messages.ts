@@ -7,4 +7,8 @@ export const sessionSms = {
   coachApproval(coachName: string, clientName: string, kind: ExceptionKind, url: string): string {
     return `【QRV】${coachName}さん、${clientName}さんの「${EXCEPTION_LABELS[kind].ja}」がポリシー外のため、ご判断をお願いします / Your decision is needed: ${EXCEPTION_LABELS[kind].en}\n${url}`;
   },
+  /** To the coach: a message to a client (a refund, a complaint) waits for their approval. */
+  coachMessageApproval(coachName: string, clientName: string, url: string): string {
+    return `【QRV】${coachName}さん、${clientName}さんへのメッセージがあなたの承認待ちです / A message to ${clientName} waits for your approval\n${url}`;
+  },
 };
