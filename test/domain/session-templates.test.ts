@@ -117,6 +117,18 @@ describe("the flow's own messages pass the pre-send check", () => {
     expect(moved.effects).toEqual([expect.objectContaining({ template: "session_rescheduled_v1" })]);
   });
 
+  it("a reminder held while the session moved is not sent with the old time", () => {
+    const d = decideSession(scheduled(), { type: "reminder_day_before" }, { ...base, messaging: { templates: {}, bannedPhrases: [], quietUntil: T + HOUR } });
+    if (d.kind !== "apply") throw new Error(d.reason);
+    const moved = decideSession(d.next, { type: "reschedule", start: T + 5 * DAY, end: T + 5 * DAY + HOUR, heldEnd: T + 5 * DAY + HOUR, by: "requester", agreedBy: "山田 花子" }, base);
+    if (moved.kind !== "apply") throw new Error(moved.reason);
+    const timer = moved.next.timers.find((t) => t.type === "message_due")!;
+    const due = decideSession(moved.next, sessionTimerEvent(timer), { ...base, now: T + HOUR });
+    if (due.kind !== "apply") throw new Error(due.reason);
+    expect(due.effects).toEqual([]);
+    expect(due.next.data.messages?.find((m) => m.template === "reminder")).toMatchObject({ status: "expired" });
+  });
+
   it("a reminder held past the session's start is not sent", () => {
     const start = T + 3 * HOUR;
     const d = decideSession(scheduled(start), { type: "reminder_hour_before" }, { ...base, messaging: { templates: {}, bannedPhrases: [], quietUntil: start + HOUR } });

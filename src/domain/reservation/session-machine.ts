@@ -862,7 +862,9 @@ const onMessageChecked: Handler<"message_checked"> = (r, e, ctx) => {
 const onMessageDue: Handler<"message_due"> = (r, e, ctx) => {
   const m = r.data.messages?.find((x) => x.id === e.messageId);
   if (!m || m.status !== "queued") return ignore("no queued message");
-  if (m.expiresAt !== undefined && ctx.now >= m.expiresAt) {
+  // A reminder is for one session time: past it, or after the session moved or was cancelled, it is not sent.
+  const stale = m.expiresAt !== undefined && (ctx.now >= m.expiresAt || (m.auto && r.data.current?.start !== m.expiresAt));
+  if (stale) {
     return apply(update(r, {}, { messages: withMessage(r, { ...m, status: "expired" }) }, ctx.now), [], [{ code: "session_message_expired", params: { id: m.id, ...(m.template ? { template: m.template, version: m.templateVersion ?? 1 } : {}) } }]);
   }
   return release(r, m, undefined, ctx, []);
