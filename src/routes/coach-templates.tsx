@@ -28,7 +28,7 @@ type C = Context<CoachEnv>;
 const T = {
   ja: {
     title: "メッセージの承認",
-    intro: "受講者に送るメッセージはすべて、あなたが承認したテンプレートから送られます。運営が提案した変更は、承認するまで送られません。",
+    intro: "受講者に送るメッセージはすべて、あなたが承認したテンプレートから送られます。運営が提案した変更は、承認するまで送られません。{{client_name}}（受講者名）などの部分は、送るときに受講者ごとの内容に置き換わります。",
     proposals: "テンプレートの変更提案",
     noProposals: "承認待ちの変更はありません。",
     inUse: (v: number) => `現在の版 v${v}`,
@@ -57,7 +57,7 @@ const T = {
   },
   en: {
     title: "Message approvals",
-    intro: "Every message to your clients comes from a template you approved. A change the operators propose is never sent until you approve it.",
+    intro: "Every message to your clients comes from a template you approved. A change the operators propose is never sent until you approve it. Parts such as {{client_name}} are filled in for each client when the message is sent.",
     proposals: "Proposed template changes",
     noProposals: "No change is waiting for you.",
     inUse: (v: number) => `In use: v${v}`,
