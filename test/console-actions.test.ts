@@ -245,17 +245,24 @@ describe("§2.2.4 unclear answer", () => {
 describe("§2.2.5 change requested", () => {
   const changeRequested = async () => (await waitingFor([{ answer: "change_requested", name: "変更希望の店" }, { answer: "accepted", name: "次の店" }], "change_requested", "change_requested")).id;
 
-  it("accepted with new details: the reservation is updated, the requester told, the link sent", async () => {
+  it("accepted with new details: the change goes to the requester for approval, and once approved the link is sent", async () => {
     const op = await signIn();
     const id = await changeRequested();
     const before = await record(id);
     const start = new Date(before.startAt + 30 * 60_000 + 9 * HOUR).toISOString().slice(0, 16);
     await act(op, id, { action: "accept_change", start, party_size: "3" });
-    expect(await lastOperatorEvent(id)).toMatchObject({ type: "accept_change", fromStatus: "change_requested", toStatus: "calling_success" });
+    expect(await lastOperatorEvent(id)).toMatchObject({ type: "accept_change", fromStatus: "change_requested", toStatus: "change_requested" });
+    // The operator's part is done: the case leaves the queue while the requester decides.
+    expect(await openCases(id)).toEqual([]);
+    expect(await inQueue(op, id, "change_requested")).toBe(false);
+    const waiting = await record(id);
+    expect(waiting.data.proposedChange).toMatchObject({ startAt: Date.parse(`${start}:00+09:00`), partySize: 3 });
+    await reservationStub(env, id).dispatch({ type: "approve_change", hash: waiting.data.proposedChange!.approval.hash }, "requester");
     const r = await waitForStatus(id, "payment_pending");
     expect(r).toMatchObject({ startAt: Date.parse(`${start}:00+09:00`), partySize: 3, data: { shop: { name: "変更希望の店" } } });
     await waitForJobs(id);
     const texts = (await sentOf(id)).filter((s) => s.channel === "sms").map((s) => s.body);
+    expect(texts.some((t) => t.includes("変更のご提案") && t.includes("3名"))).toBe(true);
     expect(texts.some((t) => t.includes("ご予約内容を変更しました") && t.includes("3名"))).toBe(true);
   });
 

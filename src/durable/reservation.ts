@@ -24,7 +24,8 @@ import { sessionMessaging, templateVersion } from "../db/session-templates.ts";
 import { explainRule } from "../domain/sessions/rule-words.ts";
 import { isTemplateKey } from "../domain/sessions/templates.ts";
 import { getCoach } from "../db/sessions.ts";
-import { createShopReservation } from "../domain/reservation/shop-machine.ts";
+import { changeApprovalFor, createShopReservation } from "../domain/reservation/shop-machine.ts";
+import { approvalHash } from "../domain/approval.ts";
 import type { Actor, DecideContext, Decision, Effect, LodgingRecord, Note, Outcome, ReservationEvent, ReservationRecord, ShopRequest, Status, Timer } from "../domain/reservation/types.ts";
 import { nightInterval, parseDate } from "../domain/resource-calendar.ts";
 import { placeRooms, refreshAvailability, roomResource, type CartLine, type Placement } from "../lodging/inventory.ts";
@@ -534,10 +535,11 @@ export class ReservationObject extends DurableObject<Env> {
     if (dropped.length) await this.ctx.storage.delete(dropped.map((k) => `seen:${k}`));
   }
 
-  async #apply(event: AnyEvent, actor: Actor, firedTimer?: AnyTimer, finished?: FinishedJob): Promise<DispatchResult> {
+  async #apply(given: AnyEvent, actor: Actor, firedTimer?: AnyTimer, finished?: FinishedJob): Promise<DispatchResult> {
     for (let attempt = 0; ; attempt++) {
       const record = await this.#load();
       const now = Date.now();
+      const event = await this.#withChangeApproval(record, given, now);
       const ctx = this.#context(now);
       if (record.kind === "lodging") ctx.pointsBalance = await this.#balance(record.data.memberId);
       // The flow's own messages pass the coach's approved templates and send rules.
@@ -554,6 +556,17 @@ export class ReservationObject extends DurableObject<Env> {
         this.#record = null;
       }
     }
+  }
+
+  /**
+   * A shop's change accepted before payment becomes a new approval for the requester: built
+   * from the record, hashed here (the machine is synchronous), and carried by the event, so
+   * the audit log keeps exactly what was put to them.
+   */
+  async #withChangeApproval(record: AnyRecord, event: AnyEvent, now: number): Promise<AnyEvent> {
+    if (record.kind !== "shop" || event.type !== "accept_change") return event;
+    const snapshot = changeApprovalFor(record, event, now);
+    return snapshot ? { ...event, approval: { snapshot, hash: await approvalHash(snapshot) } } : event;
   }
 
   async #balance(memberId: string): Promise<number> {

@@ -14,7 +14,7 @@ import { refuseCaller } from "./callers.ts";
 import { QRV_ICONS } from "./icons.ts";
 import { listenRequestOf, onStreamEnd, ownedIds, watchReservations } from "./live.ts";
 import { clientLog } from "./logging.ts";
-import { registerReservationPrompts } from "./prompts.ts";
+import { registerLodgingPrompts, registerReservationPrompts, registerSessionPrompts } from "./prompts.ts";
 import { registerReservationResources, reservationUri } from "./resources.ts";
 import { registerReservationTools } from "./tools/reservations.ts";
 import { registerSessionTools } from "./tools/sessions.ts";
@@ -51,6 +51,8 @@ export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpReq
   registerLodgingTools(server, deps);
   registerReservationResources(server, deps);
   registerReservationPrompts(server, deps);
+  registerLodgingPrompts(server, deps);
+  registerSessionPrompts(server, deps);
   registerBookingCard(server);
   return server;
 }

@@ -97,13 +97,34 @@ export interface ShopData {
   shop?: ShopRef;
   payment?: PaymentState;
   cancellation?: { at: number; by: Actor; reason?: string; refund: boolean };
-  /** What the requester approved at request time, and its hash (absent on older records). */
+  /** What the requester approved (at request time, or a change since), and its hash (absent on older records). */
   approval?: ApprovalRecord;
+  /** A change an operator accepted for the shop, waiting for the requester's approval (no payment until then). */
+  proposedChange?: ProposedChange;
+  /** Approvals a later one replaced, oldest first. */
+  earlierApprovals?: ApprovalRecord[];
 }
 
 export interface ApprovalRecord {
   snapshot: Approval;
   hash: string;
+  /** A change: when the requester approved it (ms), and where. */
+  approvedAt?: number;
+  approvedVia?: "guest_page";
+}
+
+/** The shop's change as an operator accepted it, put to the requester as a new approval. */
+export interface ProposedChange {
+  approval: ApprovalRecord;
+  startAt: number;
+  partySize: number;
+  menu?: string;
+  /** The agreed price when it changed (the shop's listed price otherwise). */
+  priceJpy?: number;
+  /** What the payment will be once approved: never more than the approval's price_jpy.max. */
+  amountJpy: number;
+  proposedAt: number;
+  operator: string;
 }
 
 export type Actor = "requester" | "system" | "provider" | "operator" | "shop";
@@ -258,6 +279,10 @@ export type ReservationEvent =
   | { type: "calendar_sync"; ok: boolean }
   /** Lodging: the member asks to cancel these rooms (all remaining when absent); staff decide. */
   | { type: "lodging_cancel_request"; requestId: string; rooms?: string[]; via?: string }
+  /** The requester approves the change put to them, naming the approval's hash as shown on their page. */
+  | { type: "approve_change"; hash: string }
+  /** The requester declines the change: the request closes, free, and the shop is told. */
+  | { type: "decline_change"; hash: string }
   | OperatorEvent;
 
 /** Who acted in the operator console (the Access identity, or the name given at the local login), and why. */
@@ -286,7 +311,7 @@ export type OperatorEvent =
   | ({ type: "shop_answer"; answer: "accepted" | "declined" } & ByOperator)
   /** §2.2.5: the requester accepted the shop's change (or a confirmed booking's details change). */
   /** The shop's change as agreed: time and party, and a changed menu or price when those changed too. */
-  | ({ type: "accept_change"; startAt: number; partySize: number; menu?: string; priceJpy?: number } & ByOperator)
+  | ({ type: "accept_change"; startAt: number; partySize: number; menu?: string; priceJpy?: number; /** Before payment: the new approval put to the requester (hashed by the reservation's object). */ approval?: ApprovalRecord } & ByOperator)
   /** §2.2.5: the requester declined the change; the shop is told and calling resumes. */
   | ({ type: "reject_change" } & ByOperator)
   /** §2.2.6: a late cancellation is declined; the booking stands. */

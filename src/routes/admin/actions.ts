@@ -16,7 +16,7 @@ export const ACTION_LABELS: Record<OperatorEventType, string> = {
   correct_phone: "電話番号を訂正して再送",
   reopen_payment: "決済リンクを再発行",
   shop_answer: "店舗の確定回答を記録",
-  accept_change: "変更を承諾して決済リンクを送る",
+  accept_change: "変更を受け入れる（支払い前は依頼者の承認後に決済リンク）",
   reject_change: "変更をお断りして次の店舗へ",
   refuse_cancellation: "キャンセルをお断りする",
   approve_cancellation: "キャンセルを承認して返金する",

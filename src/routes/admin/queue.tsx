@@ -197,7 +197,7 @@ export function CaseActions(props: { c: Context<AdminEnv>; record: ReservationRe
     case "change_requested":
       return (
         <div class="actions">
-          <ActionForm {...common} action="accept_change" title="依頼者が変更を承諾">
+          <ActionForm {...common} action="accept_change" title="店舗の変更を受け入れ、依頼者の承認に回す（SMSで確認ページを送り、承認後に決済リンク）">
             <label>変更後の日時</label>
             <input type="datetime-local" name="start" required value={toLocalInput(r.startAt)} />
             <label>変更後の人数</label>
