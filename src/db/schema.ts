@@ -124,7 +124,7 @@ export const reservationEvents = sqliteTable(
     data: text("data").notNull().default("{}"),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("reservation_events_reservation").on(t.reservationId, t.id)],
+  (t) => [index("reservation_events_reservation").on(t.reservationId, t.id), index("reservation_events_created").on(t.createdAt)],
 );
 
 /**
@@ -767,6 +767,25 @@ export const sessionTemplates = sqliteTable(
     decisionNote: text("decision_note"),
   },
   (t) => [primaryKey({ columns: [t.coachId, t.template, t.version] }), index("session_templates_status").on(t.coachId, t.status)],
+);
+
+/** The coach's weekly report, made once per coach and week (seed 001: 週次レポート作成); the document as made. */
+export const coachReports = sqliteTable(
+  "coach_reports",
+  {
+    coachId: text("coach_id")
+      .notNull()
+      .references(() => coaches.id, { onDelete: "cascade" }),
+    /** The week's Monday, Japan time ("2026-11-30"). */
+    week: text("week").notNull(),
+    periodStart: integer("period_start").notNull(),
+    periodEnd: integer("period_end").notNull(),
+    doc: text("doc").notNull(),
+    /** Comma-separated addresses it was emailed to. */
+    recipients: text("recipients").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.coachId, t.week] })],
 );
 
 // ---------------------------------------------------------------- lodging (seed 004)

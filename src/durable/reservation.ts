@@ -730,6 +730,7 @@ export class ReservationObject extends DurableObject<Env> {
     if (record.kind === "lodging") {
       return event.type === "calendar_sync" ? { type: "calendar_sync", ok: await this.#syncCalendar(record) } : event;
     }
+    if (record.kind === "session" && event.type === "unpaid_check") return unpaidRuleEvent(this.#db, record, timer);
     if (record.kind !== "shop") return event;
     try {
       if (event.type === "call_timeout") {
@@ -752,6 +753,25 @@ export class ReservationObject extends DurableObject<Env> {
     }
     return event;
   }
+}
+
+const DAY = 86_400_000;
+
+/** The coach's unpaid rule (未払い継続), read when its timer fires; the machine acts on it. */
+async function unpaidRuleEvent(db: Db, r: EngagementRecord, timer: AnyTimer): Promise<AnyEvent> {
+  const payment = r.data.payment;
+  if (r.status !== "payment_pending" || !payment || payment.paidAt) return { type: "unpaid_check" };
+  const policy = await coachPolicy(db, r.data.coach.id);
+  // The check stands for the timer's own time (an alarm counts everything up to it as due).
+  const at = Math.max(Date.now(), timer.at);
+  const dueAt = payment.deadlineAt ?? timer.at;
+  const d = checkPolicy(policy, { kind: "unpaid", dueAt, now: at, reminded: Boolean(payment.remindedAt) });
+  const remindAt = dueAt + policy.unpaid.remindAfterDays * DAY;
+  const cancelAt = dueAt + policy.unpaid.cancelAfterDays * DAY;
+  const nextCheckAt = [...(payment.remindedAt || d.action === "remind" ? [] : [remindAt]), cancelAt].find((t) => t > at);
+  const open = r.data.exceptions?.find((c) => c.kind === "unpaid" && (c.status === "pending" || c.status === "approved"));
+  const action = d.action === "remind" || d.action === "cancel_engagement" ? d.action : "wait";
+  return { type: "unpaid_check", caseId: open?.id ?? newId("exc", at), rule: d.rule, policyVersion: d.policyVersion, reason: d.reason, action, by: "system", ...(nextCheckAt ? { nextCheckAt } : {}) };
 }
 
 /** Who opened a case, as the audit log's actor: the client, or a person of QRV (operator or coach). */

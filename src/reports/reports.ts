@@ -122,6 +122,29 @@ function base64(bytes: Uint8Array): string {
   return btoa(s);
 }
 
+/**
+ * A report emailed as its PDF: one outbox row per address, to write in the caller's batch
+ * with the report itself (`guard`: only if the report was written). The ops reports and the
+ * coaches' weekly reports both go out this way.
+ */
+export function reportMailJobs(
+  d1: D1Database,
+  doc: Doc,
+  o: { ownerId: string; to: string[]; recipient: "operator" | "coach"; filename: string; template: string; link: string; guard: { sql: string; binds: unknown[] }; now: number },
+): { statements: D1PreparedStatement[]; jobs: string[] } {
+  if (!o.to.length) return { statements: [], jobs: [] };
+  const pdf = base64(renderPdf(doc, { createdAt: o.now, footer: `QRV · ${doc.title}` }));
+  const mail = email(doc.title, [`${doc.title} を添付します（PDF）。`, "", o.link], doc.lang);
+  const statements: D1PreparedStatement[] = [];
+  const jobs: string[] = [];
+  for (const address of o.to) {
+    const job = opsJob(d1, o.ownerId, { kind: "email.send", to: address, recipient: o.recipient, subject: mail.subject, text: mail.text, html: mail.html, template: o.template, attachments: [{ filename: o.filename, type: "application/pdf", base64: pdf }] }, o.now, o.guard);
+    statements.push(job.statement);
+    jobs.push(job.id);
+  }
+  return { statements, jobs };
+}
+
 export type ReportRow = typeof reports.$inferSelect;
 
 export function reportFilename(r: Pick<ReportRow, "kind" | "periodStart" | "periodEnd">): string {
@@ -170,22 +193,9 @@ export async function makeReport(env: Env, db: Db, kind: ReportKind, now: number
       .prepare("INSERT INTO reports (id, kind, period_start, period_end, doc, recipients, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, period_start) DO NOTHING")
       .bind(id, kind, periodStart, periodEnd, row.doc, row.recipients, now),
   ];
-  const jobs: string[] = [];
-  if (to.length) {
-    const pdf = base64(renderPdf(doc, { createdAt: now, footer: `QRV · ${doc.title}` }));
-    const mail = email(doc.title, [`${doc.title} を添付します（PDF）。`, "", `コンソール: ${cfg.publicUrl}/admin/reports/${id}`], "ja");
-    for (const address of to) {
-      const job = opsJob(
-        d1,
-        id,
-        { kind: "email.send", to: address, recipient: "operator", subject: mail.subject, text: mail.text, html: mail.html, template: `report_${kind}`, attachments: [{ filename: reportFilename(row), type: "application/pdf", base64: pdf }] },
-        now,
-        { sql: "WHERE EXISTS (SELECT 1 FROM reports WHERE id = ?)", binds: [id] },
-      );
-      statements.push(job.statement);
-      jobs.push(job.id);
-    }
-  }
+  const mails = reportMailJobs(d1, doc, { ownerId: id, to, recipient: "operator", filename: reportFilename(row), template: `report_${kind}`, link: `コンソール: ${cfg.publicUrl}/admin/reports/${id}`, guard: { sql: "WHERE EXISTS (SELECT 1 FROM reports WHERE id = ?)", binds: [id] }, now });
+  statements.push(...mails.statements);
+  const jobs = mails.jobs;
   const [inserted] = await d1.batch(statements);
   if (!inserted?.meta.changes) {
     const made = await db.query.reports.findFirst({ where: and(eq(reports.kind, kind), eq(reports.periodStart, periodStart)) });

@@ -79,6 +79,7 @@ const W = {
     apply: "同意して申し込む",
     pay: "お支払いへ進む",
     payPreparing: "お支払いリンクを準備しています…",
+    payBy: (when: string) => `お支払い期限: ${when}（期限を過ぎると催促のうえ、お申し込みが取り消しになることがあります）`,
     pickTime: "日時を選ぶ",
     moveTime: "日時を変更する",
     pickTitle: "セッションの日時を選ぶ",
@@ -147,6 +148,7 @@ const W = {
     apply: "Agree and apply",
     pay: "Go to payment",
     payPreparing: "Preparing your payment link…",
+    payBy: (when: string) => `Please pay by ${when}; after that you will get a reminder, and the application may be cancelled.`,
     pickTime: "Pick a time",
     moveTime: "Move the session",
     pickTitle: "Pick a time for your session",
@@ -317,6 +319,11 @@ client.get("/:token", async (c) => {
                   {w.payPreparing}
                 </p>
               )
+            ) : null}
+            {r.status === "payment_pending" && r.data.payment?.deadlineAt ? (
+              <p class="muted" id="pay-deadline">
+                {w.payBy(formatDateTime(r.data.payment.deadlineAt, lang))}
+              </p>
             ) : null}
             {canPickTime(r) ? (
               <a class="button block" href={`${base}/book`} id="pick-time">

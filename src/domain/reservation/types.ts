@@ -79,6 +79,10 @@ export interface PaymentState {
   /** A payment that arrived when it could no longer buy the booking. */
   latePayment?: { paymentIntentId: string; amountJpy: number; at: number };
   refund?: { amountJpy: number; requestedAt: number; status: "requested" | "succeeded" | "failed" | "pending"; refundId?: string };
+  /** Sessions: the unpaid rule reminded the client (a new checkout replaced the old one). */
+  remindedAt?: number;
+  /** Sessions: checkouts replaced by a reminder's; a payment through one of them still counts. */
+  previousSessionIds?: string[];
 }
 
 export interface ShopData {
@@ -337,7 +341,7 @@ export const effectSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("email.send"),
     to: z.string(),
-    recipient: z.enum(["requester", "shop", "operator"]),
+    recipient: z.enum(["requester", "shop", "operator", "coach"]),
     subject: z.string(),
     text: z.string(),
     html: z.string(),

@@ -79,8 +79,8 @@ export const TEMPLATES: Record<TemplateKey, TemplateDefinition> = {
     timing: "scheduled",
     variables: ["amount"],
     text: {
-      ja: "【QRV】{{coach_name}}さんの「{{menu_name}}」のお支払い（{{amount}}）がまだ確認できていません。こちらからお手続きください: {{page_url}}",
-      en: '[QRV] We have not received your payment ({{amount}}) for "{{menu_name}}" with {{coach_name}} yet. You can pay here: {{page_url}}',
+      ja: "【QRV】{{coach_name}}さんの「{{menu_name}}」のお支払い（{{amount}}）がまだ確認できていません。期限を過ぎるとお申し込みは取り消しになります。こちらからお手続きください: {{page_url}}",
+      en: '[QRV] We have not received your payment ({{amount}}) for "{{menu_name}}" with {{coach_name}} yet. Past the deadline the application is cancelled. You can pay here: {{page_url}}',
     },
   },
   scheduling: {

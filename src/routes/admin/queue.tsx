@@ -42,7 +42,7 @@ function SessionExceptions(props: { items: Awaited<ReturnType<typeof sessionExce
       <ul>
         {props.items.map((i) => (
           <li data-case={i.row.id}>
-            <a href={`/admin/engagements/${i.row.engagementId}`}>{i.row.engagementId}</a> {EXCEPTION_LABELS[i.kind].ja}（{i.coach}）{i.row.status === "pending" ? "コーチ判断待ち" : "承認済み・対応待ち"} {i.row.rule}{" "}
+            <a href={`/admin/engagements/${i.row.engagementId}`}>{i.row.engagementId}</a> {EXCEPTION_LABELS[i.kind].ja}（{i.coach}）{i.row.status === "pending" ? "コーチ判断待ち" : i.row.openedBy === "system" ? "自動対応中（コーチのルール）" : "承認済み・対応待ち"} {i.row.rule}{" "}
             <span class={`age ${i.late ? "over" : ""}`}>
               {duration(i.ageMs)}経過 / 目標{duration(i.targetMs)}
               {i.late ? "（目標超過）" : ""}

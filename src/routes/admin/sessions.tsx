@@ -24,6 +24,7 @@ import { templateInUse } from "../../db/session-templates.ts";
 import { operatorText } from "../../domain/reservation/session-machine.ts";
 import { isTemplateKey, messagesInNote, TEMPLATE_KEYS, TEMPLATES } from "../../domain/sessions/templates.ts";
 import { AvailabilityForm } from "../coach.tsx";
+import { GovernanceSettings } from "./audit.tsx";
 import { AdminPage, Csrf, FormErrors, jst, setFlash } from "./layout.tsx";
 
 export const sessionPages = new Hono<AdminEnv>();
@@ -675,6 +676,7 @@ sessionPages.get("/coaches/:id", async (c) => {
         <a href={`/admin/coaches/${coach.id}/audit.csv`} id="audit-csv">
           監査ログ（CSV、保存期間内）
         </a>{" "}
+        · <a href="#governance">対応目標（SLA）・保存期間</a>{" "}
         · <a href="/admin/session-audit">週次サンプル監査</a>{" "}
         · <a href={`/admin/coaches/${coach.id}/templates`} id="templates-link">
           メッセージテンプレート
@@ -752,6 +754,7 @@ sessionPages.get("/coaches/:id", async (c) => {
         <p class="muted">保存すると新しい版になります。送付済みの受講者は送付時の版のまま同意します。</p>
       </div>
       <AvailabilityForm action={`/admin/coaches/${coach.id}/availability`} hidden={<Csrf c={c} />} a={availability} />
+      <GovernanceSettings c={c} coachId={coach.id} />
     </AdminPage>,
   );
 });
