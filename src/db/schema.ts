@@ -1024,3 +1024,23 @@ export const roomStatusEvents = sqliteTable(
   },
   (t) => [index("room_status_events_room").on(t.roomId, t.id)],
 );
+
+/**
+ * Staff changes to lodging records (room types, rooms, imports, members' details and deletion),
+ * with who and when. `detail` names what changed; member rows name fields, never their values.
+ */
+export const lodgingAudit = sqliteTable(
+  "lodging_audit",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    operator: text("operator").notNull(),
+    /** room_type_created | room_type_edited | room_created | room_edited | rooms_imported | rates_set | rates_imported | member_edited | member_deleted */
+    action: text("action").notNull(),
+    /** room_type | room | rooms | rates | member */
+    subjectType: text("subject_type").notNull(),
+    subjectId: text("subject_id"),
+    detail: text("detail").notNull().default("{}"),
+  },
+  (t) => [index("lodging_audit_subject").on(t.subjectType, t.subjectId, t.id)],
+);

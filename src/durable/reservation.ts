@@ -544,6 +544,10 @@ export class ReservationObject extends DurableObject<Env> {
       if (record.kind === "lodging") ctx.pointsBalance = await this.#balance(record.data.memberId);
       // The flow's own messages pass the coach's approved templates and send rules.
       if (record.kind === "session") ctx.sessionMessaging = await sessionMessaging(this.#db, record.data.coach.id, now);
+      if (record.kind === "lodging" && event.type === "member_contact_changed") {
+        const contact = await this.env.DB.prepare("SELECT name, phone, email FROM members WHERE id = ? AND registered_via != 'deleted'").bind(record.data.memberId).first<{ name: string; phone: string; email: string }>();
+        if (contact) ctx.memberContact = contact;
+      }
       let decision: AnyDecision = decide(record, event, ctx);
       if (firedTimer) decision = this.#dropFiredTimer(record, decision, firedTimer, now);
       try {

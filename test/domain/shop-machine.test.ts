@@ -142,6 +142,8 @@ function sampleEvent(type: EventType, r: ReservationRecord): ReservationEvent {
     case "refuse_cancellation":
       return { type, operator: "op@qrv.test", reason: "店舗が了承しませんでした" };
     case "approve_cancellation":
+    case "forget_requester":
+    case "member_contact_changed":
       return { type, operator: "op@qrv.test" };
     case "lodging_cancel_request":
       return { type, requestId: "lcr_1" };

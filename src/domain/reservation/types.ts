@@ -321,7 +321,11 @@ export type OperatorEvent =
   /** §2.2.6: a late cancellation is declined; the booking stands. */
   | ({ type: "refuse_cancellation"; reason: string } & ByOperator)
   /** Lodging: the pending cancellation is approved; its points return and its rooms' nights reopen. */
-  | ({ type: "approve_cancellation" } & ByOperator);
+  | ({ type: "approve_cancellation" } & ByOperator)
+  /** Lodging: staff corrected the member's details; an open order takes the member's contact as it is now. */
+  | ({ type: "member_contact_changed" } & ByOperator)
+  /** Lodging: the member was deleted; the order keeps its rooms and points but forgets who they were. */
+  | ({ type: "forget_requester" } & ByOperator);
 
 export type OperatorEventType = OperatorEvent["type"];
 
@@ -453,4 +457,6 @@ export interface DecideContext {
   cancellationPolicy?: CancellationPolicy;
   /** Sessions: the coach's approved templates and send rules, read just before deciding. */
   sessionMessaging?: SessionMessaging;
+  /** Lodging: the member's contact as it is now, read for `member_contact_changed`. */
+  memberContact?: { name: string; phone: string; email: string };
 }

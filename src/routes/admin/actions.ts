@@ -20,6 +20,8 @@ export const ACTION_LABELS: Record<OperatorEventType, string> = {
   reject_change: "変更をお断りして次の店舗へ",
   refuse_cancellation: "キャンセルをお断りする",
   approve_cancellation: "キャンセルを承認して返金する",
+  member_contact_changed: "会員の連絡先の変更を反映",
+  forget_requester: "退会した会員の連絡先を消去",
 };
 
 const text = (max: number) => z.string().trim().max(max, `${max}文字以内で入力してください`);
