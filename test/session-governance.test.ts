@@ -40,7 +40,7 @@ describe("exceptions against the coach's policy", () => {
     const stub = reservationStub(env, id);
     const pi = (await engagement(id)).data.payment!.paymentIntentId!;
 
-    // ¥8,000 of ¥11,000: over ¥5,000 and over 20 %.
+    // 8,000円 of 11,000円: over 5,000円 and over 20 %.
     const opened = await stub.openException({ kind: "refund", amountJpy: 8000, note: "途中解約", by: "operator:佐藤" });
     expect(opened).toMatchObject({ ok: true, inPolicy: false, rule: "refund.over_limit" });
     await waitForJobs(id);
@@ -127,7 +127,7 @@ describe("exceptions against the coach's policy", () => {
     expect(html).not.toContain("of what was paid");
     await browser.request(`${page}?lang=en`);
     const english = await (await browser.request(page)).text();
-    expect(english).toContain("over ¥5,000 and over 20% of what was paid");
+    expect(english).toContain("over 5,000円 and over 20% of what was paid");
     expect(english).not.toContain("両方を超える");
     await browser.request(`${page}?lang=ja`);
     expect(html).toContain("体調不良のため全額");

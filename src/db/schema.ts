@@ -322,6 +322,24 @@ export const rateEvents = sqliteTable(
   (t) => [index("rate_events_key_at").on(t.key, t.at)],
 );
 
+/**
+ * Resource subscriptions of 2025-era MCP clients, by the Mcp-Session-Id QRV gave them
+ * (src/mcp/subscriptions.ts). `owner` is the credential that subscribed (credentialOf); `version`
+ * the reservation's version at that moment; test:// fixture URIs have no reservation.
+ */
+export const mcpSubscriptions = sqliteTable(
+  "mcp_subscriptions",
+  {
+    sessionId: text("session_id").notNull(),
+    owner: text("owner").notNull(),
+    uri: text("uri").notNull(),
+    reservationId: text("reservation_id"),
+    version: integer("version"),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.owner, t.uri] }), index("mcp_subscriptions_expires").on(t.expiresAt)],
+);
+
 /** Console sessions ended by signing out (src/auth/admin.ts): their signed cookie opens nothing. */
 export const consoleLogouts = sqliteTable("console_logouts", {
   sessionId: text("session_id").primaryKey(),

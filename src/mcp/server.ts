@@ -14,8 +14,10 @@ import { refuseCaller } from "./callers.ts";
 import { QRV_ICONS } from "./icons.ts";
 import { listenRequestOf, onStreamEnd, ownedIds, watchReservations } from "./live.ts";
 import { clientLog } from "./logging.ts";
+import { conformanceFixturesServe, registerConformanceFixtures } from "./conformance-fixtures.ts";
 import { registerLodgingPrompts, registerReservationPrompts, registerSessionPrompts } from "./prompts.ts";
 import { registerReservationResources, reservationUri } from "./resources.ts";
+import { registerLegacySubscriptions, serveLegacySession, sessionIdGiver } from "./subscriptions.ts";
 import { registerReservationTools } from "./tools/reservations.ts";
 import { registerSessionTools } from "./tools/sessions.ts";
 
@@ -36,16 +38,19 @@ The first time you help a person with QRV, tell them how it works in these two s
 export const SERVER_INFO = { name: "qrv", title: "QRV reservation concierge", version: "0.1.0", icons: QRV_ICONS };
 
 /**
- * One server for one request, acting for `auth`. Resource subscriptions are offered only on
- * 2026-07-28, where an open `subscriptions/listen` stream carries them; a 2025-era client is
- * served statelessly and has no channel for them, so it polls (get_reservation says how often).
+ * One server for one request, acting for `auth`. Resource subscriptions are offered to both
+ * eras: on 2026-07-28 an open `subscriptions/listen` stream carries them (live.ts); a 2025-era
+ * client subscribes with resources/subscribe under the session id it was given at initialize,
+ * and its GET stream carries the notifications (subscriptions.ts).
  */
-export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpRequestContext["era"] = "modern"): McpServer {
+export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpRequestContext["era"] = "modern", request?: Request): McpServer {
   const server = new McpServer(SERVER_INFO, {
     instructions: MCP_INSTRUCTIONS,
-    capabilities: { logging: {}, resources: { subscribe: era === "modern" } },
+    capabilities: { logging: {}, resources: { subscribe: true } },
   });
   const deps = { env, auth: () => auth, era, log: clientLog(server, env, auth, era) };
+  const fixtures = conformanceFixturesServe(env, request?.url);
+  if (era === "legacy") registerLegacySubscriptions(server, deps, request, fixtures);
   registerReservationTools(server, deps);
   registerSessionTools(server, deps);
   registerLodgingTools(server, deps);
@@ -54,10 +59,15 @@ export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpReq
   registerLodgingPrompts(server, deps);
   registerSessionPrompts(server, deps);
   registerBookingCard(server);
+  if (fixtures) registerConformanceFixtures(server);
   return server;
 }
 
 type Handler = ReturnType<typeof createMcpHandler>;
+
+function allowedOriginHostnames(env: Env): string[] {
+  return [...localhostAllowedOrigins(), new URL(config(env).publicUrl).hostname];
+}
 let cached: { key: string; handler: Handler } | undefined;
 
 /**
@@ -66,14 +76,16 @@ let cached: { key: string; handler: Handler } | undefined;
  */
 function mcpHandler(env: Env): Handler {
   const publicUrl = config(env).publicUrl;
-  if (cached?.key === publicUrl) return cached.handler;
-  const handler = createMcpHandler((ctx) => createQrvServer(env, getMcpAuthContext()?.props as McpAuth | undefined, ctx.era), {
+  // The factory reads env; an isolate has one, but tests serve several configurations.
+  const key = JSON.stringify([publicUrl, env.PROVIDERS, env.PUBLIC_DEMO, env.MCP_CONFORMANCE]);
+  if (cached?.key === key) return cached.handler;
+  const handler = createMcpHandler((ctx) => createQrvServer(env, getMcpAuthContext()?.props as McpAuth | undefined, ctx.era, ctx.requestInfo), {
     route: "/mcp",
     // Browsers may reach /mcp only from this deployment's own origin or a local tool (the
     // Inspector); server-side clients send no Origin and are unaffected.
-    allowedOriginHostnames: [...localhostAllowedOrigins(), new URL(publicUrl).hostname],
+    allowedOriginHostnames: allowedOriginHostnames(env),
   });
-  cached = { key: publicUrl, handler };
+  cached = { key, handler };
   return handler;
 }
 
@@ -81,9 +93,14 @@ function mcpHandler(env: Env): Handler {
 export async function serveMcp(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
   const refused = await refuseCaller(request, env, ctx);
   if (refused) return refused;
+  const session = await serveLegacySession(request, env, ctx.props as McpAuth | undefined, allowedOriginHostnames(env));
+  if (session) return session;
   const handler = mcpHandler(env);
   const listen = await listenRequestOf(request);
-  if (!listen || !listen.uris.length) return handler(request, env, ctx);
+  if (!listen || !listen.uris.length) {
+    const withSession = await sessionIdGiver(request);
+    return withSession(await handler(request, env, ctx));
+  }
   // A subscription may name only the caller's own reservations.
   const owned = await ownedIds(env, ctx.props as McpAuth | undefined, listen.uris);
   if ("refused" in owned) {

@@ -14,6 +14,7 @@ import { isBusinessDay } from "../domain/business-hours.ts";
 import { newId } from "../domain/ids.ts";
 import { jstDate, jstMidnight, jstMonth } from "../domain/metrics.ts";
 import { email, statusLabel } from "../domain/messages.ts";
+import { formatJpy } from "../domain/money.ts";
 import { kpiTable, supportKpis } from "../domain/support-kpis.ts";
 import { formatDateTime } from "../domain/time.ts";
 import { computeManagementSnapshot, managementFigures, nightlyDue, operationsFigures, readManagementSnapshot, type ManagementFigures, type OperationsFigures } from "./figures.ts";
@@ -30,7 +31,6 @@ export const MONTHLY_WITHIN_BUSINESS_DAYS = 5;
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const pct = (v: number | null) => (v === null ? "—" : `${v}%`);
-const yen = (v: number) => `${v.toLocaleString("ja-JP")}円`;
 const LEVELS: Record<string, string> = { critical: "Critical", high: "High", medium: "Medium", low: "Low" };
 
 export function weeklyDoc(o: OperationsFigures, kpi: ReturnType<typeof supportKpis>, weekIncidents: { title: string; level: string; detectedAt: number; recoveredAt: number | null }[], now: number): Doc {
@@ -90,21 +90,21 @@ export function monthlyDoc(m: ManagementFigures, computedAt: number): Doc {
           rows: [
             ["依頼件数", `${current.requests}件`],
             ["成立件数（支払い済み）", `${current.bookings}件`],
-            ["売上（返金差し引き後）", yen(revenue.netJpy)],
-            ["返金", yen(revenue.refundedJpy)],
+            ["売上（返金差し引き後）", formatJpy(revenue.netJpy)],
+            ["返金", formatJpy(revenue.refundedJpy)],
           ],
         },
       },
       { h2: "月間予約件数の推移" },
       { table: { head: ["月", "依頼", "成立"], rows: m.counts.map((c) => [c.month, String(c.requests), String(c.bookings)]) } },
       { h2: "月間売上の推移" },
-      { table: { head: ["月", "売上", "返金", "売上（返金差し引き後）"], rows: m.revenue.map((r) => [r.month, yen(r.grossJpy), yen(r.refundedJpy), yen(r.netJpy)]) } },
+      { table: { head: ["月", "売上", "返金", "売上（返金差し引き後）"], rows: m.revenue.map((r) => [r.month, formatJpy(r.grossJpy), formatJpy(r.refundedJpy), formatJpy(r.netJpy)]) } },
       { h2: "サービスタイプ別の予約割合（12か月）" },
       m.services.length
         ? { table: { head: ["サービス", "成立", "割合"], rows: m.services.map((s) => [s.service || "（なし）", String(s.n), totalBookings ? `${Math.round((s.n / totalBookings) * 1000) / 10}%` : "—"]) } }
         : { p: "成立した予約はありません。" },
       { h2: "提携店別の予約件数ランキング（上位10店・12か月）" },
-      m.ranking.length ? { table: { head: ["順位", "店舗", "エリア", "成立", "売上"], rows: m.ranking.map((s, i) => [String(i + 1), s.name, s.area, String(s.n), yen(s.revenueJpy ?? 0)]) } } : { p: "成立した予約はありません。" },
+      m.ranking.length ? { table: { head: ["順位", "店舗", "エリア", "成立", "売上"], rows: m.ranking.map((s, i) => [String(i + 1), s.name, s.area, String(s.n), formatJpy(s.revenueJpy ?? 0)]) } } : { p: "成立した予約はありません。" },
     ],
   };
 }

@@ -247,7 +247,7 @@ function Summary(props: { r: EngagementRecord; lang: Lang }) {
         {r.data.menu.name}（{w.minutes(r.data.menu.minutes)}・{w.sessions(r.data.menu.sessions)}）
       </dd>
       <dt>{w.price}</dt>
-      <dd>{formatJpy(r.data.menu.priceJpy, lang)}</dd>
+      <dd>{formatJpy(r.data.menu.priceJpy)}</dd>
       {r.data.sessionsBought > 0 ? (
         <>
           <dt />
@@ -312,7 +312,7 @@ client.get("/:token", async (c) => {
             {r.status === "payment_pending" ? (
               r.data.payment?.url ? (
                 <a class="button block" href={r.data.payment.url} id="pay">
-                  {w.pay}（{formatJpy(r.data.payment.amountJpy, lang)}）
+                  {w.pay}（{formatJpy(r.data.payment.amountJpy)}）
                 </a>
               ) : (
                 <p class="muted" id="pay-preparing">
@@ -674,7 +674,7 @@ sessionsPublic.get("/", async (c) => {
           <ul class="steps">
             {menus.map((m) => (
               <li>
-                {m.name}（{w.minutes(m.minutes)}・{formatJpy(m.priceJpy, lang)}）
+                {m.name}（{w.minutes(m.minutes)}・{formatJpy(m.priceJpy)}）
               </li>
             ))}
           </ul>
@@ -709,7 +709,7 @@ async function inquiryForm(c: AppContext, error?: string) {
             <label class="choice">
               <input type="radio" name="menu" value={m.id} checked={i === 0} required />
               <span>
-                {m.name}（{w.minutes(m.minutes)}・{w.sessions(m.sessions)}・{formatJpy(m.priceJpy, lang)}）
+                {m.name}（{w.minutes(m.minutes)}・{w.sessions(m.sessions)}・{formatJpy(m.priceJpy)}）
                 {m.outOfScope ? (
                   <small>
                     {w.outOfScope}: {m.outOfScope}

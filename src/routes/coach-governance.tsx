@@ -129,7 +129,7 @@ function CaseFacts(props: { row: ExceptionRow; clientName: string; lang: Lang; l
       {req.amountJpy !== undefined ? (
         <>
           <dt>{w.amount}</dt>
-          <dd>{formatJpy(req.amountJpy, lang)}</dd>
+          <dd>{formatJpy(req.amountJpy)}</dd>
         </>
       ) : null}
       {req.note ? (

@@ -35,7 +35,7 @@ const ja = {
     title: "お支払い",
     by: (clock: string) => `${clock}までにお支払いください`,
     left: "残り",
-    button: (amount: number) => `${formatJpy(amount, "ja")}を支払う`,
+    button: (amount: number) => `${formatJpy(amount)}を支払う`,
     note: "カード決済の安全なページ（Stripe）に移動します。お支払いで予約が確定します。",
     expired: "期限切れ",
     deadlinePassed: "決済期限を過ぎました。状況を確認しています…",
@@ -47,7 +47,7 @@ const ja = {
     notPaid: (clock: string) => `お支払いは完了していません。${clock}までなら、もう一度お支払いいただけます。`,
     paidLate: "お支払いが期限後だったため、全額返金します。予約は成立していません。",
     cancelledFree: "キャンセルしました。料金はかかりません。",
-    cancelledRefund: (amount: number) => `キャンセルしました。${formatJpy(amount, "ja")}を全額返金します。`,
+    cancelledRefund: (amount: number) => `キャンセルしました。${formatJpy(amount)}を全額返金します。`,
     already: "この予約はすでにキャンセルされています。",
     notCancellable: "ご利用日時を過ぎた予約はキャンセルできません。",
     changeApproved: "変更を承認しました。まもなく決済リンクをお送りします。",
@@ -77,7 +77,7 @@ const ja = {
     confirmTitle: "予約をキャンセルしますか？",
     effectTitle: "キャンセルすると",
     confirmFree: "お支払い前のため、料金はかかりません。店舗への確認や仮押さえも取り消します。",
-    confirmRefund: (amount: number) => `お支払いいただいた${formatJpy(amount, "ja")}を全額返金します。店舗にはメールで、お客様にはSMSでお知らせします。返金の反映にはカード会社により数日かかることがあります。`,
+    confirmRefund: (amount: number) => `お支払いいただいた${formatJpy(amount)}を全額返金します。店舗にはメールで、お客様にはSMSでお知らせします。返金の反映にはカード会社により数日かかることがあります。`,
     confirmButton: "キャンセルを確定する",
     back: "キャンセルせずに戻る",
     // Seed 000 §2.2.6, word for word.
@@ -91,7 +91,7 @@ const ja = {
     confirmTitle: "リクエストを取り下げますか？",
   },
   refund: (amount: number, status: RefundStatus) =>
-    `返金 ${formatJpy(amount, "ja")}: ${{ requested: "手続き中", pending: "手続き中", succeeded: "返金済み（カード会社により反映まで数日かかることがあります）", failed: "失敗しました（担当者が対応します）" }[status]}`,
+    `返金 ${formatJpy(amount)}: ${{ requested: "手続き中", pending: "手続き中", succeeded: "返金済み（カード会社により反映まで数日かかることがあります）", failed: "失敗しました（担当者が対応します）" }[status]}`,
   steps: {
     searching: [
       "ご希望の条件で、提携店に順番に自動音声でお電話しています（リストを最大2周）。",
@@ -141,7 +141,7 @@ const en: Copy = {
     title: "Payment",
     by: (clock: string) => `Please pay by ${clock} (Japan time)`,
     left: "Time left",
-    button: (amount: number) => `Pay ${formatJpy(amount, "en")}`,
+    button: (amount: number) => `Pay ${formatJpy(amount)}`,
     note: "You will pay by card on Stripe's secure page. Paying confirms the booking.",
     expired: "Expired",
     deadlinePassed: "The payment deadline has passed. Checking the status…",
@@ -153,7 +153,7 @@ const en: Copy = {
     notPaid: (clock: string) => `The payment was not completed. You can try again until ${clock}.`,
     paidLate: "Your payment arrived after the deadline, so it will be refunded in full. The booking was not made.",
     cancelledFree: "Cancelled. You have not been charged.",
-    cancelledRefund: (amount: number) => `Cancelled. ${formatJpy(amount, "en")} will be refunded in full.`,
+    cancelledRefund: (amount: number) => `Cancelled. ${formatJpy(amount)} will be refunded in full.`,
     already: "This reservation is already cancelled.",
     notCancellable: "A reservation whose time has passed cannot be cancelled.",
     changeApproved: "You approved the change. The payment link follows shortly.",
@@ -183,7 +183,7 @@ const en: Copy = {
     confirmTitle: "Cancel this booking?",
     effectTitle: "If you cancel",
     confirmFree: "Nothing has been paid, so there is no charge. We will also withdraw the request from the shop.",
-    confirmRefund: (amount: number) => `The ${formatJpy(amount, "en")} you paid will be refunded in full. We will tell the shop by email and you by SMS. Your card issuer may take a few days to show the refund.`,
+    confirmRefund: (amount: number) => `The ${formatJpy(amount)} you paid will be refunded in full. We will tell the shop by email and you by SMS. Your card issuer may take a few days to show the refund.`,
     confirmButton: "Yes, cancel it",
     back: "Keep my booking",
     tooLate: `${LATE_CANCELLATION.en}.`,
@@ -196,7 +196,7 @@ const en: Copy = {
     confirmTitle: "Withdraw this request?",
   },
   refund: (amount: number, status: RefundStatus) =>
-    `Refund ${formatJpy(amount, "en")}: ${{ requested: "in progress", pending: "in progress", succeeded: "refunded (your card issuer may take a few days)", failed: "failed (our staff will handle it)" }[status]}`,
+    `Refund ${formatJpy(amount)}: ${{ requested: "in progress", pending: "in progress", succeeded: "refunded (your card issuer may take a few days)", failed: "failed (our staff will handle it)" }[status]}`,
   steps: {
     searching: [
       "We are phoning partner shops one by one with an automated voice call (at most two rounds through the list).",

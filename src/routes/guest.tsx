@@ -178,7 +178,7 @@ function Details(props: { r: ReservationRecord; view: ReservationView; lang: Lan
       {view.amount_jpy !== undefined ? (
         <>
           <dt>{t.amount}</dt>
-          <dd>{formatJpy(view.amount_jpy, lang)}</dd>
+          <dd>{formatJpy(view.amount_jpy)}</dd>
         </>
       ) : null}
       <dt>{t.reservationId}</dt>
@@ -187,7 +187,7 @@ function Details(props: { r: ReservationRecord; view: ReservationView; lang: Lan
         <>
           <dt>{t.approval}</dt>
           <dd id="approval">
-            {t.approvalUpTo(formatJpy(view.approval.snapshot.price_jpy.max, lang))}
+            {t.approvalUpTo(formatJpy(view.approval.snapshot.price_jpy.max))}
             <br />
             <code>{view.approval.hash}</code>
           </dd>
@@ -206,12 +206,12 @@ function ChangeCard(props: { r: ReservationRecord; lang: Lang; base: string; csr
   const c = t.change;
   const shop = p.approval.snapshot.shop ?? "";
   // Before this change nothing was priced exactly: what the requester approved is an upper bound.
-  const currentAmount = r.amountJpy !== undefined ? formatJpy(r.amountJpy, lang) : r.data.approval ? t.approvalUpTo(formatJpy(r.data.approval.snapshot.price_jpy.max, lang)) : "—";
+  const currentAmount = r.amountJpy !== undefined ? formatJpy(r.amountJpy) : r.data.approval ? t.approvalUpTo(formatJpy(r.data.approval.snapshot.price_jpy.max)) : "—";
   const rows: [string, string, string][] = [
     [t.when, formatDateTime(r.startAt, lang), formatDateTime(p.startAt, lang)],
     [t.party, t.party_n(r.partySize), t.party_n(p.partySize)],
     [c.menu, r.data.menu ?? r.data.service, p.menu ?? r.data.menu ?? r.data.service],
-    [t.amount, currentAmount, formatJpy(p.amountJpy, lang)],
+    [t.amount, currentAmount, formatJpy(p.amountJpy)],
   ];
   return (
     <div class="card" id="change">
@@ -237,7 +237,7 @@ function ChangeCard(props: { r: ReservationRecord; lang: Lang; base: string; csr
           ))}
         </tbody>
       </table>
-      <p id="change-cap">{c.amountCap(formatJpy(p.amountJpy, lang))}</p>
+      <p id="change-cap">{c.amountCap(formatJpy(p.amountJpy))}</p>
       <p class="muted">
         {c.record}: <code id="change-hash">{p.approval.hash}</code>
       </p>
@@ -282,7 +282,7 @@ function PaymentCard(props: { r: ReservationRecord; view: ReservationView; lang:
   return (
     <div class="card pay-card" id="payment" data-deadline={String(deadline)} data-now={String(props.now)}>
       <h2>{t.title}</h2>
-      <p class="amount">{formatJpy(view.amount_jpy ?? 0, lang)}</p>
+      <p class="amount">{formatJpy(view.amount_jpy ?? 0)}</p>
       <p class="countdown" role="timer" aria-live="off">
         <span class="muted">{t.left}</span>
         <strong data-remaining>{`${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`}</strong>
@@ -431,7 +431,7 @@ guest.get("/:token/calendar.ics", async (c) => {
     description: [
       `${t.reservationId}: ${r.id}`,
       `${t.party}: ${t.party_n(r.partySize)}`,
-      ...(r.amountJpy !== undefined ? [`${t.amount}: ${formatJpy(r.amountJpy, lang)}`] : []),
+      ...(r.amountJpy !== undefined ? [`${t.amount}: ${formatJpy(r.amountJpy)}`] : []),
       t.cancel.deadline(formatDateTime(r.startAt - policy.cancelDeadlineMs, lang)),
       "QRV (Qualfia Reservation)",
     ].join("\n"),

@@ -418,14 +418,19 @@ describe("manual cases on the record (the operator queue)", () => {
     expect(twice.openCases).toEqual([{ case: "sms_undeliverable", at: NOW, messages: ["【QRV】お支払いはこちら {{guest_url}}", "【QRV】2通目"] }]);
   });
 
-  it("a payment timeout is a low-priority case that an operator can acknowledge", () => {
+  it("a payment timeout opens no case and raises no alert (seed 000 §2.2.3: no one is needed unless asked)", () => {
     const { next, effects } = applied(inStatus("payment_pending"), { type: "payment_deadline" });
-    expect(effects).toContainEqual(expect.objectContaining({ kind: "alert.send", case: "payment_timeout", priority: "low", key: "payment_timeout:QRV-TEST22" }));
-    expect(next.openCases).toEqual([{ case: "payment_timeout", at: NOW }]);
-    const noted = applied(next, { type: "operator_note", operator: "op@qrv.test", note: "問い合わせなし", resolves: "payment_timeout" });
-    expect(noted.next.status).toBe("payment_timeout");
+    expect(next.status).toBe("payment_timeout");
+    expect(effects.filter((e) => e.kind === "alert.send")).toEqual([]);
+    expect(effects.map((e) => e.kind)).toContain("sms.send");
+    expect(next.openCases ?? []).toEqual([]);
+  });
+
+  it("a payment timeout case opened before that rule still closes with an operator's note, or when the payment reopens", () => {
+    const legacy = { ...applied(inStatus("payment_pending"), { type: "payment_deadline" }).next, openCases: [{ case: "payment_timeout" as const, at: NOW }] };
+    const noted = applied(legacy, { type: "operator_note", operator: "op@qrv.test", note: "問い合わせなし", resolves: "payment_timeout" });
     expect(noted.next.openCases).toEqual([]);
-    expect(noted.effects).toEqual([]);
+    expect(applied(legacy, { type: "reopen_payment", operator: "op@qrv.test" }).next.openCases).toEqual([]);
   });
 });
 

@@ -423,7 +423,7 @@ export function engagementVariables(r: EngagementRecord): Record<string, string>
     client_name: r.requester.name,
     coach_name: r.data.coach.name,
     menu_name: r.data.menu.name,
-    amount: formatJpy(r.data.payment?.amountJpy ?? r.data.menu.priceJpy, lang),
+    amount: formatJpy(r.data.payment?.amountJpy ?? r.data.menu.priceJpy),
     remaining: String(remaining),
     next: remaining > 0 ? (ja ? `次回のご予約（残り${remaining}回）` : `your next booking (${remaining} left)`) : ja ? "継続のお申し込み" : "continuing",
     resend: "",
@@ -568,7 +568,7 @@ const onPaymentLinkReady: Handler<"payment_link_ready"> = (r, e, ctx) => {
   const next = update(r, {}, { payment: { ...payment, sessionId: e.sessionId, url: e.url } }, ctx.now);
   // After the unpaid rule's reminder (which pointed to the client's page) the new link waits there.
   if (payment.remindedAt) return apply(next, [], [{ code: "session_payment_link", params: { after: "reminder" } }]);
-  return say(next, ctx, { key: "payment_link", vars: { amount: formatJpy(payment.amountJpy, r.requester.language), payment_url: e.url } }, [], [{ code: "session_payment_link" }]);
+  return say(next, ctx, { key: "payment_link", vars: { amount: formatJpy(payment.amountJpy), payment_url: e.url } }, [], [{ code: "session_payment_link" }]);
 };
 
 const onPaid: Handler<"payment_completed"> = (r, e, ctx) => {
@@ -846,7 +846,7 @@ const onUnpaidCheck: Handler<"unpaid_check"> = (r, e, ctx) => {
     const renewed: PaymentState = { amountJpy: payment.amountJpy, ...(payment.deadlineAt ? { deadlineAt: payment.deadlineAt } : {}), remindedAt: ctx.now, previousSessionIds: [...(payment.previousSessionIds ?? []), ...(payment.sessionId ? [payment.sessionId] : [])] };
     // The reminder is the coach's payment_reminder template and passes the pre-send check (QRV
     // starts it, so it waits for the end of the quiet hours; a blocked one opens message_blocked).
-    return say(update(r, { timers }, { payment: renewed, exceptions: withCase(r, step) }, ctx.now), ctx, { key: "payment_reminder", vars: { amount: formatJpy(payment.amountJpy, r.requester.language) } }, effects, [note]);
+    return say(update(r, { timers }, { payment: renewed, exceptions: withCase(r, step) }, ctx.now), ctx, { key: "payment_reminder", vars: { amount: formatJpy(payment.amountJpy) } }, effects, [note]);
   }
   const sameTimers = next.every((t) => r.timers.some((x) => x.type === "unpaid_check" && x.at === t.at));
   if (existing && existing.rule === d.rule && sameTimers) return ignore("this unpaid case is already open");

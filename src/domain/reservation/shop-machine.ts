@@ -166,7 +166,7 @@ function callEnded(r: ReservationRecord, attemptId: string, result: CallResult, 
 function holdShop(r: ReservationRecord, shop: ShopRef, ctx: DecideContext, notes: Note[]): Decision {
   const amountJpy = shopBookingPrice(shop.priceJpy);
   // The requester approved a price range; nobody may ask them to pay more than its top.
-  if (!withinApproval(r.data.approval?.snapshot, amountJpy)) return ignore(`${shop.name} costs ¥${amountJpy}, more than the ¥${r.data.approval!.snapshot.price_jpy.max} the requester approved`);
+  if (!withinApproval(r.data.approval?.snapshot, amountJpy)) return ignore(`${shop.name} costs ${formatJpy(amountJpy)}, more than the ${formatJpy(r.data.approval!.snapshot.price_jpy.max)} the requester approved`);
   const before = r.data.payment;
   const payment = { amountJpy, ...(before?.latePayment ? { latePayment: before.latePayment } : {}), ...(before?.refund ? { refund: before.refund } : {}) };
   const next = update(r, { status: "calling_success", amountJpy }, { shop, payment });
@@ -236,6 +236,11 @@ function latePayment(r: ReservationRecord, e: EventOf<"payment_completed">, ctx:
   );
 }
 
+/**
+ * §2.2.3: no manual work unless the requester asks, so no alert and no queue item; the expiry
+ * stays in the timeline and the dashboards, and an operator reopens the payment from the
+ * reservation's page when asked (reopen_payment).
+ */
 function paymentTimedOut(r: ReservationRecord, ctx: DecideContext): Decision {
   const next = update(r, { status: "payment_timeout", timers: [] });
   return apply(
@@ -244,7 +249,6 @@ function paymentTimedOut(r: ReservationRecord, ctx: DecideContext): Decision {
       smsToRequester(next, sms.paymentTimeout(mc(next, ctx)), "payment_timeout"),
       ...emailToRequester(next, requesterEmail.paymentTimeout(mc(next, ctx)), "requester_payment_timeout"),
       ...emailToShop(r.data.shop, (s) => shopEmail.withdrawn(mc(next, ctx), s, "payment_timeout"), "shop_withdrawn"),
-      alert("payment_timeout", next, ctx),
     ],
     [{ code: "payment_timeout" }],
   );
@@ -256,7 +260,7 @@ function cancelOutcome(result: Extract<Outcome, { type: "cancel" }>["result"], r
   const ja = r.requester.language === "ja";
   const messages: Record<typeof result, string> = {
     cancelled_free: ja ? "キャンセルしました。料金はかかりません。" : "Cancelled. You have not been charged.",
-    cancelled_refund: ja ? `キャンセルしました。${formatJpy(refundJpy ?? 0, "ja")}を全額返金します。` : `Cancelled. ${formatJpy(refundJpy ?? 0, "en")} will be refunded in full.`,
+    cancelled_refund: ja ? `キャンセルしました。${formatJpy(refundJpy ?? 0)}を全額返金します。` : `Cancelled. ${formatJpy(refundJpy ?? 0)} will be refunded in full.`,
     refused_deadline: lateCancellationMessage(r.requester.language, ctx.supportPhone, ctx.supportEmail),
     already_cancelled: ja ? "この予約はすでにキャンセルされています。" : "This reservation is already cancelled.",
     not_cancellable: ja ? "ご利用日時を過ぎた予約はキャンセルできません。" : "A reservation whose time has passed cannot be cancelled.",
@@ -425,10 +429,18 @@ function validDetails(r: ReservationRecord, startAt: number, partySize: number, 
 }
 
 /**
+ * Whether an operator decision may still send a payment link for this start (the console shows
+ * or hides its forms by the same rule the machine applies): null when it may, else why not.
+ */
+export function paymentLinkRefusal(startAt: number, now: number): string | null {
+  return tooLateToBook(startAt, { now });
+}
+
+/**
  * No operator decision sends a payment link for a start that has passed, or that is too close
  * to pay and reach the shop (less than the lead time a new request needs).
  */
-function tooLateToBook(startAt: number, ctx: DecideContext): string | null {
+function tooLateToBook(startAt: number, ctx: Pick<DecideContext, "now">): string | null {
   if (startAt <= ctx.now) return "the start time has passed; no payment link can be sent for it";
   if (startAt < ctx.now + policy.minLeadTimeMs) return `the start is less than ${policy.minLeadTimeMs / 60_000} minutes away, too close to pay and reach the shop`;
   return null;
@@ -562,7 +574,7 @@ const onAcceptChange: Handler<"accept_change"> = (r, e, ctx) => {
   return apply(
     next,
     [smsToRequester(next, sms.changeProposed(mc(next, ctx), shop, proposedChange), "change_proposed"), ...emailToRequester(next, requesterEmail.changeProposed(mc(next, ctx), shop, proposedChange), "requester_change_proposed")],
-    [{ code: "change_proposed", params: { start: formatShort(e.startAt, "ja"), party: e.partySize, amount: amountJpy.toLocaleString("ja-JP") } }],
+    [{ code: "change_proposed", params: { start: formatShort(e.startAt, "ja"), party: e.partySize, amount: formatJpy(amountJpy) } }],
   );
 };
 

@@ -340,7 +340,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       const entries = await catalog(createDb(deps.env.DB));
       const services = entries.map((e) => ({ service: e.service, areas: e.areas.map((a) => ({ area: a.area, shops: a.shops, from_jpy: a.fromJpy })) }));
       const text = services.length
-        ? services.map((s) => `${s.service}: ${s.areas.map((a) => `${a.area} (${a.shops} ${a.shops === 1 ? "shop" : "shops"}, from ${formatJpy(a.from_jpy, "ja")})`).join(", ")}`).join("\n")
+        ? services.map((s) => `${s.service}: ${s.areas.map((a) => `${a.area} (${a.shops} ${a.shops === 1 ? "shop" : "shops"}, from ${formatJpy(a.from_jpy)})`).join(", ")}`).join("\n")
         : "No partner shops are available right now.";
       return ok({ services, how_it_works: { ...FLOW_IN_TWO_SENTENCES } }, `${text}\n\nHow QRV works (tell a first-time user): ${FLOW_IN_TWO_SENTENCES.en}`);
     },
@@ -551,8 +551,8 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
           inputRequests: {
             pay: inputRequired.elicitUrl({
               message: en
-                ? `${view.shop?.name ?? "The shop"} accepted. Pay ¥${view.amount_jpy} by ${view.payment_deadline} (Japan time) to confirm ${record.id}.`
-                : `${view.shop?.name ?? "店舗"}が予約を受けました。${view.payment_deadline}（日本時間）までに¥${view.amount_jpy}をお支払いいただくと ${record.id} が確定します。`,
+                ? `${view.shop?.name ?? "The shop"} accepted. Pay ${formatJpy(view.amount_jpy ?? 0)} by ${view.payment_deadline} (Japan time) to confirm ${record.id}.`
+                : `${view.shop?.name ?? "店舗"}が予約を受けました。${view.payment_deadline}（日本時間）までに${formatJpy(view.amount_jpy ?? 0)}をお支払いいただくと ${record.id} が確定します。`,
               url: view.payment_url,
             }),
           },

@@ -258,7 +258,7 @@ sessionPages.get("/engagements/:id", async (c) => {
             <dd>{d.coach.name}</dd>
             <dt>メニュー</dt>
             <dd>
-              {d.menu.name}（{formatJpy(d.menu.priceJpy, "ja")}）
+              {d.menu.name}（{formatJpy(d.menu.priceJpy)}）
             </dd>
             <dt>回数</dt>
             <dd>
@@ -691,7 +691,7 @@ sessionPages.get("/coaches/:id", async (c) => {
             {menus.map((m) => (
               <tr>
                 <td>{m.name}</td>
-                <td class="n">{formatJpy(m.priceJpy, "ja")}</td>
+                <td class="n">{formatJpy(m.priceJpy)}</td>
                 <td>{m.minutes}分</td>
                 <td>{m.sessions}回</td>
                 <td>{m.trial ? "体験可" : ""}</td>

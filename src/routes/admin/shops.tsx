@@ -86,7 +86,7 @@ function ShopList(props: { c: Context<AdminEnv>; shops: ShopRow[]; q: string; er
                 </td>
                 <td>{s.services.join("、")}</td>
                 <td>{displayPhone(s.phone)}</td>
-                <td class="n">{formatJpy(s.priceJpy, "ja")}</td>
+                <td class="n">{formatJpy(s.priceJpy)}</td>
                 <td>{s.openingHours ? describeHours(s.openingHours, "ja") : <span class="muted">登録なし</span>}</td>
                 <td>
                   {s.paused ? <span class="tag warn">停止中</span> : null}

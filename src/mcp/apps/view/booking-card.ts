@@ -5,6 +5,8 @@
 // get_reservation for news every 15 seconds until the status is final. Bundled into one string
 // by `npm run build:apps` (src/mcp/apps/booking-card.bundle.ts); do not import it from the Worker.
 import { App, applyDocumentTheme, applyHostStyleVariables, type McpUiHostContext } from "@modelcontextprotocol/ext-apps";
+// The one yen formatter (6,600円 in every language), bundled in.
+import { formatJpy } from "../../../domain/money.ts";
 
 interface View {
   reservation_id: string;
@@ -28,7 +30,6 @@ const $ = (id: string) => document.getElementById(id)!;
 const text = (el: HTMLElement, value: unknown) => {
   el.textContent = value == null ? "" : String(value);
 };
-const yen = (n: number) => `¥${Number(n).toLocaleString("ja-JP")}`;
 
 let view: View | null = null;
 let timer: ReturnType<typeof setInterval> | null = null;
@@ -60,7 +61,7 @@ function render(result: { structuredContent?: unknown } | undefined): void {
   const when = view.start?.replace("T", " ").slice(0, 16);
   text($("what"), [view.service, view.area, when, view.party_size ? `${view.party_size}名` : undefined].filter(Boolean).join(" · "));
   text($("shop"), view.shop ? view.shop.name + (view.shop.address ? ` — ${view.shop.address}` : "") : "");
-  text($("amount"), view.amount_jpy != null ? yen(view.amount_jpy) : "");
+  text($("amount"), view.amount_jpy != null ? formatJpy(view.amount_jpy) : "");
   ($("pay") as HTMLButtonElement).hidden = !(view.status === "payment_pending" && view.payment_url);
   ($("cancel") as HTMLButtonElement).hidden = FINAL.includes(view.status) || view.cancellation?.allowed === false;
   text($("note"), view.change_approval?.message ?? view.cancellation?.message);
