@@ -9,27 +9,13 @@ import type { Doc } from "../documents/model.ts";
 import { sessionPolicy } from "../domain/reservation/session-machine.ts";
 import type { Lang } from "../domain/reservation/types.ts";
 import { DEFAULT_COACH_POLICY as P, EXCEPTION_KINDS, EXCEPTION_LABELS } from "../domain/sessions/policy.ts";
-import { STANDARD_TEMPLATES, type StandardTemplate } from "../domain/sessions/send-rules.ts";
+import { STANDARD_TEMPLATES } from "../domain/sessions/send-rules.ts";
+import { TEMPLATES } from "../domain/sessions/templates.ts";
 import type { Guide, GuideContext } from "./types.ts";
 
 const trialDays = sessionPolicy.trialFollowUpDays;
 const pageDays = sessionPolicy.pageValidAfterLastSessionMs / 86_400_000;
 const payDays = sessionPolicy.paymentDueMs / 86_400_000;
-
-const TEMPLATE_NAMES: Record<StandardTemplate, Record<Lang, string>> = {
-  first_reply: { ja: "初回返信", en: "First reply" },
-  missing_info: { ja: "不足情報のお願い", en: "Missing details" },
-  terms_and_contract: { ja: "規約・契約書の送付", en: "Terms and contract" },
-  payment_link: { ja: "お支払いリンク", en: "Payment link" },
-  payment_reminder: { ja: "お支払いの催促", en: "Payment reminder" },
-  scheduling: { ja: "日程調整", en: "Scheduling" },
-  pre_session: { ja: "事前のご案内", en: "Before the session" },
-  reminder: { ja: "リマインド", en: "Reminder" },
-  follow_up: { ja: "フォローアップ", en: "Follow-up" },
-  trial_invitation: { ja: "無料体験のご案内", en: "Free trial invitation" },
-  trial_follow_up: { ja: "無料体験後のフォロー", en: "After the free trial" },
-  next_booking: { ja: "次回予約のご案内", en: "Next booking" },
-};
 
 const clients: Guide = {
   slug: "session-clients",
@@ -136,7 +122,7 @@ const coaches: Guide = {
   title: { ja: "コーチ向けガイド", en: "Coach guide" },
   doc(lang: Lang, ctx: GuideContext): Doc {
     const kinds = EXCEPTION_KINDS.map((k) => [EXCEPTION_LABELS[k][lang], lang === "ja" ? `${P.slaMinutes[k] / 60}時間` : `${P.slaMinutes[k] / 60} h`]);
-    const templates = STANDARD_TEMPLATES.map((t) => TEMPLATE_NAMES[t][lang]).join(lang === "ja" ? "、" : ", ");
+    const templates = STANDARD_TEMPLATES.map((t) => TEMPLATES[t].label[lang]).join(lang === "ja" ? "、" : ", ");
     if (lang === "en")
       return {
         title: "Coach guide",
@@ -156,6 +142,7 @@ const coaches: Guide = {
                 ["Clients", "Your clients with their status: lead, trial, active, paused, churned."],
                 ["Exceptions", "Cases outside your policy, waiting for your decision."],
                 ["Policy", "What the operators may do without asking you."],
+                ["Message approvals", "Template changes and messages waiting for your approval, and the templates in use."],
                 ["Weekly report", "Your week, Monday to Sunday."],
               ],
             },
@@ -169,7 +156,7 @@ const coaches: Guide = {
               `Refund: up to ¥${P.refund.maxJpy.toLocaleString("en-US")}, or up to ${P.refund.maxPercent}% of what was paid.`,
               "A no-show uses up the session.",
               `Unpaid: ${payDays} day${payDays === 1 ? "" : "s"} after agreeing the payment is due; QRV reminds the client ${P.unpaid.remindAfterDays} day after the deadline and cancels the application ${P.unpaid.cancelAfterDays} days after it, by itself.`,
-              `Quiet hours: a message the operators write to a client is not sent between ${P.quietHours.start} and ${P.quietHours.end} (Japan time); it waits until they end.`,
+              `Quiet hours: no message leaves for a client between ${P.quietHours.start} and ${P.quietHours.end} (Japan time); it waits until they end.`,
               "Phrases never to use: messages containing them are stopped before they leave.",
               "Complaints and terms violations are always yours to decide.",
             ],
@@ -189,9 +176,9 @@ const coaches: Guide = {
           {
             ul: [
               `The standard templates: ${templates}.`,
-              "The flow's messages (terms, payment, booking, reminders, follow-ups) go out automatically.",
-              "A message an operator writes passes a check first: every variable filled, none of your banned phrases. A standard template leaves as it is; an edited template or a free text needs a second operator.",
-              "A message about a refund or a complaint needs your approval: no operator can send it alone.",
+              "Every message to your clients comes from a template version you approved, and passes a check before it leaves: every variable filled, none of your banned phrases. The flow's messages (terms, payment, booking, reminders, follow-ups) go out by themselves this way.",
+              "Message approvals (/coach/templates): a template change the operators propose is never sent until you approve that version; the text in use is shown beside the new one.",
+              "A message written or edited for one client needs a second operator; one about a refund or a complaint waits for your approval there (you get an SMS with the link). It leaves once, when approved.",
             ],
           },
           { h2: "The weekly report" },
@@ -218,6 +205,7 @@ const coaches: Guide = {
               ["クライアント", "受講者と状態（見込み・体験・受講中・休止・離脱）。"],
               ["例外", "ポリシー外で、コーチの判断を待っている件。"],
               ["ポリシー", "運営がコーチに確認せずに対応してよい範囲。"],
+              ["メッセージの承認", "承認を待つテンプレートの変更とメッセージ、使用中のテンプレート。"],
               ["週次レポート", "月曜から日曜までの1週間のまとめ。"],
             ],
           },
@@ -231,7 +219,7 @@ const coaches: Guide = {
             `返金: ${P.refund.maxJpy.toLocaleString("ja-JP")}円まで、または支払額の${P.refund.maxPercent}%まで。`,
             "無断欠席はセッション1回分として消化する。",
             `未払い: お支払い期限は同意から${payDays}日後。期限の${P.unpaid.remindAfterDays}日後にQRVが催促し、${P.unpaid.cancelAfterDays}日後にお申し込みを取り消します（自動）。`,
-            `送信しない時間帯: ${P.quietHours.start}〜${P.quietHours.end}（日本時間）。この間に運営が書いた受講者へのメッセージは、時間帯が明けてから送ります。`,
+            `送信しない時間帯: ${P.quietHours.start}〜${P.quietHours.end}（日本時間）。この間の受講者へのメッセージは、時間帯が明けてから送ります。`,
             "使わない言い回し: 含むメッセージは送信前に止まります。",
             "クレームと規約違反は、常にコーチが判断します。",
           ],
@@ -251,9 +239,9 @@ const coaches: Guide = {
         {
           ul: [
             `標準テンプレート: ${templates}。`,
-            "フローのメッセージ（規約、決済、予約、リマインド、フォローアップ）は自動で送られます。",
-            "運営が書くメッセージは送信前にチェックします（変数がすべて埋まっている、使わない言い回しがない）。標準テンプレートそのままなら送信し、テンプレートを変えたものや自由文は別の運営担当者が確認します。",
-            "返金・クレームに関わるメッセージはコーチの承認が必要です。運営だけでは送れません。",
+            "受講者へのメッセージはすべて、コーチが承認した版のテンプレートから作られ、送信前にチェックします（変数がすべて埋まっている、使わない言い回しがない）。フローのメッセージ（規約、決済、予約、リマインド、フォローアップ）もこの形で自動で送られます。",
+            "「メッセージの承認」（/coach/templates）: 運営が提案したテンプレートの変更は、コーチがその版を承認するまで送られません。使用中の文面と新しい文面が並んで表示されます。",
+            "1人の受講者のために書いた・変えたメッセージは別の運営担当者が確認します。返金・クレームに関わるものは「メッセージの承認」でコーチの承認を待ちます（リンクつきのSMSが届きます）。承認されると1回だけ送られます。",
           ],
         },
         { h2: "週次レポート" },
