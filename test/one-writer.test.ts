@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 const sources = import.meta.glob<string>("../src/**/*.{ts,tsx}", { query: "?raw", import: "default", eager: true });
 
 const WRITES = /\b(UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+[`"]?(reservations|reservation_events)\b|\.(update|insert|delete)\(\s*(reservations|reservationEvents)\s*\)/i;
+/** Writes to the reservations table itself: its status, version and record. */
+const STATE_WRITES = /\b(UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+[`"]?reservations\b(?!_)|\.(update|insert|delete)\(\s*reservations\s*\)/i;
 const COMMITS = /(?<![.\w])(commitTransition|recordIgnoredEvent|settleDeadJob)\s*\(/;
 
 function filesMatching(pattern: RegExp): string[] {
@@ -24,7 +26,17 @@ describe("one writer per reservation", () => {
   });
 
   it("only the commit module writes reservations and their events", () => {
-    expect(filesMatching(WRITES)).toEqual(["src/db/reservations.ts"]);
+    // Two data-lifecycle jobs touch old timeline rows and nothing else, never a status or a
+    // version: the nightly deletion of a coach's events past the audit retention, and a deleted
+    // member's name, phone and email redacted in their orders' timelines (src/db/personal-data.ts,
+    // whose table names are not literal, so it is checked below).
+    expect(filesMatching(WRITES)).toEqual(["src/db/governance.ts", "src/db/reservations.ts"]);
+    expect(filesMatching(STATE_WRITES)).toEqual(["src/db/reservations.ts"]);
+    const governance = sources["../src/db/governance.ts"]!;
+    expect(governance.match(new RegExp(WRITES.source, "gi"))).toEqual(["DELETE FROM reservation_events"]);
+    const redaction = sources["../src/db/personal-data.ts"]!;
+    expect(redaction).toMatch(/table: "reservation_events", columns: \["note", "data"\] \}/);
+    expect(redaction).not.toMatch(/table: "reservations"/);
   });
 
   it("only the Reservation object calls the commit", () => {
