@@ -5,16 +5,18 @@
 //   B. stateless createMcpHandler + echo     (bench/floor/echo-stateless)
 //   C. the write floor: A + one new Durable Object committing one D1 batch and sending one
 //      queue message                         (bench/floor/write-floor)
+//   D. the stateless write floor: C's write on B's stateless handler (bench/floor/write-stateless)
 //   QRV list_services and request_reservation (queue consumer off: the call alone),
 // first with 1 client, then with N, each for S seconds. Per target: requests, errors,
 // p50/p95/p99 and the CPU milliseconds per call of that target's workerd processes (user +
-// system time from /proc, before and after), with the ratio to its floor. Then the whole
+// system time from /proc, before and after), with the ratio to its floor (list_services to B,
+// request_reservation to D, as QRV's MCP server is stateless; C to A and D to B for scale). Then the whole
 // booking on a QRV with its consumer on: CPU from the request to `confirmed` with all its
 // queue work (calls, texts, the payment link, the payment webhook), until the queue is quiet.
 // With --compare DIR (another checkout with its node_modules, e.g. an older commit), no floor:
 // QRV from DIR and from here, loads alternating between them, CPU before and after.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { jstIn } from "../test/e2e/qrv.ts";
 import { freePort, startServer, wranglerDev, type RunningServer } from "../test/e2e/server.ts";
@@ -309,6 +311,9 @@ async function drive(target: Target, count: number, first: number) {
 
 const f1 = (n: number | null) => (n === null || Number.isNaN(n) ? "n/a" : n.toFixed(1));
 const f0 = (n: number) => (Number.isNaN(n) ? "n/a" : n.toFixed(0));
+/** The machine's load average (1, 5, 15 minutes): on shared cores, what every figure is read against. */
+const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(", ");
+const LOAD_AT_START = loadAverage();
 
 // ---------------------------------------------------------------- --compare DIR
 
@@ -368,6 +373,7 @@ async function compare(dir: string): Promise<void> {
       const a = per(`after ${what}`);
       console.log(`${what.padEnd(22)}${f1(b).padStart(9)}${f1(a).padStart(9)}${`${(((a - b) / b) * 100).toFixed(0)} %`.padStart(9)}`);
     }
+    console.log(`load average (1, 5, 15 min): at the start ${LOAD_AT_START}, at the end ${loadAverage()}`);
   } finally {
     await Promise.all(started.map((t) => t.stop()));
   }
@@ -389,11 +395,12 @@ try {
     () => startFloor("echo-mcpagent"),
     () => startFloor("echo-stateless"),
     () => startFloor("write-floor", "floor"),
+    () => startFloor("write-stateless", "floor"),
     () => startServer({ config: NO_CONSUMER_CONFIG }).then(qrvTarget),
     () => startServer().then(qrvTarget),
   ];
   for (const start of starts) started.push(await start().catch(() => start()));
-  const [a, b, c, qrv, full] = started as [Target, Target, Target, Target, Target];
+  const [a, b, c, d, qrv, full] = started as [Target, Target, Target, Target, Target, Target];
   rmSync(NO_CONSUMER_CONFIG, { force: true });
 
   const rounds: Load[][] = [];
@@ -402,6 +409,7 @@ try {
     round.push(await load("A  McpAgent + echo", a, clients, "echo", () => ({ text: "hello" })));
     round.push(await load("B  stateless + echo", b, clients, "echo", () => ({ text: "hello" })));
     round.push(await load("C  write floor", c, clients, "write", (n, i) => ({ text: `write ${n} ${i}` })));
+    round.push(await load("D  stateless write floor", d, clients, "write", (n, i) => ({ text: `write ${n} ${i}` })));
     round.push(await load("QRV list_services", qrv, clients, "list_services", () => ({})));
     round.push(await load("QRV request_reservation", qrv, clients, "request_reservation", bookingArgs));
     rounds.push(round);
@@ -409,7 +417,12 @@ try {
   }
   const booking = await whole(full);
 
-  const floorOf: Record<string, string> = { "QRV list_services": "B  stateless + echo", "QRV request_reservation": "C  write floor", "C  write floor": "A  McpAgent + echo" };
+  const floorOf: Record<string, string> = {
+    "QRV list_services": "B  stateless + echo",
+    "QRV request_reservation": "D  stateless write floor",
+    "C  write floor": "A  McpAgent + echo",
+    "D  stateless write floor": "B  stateless + echo",
+  };
   const header = ["target", "clients", "requests", "errors", "p50 ms", "p95 ms", "p99 ms", "CPU ms/call", "ratio to floor"];
   const lines: string[][] = [];
   for (const round of rounds) {
@@ -433,17 +446,19 @@ try {
   const cpu = (name: string) => n.find((l) => l.name === name)?.cpuMs ?? null;
   const goal = (label: string, value: number | null, limit: number, unit: string) => {
     const ok = value !== null && value <= limit;
-    console.log(`${ok ? "✔" : "✘"} ${label}: ${f1(value)}${unit} (goal ≤ ${limit}${unit})`);
+    console.log(`${ok ? "✔" : "✘"} ${label}: ${value !== null && unit === "×" ? value.toFixed(2) : f1(value)}${unit} (goal ≤ ${limit}${unit})`);
     return ok;
   };
   const ratio = (x: string, y: string) => (cpu(x) !== null && cpu(y) ? cpu(x)! / cpu(y)! : null);
   console.log(`\ngoals at ${CLIENTS} clients:`);
   const ok = [
-    goal("request_reservation / write floor C", ratio("QRV request_reservation", "C  write floor"), RATIO_GOAL, "×"),
+    goal("request_reservation / stateless write floor D", ratio("QRV request_reservation", "D  stateless write floor"), RATIO_GOAL, "×"),
     goal("list_services / stateless echo B", ratio("QRV list_services", "B  stateless + echo"), RATIO_GOAL, "×"),
     goal("whole booking CPU", booking.cpuMs, BOOKING_GOAL_MS, " ms"),
   ];
-  console.log(`\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+  console.log(`  (request_reservation / McpAgent write floor C, for comparison with earlier runs: ${ratio("QRV request_reservation", "C  write floor")?.toFixed(2) ?? "n/a"}×)`);
+  console.log(`\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  console.log(`load average (1, 5, 15 min): at the start ${LOAD_AT_START}, at the end ${loadAverage()}\n`);
   process.exitCode = errors.length ? 1 : 0;
   void ok;
 } finally {
