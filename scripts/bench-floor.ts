@@ -22,6 +22,7 @@ import { jstIn } from "../test/e2e/qrv.ts";
 import { freePort, startServer, wranglerDev, type RunningServer } from "../test/e2e/server.ts";
 import { wranglerSync } from "./lib/wrangler.ts";
 import { workerdCpuMs } from "./lib/workerd-cpu.ts";
+import { profileWhile, summarize } from "./lib/cpu-profile.ts";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -247,8 +248,13 @@ async function idleRate(target: Target): Promise<number> {
   return ((workerdCpuMs(target.pid) ?? 0) - before) / 3;
 }
 
-async function drive(target: Target, count: number, first: number) {
-  const idle = await idleRate(target);
+/**
+ * `count` bookings driven to `confirmed`, and the CPU they cost. Under the profiler (`profiled`)
+ * workerd never falls quiet (sampling costs CPU), so the run ends a fixed 5 s after the last
+ * confirmation instead, and no CPU figure is subtracted.
+ */
+async function drive(target: Target, count: number, first: number, profiled = false) {
+  const idle = profiled ? 0 : await idleRate(target);
   const concurrency = Math.min(5, count);
   const sessions = Array.from({ length: concurrency }, () => new RawMcp(target));
   await Promise.all(sessions.map((s) => s.initialize()));
@@ -293,7 +299,7 @@ async function drive(target: Target, count: number, first: number) {
     for (const r of records) if (r.reservation_id && wanted.has(r.reservation_id) && r.body.includes("ご予約が確定しました")) confirmed.add(r.reservation_id);
   }
   const toConfirmed = (performance.now() - started) / 1000;
-  const cpuEnd = await quiet(target);
+  const cpuEnd = profiled ? await new Promise<number>((r) => setTimeout(() => r(workerdCpuMs(target.pid) ?? 0), 5000)) : await quiet(target);
   const busySeconds = (performance.now() - started) / 1000;
   // What one poll costs (half of each kind, as above), measured on the now quiet server.
   const before = workerdCpuMs(target.pid);
@@ -377,6 +383,44 @@ async function compare(dir: string): Promise<void> {
   } finally {
     await Promise.all(started.map((t) => t.stop()));
   }
+}
+
+// ---------------------------------------------------------------- --profile
+
+/**
+ * A V8 CPU profile of whole bookings (request to `confirmed`, queue drained) on a QRV with its
+ * consumer on, through wrangler's inspector: written as a .cpuprofile and summed up here.
+ */
+async function profileBookings(): Promise<void> {
+  const port = await freePort();
+  const target = qrvTarget(await startServer({ args: ["--inspector-port", String(port)] }));
+  try {
+    await drive(target, 3, 1000);
+    const { result, profile } = await profileWhile(port, () => drive(target, BOOKINGS, 0, true));
+    const file = join(tmpdir(), `qrv-bookings-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    const summary = summarize(profile);
+    const per = (ms: number) => `${(ms / result.bookings).toFixed(2).padStart(7)} ms`;
+    const pct = (ms: number) => `${((ms / summary.totalMs) * 100).toFixed(1).padStart(5)} %`;
+    console.log(`\n${result.confirmed}/${result.bookings} bookings confirmed; ${f1(result.cpuMs)} workerd CPU ms per booking under the profiler (/proc, nothing subtracted), ${(summary.totalMs / result.bookings).toFixed(1)} ms sampled in the Worker's isolate`);
+    console.log(`profile: ${file}\n`);
+    const top = (title: string, rows: [string, number][], n: number) => {
+      console.log(`${title} (per booking, share of the isolate's samples):`);
+      for (const [k, ms] of rows.slice(0, n)) console.log(`  ${per(ms)}  ${pct(ms)}  ${k}`);
+      console.log("");
+    };
+    top("self time by package or source file", summary.byArea, 30);
+    top("inclusive time (on the stack) by package or source file", summary.inclusive, 40);
+    top("self time by function", summary.byFunction, 40);
+  } finally {
+    await target.stop();
+  }
+}
+
+if (process.argv.includes("--profile")) {
+  console.log(`QRV: a CPU profile of ${BOOKINGS} whole bookings (load average ${LOAD_AT_START})`);
+  await profileBookings();
+  process.exit();
 }
 
 const COMPARE = arg("compare", "");
