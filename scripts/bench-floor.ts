@@ -393,7 +393,7 @@ async function compare(dir: string): Promise<void> {
  */
 async function profileBookings(): Promise<void> {
   const port = await freePort();
-  const target = qrvTarget(await startServer({ args: ["--inspector-port", String(port)] }));
+  const target = qrvTarget(await startServer({ args: ["--inspector-port", String(port), "--minify=false"] }));
   try {
     await drive(target, 3, 1000);
     const { result, profile } = await profileWhile(port, () => drive(target, BOOKINGS, 0, true));

@@ -16,6 +16,7 @@ import { listenRequestOf, onStreamEnd, ownedIds, watchReservations } from "./liv
 import { clientLog } from "./logging.ts";
 import { registerReservationPrompts } from "./prompts.ts";
 import { registerReservationResources, reservationUri } from "./resources.ts";
+import { memoiseToolSchemas } from "./schema-cache.ts";
 import { registerReservationTools } from "./tools/reservations.ts";
 import { registerSessionTools } from "./tools/sessions.ts";
 
@@ -45,6 +46,7 @@ export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpReq
     instructions: MCP_INSTRUCTIONS,
     capabilities: { logging: {}, resources: { subscribe: era === "modern" } },
   });
+  memoiseToolSchemas(server);
   const deps = { env, auth: () => auth, era, log: clientLog(server, env, auth, era) };
   registerReservationTools(server, deps);
   registerSessionTools(server, deps);
