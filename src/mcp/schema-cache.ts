@@ -4,8 +4,6 @@
 // its output schema to shape the result, on top of tools/list. A zod schema never changes once
 // built, so its JSON Schema is kept on the schema object itself, deep-frozen so that nothing can
 // alter the copy the next request gets.
-import type { McpServer } from "@modelcontextprotocol/server";
-
 type JsonSchemaMethod = (options: { target: string; libraryOptions?: Record<string, unknown> }) => Record<string, unknown>;
 interface Standard {
   jsonSchema?: { input: JsonSchemaMethod; output: JsonSchemaMethod };
@@ -46,17 +44,4 @@ export function memoiseJsonSchema<T>(schema: T): T {
   holder["~standard"] = { ...std, jsonSchema: { input: memo(std.jsonSchema.input), output: memo(std.jsonSchema.output) } };
   memoised.add(schema);
   return schema;
-}
-
-/**
- * Every tool `server` registers from here on has its schemas converted once per isolate (for
- * schemas built once, at module level; a schema built inside a registration is new each time).
- */
-export function memoiseToolSchemas(server: McpServer): void {
-  const register = server.registerTool.bind(server);
-  server.registerTool = ((name: string, config: { inputSchema?: unknown; outputSchema?: unknown }, cb: unknown) => {
-    memoiseJsonSchema(config.inputSchema);
-    memoiseJsonSchema(config.outputSchema);
-    return (register as (n: string, c: unknown, h: unknown) => unknown)(name, config, cb);
-  }) as McpServer["registerTool"];
 }

@@ -16,8 +16,8 @@ import { listenRequestOf, onStreamEnd, ownedIds, watchReservations } from "./liv
 import { clientLog } from "./logging.ts";
 import { registerReservationPrompts } from "./prompts.ts";
 import { registerReservationResources, reservationUri } from "./resources.ts";
-import { memoiseToolSchemas } from "./schema-cache.ts";
-import { registerReservationTools } from "./tools/reservations.ts";
+import { memoiseJsonSchema } from "./schema-cache.ts";
+import { registerReservationTools, type ToolDeps } from "./tools/reservations.ts";
 import { registerSessionTools } from "./tools/sessions.ts";
 
 // Build the SDK's protocol schemas while the isolate starts, not in its first request (the SDK's
@@ -36,26 +36,65 @@ The first time you help a person with QRV, tell them how it works in these two s
 
 export const SERVER_INFO = { name: "qrv", title: "QRV reservation concierge", version: "0.1.0", icons: QRV_ICONS };
 
+type ToolGroup = (server: McpServer, deps: ToolDeps) => void;
+const TOOL_GROUPS: readonly ToolGroup[] = [registerReservationTools, registerSessionTools, registerLodgingTools];
+/** Which group registers each tool, learned from the first full server this isolate builds. */
+let groupOfTool: ReadonlyMap<string, ToolGroup> | undefined;
+
 /**
  * One server for one request, acting for `auth`. Resource subscriptions are offered only on
  * 2026-07-28, where an open `subscriptions/listen` stream carries them; a 2025-era client is
  * served statelessly and has no channel for them, so it polls (get_reservation says how often).
+ *
+ * `tool`: the request is a single tools/call of this tool. Such a request can reach no other
+ * tool, resource or prompt, so only that tool is built (its group's schemas and nothing else);
+ * a name this isolate does not know yet, or a name of no tool, gets the full server, whose
+ * answer (the tool, or "not found") is the same as always.
  */
-export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpRequestContext["era"] = "modern"): McpServer {
+export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpRequestContext["era"] = "modern", tool?: string): McpServer {
   const server = new McpServer(SERVER_INFO, {
     instructions: MCP_INSTRUCTIONS,
     capabilities: { logging: {}, resources: { subscribe: era === "modern" } },
   });
-  memoiseToolSchemas(server);
-  const deps = { env, auth: () => auth, era, log: clientLog(server, env, auth, era) };
-  registerReservationTools(server, deps);
-  registerSessionTools(server, deps);
-  registerLodgingTools(server, deps);
+  const deps: ToolDeps = { env, auth: () => auth, era, log: clientLog(server, env, auth, era) };
+  const group = tool === undefined ? undefined : groupOfTool?.get(tool);
+  const registered = withToolRegistration(server, group ? tool : undefined);
+  if (group) {
+    group(server, deps);
+    return server;
+  }
+  const learned = new Map<string, ToolGroup>();
+  for (const g of TOOL_GROUPS) {
+    g(server, deps);
+    for (const name of registered.splice(0)) learned.set(name, g);
+  }
+  groupOfTool ??= learned;
   registerReservationResources(server, deps);
   registerReservationPrompts(server, deps);
   registerBookingCard(server);
   return server;
 }
+
+/**
+ * Wraps `server.registerTool`: every tool's schemas are converted to JSON Schema once per
+ * isolate (schema-cache.ts), and with `only`, every other tool is left out. Returns the names
+ * registered, in order.
+ */
+function withToolRegistration(server: McpServer, only: string | undefined): string[] {
+  const names: string[] = [];
+  const register = server.registerTool.bind(server) as (name: string, config: unknown, cb: unknown) => unknown;
+  server.registerTool = ((name: string, config: { inputSchema?: unknown; outputSchema?: unknown }, cb: unknown) => {
+    if (only !== undefined && name !== only) return undefined;
+    memoiseJsonSchema(config.inputSchema);
+    memoiseJsonSchema(config.outputSchema);
+    names.push(name);
+    return register(name, config, cb);
+  }) as McpServer["registerTool"];
+  return names;
+}
+
+/** The requests whose body is a single tools/call, and the tool each calls (set by serveMcp). */
+const toolCalled = new WeakMap<Request, string>();
 
 type Handler = ReturnType<typeof createMcpHandler>;
 let cached: { key: string; handler: Handler } | undefined;
@@ -67,7 +106,7 @@ let cached: { key: string; handler: Handler } | undefined;
 function mcpHandler(env: Env): Handler {
   const publicUrl = config(env).publicUrl;
   if (cached?.key === publicUrl) return cached.handler;
-  const handler = createMcpHandler((ctx) => createQrvServer(env, getMcpAuthContext()?.props as McpAuth | undefined, ctx.era), {
+  const handler = createMcpHandler((ctx) => createQrvServer(env, getMcpAuthContext()?.props as McpAuth | undefined, ctx.era, ctx.requestInfo && toolCalled.get(ctx.requestInfo)), {
     route: "/mcp",
     // Browsers may reach /mcp only from this deployment's own origin or a local tool (the
     // Inspector); server-side clients send no Origin and are unaffected.
@@ -77,12 +116,28 @@ function mcpHandler(env: Env): Handler {
   return handler;
 }
 
+/**
+ * A POST's JSON body, parsed once from a clone (the MCP handler reads the request itself); null
+ * when there is none or it is not JSON, which the MCP server answers as usual.
+ */
+async function jsonBodyOf(request: Request): Promise<unknown> {
+  if (request.method !== "POST") return null;
+  try {
+    return await request.clone().json();
+  } catch {
+    return null;
+  }
+}
+
 /** Serves one /mcp request; the provider has checked its credential and put the caller in ctx.props. */
 export async function serveMcp(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-  const refused = await refuseCaller(request, env, ctx);
+  const body = await jsonBodyOf(request);
+  const refused = await refuseCaller(request, env, ctx, body);
   if (refused) return refused;
   const handler = mcpHandler(env);
-  const listen = await listenRequestOf(request);
+  const call = body as { method?: unknown; params?: { name?: unknown } } | undefined;
+  if (call && call.method === "tools/call" && typeof call.params?.name === "string") toolCalled.set(request, call.params.name);
+  const listen = listenRequestOf(request, body);
   if (!listen || !listen.uris.length) return handler(request, env, ctx);
   // A subscription may name only the caller's own reservations.
   const owned = await ownedIds(env, ctx.props as McpAuth | undefined, listen.uris);
