@@ -9,7 +9,7 @@ import { createDb } from "../../db/client.ts";
 import { listEvents, loadRecord, rowToRecord } from "../../db/reservations.ts";
 import { reservations } from "../../db/schema.ts";
 import { callList, catalog, matchName } from "../../db/shops.ts";
-import { claimRequest, pruneRequestKeys, releaseRequest, replaceClaim } from "../../db/request-keys.ts";
+import { claimRequest, pruneRequestKeysNowAndThen, releaseRequest, replaceClaim } from "../../db/request-keys.ts";
 import { RESERVATION_ID_PATTERN, newReservationId, sha256Hex } from "../../domain/ids.ts";
 import { formatJpy } from "../../domain/money.ts";
 import { describeHours, openAt } from "../../domain/opening-hours.ts";
@@ -422,7 +422,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       const caller = auth.kind === "api_key" ? `api_key:${auth.apiKeyId}` : `phone:${auth.phone}`;
       const fingerprint = await sha256Hex(JSON.stringify([svc, ar, startAt, args.party_size, who.name, who.phone, who.email ?? "", request.notes ?? "", lang]));
       const slot = args.idempotency_key ? { key: `key:${args.idempotency_key}`, ttlMs: policy.idempotencyKeyTtlMs } : { key: `same:${fingerprint}`, ttlMs: policy.duplicateRequestWindowMs };
-      await pruneRequestKeys(db, now - policy.idempotencyKeyTtlMs);
+      await pruneRequestKeysNowAndThen(db, now - policy.idempotencyKeyTtlMs, now);
       // A fresh id per try: a clash with an existing reservation just draws again.
       let counted = false;
       for (let tries = 0; ; tries++) {
