@@ -192,7 +192,8 @@ async function load(name: string, target: Target, clients: number, tool: string,
   );
   const cpuAfter = workerdCpuMs(target.pid);
   latencies.sort((a, b) => a - b);
-  const cpuMs = cpuBefore !== null && cpuAfter !== null && latencies.length ? (cpuAfter - cpuBefore) / latencies.length : null;
+  // Less CPU after than before: one of its workerd processes ended (or restarted) during the load.
+  const cpuMs = cpuBefore !== null && cpuAfter !== null && cpuAfter >= cpuBefore && latencies.length ? (cpuAfter - cpuBefore) / latencies.length : null;
   return { name, clients, requests: latencies.length, errors, ...(firstError ? { firstError } : {}), p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), cpuMs };
 }
 

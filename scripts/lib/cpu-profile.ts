@@ -3,7 +3,7 @@
 // the same one DevTools uses. The profile is written as a .cpuprofile (DevTools' Performance
 // panel and speedscope open it) and summed up by source file and function, mapped through the
 // bundle's source map, so the heaviest spots can be read in a terminal.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import { join } from "node:path";
 
@@ -79,18 +79,25 @@ export async function profileWhile<T>(port: number, work: () => Promise<T>, inte
   }
 }
 
-/** The newest bundle `wrangler dev` wrote under .wrangler/tmp, with its source map. */
-function newestSourceMap(): SourceMap | null {
+/**
+ * The bundle this profile ran, with its source map, among those `wrangler dev` processes wrote
+ * under .wrangler/tmp (several servers may run from one checkout): the one whose text has the
+ * profiled functions' names at their positions.
+ */
+function sourceMapOf(profile: CpuProfile): SourceMap | null {
   const root = join(".wrangler", "tmp");
   if (!existsSync(root)) return null;
-  let best: { path: string; mtime: number } | null = null;
+  const named = profile.nodes.map((n) => n.callFrame).filter((f) => f.url.endsWith("index.js") && f.functionName && f.lineNumber >= 0).slice(0, 300);
+  let best: { path: string; score: number } | null = null;
   for (const d of readdirSync(root)) {
-    const path = join(root, d, "index.js.map");
-    if (!existsSync(path)) continue;
-    const mtime = statSync(path).mtimeMs;
-    if (!best || mtime > best.mtime) best = { path, mtime };
+    const js = join(root, d, "index.js");
+    if (!existsSync(js) || !existsSync(`${js}.map`)) continue;
+    const lines = readFileSync(js, "utf8").split("\n");
+    const score = named.filter((f) => (lines[f.lineNumber] ?? "").slice(f.columnNumber, f.columnNumber + 200).includes(f.functionName)).length;
+    if (!best || score > best.score) best = { path: `${js}.map`, score };
   }
-  return best ? new SourceMap(JSON.parse(readFileSync(best.path, "utf8"))) : null;
+  if (!best || best.score < named.length / 2) return null;
+  return new SourceMap(JSON.parse(readFileSync(best.path, "utf8")));
 }
 
 /** Where a source file belongs: a package under node_modules, or a file of QRV's own. */
@@ -116,7 +123,7 @@ export interface ProfileSummary {
 }
 
 export function summarize(profile: CpuProfile): ProfileSummary {
-  const map = newestSourceMap();
+  const map = sourceMapOf(profile);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
