@@ -5,6 +5,7 @@
 // the slot and prints the meeting information. Exits non-zero unless the session is booked.
 //   QRV_URL (default http://localhost:$PORT or 8787), QRV_API_KEY (default: the dev key).
 import { existsSync, readFileSync } from "node:fs";
+import { formatJpy } from "../src/domain/money.ts";
 import { agreeOnClientPage, callTool, mcp, payCheckout } from "../test/e2e/qrv.ts";
 
 const base = (process.env.QRV_URL ?? `http://localhost:${process.env.PORT || 8787}`).replace(/\/$/, "");
@@ -33,7 +34,7 @@ let exitCode = 1;
 try {
   const { coaches } = await call<{ coaches: { coach_id: string; name: string; menus: { menu_id: string; name: string; price_jpy: number; minutes: number; trial: boolean }[] }[] }>("list_coaches", {});
   if (!coaches.length) throw new Error("no coaches (npm run dev seeds two)");
-  for (const c of coaches) console.log(`Coach ${c.name}: ${c.menus.map((m) => `${m.name} ¥${m.price_jpy}`).join(", ")}`);
+  for (const c of coaches) console.log(`Coach ${c.name}: ${c.menus.map((m) => `${m.name} ${formatJpy(m.price_jpy)}`).join(", ")}`);
   const coach = coaches[0]!;
   const menu = coach.menus[0]!;
 

@@ -6,6 +6,7 @@
 //   By default the client speaks MCP 2026-07-28 (SDK v2); `-- --legacy` uses the SDK v1 client
 //   on 2025-06-18, as older clients do.
 import { existsSync, readFileSync } from "node:fs";
+import { formatJpy } from "../src/domain/money.ts";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -88,7 +89,7 @@ try {
     await new Promise((r) => setTimeout(r, 1000));
   }
   if (view?.status === "confirmed") {
-    console.log(`\n✔ ${id} confirmed at ${view.shop?.name} for ¥${view.amount_jpy}.`);
+    console.log(`\n✔ ${id} confirmed at ${view.shop?.name} for ${formatJpy(view.amount_jpy ?? 0)}.`);
     exitCode = 0;
   } else {
     console.error(`\n✘ ${id} ended in status ${view?.status ?? "unknown"} (expected confirmed).`);

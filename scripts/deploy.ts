@@ -1,9 +1,9 @@
 // npm run deploy [-- --dry-run] [--config wrangler.toml] [--env NAME] [--var NAME:VALUE ...]
 //                [--secrets-file PATH]
-// Publishes QRV in one command, and again without harm: finds or creates the D1 database, the
-// KV namespace and the queues (writing new ids into the Wrangler configuration), applies the
-// remote migrations, checks that every secret is set, deploys, then asks the deployed Worker's
-// /healthz whether the live configuration is complete. It refuses a configuration whose
+// Publishes QRV in one command, and again without harm: checks that every secret is set (so a
+// refused deployment creates nothing), finds or creates the D1 database, the KV namespace and
+// the queues (writing new ids into the Wrangler configuration), applies the remote migrations,
+// deploys, then asks the deployed Worker's /healthz whether the live configuration is complete. It refuses a configuration whose
 // providers would be the sandbox, unless it is an explicit public demo (PUBLIC_DEMO="true").
 // --dry-run prints the plan and touches no network.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -25,7 +25,7 @@ function parseArgs(argv: string[]): { dryRun: boolean; configPath: string; optio
       return v;
     };
     if (a === "--dry-run") dryRun = true;
-    else if (a === "--config") configPath = value();
+    else if (a === "--config") configPath = options.config = value();
     else if (a === "--env") options.env = value();
     else if (a === "--secrets-file") options.secretsFile = value();
     else if (a === "--var") {
@@ -72,6 +72,11 @@ function readDeployConfig(configPath: string, env: string | undefined): DeployCo
 }
 
 // ---------------------------------------------------------------- the steps, for real
+
+/** The configuration file and environment, for the wrangler commands that read them. */
+function configArgs(options: DeployOptions): string[] {
+  return [...(options.config ? ["--config", options.config] : []), ...(options.env ? ["--env", options.env] : [])];
+}
 
 function run(args: string[], what: string): string {
   const r = wranglerSync(args, true);
@@ -142,8 +147,8 @@ function ensureQueue(name: string): void {
   console.log(`  created queue ${name}`);
 }
 
-function checkSecrets(step: Extract<Step, { kind: "secrets" }>, env: string | undefined): void {
-  const r = wranglerSync(["secret", "list", "--format", "json", ...(env ? ["--env", env] : [])], true);
+function checkSecrets(step: Extract<Step, { kind: "secrets" }>, options: DeployOptions): void {
+  const r = wranglerSync(["secret", "list", "--format", "json", ...configArgs(options)], true);
   // A Worker that does not exist yet has no secrets; the first deployment brings them in a file.
   const set = r.status === 0 ? json<{ name: string }[]>(r.stdout).map((s) => s.name) : [];
   const missing = step.required.filter((s) => !set.includes(s) && !step.fromFile.includes(s));
@@ -206,10 +211,10 @@ async function main(): Promise<void> {
         ensureQueue(step.name);
         break;
       case "migrations":
-        run(["d1", "migrations", "apply", step.databaseName, "--remote", ...(options.env ? ["--env", options.env] : [])], "applying the remote migrations");
+        run(["d1", "migrations", "apply", step.databaseName, "--remote", ...configArgs(options)], "applying the remote migrations");
         break;
       case "secrets":
-        checkSecrets(step, options.env);
+        checkSecrets(step, options);
         break;
       case "deploy": {
         const r = wranglerSync(step.args);

@@ -14,6 +14,7 @@ import { DEAD_LETTER_QUEUE, handleDeadLetters, handleJobs } from "./queues/consu
 import { sweep } from "./queues/sweeper.ts";
 import { createDb } from "./db/client.ts";
 import { runSchedules } from "./reports/reports.ts";
+import { runSessionSchedules } from "./reports/coach-weekly.ts";
 import { account } from "./routes/account.tsx";
 import { admin } from "./routes/admin/index.tsx";
 import { authorize } from "./routes/authorize.tsx";
@@ -86,7 +87,7 @@ export default {
   },
   async scheduled(_controller, env) {
     // Independent tasks: one failing does not stop the other (the run still reports the failure).
-    const results = await Promise.allSettled([sweep(env), runAlertRules(env), runSchedules(env, createDb(env.DB)), reconcileSoon(env)]);
+    const results = await Promise.allSettled([sweep(env), runAlertRules(env), runSchedules(env, createDb(env.DB)), runSessionSchedules(env, createDb(env.DB)), reconcileSoon(env)]);
     const failed = results.find((r) => r.status === "rejected");
     if (failed) throw failed.reason;
   },

@@ -49,6 +49,10 @@ describe("the rules (seed 000 §4.3)", () => {
     expect(conditions[0]!.text).toContain("予約ID: QRV-AAAAAA が曖昧な回答");
     expect(conditions[0]!.text).toContain("https://qrv.test/admin/reservations/QRV-AAAAAA");
   });
+
+  it("no alert for a payment timeout, even one opened as a case before that rule (seed 000 §2.2.3)", () => {
+    expect(keys({ openCases: [{ reservationId: "QRV-CCCCCC", case: "payment_timeout" }, { reservationId: "QRV-DDDDDD", case: "change_requested" }] })).toEqual(["change_requested:QRV-DDDDDD"]);
+  });
 });
 
 /** Outbox rows of a made-up reservation, at times far from the other tests' rows. */

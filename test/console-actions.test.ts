@@ -7,6 +7,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { alerts, outbox, sandboxRefunds, shops } from "../src/db/schema.ts";
 import { reservationStub } from "../src/durable/client.ts";
+import { queueItems } from "../src/routes/admin/queue.tsx";
 import { flashOf, signIn, type ConsoleClient } from "./console-client.ts";
 import { HOUR, createReservation, db, eventsOf, fireAlarm, jobsOf, paySandbox, record, seedShops, sentOf, uniquePhone, waitForJobs, waitForStatus, type SeedShop } from "./helpers.ts";
 import type { ManualCaseId } from "../src/domain/cases.ts";
@@ -167,36 +168,63 @@ describe("§2.2.2 SMS undeliverable", () => {
   });
 });
 
-async function paymentTimeout() {
+async function paymentTimeout(startAt = Date.now() + 72 * HOUR) {
   const where = await seedShops([{ answer: "accepted", priceJpy: 5200 }]);
-  const { id } = await createReservation(where);
+  const { id } = await createReservation(where, { startAt });
   await waitForStatus(id, "payment_pending");
   await fireAlarm(id);
   await waitForStatus(id, "payment_timeout");
-  await waitForCase(id, "payment_timeout");
+  await waitForJobs(id);
   return id;
 }
 
 describe("§2.2.3 payment timeout", () => {
-  it("information only: a low-priority item an operator acknowledges", async () => {
+  it("needs no one: no Slack alert, no queue item; it stays in the timeline", async () => {
     const op = await signIn();
     const id = await paymentTimeout();
-    expect(await alertOf(id, "payment_timeout")).toMatchObject({ priority: "low", sentAt: expect.any(Number) });
-    await act(op, id, { action: "operator_note", resolves: "payment_timeout", note: "問い合わせなし" });
-    expect(await record(id)).toMatchObject({ status: "payment_timeout", openCases: [] });
+    expect(await openCases(id)).toEqual([]);
+    expect(await alertOf(id, "payment_timeout")).toBeUndefined();
+    expect((await jobsOf(id)).filter((j) => j.kind === "alert.send")).toEqual([]);
+    expect(await inQueue(op, id, "payment_timeout")).toBe(false);
+    const page = await op.html(`/admin/reservations/${id}`);
+    expect(page).toContain("payment_pending → payment_timeout");
+    expect(page).not.toContain(`data-case="payment_timeout"`);
+    // A case opened before this rule stays out of the queue too.
+    const r = await record(id);
+    expect(queueItems([{ ...r, openCases: [{ case: "payment_timeout", at: r.updatedAt }] }], Date.now())).toEqual([]);
   });
 
-  it("on the requester's request, a fresh payment window with the same shop", async () => {
-    const op = await signIn();
+  it("on the requester's request, a fresh payment window with the same shop, from the reservation's page", async () => {
+    const op = await signIn("山本");
     const id = await paymentTimeout();
+    const page = await op.html(`/admin/reservations/${id}`);
+    expect(page).toContain(`data-action="reopen_payment"`);
+    expect(page).toContain("5,200円");
     const old = (await record(id)).data.payment!.sessionId;
     const refused = await act(op, id, { action: "reopen_payment" });
-    expect(refused).toMatchObject({ kind: "error" });
-    await act(op, id, { action: "reopen_payment", confirm: "yes" });
-    expect(await lastOperatorEvent(id)).toMatchObject({ type: "reopen_payment", fromStatus: "payment_timeout", toStatus: "calling_success" });
+    expect(refused).toMatchObject({ kind: "error", text: expect.stringContaining("店舗が再度仮押さえに応じること") });
+    const flash = await act(op, id, { action: "reopen_payment", confirm: "yes", note: "依頼者から電話" });
+    expect(flash).toMatchObject({ kind: "ok" });
+    expect(await lastOperatorEvent(id)).toEqual({ type: "reopen_payment", ignored: false, fromStatus: "payment_timeout", toStatus: "calling_success", operator: "山本" });
     const r = await waitForStatus(id, "payment_pending");
     expect(r.data.payment!.sessionId).not.toBe(old);
     expect(r.openCases).toEqual([]);
+    await waitForJobs(id);
+    expect((await sentOf(id)).filter((s) => s.channel === "sms" && s.body.includes("5,200円をお支払いいただくと確定します"))).toHaveLength(2);
+    expect(await op.html(`/admin/reservations/${id}`)).not.toContain(`data-action="reopen_payment"`);
+  });
+
+  it("offers no link for a start too close to reach the shop, and refuses one posted anyway", async () => {
+    const op = await signIn();
+    const id = await paymentTimeout(Date.now() + 20 * 60_000);
+    const page = await op.html(`/admin/reservations/${id}`);
+    expect(page).not.toContain(`data-action="reopen_payment"`);
+    expect(page).toContain(`id="reopen-payment-closed"`);
+    expect(page).toContain("予約日時まで30分を切っている");
+    const flash = await act(op, id, { action: "reopen_payment", confirm: "yes" });
+    expect(flash).toMatchObject({ kind: "error", text: expect.stringContaining("too close") });
+    expect((await record(id)).status).toBe("payment_timeout");
+    expect(await lastOperatorEvent(id)).toMatchObject({ type: "reopen_payment", ignored: true });
   });
 });
 
@@ -245,17 +273,24 @@ describe("§2.2.4 unclear answer", () => {
 describe("§2.2.5 change requested", () => {
   const changeRequested = async () => (await waitingFor([{ answer: "change_requested", name: "変更希望の店" }, { answer: "accepted", name: "次の店" }], "change_requested", "change_requested")).id;
 
-  it("accepted with new details: the reservation is updated, the requester told, the link sent", async () => {
+  it("accepted with new details: the change goes to the requester for approval, and once approved the link is sent", async () => {
     const op = await signIn();
     const id = await changeRequested();
     const before = await record(id);
     const start = new Date(before.startAt + 30 * 60_000 + 9 * HOUR).toISOString().slice(0, 16);
     await act(op, id, { action: "accept_change", start, party_size: "3" });
-    expect(await lastOperatorEvent(id)).toMatchObject({ type: "accept_change", fromStatus: "change_requested", toStatus: "calling_success" });
+    expect(await lastOperatorEvent(id)).toMatchObject({ type: "accept_change", fromStatus: "change_requested", toStatus: "change_requested" });
+    // The operator's part is done: the case leaves the queue while the requester decides.
+    expect(await openCases(id)).toEqual([]);
+    expect(await inQueue(op, id, "change_requested")).toBe(false);
+    const waiting = await record(id);
+    expect(waiting.data.proposedChange).toMatchObject({ startAt: Date.parse(`${start}:00+09:00`), partySize: 3 });
+    await reservationStub(env, id).dispatch({ type: "approve_change", hash: waiting.data.proposedChange!.approval.hash }, "requester");
     const r = await waitForStatus(id, "payment_pending");
     expect(r).toMatchObject({ startAt: Date.parse(`${start}:00+09:00`), partySize: 3, data: { shop: { name: "変更希望の店" } } });
     await waitForJobs(id);
     const texts = (await sentOf(id)).filter((s) => s.channel === "sms").map((s) => s.body);
+    expect(texts.some((t) => t.includes("変更のご提案") && t.includes("3名"))).toBe(true);
     expect(texts.some((t) => t.includes("ご予約内容を変更しました") && t.includes("3名"))).toBe(true);
   });
 

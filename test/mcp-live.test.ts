@@ -3,9 +3,13 @@
 // client (SDK v1, served statelessly) are used, as an AI client would.
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from "@modelcontextprotocol/client";
 import { createMcpHandler } from "@modelcontextprotocol/server";
+import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { env, exports } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { upsertUser } from "../src/auth/sign-in.ts";
+import { mcpSubscriptions } from "../src/db/schema.ts";
 import { createQrvServer } from "../src/mcp/server.ts";
 import { answerSandboxCall, createApiKey, db, mcpClient, modernClient, paySandbox, record, seedShops, sentOf, startIn, uniqueMobile, waitForQueuedCall, waitForStatus } from "./helpers.ts";
 
@@ -45,9 +49,10 @@ describe("reservations as resources", () => {
     await other.close();
   });
 
-  it("a 2025-era client is not offered subscriptions it could not receive; a 2026-07-28 client is", async () => {
+  it("both a 2025-era client (given a session id at initialize) and a 2026-07-28 client are offered subscriptions", async () => {
     const legacy = await mcpClient(key.key);
-    expect(legacy.getServerCapabilities()?.resources?.subscribe).toBeFalsy();
+    expect(legacy.getServerCapabilities()?.resources?.subscribe).toBe(true);
+    expect((legacy.transport as StreamableHTTPClientTransport).sessionId).toMatch(/^[0-9a-f-]{36}$/);
     await legacy.close();
     const modern = await modernClient(key.key);
     expect(modern.getServerCapabilities()?.resources?.subscribe).toBe(true);
@@ -90,6 +95,83 @@ describe("live status", () => {
     expect(seen.filter((s) => ["calling", "payment_pending", "confirmed"].includes(s))).toEqual(["calling", "payment_pending", "confirmed"]);
     await subscription.close();
     await client.close();
+  });
+
+  it("a 2025-06-18 client that subscribes sees calling → payment_pending → confirmed on its GET stream, without polling", async () => {
+    const key = await createApiKey("live 2025");
+    const where = await seedShops([{ answer: "manual", priceJpy: 5500 }]);
+    const client = await mcpClient(key.key);
+    const id = await book(client, where);
+    const uri = `qrv://reservations/${id}`;
+    const seen: string[] = [];
+    const readStatus = async () => {
+      const read = await client.readResource({ uri });
+      const status = (JSON.parse((read.contents[0] as { text: string }).text) as { status: string }).status;
+      if (seen.at(-1) !== status) seen.push(status);
+    };
+    let notified = 0;
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, async (n) => {
+      if (n.params.uri !== uri) return;
+      notified++;
+      await readStatus();
+    });
+    await client.subscribeResource({ uri });
+
+    const call = await waitForQueuedCall(id);
+    await readStatus();
+    expect(seen.at(-1)).toBe("calling");
+    await answerSandboxCall(call, "accepted");
+    await expect.poll(() => seen.at(-1), { timeout: 15_000 }).toBe("payment_pending");
+    await paySandbox((await record(id)).data.payment!.sessionId!);
+    await expect.poll(() => seen.at(-1), { timeout: 15_000 }).toBe("confirmed");
+    expect(notified).toBeGreaterThanOrEqual(2);
+    expect(seen.filter((s) => ["calling", "payment_pending", "confirmed"].includes(s))).toEqual(["calling", "payment_pending", "confirmed"]);
+
+    // Unsubscribed, a later change is not reported.
+    await client.unsubscribeResource({ uri });
+    const before = notified;
+    await client.callTool({ name: "cancel_reservation", arguments: { reservation_id: id } });
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(notified).toBe(before);
+    await client.close();
+  });
+
+  it("a 2025-era subscription names only the caller's own reservations, and is read only on its own credential's stream", async () => {
+    const where = await seedShops([{ answer: "declined" }]);
+    const owner = await mcpClient((await createApiKey("owner 2025")).key);
+    const id = await book(owner, where);
+    const stranger = await mcpClient((await createApiKey("stranger 2025")).key);
+    await expect(stranger.subscribeResource({ uri: `qrv://reservations/${id}` })).rejects.toThrow(/no such reservation/);
+    await owner.subscribeResource({ uri: `qrv://reservations/${id}` });
+    // The owner's session id presented with another key opens a stream that carries nothing of the owner's.
+    const sessionId = (owner.transport as StreamableHTTPClientTransport).sessionId!;
+    const strangerKey = await createApiKey("stranger stream");
+    const res = await exports.default.fetch("https://qrv.test/mcp", { headers: { Authorization: `Bearer ${strangerKey.key}`, Accept: "text/event-stream", "Mcp-Session-Id": sessionId } });
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    let heard = "";
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const listening = (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        heard += value;
+      }
+    })();
+    await owner.callTool({ name: "cancel_reservation", arguments: { reservation_id: id } });
+    await new Promise((r) => setTimeout(r, 2500));
+    await reader.cancel();
+    await listening.catch(() => {});
+    expect(heard).toContain(": qrv subscriptions");
+    expect(heard).not.toContain("resources/updated");
+    expect(await db.select().from(mcpSubscriptions).where(and(eq(mcpSubscriptions.sessionId, sessionId), eq(mcpSubscriptions.owner, `api_key:${strangerKey.id}`)))).toEqual([]);
+    // A browser page from another origin gets no stream, whatever key it carries.
+    const foreign = await exports.default.fetch("https://qrv.test/mcp", { headers: { Authorization: `Bearer ${strangerKey.key}`, Accept: "text/event-stream", "Mcp-Session-Id": sessionId, Origin: "http://evil.example.com" } });
+    expect(foreign.status).toBe(403);
+    // Ending the session drops its subscriptions.
+    await (owner.transport as StreamableHTTPClientTransport).terminateSession();
+    expect(await db.select().from(mcpSubscriptions).where(eq(mcpSubscriptions.sessionId, sessionId))).toEqual([]);
+    await owner.close();
+    await stranger.close();
   });
 
   it("a subscription may name only the caller's own reservations", async () => {
@@ -204,7 +286,7 @@ describe("asking the person through the client (elicitation on 2026-07-28)", () 
     const result = await client.callTool({ name: "get_reservation", arguments: { reservation_id: id, wait_seconds: 20 } });
     const view = result.structuredContent as Structured;
     expect(view.status).toBe("payment_pending");
-    expect(asked).toEqual([expect.objectContaining({ mode: "url", url: view.payment_url, message: expect.stringContaining("¥7700") })]);
+    expect(asked).toEqual([expect.objectContaining({ mode: "url", url: view.payment_url, message: expect.stringContaining("7,700円") })]);
     // The payment SMS goes out as it always does.
     await expect.poll(async () => (await sentOf(id)).filter((r) => r.channel === "sms").map((r) => r.body).join("\n"), { timeout: 10_000 }).toMatch(/10分|10 minutes/);
     await client.close();
@@ -291,7 +373,7 @@ describe("the approval record", () => {
     const { reservationStub } = await import("../src/durable/client.ts");
     const result = await reservationStub(env, id).dispatch({ type: "assign_shop", shop: { id: "shp_dear", name: "高い店", phone: "+81300000001", priceJpy: 9000 }, operator: "テスト担当" }, "operator");
     expect(result.applied).toBe(false);
-    expect(result.reason).toContain("more than the ¥5000 the requester approved");
+    expect(result.reason).toContain("more than the 5,000円 the requester approved");
     expect((await record(id)).data.payment).toBeUndefined();
     await client.close();
   });

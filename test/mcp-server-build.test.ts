@@ -13,9 +13,9 @@ describe("building the server for one request", () => {
   it("a tools/call builds only the tool it names; a listing, or a name of no tool, gets every tool", () => {
     const all = toolsOf(createQrvServer(env, auth, "modern"));
     expect(all).toEqual(expect.arrayContaining(["list_services", "request_reservation", "book_session_slot", "book_rooms"]));
-    expect(toolsOf(createQrvServer(env, auth, "modern", "request_reservation"))).toEqual(["request_reservation"]);
-    expect(toolsOf(createQrvServer(env, auth, "legacy", "book_rooms"))).toEqual(["book_rooms"]);
-    expect(toolsOf(createQrvServer(env, auth, "modern", "no_such_tool"))).toEqual(all);
+    expect(toolsOf(createQrvServer(env, auth, "modern", undefined, "request_reservation"))).toEqual(["request_reservation"]);
+    expect(toolsOf(createQrvServer(env, auth, "legacy", undefined, "book_rooms"))).toEqual(["book_rooms"]);
+    expect(toolsOf(createQrvServer(env, auth, "modern", undefined, "no_such_tool"))).toEqual(all);
     expect(toolsOf(createQrvServer(env, auth, "modern"))).toEqual(all);
   });
 

@@ -204,17 +204,18 @@ describe("every request acts for the credential it carries", () => {
     const bob = await createApiKey("bob");
     const args = { service: where.service, area: where.area, start: startIn(72), party_size: 1, name: "山田 太郎", phone: uniqueMobile() };
     const aliceClient = await mcpClient(alice.key);
-    // No protocol session exists to steal: the server hands out no session id.
-    expect((aliceClient as unknown as { transport?: { sessionId?: string } }).transport?.sessionId).toBeUndefined();
+    // The session id a 2025-era client is given names only its resource subscriptions.
+    const aliceSession = (aliceClient as unknown as { transport?: { sessionId?: string } }).transport?.sessionId;
+    expect(aliceSession).toMatch(/^[0-9a-f-]{36}$/);
     const aliceId = ((await aliceClient.callTool({ name: "request_reservation", arguments: args })).structuredContent as Structured).reservation_id as string;
     await aliceClient.close();
     const bobsOwn = await structured(await call(bob.key, "request_reservation", args));
 
-    // Bob replays a session id as if it were Alice's: he still sees only his own bookings.
-    const mine = await structured(await call(bob.key, "list_my_reservations", {}, { "Mcp-Session-Id": "alice-session-0123456789" }));
+    // Bob replays Alice's session id: he still sees only his own bookings.
+    const mine = await structured(await call(bob.key, "list_my_reservations", {}, { "Mcp-Session-Id": aliceSession! }));
     const ids = (mine.reservations as { reservation_id: string }[]).map((r) => r.reservation_id);
     expect(ids).toEqual([bobsOwn.reservation_id]);
-    const peek = await call(bob.key, "get_reservation", { reservation_id: aliceId }, { "Mcp-Session-Id": "alice-session-0123456789" });
+    const peek = await call(bob.key, "get_reservation", { reservation_id: aliceId }, { "Mcp-Session-Id": aliceSession! });
     expect(await peek.text()).toContain("no reservation");
   });
 

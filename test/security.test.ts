@@ -115,19 +115,20 @@ describe("high: every MCP request acts only for the credential it carries", () =
     const a = await createApiKey("caller A");
     const b = await createApiKey("caller B");
     const clientA = await mcpClient(a.key);
-    // The server is stateless: it hands out no session id that could be borrowed.
-    expect((clientA.transport as StreamableHTTPClientTransport).sessionId).toBeUndefined();
+    // The session id a 2025-era client is given names only its resource subscriptions.
+    const sessionA = (clientA.transport as StreamableHTTPClientTransport).sessionId;
+    expect(sessionA).toMatch(/^[0-9a-f-]{36}$/);
     const booked = await clientA.callTool({ name: "request_reservation", arguments: { service: where.service, area: where.area, start: startIn(72), party_size: 2, name: "山田 太郎", phone: uniqueMobile() } });
     expect(booked.isError, JSON.stringify(booked.content)).toBeFalsy();
     const id = (booked.structuredContent as { reservation_id: string }).reservation_id;
 
-    // B presents a session id claiming to be A's: B is served as B, and nothing of A's is reached.
+    // B presents A's session id: B is served as B, and nothing of A's is reached.
     for (const body of [toolCall("get_reservation", { reservation_id: id }), toolCall("cancel_reservation", { reservation_id: id })]) {
-      const result = await resultOf(await mcpPost(b.key, body, "session-of-caller-a"));
+      const result = await resultOf(await mcpPost(b.key, body, sessionA!));
       expect(result.isError).toBe(true);
       expect(JSON.stringify(result.content)).toContain("no reservation");
     }
-    const listed = await resultOf(await mcpPost(b.key, toolCall("list_my_reservations", {}), "session-of-caller-a"));
+    const listed = await resultOf(await mcpPost(b.key, toolCall("list_my_reservations", {}), sessionA!));
     expect(listed.structuredContent).toEqual({ reservations: [] });
     // A's own calls still work, and the audit log names A's key for each MCP event.
     const cancelled = await clientA.callTool({ name: "cancel_reservation", arguments: { reservation_id: id } });

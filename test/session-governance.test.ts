@@ -1,9 +1,9 @@
 // Sessions governance through the sandbox (seed 001 Run: 例外処理): exceptions checked against
 // the coach's policy in the engagement's object; out of policy the coach is asked by SMS with a
 // link, and QRV acts only after the coach's answer, once.
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { saveCoachPolicy, sopNotes } from "../src/db/governance.ts";
+import { agedExceptions, saveCoachPolicy, sopNotes } from "../src/db/governance.ts";
 import { weekOf } from "../src/domain/sessions/weekly.ts";
 import { DEFAULT_COACH_POLICY } from "../src/domain/sessions/policy.ts";
 import { and, eq } from "drizzle-orm";
@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { auditReviews, sandboxRefunds, sessionExceptions } from "../src/db/schema.ts";
 import { reservationStub } from "../src/durable/client.ts";
 import { freeSlots } from "../src/durable/engagement.ts";
-import { toIsoTokyo } from "../src/domain/time.ts";
+import { formatDateTime, toIsoTokyo } from "../src/domain/time.ts";
 import { field, signedInBrowser } from "./browser-client.ts";
 import { flashOf, signIn } from "./console-client.ts";
 import { runAlertRules } from "../src/monitor/alerts.ts";
@@ -38,7 +38,7 @@ describe("exceptions against the coach's policy", () => {
     const stub = reservationStub(env, id);
     const pi = (await engagement(id)).data.payment!.paymentIntentId!;
 
-    // ¥8,000 of ¥11,000: over ¥5,000 and over 20 %.
+    // 8,000円 of 11,000円: over 5,000円 and over 20 %.
     const opened = await stub.openException({ kind: "refund", amountJpy: 8000, note: "途中解約", by: "operator:佐藤" });
     expect(opened).toMatchObject({ ok: true, inPolicy: false, rule: "refund.over_limit" });
     await waitForJobs(id);
@@ -319,5 +319,103 @@ describe("the audit log export", () => {
     // Another coach's export does not have it.
     const other = await seedCoach();
     expect(await (await op.get(`/admin/coaches/${other.coachId}/audit.csv`)).text()).not.toContain(id);
+  });
+});
+
+describe("未払い継続: the unpaid rule acts by itself", () => {
+  async function agreed() {
+    const coach = await seedCoach();
+    const client = await mcpClient((await createApiKey("governance")).key);
+    const requested = await client.callTool({ name: "request_session", arguments: { coach_id: coach.coachId, menu_id: coach.menuId, name: "山田 花子", phone: uniqueMobile(), topic: "転職", preferred_times: ["平日夜"], language: "ja" } });
+    const { engagement_id: id, page_url: pageUrl } = requested.structuredContent as { engagement_id: string; page_url: string };
+    await reservationStub(env, id).dispatch({ type: "agree", termsVersion: 1, contractVersion: 1, by: "山田 花子" }, "requester");
+    await waitForEngagement(id, "payment_pending");
+    await expect.poll(async () => (await engagement(id)).data.payment?.sessionId).toBeTruthy();
+    await waitForJobs(id);
+    return { coach, id, pageUrl, stub: reservationStub(env, id) };
+  }
+  const reminders = async (id: string) => (await sentOf(id)).filter((s) => s.body.includes("お支払い（") && s.body.includes("まだ確認できていません"));
+  const cases = (id: string) => db.select().from(sessionExceptions).where(eq(sessionExceptions.engagementId, id));
+
+  it("the deadline opens one case; the reminder goes once with a new link that still pays; the payment settles the case", async () => {
+    const { id, pageUrl, stub } = await agreed();
+    const r0 = await engagement(id);
+    const due = r0.data.payment!.deadlineAt!;
+    expect(Math.abs(due - (r0.updatedAt + 86_400_000))).toBeLessThan(60_000);
+    expect(r0.timers).toEqual([{ type: "unpaid_check", key: "unpaid_check", at: due }]);
+    // The client's page says until when.
+    const page = await (await exports.default.fetch(new Request(pageUrl))).text();
+    expect(page).toContain(`お支払い期限: ${formatDateTime(due, "ja")}`);
+
+    // The deadline passes: a case opens by itself, in policy, opened by the system.
+    await runDurableObjectAlarm(stub);
+    const [opened] = await cases(id);
+    expect(opened).toMatchObject({ kind: "unpaid", status: "approved", inPolicy: true, rule: "unpaid.wait", policyVersion: 1, openedBy: "system" });
+    expect((await engagement(id)).timers.map((t) => t.at)).toEqual([due + 86_400_000]);
+    expect(await reminders(id)).toEqual([]);
+    // The system runs it: late only if still open a response target (24 h) past the cancel day (3 days).
+    const aged = async (at: number) => (await agedExceptions(db, at)).find((x) => x.row.id === opened!.id)!;
+    expect(await aged(opened!.openedAt + 25 * HOUR)).toMatchObject({ late: false });
+    expect(await aged(opened!.openedAt + 4 * 24 * HOUR + 60_000)).toMatchObject({ late: true });
+    expect(await (await signIn()).html("/admin")).toContain("自動対応中（コーチのルール）");
+
+    // A second run of the same check opens no second case.
+    expect(await stub.dispatch({ type: "unpaid_check", caseId: "exc_other", rule: "unpaid.wait", policyVersion: 1, action: "wait", by: "system", nextCheckAt: due + 86_400_000 }, "system")).toMatchObject({ applied: false });
+    expect(await cases(id)).toHaveLength(1);
+
+    // A day after the deadline: one reminder; the old checkout is replaced.
+    const oldCheckout = (await engagement(id)).data.payment!.sessionId!;
+    await runDurableObjectAlarm(stub);
+    await waitForJobs(id);
+    expect(await reminders(id)).toHaveLength(1);
+    expect((await cases(id))[0]).toMatchObject({ id: opened!.id, rule: "unpaid.remind", status: "approved" });
+    await expect.poll(async () => (await engagement(id)).data.payment?.sessionId).not.toBe(oldCheckout);
+    // A second run of the reminder sends nothing more.
+    expect(await stub.dispatch({ type: "unpaid_check", caseId: opened!.id, rule: "unpaid.remind", policyVersion: 1, action: "remind", by: "system" }, "system")).toMatchObject({ applied: false });
+    await waitForJobs(id);
+    expect(await reminders(id)).toHaveLength(1);
+    // The new link came silently (the reminder pointed to the client's page).
+    expect((await sentOf(id)).filter((s) => s.body.includes("のお支払いはこちらから"))).toHaveLength(1);
+
+    // The audit log: the rule, the policy version, the system as actor.
+    const steps = (await eventsOf(id)).filter((e) => e.type === "unpaid_check" && !e.ignored);
+    expect(steps.map((e) => [e.actor, JSON.parse(e.data).rule, JSON.parse(e.data).policyVersion, JSON.parse(e.data).by])).toEqual([
+      ["system", "unpaid.wait", 1, "system"],
+      ["system", "unpaid.remind", 1, "system"],
+    ]);
+
+    // Paying through the new link settles the case and stops the checks.
+    await paySandbox((await engagement(id)).data.payment!.sessionId!);
+    const paid = await waitForEngagement(id, "scheduling");
+    expect(paid.timers.filter((t) => t.type === "unpaid_check")).toEqual([]);
+    expect((await cases(id))[0]).toMatchObject({ status: "done" });
+  });
+
+  it("a client who withdraws while unpaid settles the open case", async () => {
+    const { id, stub } = await agreed();
+    await runDurableObjectAlarm(stub);
+    expect((await cases(id))[0]).toMatchObject({ status: "approved" });
+    expect(await stub.cancelSession("requester")).toMatchObject({ applied: true, status: "cancelled" });
+    expect((await cases(id))[0]).toMatchObject({ status: "done" });
+    expect((await engagement(id)).timers).toEqual([]);
+  });
+
+  it("unpaid on the coach's cancel day: the engagement is cancelled by the system under the edited rule's version", async () => {
+    const { coach, id, stub } = await agreed();
+    await saveCoachPolicy(db, coach.coachId, { ...DEFAULT_COACH_POLICY, version: 2, unpaid: { remindAfterDays: 2, cancelAfterDays: 4 } }, "test");
+    const due = (await engagement(id)).data.payment!.deadlineAt!;
+    await runDurableObjectAlarm(stub); // deadline: the case opens
+    expect((await engagement(id)).timers.map((t) => t.at)).toEqual([due + 2 * 86_400_000]);
+    await runDurableObjectAlarm(stub); // day 2: the reminder
+    expect((await engagement(id)).timers.map((t) => t.at)).toEqual([due + 4 * 86_400_000]);
+    await runDurableObjectAlarm(stub); // day 4: cancelled
+    const r = await waitForEngagement(id, "cancelled");
+    expect(r.data.cancellation).toMatchObject({ by: "system", reason: "unpaid" });
+    expect(r.timers).toEqual([]);
+    expect(await cases(id)).toEqual([expect.objectContaining({ status: "done", rule: "unpaid.cancel", policyVersion: 2, openedBy: "system" })]);
+    const last = (await eventsOf(id)).filter((e) => e.type === "unpaid_check").at(-1)!;
+    expect([last.actor, last.toStatus, JSON.parse(last.data).rule, JSON.parse(last.data).policyVersion]).toEqual(["system", "cancelled", "unpaid.cancel", 2]);
+    await waitForJobs(id);
+    expect(await reminders(id)).toHaveLength(1);
   });
 });

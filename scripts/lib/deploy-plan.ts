@@ -23,6 +23,8 @@ export interface DeployOptions {
   /** The names in that file, when it was readable. */
   secretsInFile?: string[];
   env?: string;
+  /** --config FILE, passed on to every wrangler command that reads the configuration. */
+  config?: string;
 }
 
 export type Step =
@@ -97,13 +99,13 @@ export function deployPlan(config: DeployConfig, options: DeployOptions): Deploy
     if (missing.length) notes.push(`${options.secretsFile} lacks ${missing.join(", ")}; they must already be set on the Worker.`);
   }
 
-  const steps: Step[] = [];
+  // Secrets first: a deployment that would be refused for a missing one creates nothing.
+  const steps: Step[] = [{ kind: "secrets", required: config.requiredSecrets, fromFile: options.secretsInFile ?? [] }];
   for (const d of config.d1) steps.push({ kind: "d1", binding: d.binding, databaseName: d.databaseName, ...(isPlaceholderId(d.databaseId) ? {} : { id: d.databaseId }) });
   for (const k of config.kv) steps.push({ kind: "kv", binding: k.binding, title: k.binding, ...(isPlaceholderId(k.id) ? {} : { id: k.id }) });
   for (const q of config.queues) steps.push({ kind: "queue", name: q });
   for (const d of config.d1) steps.push({ kind: "migrations", databaseName: d.databaseName });
-  steps.push({ kind: "secrets", required: config.requiredSecrets, fromFile: options.secretsInFile ?? [] });
-  const args = ["deploy", ...(options.env ? ["--env", options.env] : []), ...Object.entries(options.vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]), ...(options.secretsFile ? ["--secrets-file", options.secretsFile] : [])];
+  const args = ["deploy", ...(options.config ? ["--config", options.config] : []), ...(options.env ? ["--env", options.env] : []), ...Object.entries(options.vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]), ...(options.secretsFile ? ["--secrets-file", options.secretsFile] : [])];
   steps.push({ kind: "deploy", args });
   if (vars.PUBLIC_URL && !url) steps.push({ kind: "health", url: `${vars.PUBLIC_URL.replace(/\/+$/, "")}/healthz` });
   return { refusals, notes, vars, steps };
@@ -125,7 +127,7 @@ export function describeStep(step: Step): string {
     case "migrations":
       return `apply the remote migrations of ${step.databaseName} (wrangler d1 migrations apply ${step.databaseName} --remote)`;
     case "secrets":
-      return `secrets: every one of ${step.required.join(", ")} set on the Worker${step.fromFile.length ? ` or in the secrets file (${step.fromFile.join(", ")})` : ""}; anything missing is named and nothing is deployed`;
+      return `secrets: every one of ${step.required.join(", ")} set on the Worker${step.fromFile.length ? ` or in the secrets file (${step.fromFile.join(", ")})` : ""}; anything missing is named and nothing is created or deployed`;
     case "deploy":
       return `wrangler ${step.args.join(" ")}`;
     case "health":

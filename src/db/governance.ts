@@ -7,7 +7,7 @@ import type { AuditItem } from "../domain/sessions/weekly.ts";
 import { rowToAnyRecord } from "./reservations.ts";
 import { DEFAULT_COACH_POLICY, isLate, type CoachPolicy, type ExceptionKind } from "../domain/sessions/policy.ts";
 import type { Db } from "./client.ts";
-import { auditReviews, coachPolicies, coachSopNotes, engagements, reservationEvents, reservations, sessionExceptions } from "./schema.ts";
+import { auditReviews, coachPolicies, coachSopNotes, coaches, engagements, metricSnapshots, reservationEvents, reservations, sessionExceptions } from "./schema.ts";
 
 export type ExceptionRow = typeof sessionExceptions.$inferSelect;
 
@@ -20,6 +20,12 @@ export async function coachPolicy(db: Db, coachId: string): Promise<CoachPolicy>
 /** Stores a new version (validated by the caller with validatePolicy); old versions stay for the audit log. */
 export async function saveCoachPolicy(db: Db, coachId: string, policy: CoachPolicy, by: string, now = Date.now()): Promise<void> {
   await db.insert(coachPolicies).values({ coachId, version: policy.version, policy: JSON.stringify(policy), createdAt: now, createdBy: by });
+}
+
+/** Every version of the coach's policy, newest first: who changed it and when (the audit of the settings). */
+export async function policyHistory(db: Db, coachId: string, limit = 20): Promise<{ policy: CoachPolicy; createdAt: number; createdBy: string }[]> {
+  const rows = await db.select().from(coachPolicies).where(eq(coachPolicies.coachId, coachId)).orderBy(desc(coachPolicies.version)).limit(limit);
+  return rows.map((r) => ({ policy: { ...DEFAULT_COACH_POLICY, ...(JSON.parse(r.policy) as CoachPolicy), version: r.version }, createdAt: r.createdAt, createdBy: r.createdBy }));
 }
 
 /** Cases still waiting for someone: the coach (pending) or QRV (approved, not yet carried out). */
@@ -45,6 +51,11 @@ export async function agedExceptions(db: Db, now: number): Promise<{ row: Except
   return rows.map((row) => {
     const policy = policies.get(row.coachId)!;
     const kind = row.kind as ExceptionKind;
+    // 未払い継続 run by the system closes itself on the cancel day; it is late only past that plus the target.
+    if (kind === "unpaid" && row.openedBy === "system") {
+      const targetMs = policy.unpaid.cancelAfterDays * 86_400_000 + policy.slaMinutes.unpaid * 60_000;
+      return { row, kind, ageMs: now - row.openedAt, targetMs, late: now - row.openedAt > targetMs };
+    }
     return { row, kind, ageMs: now - row.openedAt, targetMs: policy.slaMinutes[kind] * 60_000, late: isLate(policy, kind, row.openedAt, now) };
   });
 }
@@ -107,4 +118,56 @@ export async function coachAuditLog(db: Db, coachId: string, from: number, to: n
     .orderBy(asc(reservationEvents.createdAt), asc(reservationEvents.id))
     .limit(50_000);
   return { retentionDays: policy.auditRetentionDays, since, events: rows.map((r) => r.event) };
+}
+
+// ---------------------------------------------------------------- retention (監査設計: 保存期間)
+
+/** Where the nightly deletion records its last run (in `metric_snapshots`). */
+export const AUDIT_RETENTION_RUN = "audit_retention";
+
+export interface RetentionRun {
+  /** Rows deleted: the engagements' events, settled cases, weekly sample items. */
+  events: number;
+  cases: number;
+  reviews: number;
+}
+
+/**
+ * Deletes what is older than each coach's retention (`auditRetentionDays`, default 730): the
+ * events of the coach's engagements (the audit log), settled exception cases and the weekly
+ * sample's items. Open cases and the SOP notes (the coach's settings) stay. Run nightly by the
+ * cron; records when it ran and what it deleted.
+ */
+export async function deleteAuditPastRetention(env: Env, db: Db, now: number): Promise<RetentionRun> {
+  const list = await db.select({ id: coaches.id }).from(coaches);
+  const d1 = env.DB;
+  const statements: D1PreparedStatement[] = [];
+  for (const { id } of list) {
+    const cutoff = now - (await coachPolicy(db, id)).auditRetentionDays * 86_400_000;
+    statements.push(
+      d1.prepare("DELETE FROM reservation_events WHERE created_at < ? AND reservation_id IN (SELECT id FROM engagements WHERE coach_id = ?)").bind(cutoff, id),
+      d1.prepare("DELETE FROM session_exceptions WHERE coach_id = ? AND status NOT IN ('pending', 'approved') AND COALESCE(done_at, decided_at, opened_at) < ?").bind(id, cutoff),
+      d1.prepare("DELETE FROM audit_reviews WHERE coach_id = ? AND at < ?").bind(id, cutoff),
+    );
+  }
+  const run: RetentionRun = { events: 0, cases: 0, reviews: 0 };
+  for (let i = 0; i < statements.length; i += 90) {
+    const results = await d1.batch(statements.slice(i, i + 90));
+    results.forEach((r, k) => {
+      const which = (["events", "cases", "reviews"] as const)[(i + k) % 3]!;
+      run[which] += r.meta.changes ?? 0;
+    });
+  }
+  await db
+    .insert(metricSnapshots)
+    .values({ name: AUDIT_RETENTION_RUN, data: JSON.stringify(run), computedAt: now })
+    .onConflictDoUpdate({ target: metricSnapshots.name, set: { data: JSON.stringify(run), computedAt: now } });
+  console.log(JSON.stringify({ msg: "audit retention", coaches: list.length, ...run }));
+  return run;
+}
+
+/** The nightly deletion's last run, for the pages that export the audit log. */
+export async function lastRetentionRun(db: Db): Promise<{ at: number; run: RetentionRun } | null> {
+  const row = await db.query.metricSnapshots.findFirst({ where: eq(metricSnapshots.name, AUDIT_RETENTION_RUN) });
+  return row ? { at: row.computedAt, run: JSON.parse(row.data) as RetentionRun } : null;
 }

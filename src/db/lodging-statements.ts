@@ -47,3 +47,14 @@ export function roomUpsert(r: RoomSeed, now: number): Statement {
     params: [r.id, r.number, r.roomTypeId, r.floorAreaM2, r.maxGuests, JSON.stringify(r.amenities), JSON.stringify(r.images), r.floor, now, now],
   };
 }
+
+/**
+ * A room from the room CSV, matched by its number: a known room takes the file's values (its
+ * photos and front-desk status stay); a new number becomes a room with id `newId`.
+ */
+export function roomImportUpsert(r: Omit<RoomSeed, "id" | "images">, newId: string, now: number): Statement {
+  return {
+    sql: "INSERT INTO rooms (id, number, room_type_id, floor_area_m2, max_guests, amenities, images, floor, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, '[]', ?, ?, ?) ON CONFLICT (number) DO UPDATE SET room_type_id = excluded.room_type_id, floor_area_m2 = excluded.floor_area_m2, max_guests = excluded.max_guests, amenities = excluded.amenities, floor = excluded.floor, updated_at = excluded.updated_at",
+    params: [newId, r.number, r.roomTypeId, r.floorAreaM2, r.maxGuests, JSON.stringify(r.amenities), r.floor, now, now],
+  };
+}

@@ -124,7 +124,7 @@ export const reservationEvents = sqliteTable(
     data: text("data").notNull().default("{}"),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("reservation_events_reservation").on(t.reservationId, t.id)],
+  (t) => [index("reservation_events_reservation").on(t.reservationId, t.id), index("reservation_events_created").on(t.createdAt)],
 );
 
 /**
@@ -320,6 +320,24 @@ export const rateEvents = sqliteTable(
     at: integer("at").notNull(),
   },
   (t) => [index("rate_events_key_at").on(t.key, t.at)],
+);
+
+/**
+ * Resource subscriptions of 2025-era MCP clients, by the Mcp-Session-Id QRV gave them
+ * (src/mcp/subscriptions.ts). `owner` is the credential that subscribed (credentialOf); `version`
+ * the reservation's version at that moment; test:// fixture URIs have no reservation.
+ */
+export const mcpSubscriptions = sqliteTable(
+  "mcp_subscriptions",
+  {
+    sessionId: text("session_id").notNull(),
+    owner: text("owner").notNull(),
+    uri: text("uri").notNull(),
+    reservationId: text("reservation_id"),
+    version: integer("version"),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.owner, t.uri] }), index("mcp_subscriptions_expires").on(t.expiresAt)],
 );
 
 /** Console sessions ended by signing out (src/auth/admin.ts): their signed cookie opens nothing. */
@@ -742,6 +760,25 @@ export const coachSopNotes = sqliteTable(
   (t) => [index("coach_sop_notes_coach").on(t.coachId, t.createdAt)],
 );
 
+/** The coach's weekly report, made once per coach and week (seed 001: 週次レポート作成); the document as made. */
+export const coachReports = sqliteTable(
+  "coach_reports",
+  {
+    coachId: text("coach_id")
+      .notNull()
+      .references(() => coaches.id, { onDelete: "cascade" }),
+    /** The week's Monday, Japan time ("2026-11-30"). */
+    week: text("week").notNull(),
+    periodStart: integer("period_start").notNull(),
+    periodEnd: integer("period_end").notNull(),
+    doc: text("doc").notNull(),
+    /** Comma-separated addresses it was emailed to. */
+    recipients: text("recipients").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.coachId, t.week] })],
+);
+
 // ---------------------------------------------------------------- lodging (seed 004)
 
 /** Room types (シングル, ツイン, ダブル, スイート or the operator's own) with their default nightly rate. */
@@ -977,4 +1014,24 @@ export const roomStatusEvents = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [index("room_status_events_room").on(t.roomId, t.id)],
+);
+
+/**
+ * Staff changes to lodging records (room types, rooms, imports, members' details and deletion),
+ * with who and when. `detail` names what changed; member rows name fields, never their values.
+ */
+export const lodgingAudit = sqliteTable(
+  "lodging_audit",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    operator: text("operator").notNull(),
+    /** room_type_created | room_type_edited | room_created | room_edited | rooms_imported | rates_set | rates_imported | member_edited | member_deleted */
+    action: text("action").notNull(),
+    /** room_type | room | rooms | rates | member */
+    subjectType: text("subject_type").notNull(),
+    subjectId: text("subject_id"),
+    detail: text("detail").notNull().default("{}"),
+  },
+  (t) => [index("lodging_audit_subject").on(t.subjectType, t.subjectId, t.id)],
 );

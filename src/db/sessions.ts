@@ -90,7 +90,7 @@ export function engagementProjection(d1: D1Database, r: EngagementRecord): D1Pre
       note: c.decision?.note ?? null,
       done_at: c.doneAt ?? null,
     };
-    out.push(insertGuarded(d1, "session_exceptions", row, r, `ON CONFLICT(id) DO UPDATE SET ${upsertSet(["status", "decision", "decided_at", "decided_by", "note", "done_at"])}`));
+    out.push(insertGuarded(d1, "session_exceptions", row, r, `ON CONFLICT(id) DO UPDATE SET ${upsertSet(["status", "rule", "policy_version", "reason", "decision", "decided_at", "decided_by", "note", "done_at"])}`));
   }
   const held = d.history.filter((s) => s.outcome === "held");
   const client = {

@@ -2,7 +2,7 @@
 // queue's backlog, the job error rate over the last five minutes, the dead-letter queue, and
 // every open manual case. Each condition has a key; the monitor posts a key to Slack once and
 // resolves it when the condition no longer holds, so a lasting problem is one message.
-import { MANUAL_CASES, caseAlertKey, caseAlertText, type ManualCaseId, type Priority } from "./cases.ts";
+import { MANUAL_CASES, caseAlertKey, caseAlertText, isQueued, type ManualCaseId, type Priority } from "./cases.ts";
 
 export const ALERT_RULES = {
   /** キュー長超過: jobs waiting to run (seed 000 §4.3.1: more than 100). */
@@ -73,7 +73,7 @@ export function evaluateAlerts(s: MonitorSnapshot, publicUrl: string): AlertCond
   }
   if (s.deadJobs > 0) out.push(system("dead_letter", `未対応 ${s.deadJobs}件`, publicUrl, "/admin/alerts"));
   if (s.waitingInquiries > 0) out.push(system("inquiries_waiting", `${s.waitingInquiries}件`, publicUrl, "/admin/inquiries?status=new&category=all"));
-  for (const c of s.openCases) {
+  for (const c of s.openCases.filter(isQueued)) {
     out.push({ key: caseAlertKey(c.case, c.reservationId), case: c.case, priority: MANUAL_CASES[c.case].priority, text: caseAlertText(c.case, c.reservationId, publicUrl), reservationId: c.reservationId });
   }
   for (const x of s.lateExceptions ?? []) {

@@ -11,11 +11,18 @@ export const CANCELLATION_POLICY = `v1: free before payment; full refund until $
 
 export interface Approval {
   version: 1;
+  /** 1 (or absent) for what was asked; 2, 3... for each later change put to the requester. */
+  revision?: number;
+  /** The hash of the approval this one replaces. */
+  supersedes?: string;
   service: string;
   area: string;
   /** ISO 8601, Japan time. */
   start: string;
   party_size: number;
+  /** A change: the shop and the menu agreed with it (when it differs from the service asked for). */
+  shop?: string;
+  menu?: string;
   /** The lowest and highest price among the shops QRV may book; the payment is at most `max`. */
   price_jpy: { min: number; max: number };
   cancellation_policy: string;
@@ -24,8 +31,13 @@ export interface Approval {
   asked_by: { kind: "api_key" | "user"; id: string; name?: string };
   /** The AI client, as far as it identified itself. */
   client?: { name?: string; version?: string; oauth_client_id?: string };
-  /** ISO 8601, Japan time. */
-  approved_at: string;
+  /** A change: who put it to the requester (an operator, for the shop) and when (ISO 8601, Japan time). */
+  proposed?: { by: "operator"; name: string; at: string; reason: "shop_change_request" };
+  /**
+   * ISO 8601, Japan time: when the requester asked (the first approval). A change is hashed
+   * when proposed, so its approval time is kept beside the hash (ApprovalRecord.approvedAt).
+   */
+  approved_at?: string;
 }
 
 export interface ApprovalInput {
@@ -69,6 +81,41 @@ function canonical(value: unknown): string {
 /** `sha256:` and the hex digest of the approval's canonical JSON. */
 export async function approvalHash(a: Approval): Promise<string> {
   return `sha256:${await sha256Hex(canonical(a))}`;
+}
+
+/** The approval a change of time, party, menu or price asks the requester for; it replaces `previous` once approved. */
+export function buildChangeApproval(i: {
+  previous?: { snapshot: Approval; hash: string };
+  service: string;
+  area: string;
+  shop: string;
+  menu?: string;
+  start: string;
+  partySize: number;
+  amountJpy: number;
+  requester: { name: string; phone: string };
+  askedBy: Approval["asked_by"];
+  operator: string;
+  proposedAt: string;
+}): Approval {
+  const prev = i.previous?.snapshot;
+  return {
+    version: 1,
+    revision: (prev?.revision ?? 1) + 1,
+    ...(i.previous ? { supersedes: i.previous.hash } : {}),
+    service: i.service,
+    area: i.area,
+    shop: i.shop,
+    ...(i.menu ? { menu: i.menu } : {}),
+    start: i.start,
+    party_size: i.partySize,
+    price_jpy: { min: i.amountJpy, max: i.amountJpy },
+    cancellation_policy: CANCELLATION_POLICY,
+    requester: { name: i.requester.name, phone: maskPhone(i.requester.phone) },
+    asked_by: prev?.asked_by ?? i.askedBy,
+    ...(prev?.client ? { client: prev.client } : {}),
+    proposed: { by: "operator", name: i.operator, at: i.proposedAt, reason: "shop_change_request" },
+  };
 }
 
 /** Whether charging `amountJpy` stays within what was approved (records without an approval predate it). */

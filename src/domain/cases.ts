@@ -1,5 +1,7 @@
 // The six cases a machine cannot settle (seed 000 §2.2), with priority and response target
-// (§2.3.2), plus the system cases that also need a person. Alerts and the operator queue use these.
+// (§2.3.2), plus the system cases that also need a person. Alerts and the operator queue use these,
+// except the payment timeout (§2.2.3), which needs no one unless the requester asks: it raises no
+// alert and no queue item (see RAISES_NO_CASE) and is handled from the reservation's page.
 
 export type Priority = "urgent" | "high" | "medium" | "low";
 
@@ -35,7 +37,7 @@ export const MANUAL_CASES = {
     priority: "low",
     targetMinutes: 24 * 60,
     headline: "予約ID: {id} の決済期限切れ",
-    todo: "基本は対応不要。依頼者から問い合わせがあれば事情を確認し、再予約を案内する",
+    todo: "対応不要（Slack通知・キューなし。予約の経過とダッシュボードに残る）。依頼者から問い合わせがあれば予約ページで事情を確認し、店舗の了承を得て決済リンクを再発行するか、再予約を案内する",
   },
   ambiguous_answer: {
     title: "店舗の曖昧な回答",
@@ -75,6 +77,14 @@ export const MANUAL_CASES = {
 } as const satisfies Record<string, ManualCase>;
 
 export type ManualCaseId = keyof typeof MANUAL_CASES;
+
+/** Cases of seed 000 §2.2 that need no one unless the requester asks: no Slack alert, no queue item. */
+export const RAISES_NO_CASE: readonly ManualCaseId[] = ["payment_timeout"];
+
+/** Whether an open case belongs in the queue and the alerts (one opened before that rule may still sit on a record). */
+export function isQueued(c: { case: ManualCaseId }): boolean {
+  return !RAISES_NO_CASE.includes(c.case);
+}
 
 export function caseHeadline(caseId: ManualCaseId, reservationId: string): string {
   return MANUAL_CASES[caseId].headline.replace("{id}", reservationId);

@@ -3,7 +3,7 @@
 // where the seed gives one.
 import { formatJpy } from "./money.ts";
 import { formatClock, formatDateTime, formatShort, jstDay } from "./time.ts";
-import type { Lang, Note, ReservationRecord, ShopRef } from "./reservation/types.ts";
+import type { Lang, Note, ProposedChange, ReservationRecord, ShopRef } from "./reservation/types.ts";
 
 const BRAND = "QRV";
 
@@ -24,7 +24,27 @@ function party(n: number, lang: Lang): string {
 
 // ---------------------------------------------------------------- SMS to the requester
 
+/** A proposed change in one line: time, party, menu and amount. */
+function changeLine(p: ProposedChange, lang: Lang): string {
+  const parts = [formatDateTime(p.startAt, lang), party(p.partySize, lang), ...(p.menu ? [p.menu] : []), formatJpy(p.amountJpy)];
+  return parts.join(lang === "ja" ? "、" : ", ");
+}
+
 export const sms = {
+  /** A shop's change, accepted by an operator, waits for the requester's approval on their page. */
+  changeProposed(c: MessageContext, shop: ShopRef, p: ProposedChange): string {
+    const r = c.record;
+    return r.requester.language === "ja"
+      ? `【${BRAND}】${shop.name}から予約内容の変更のご提案があります（${changeLine(p, "ja")}）。こちらで内容をご確認のうえ、承認またはお断りを選んでください。承認いただくまで決済リンクは届かず、料金もかかりません: ${c.guestUrl}`
+      : `[${BRAND}] ${shop.name} proposes a change to your booking (${changeLine(p, "en")}). Please review it and approve or decline here. No payment link is sent and nothing is charged until you approve: ${c.guestUrl}`;
+  },
+  /** The requester declined the shop's change: the request is closed, with thanks. */
+  changeDeclined(c: MessageContext): string {
+    const r = c.record;
+    return r.requester.language === "ja"
+      ? `【${BRAND}】変更のご提案をお断りいただいたため、今回のご依頼は終了しました。料金はかかりません。ご利用ありがとうございました。またのご依頼をお待ちしております。予約ID: ${r.id}`
+      : `[${BRAND}] You declined the proposed change, so this request is now closed. You have not been charged. Thank you for using QRV; we hope to help you again. ID: ${r.id}`;
+  },
   received(c: MessageContext): string {
     const r = c.record;
     return r.requester.language === "ja"
@@ -33,7 +53,7 @@ export const sms = {
   },
   paymentLink(c: MessageContext, shop: ShopRef, url: string, deadlineAt: number): string {
     const r = c.record;
-    const amount = formatJpy(r.amountJpy ?? 0, r.requester.language);
+    const amount = formatJpy(r.amountJpy ?? 0);
     return r.requester.language === "ja"
       ? `【${BRAND}】${shop.name}でご予約を仮押さえしました（${when(r, "ja")}、${party(r.partySize, "ja")}）。${formatClock(deadlineAt)}まで（10分以内）に${amount}をお支払いいただくと確定します: ${url}`
       : `[${BRAND}] ${shop.name} can take you (${when(r, "en")}, ${party(r.partySize, "en")}). Pay ${amount} by ${formatClock(deadlineAt)} JST (within 10 minutes) to confirm: ${url}`;
@@ -70,8 +90,8 @@ export const sms = {
     const lang = r.requester.language;
     if (refundJpy) {
       return lang === "ja"
-        ? `【${BRAND}】予約 ${r.id} をキャンセルしました。${formatJpy(refundJpy, "ja")}を全額返金します（カード会社により反映まで日数がかかります）。`
-        : `[${BRAND}] Booking ${r.id} is cancelled. ${formatJpy(refundJpy, "en")} will be refunded in full (your card issuer may take a few days).`;
+        ? `【${BRAND}】予約 ${r.id} をキャンセルしました。${formatJpy(refundJpy)}を全額返金します（カード会社により反映まで日数がかかります）。`
+        : `[${BRAND}] Booking ${r.id} is cancelled. ${formatJpy(refundJpy)} will be refunded in full (your card issuer may take a few days).`;
     }
     return lang === "ja"
       ? `【${BRAND}】予約 ${r.id} をキャンセルしました。料金はかかりません。`
@@ -91,8 +111,8 @@ export const sms = {
   latePaymentRefunded(c: MessageContext, amountJpy: number): string {
     const r = c.record;
     return r.requester.language === "ja"
-      ? `【${BRAND}】お支払いが決済期限後（またはキャンセル後）だったため、${formatJpy(amountJpy, "ja")}を全額返金します。予約は成立していません。予約ID: ${r.id}`
-      : `[${BRAND}] Your payment arrived after the deadline (or after cancellation), so ${formatJpy(amountJpy, "en")} will be refunded in full. The booking was not made. ID: ${r.id}`;
+      ? `【${BRAND}】お支払いが決済期限後（またはキャンセル後）だったため、${formatJpy(amountJpy)}を全額返金します。予約は成立していません。予約ID: ${r.id}`
+      : `[${BRAND}] Your payment arrived after the deadline (or after cancellation), so ${formatJpy(amountJpy)} will be refunded in full. The booking was not made. ID: ${r.id}`;
   },
   /** Seed 000 §2.2.1: the requester agreed on the phone to another date and time. */
   newTime(c: MessageContext): string {
@@ -184,11 +204,17 @@ function detailLines(c: MessageContext, lang: Lang, shop?: ShopRef): string[] {
     rows.push(lang === "ja" ? `店舗: ${shop.name}` : `Shop: ${shop.name}`);
     if (shop.address) rows.push(lang === "ja" ? `住所: ${shop.address}` : `Address: ${shop.address}`);
   }
-  if (r.amountJpy !== undefined && shop) rows.push(lang === "ja" ? `金額: ${formatJpy(r.amountJpy, "ja")}` : `Amount: ${formatJpy(r.amountJpy, "en")}`);
+  if (r.amountJpy !== undefined && shop) rows.push(lang === "ja" ? `金額: ${formatJpy(r.amountJpy)}` : `Amount: ${formatJpy(r.amountJpy)}`);
   return rows;
 }
 
 export const requesterEmail = {
+  changeProposed(c: MessageContext, shop: ShopRef, p: ProposedChange): EmailContent {
+    const r = c.record;
+    return r.requester.language === "ja"
+      ? email("予約内容の変更のご確認", [`${r.requester.name} 様`, "", `${shop.name}から予約内容の変更のご提案がありました。`, "", `現在: ${when(r, "ja")}、${party(r.partySize, "ja")}`, `変更後: ${changeLine(p, "ja")}`, "", "下のページで内容をご確認のうえ、承認またはお断りを選んでください。承認いただくまで決済リンクはお送りせず、料金もかかりません。お支払いは承認いただいた金額を超えることはありません。", "", `確認・承認: ${c.guestUrl}`], "ja")
+      : email("Please review a change to your booking", [`Dear ${r.requester.name},`, "", `${shop.name} proposes a change to your booking.`, "", `Now: ${when(r, "en")}, ${party(r.partySize, "en")}`, `Proposed: ${changeLine(p, "en")}`, "", "Please review it on the page below and approve or decline. We send no payment link and charge nothing until you approve, and the payment never exceeds the amount you approve.", "", `Review and approve: ${c.guestUrl}`], "en");
+  },
   received(c: MessageContext): EmailContent {
     const lang = c.record.requester.language;
     return lang === "ja"
@@ -206,8 +232,8 @@ export const requesterEmail = {
     const refundLine =
       refundJpy !== undefined
         ? lang === "ja"
-          ? `${formatJpy(refundJpy, "ja")}を全額返金します。カード会社により反映まで数日かかることがあります。`
-          : `${formatJpy(refundJpy, "en")} will be refunded in full; your card issuer may take a few days.`
+          ? `${formatJpy(refundJpy)}を全額返金します。カード会社により反映まで数日かかることがあります。`
+          : `${formatJpy(refundJpy)} will be refunded in full; your card issuer may take a few days.`
         : lang === "ja"
           ? "料金は発生していません。"
           : "You have not been charged.";
@@ -329,6 +355,9 @@ const NOTES: Record<string, { ja: string; en: string }> = {
   shop_confirmed_by_operator: { ja: "{shop}: 担当者の確認で予約OK", en: "{shop}: accepted (confirmed by an operator)" },
   shop_declined_by_operator: { ja: "{shop}: 担当者の確認で予約NG。次の店舗に電話します", en: "{shop}: declined (confirmed by an operator); calling the next shop" },
   change_accepted: { ja: "店舗の変更案を承諾し、予約内容を変更しました（{start}、{party}名）", en: "The shop's change was accepted and the booking updated ({start}, party of {party})" },
+  change_proposed: { ja: "店舗の変更案（{start}、{party}名、{amount}）を依頼者の承認に回しました", en: "The shop's change ({start}, party of {party}, {amount}) was sent to the requester for approval" },
+  change_approved: { ja: "依頼者が変更を承認しました（{start}、{party}名）", en: "The requester approved the change ({start}, party of {party})" },
+  change_declined: { ja: "依頼者が変更をお断りになり、ご依頼を終了しました（料金なし）", en: "The requester declined the change; the request is closed (no charge)" },
   change_rejected: { ja: "店舗の変更案をお断りしました。次の店舗に電話します", en: "The shop's change was declined; calling the next shop" },
   job_requeued: { ja: "止まっていた送信処理を再実行しました", en: "A stalled step was run again" },
   job_dismissed: { ja: "止まっていた送信処理を担当者が対応しました", en: "An operator handled a stalled step" },

@@ -17,6 +17,10 @@ export function fullRefund(paidJpy: number): number {
   return assertJpy(paidJpy);
 }
 
-export function formatJpy(amount: number, lang: "ja" | "en"): string {
-  return lang === "ja" ? `${amount.toLocaleString("ja-JP")}円` : `¥${amount.toLocaleString("en-US")}`;
+/**
+ * Every yen amount a person reads (pages, SMS, email, MCP text, PDFs, the console): `6,600円`,
+ * in Japanese and in English alike, as the seed writes prices.
+ */
+export function formatJpy(amount: number): string {
+  return `${Math.round(amount).toLocaleString("en-US")}円`;
 }

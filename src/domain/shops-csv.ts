@@ -1,8 +1,7 @@
 // The partner-shop CSV (the format of `npm run shops:import` and of the admin upload):
 // name,phone,email,services,area,priority,price_jpy,sandbox_answer[,address[,hours]]
 // A file is accepted whole or not at all: every bad row is reported with its line number.
-import { parse } from "csv-parse/sync";
-import { csvCell, csvCellValue } from "./csv.ts";
+import { csvCell, csvCellValue, readCsvTable, type CsvRowError } from "./csv.ts";
 import { parseHours } from "./opening-hours.ts";
 import { displayPhone, normalizePhone } from "./phone.ts";
 
@@ -31,10 +30,7 @@ export interface ShopCsvRow {
   hours: string | null;
 }
 
-export interface CsvRowError {
-  line: number;
-  message: string;
-}
+export type { CsvRowError } from "./csv.ts";
 
 export type ShopCsvResult = { ok: true; rows: ShopCsvRow[] } | { ok: false; errors: CsvRowError[] };
 
@@ -89,52 +85,25 @@ export function validateRow(cells: string[], line: number): { row?: ShopCsvRow; 
   };
 }
 
-export interface CsvRecord {
-  record: string[];
-  /** `lines`: the line the record ends on (1-based), for messages. */
-  info: { lines: number };
-}
-
-/** A CSV file's records with their line numbers (a BOM and empty lines skipped), or why it cannot be read. */
-export function readCsvRecords(text: string, trim = false): { ok: true; records: CsvRecord[] } | { ok: false; errors: CsvRowError[] } {
-  try {
-    return { ok: true, records: parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim }) as unknown as CsvRecord[] };
-  } catch (err) {
-    const line = (err as { lines?: number }).lines ?? 1;
-    return { ok: false, errors: [{ line, message: `not readable as CSV: ${(err as Error).message}` }] };
-  }
-}
-
 export function parseShopCsv(text: string): ShopCsvResult {
-  const read = readCsvRecords(text);
-  if (!read.ok) return read;
-  const [header, ...body] = read.records;
-  if (!header) return { ok: false, errors: [{ line: 1, message: `the file is empty; the first line must be: ${SHOP_CSV_COLUMNS.join(",")}` }] };
-  const names = header.record.map((h) => h.trim().toLowerCase());
   const expected: string[] = [...SHOP_CSV_COLUMNS];
-  const accepted = [expected, [...expected, "address"], [...expected, ...SHOP_CSV_OPTIONAL]].map((h) => h.join(","));
-  if (!accepted.includes(names.join(","))) {
-    return { ok: false, errors: [{ line: header.info.lines, message: `the header must be: ${SHOP_CSV_COLUMNS.join(",")} (optionally followed by ,address or ,address,hours); found: ${names.join(",")}` }] };
-  }
-  const errors: CsvRowError[] = [];
+  const table = readCsvTable(text, [expected, [...expected, "address"], [...expected, ...SHOP_CSV_OPTIONAL]], "shops");
+  if (!table.ok) return table;
+  const errors: CsvRowError[] = [...table.rowErrors];
   const rows: ShopCsvRow[] = [];
   const phones = new Map<string, number>();
-  if (!body.length) errors.push({ line: header.info.lines + 1, message: "no shops after the header" });
-  for (const { record, info } of body) {
+  for (const { record, info } of table.body) {
     const line = info.lines;
-    if (record.length !== names.length) {
-      errors.push({ line, message: `expected ${names.length} columns, found ${record.length}` });
-      continue;
-    }
     const { row, errors: rowErrors } = validateRow(record, line);
     for (const message of rowErrors) errors.push({ line, message });
     if (row) {
       const seen = phones.get(row.phone);
-      if (seen) errors.push({ line, message: `phone ${row.phone} is already on line ${seen}` });
+      if (seen) errors.push({ line, column: "phone", message: `phone ${row.phone} is already on line ${seen}` });
       else phones.set(row.phone, line);
       rows.push(row);
     }
   }
+  errors.sort((a, b) => a.line - b.line);
   return errors.length ? { ok: false, errors } : { ok: true, rows };
 }
 

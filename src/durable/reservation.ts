@@ -21,7 +21,8 @@ import { checkPolicy, type ExceptionEvent } from "../domain/sessions/policy.ts";
 import { messageProblems, quietUntil, type MessageKind, type MessageTopic } from "../domain/sessions/send-rules.ts";
 import { coachPolicy } from "../db/governance.ts";
 import { getCoach } from "../db/sessions.ts";
-import { createShopReservation } from "../domain/reservation/shop-machine.ts";
+import { changeApprovalFor, createShopReservation } from "../domain/reservation/shop-machine.ts";
+import { approvalHash } from "../domain/approval.ts";
 import type { Actor, DecideContext, Decision, Effect, LodgingRecord, Note, Outcome, ReservationEvent, ReservationRecord, ShopRequest, Status, Timer } from "../domain/reservation/types.ts";
 import { nightInterval, parseDate } from "../domain/resource-calendar.ts";
 import { placeRooms, refreshAvailability, roomResource, type CartLine, type Placement } from "../lodging/inventory.ts";
@@ -500,12 +501,17 @@ export class ReservationObject extends DurableObject<Env> {
     if (dropped.length) await this.ctx.storage.delete(dropped.map((k) => `seen:${k}`));
   }
 
-  async #apply(event: AnyEvent, actor: Actor, firedTimer?: AnyTimer, finished?: FinishedJob): Promise<DispatchResult> {
+  async #apply(given: AnyEvent, actor: Actor, firedTimer?: AnyTimer, finished?: FinishedJob): Promise<DispatchResult> {
     for (let attempt = 0; ; attempt++) {
       const record = await this.#load();
       const now = Date.now();
+      const event = await this.#withChangeApproval(record, given, now);
       const ctx = this.#context(now);
       if (record.kind === "lodging") ctx.pointsBalance = await this.#balance(record.data.memberId);
+      if (record.kind === "lodging" && event.type === "member_contact_changed") {
+        const contact = await this.env.DB.prepare("SELECT name, phone, email FROM members WHERE id = ? AND registered_via != 'deleted'").bind(record.data.memberId).first<{ name: string; phone: string; email: string }>();
+        if (contact) ctx.memberContact = contact;
+      }
       let decision: AnyDecision = decide(record, event, ctx);
       if (firedTimer) decision = this.#dropFiredTimer(record, decision, firedTimer, now);
       try {
@@ -518,6 +524,17 @@ export class ReservationObject extends DurableObject<Env> {
         this.#record = null;
       }
     }
+  }
+
+  /**
+   * A shop's change accepted before payment becomes a new approval for the requester: built
+   * from the record, hashed here (the machine is synchronous), and carried by the event, so
+   * the audit log keeps exactly what was put to them.
+   */
+  async #withChangeApproval(record: AnyRecord, event: AnyEvent, now: number): Promise<AnyEvent> {
+    if (record.kind !== "shop" || event.type !== "accept_change") return event;
+    const snapshot = changeApprovalFor(record, event, now);
+    return snapshot ? { ...event, approval: { snapshot, hash: await approvalHash(snapshot) } } : event;
   }
 
   async #balance(memberId: string): Promise<number> {
@@ -681,6 +698,7 @@ export class ReservationObject extends DurableObject<Env> {
     if (record.kind === "lodging") {
       return event.type === "calendar_sync" ? { type: "calendar_sync", ok: await this.#syncCalendar(record) } : event;
     }
+    if (record.kind === "session" && event.type === "unpaid_check") return unpaidRuleEvent(this.#db, record, timer);
     if (record.kind !== "shop") return event;
     try {
       if (event.type === "call_timeout") {
@@ -703,6 +721,25 @@ export class ReservationObject extends DurableObject<Env> {
     }
     return event;
   }
+}
+
+const DAY = 86_400_000;
+
+/** The coach's unpaid rule (未払い継続), read when its timer fires; the machine acts on it. */
+async function unpaidRuleEvent(db: Db, r: EngagementRecord, timer: AnyTimer): Promise<AnyEvent> {
+  const payment = r.data.payment;
+  if (r.status !== "payment_pending" || !payment || payment.paidAt) return { type: "unpaid_check" };
+  const policy = await coachPolicy(db, r.data.coach.id);
+  // The check stands for the timer's own time (an alarm counts everything up to it as due).
+  const at = Math.max(Date.now(), timer.at);
+  const dueAt = payment.deadlineAt ?? timer.at;
+  const d = checkPolicy(policy, { kind: "unpaid", dueAt, now: at, reminded: Boolean(payment.remindedAt) });
+  const remindAt = dueAt + policy.unpaid.remindAfterDays * DAY;
+  const cancelAt = dueAt + policy.unpaid.cancelAfterDays * DAY;
+  const nextCheckAt = [...(payment.remindedAt || d.action === "remind" ? [] : [remindAt]), cancelAt].find((t) => t > at);
+  const open = r.data.exceptions?.find((c) => c.kind === "unpaid" && (c.status === "pending" || c.status === "approved"));
+  const action = d.action === "remind" || d.action === "cancel_engagement" ? d.action : "wait";
+  return { type: "unpaid_check", caseId: open?.id ?? newId("exc", at), rule: d.rule, policyVersion: d.policyVersion, reason: d.reason, action, by: "system", ...(nextCheckAt ? { nextCheckAt } : {}) };
 }
 
 /** Who opened a case, as the audit log's actor: the client, or a person of QRV (operator or coach). */

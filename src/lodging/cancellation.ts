@@ -81,3 +81,32 @@ export async function pendingCancellations(d1: D1Database, limit = 100): Promise
     .all<PendingCancellationRow>();
   return results;
 }
+
+export interface PendingCancellationSummary {
+  orderId: string;
+  memberName: string;
+  checkIn: string;
+  checkOut: string;
+  roomNumbers: string[];
+  refund: number;
+  paid: number;
+  percent: number;
+  full: boolean;
+}
+
+/**
+ * The same queue with each request's quote, read from the orders' committed rows (small and
+ * quick: the room board polls it every few seconds).
+ */
+export async function pendingCancellationSummaries(d1: D1Database, limit = 20): Promise<PendingCancellationSummary[]> {
+  const { results } = await d1
+    .prepare(
+      "SELECT o.id AS orderId, m.name AS memberName, o.check_in AS checkIn, o.check_out AS checkOut, c.value AS cancellation FROM lodging_orders o JOIN members m ON m.id = o.member_id JOIN reservations r ON r.id = o.id, json_each(r.data, '$.cancellations') c WHERE o.pending_cancellation IS NOT NULL AND json_extract(c.value, '$.status') = 'pending' ORDER BY o.check_in, o.id LIMIT ?",
+    )
+    .bind(limit)
+    .all<{ orderId: string; memberName: string; checkIn: string; checkOut: string; cancellation: string }>();
+  return results.map(({ cancellation, ...row }) => {
+    const c = JSON.parse(cancellation) as LodgingCancellation;
+    return { ...row, roomNumbers: c.roomNumbers, refund: c.refund, paid: c.paid, percent: c.percent, full: c.full };
+  });
+}

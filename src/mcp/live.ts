@@ -1,6 +1,6 @@
-// Live status for MCP clients on 2026-07-28: a client opens a `subscriptions/listen` stream for
-// qrv://reservations/{id} URIs, and is sent `notifications/resources/updated` when one of
-// those reservations changes. The server keeps no session: the stream itself is the
+// Live status for MCP clients on 2026-07-28 (2025-era clients: subscriptions.ts): a client
+// opens a `subscriptions/listen` stream for qrv://reservations/{id} URIs, and is sent
+// `notifications/resources/updated` when one of those reservations changes. The server keeps no session: the stream itself is the
 // subscription. While it is open, the isolate serving it checks the reservations' versions in
 // D1 (written by each reservation's Durable Object, wherever it runs) and publishes changes on
 // the handler's in-isolate bus, which delivers them to the streams that asked for them.

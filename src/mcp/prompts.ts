@@ -1,19 +1,29 @@
 // MCP prompts a client can offer its user. "book_appointment" walks the model through a shop
-// booking; its service and area arguments complete from the partner-shop list. Lodging and
-// sessions add theirs beside it when those products arrive.
+// booking; its service and area arguments complete from the partner-shop list. "find_room"
+// (lodging) completes room_type from the stored room types, and "book_session" (1-on-1
+// sessions) completes coach from the coaches taking sessions; both speak Japanese first.
 import { completable, type McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { createDb } from "../db/client.ts";
+import { listActiveCoaches } from "../db/sessions.ts";
 import { catalog } from "../db/shops.ts";
+import { allRoomTypes } from "../lodging/inventory.ts";
 import { QRV_ICONS } from "./icons.ts";
 import type { ToolDeps } from "./tools/reservations.ts";
 
-/** Names starting with `typed` (case-insensitive), then names containing it. */
+/** Names starting with `typed` (case-insensitive, full-width folded), then names containing it; in the given order otherwise. */
 function matching(names: string[], typed: string): string[] {
-  const t = typed.trim().toLowerCase();
-  if (!t) return names;
-  const starts = names.filter((n) => n.toLowerCase().startsWith(t));
-  return [...starts, ...names.filter((n) => !starts.includes(n) && n.toLowerCase().includes(t))];
+  const fold = (v: string) => v.normalize("NFKC").trim().toLowerCase();
+  const t = fold(typed);
+  const unique = [...new Set(names)];
+  if (!t) return unique;
+  const starts = unique.filter((n) => fold(n).startsWith(t));
+  return [...starts, ...unique.filter((n) => !starts.includes(n) && fold(n).includes(t))];
+}
+
+/** A prompt's one user message. */
+function userText(lines: string[]) {
+  return [{ role: "user" as const, content: { type: "text" as const, text: lines.join("\n") } }];
 }
 
 export function registerReservationPrompts(server: McpServer, deps: ToolDeps): void {
@@ -54,6 +64,75 @@ export function registerReservationPrompts(server: McpServer, deps: ToolDeps): v
           },
         },
       ],
+    }),
+  );
+}
+
+/** Lodging: find and book a room, paid with the member's points. */
+export function registerLodgingPrompts(server: McpServer, deps: ToolDeps): void {
+  // Japanese names first, then the English ones (a model or person may type either).
+  const roomTypeNames = async () => {
+    const types = await allRoomTypes(createDb(deps.env.DB));
+    return [...types.map((t) => t.name), ...types.flatMap((t) => (t.nameEn ? [t.nameEn] : []))];
+  };
+  server.registerPrompt(
+    "find_room",
+    {
+      title: "部屋を探す / Find a room",
+      description: "会員ポイントで泊まれる部屋を探して予約します。Find a room for members and book it with points (1 point = 1 yen).",
+      argsSchema: z.object({
+        dates: z.string().describe("泊まる日程（例: 2026-12-24から2泊、12/24〜12/26）/ The stay, e.g. 2026-12-24 to 2026-12-26."),
+        guests: z.string().optional().describe("1部屋の人数（例: 2）/ Guests in one room, e.g. 2."),
+        // The SDK unwraps an optional argument before looking for its completer.
+        room_type: completable(z.string().describe("部屋タイプ（例: ツイン）/ Room type, e.g. Twin."), async (value) => matching(await roomTypeNames(), value)).optional(),
+      }),
+      icons: QRV_ICONS,
+    },
+    ({ dates, guests, room_type }) => ({
+      description: `部屋を探す: ${dates}${room_type ? ` ${room_type}` : ""}`,
+      messages: userText([
+        `QRVで部屋を探してください。日程: ${dates}${guests ? `、1部屋${guests}名` : ""}${room_type ? `、部屋タイプ: ${room_type}` : ""}。`,
+        "1. 日程をチェックイン日とチェックアウト日（YYYY-MM-DD、日本時間）にして search_rooms で空室と各泊のポイントを調べ、誕生日割引があればそれも含めて見せてください。",
+        "2. 部屋タイプと室数を私に確認してから book_rooms で予約してください（ポイントから支払い。足りない場合は注文が30分待つので、top_up_points で追加する方法を教えてください）。",
+        "3. 予約IDと状態を伝えてください。キャンセルは cancel_lodging_order で、まず見積もりを見せてから確認してください。",
+        "",
+        `Please find me a room through QRV for ${dates}${guests ? `, ${guests} ${guests === "1" ? "guest" : "guests"} per room` : ""}${room_type ? `, room type ${room_type}` : ""}.`,
+        "1. Turn the stay into check_in and check_out dates (YYYY-MM-DD, Japan time) and call search_rooms; show me what is free and the points per night, with any birthday discount.",
+        "2. Confirm the room type and how many rooms with me, then call book_rooms (paid from my points; if short, the order waits 30 minutes and you tell me how to top_up_points).",
+        "3. Tell me the order id and its status. To cancel, use cancel_lodging_order and show me the quote before confirming.",
+      ]),
+    }),
+  );
+}
+
+/** Sessions: book a 1-on-1 online session with a coach. */
+export function registerSessionPrompts(server: McpServer, deps: ToolDeps): void {
+  const coachNames = async () => (await listActiveCoaches(createDb(deps.env.DB))).map((c) => c.coach.name);
+  server.registerPrompt(
+    "book_session",
+    {
+      title: "セッションを予約する / Book a session",
+      description: "コーチとの1対1のオンラインセッション（コーチング・相談・レッスン）を申し込みます。Book a 1-on-1 online session with a coach.",
+      argsSchema: z.object({
+        coach: completable(z.string().describe("コーチの名前（list_coaches のとおり）/ The coach, as list_coaches names them."), async (value) => matching(await coachNames(), value)),
+        topic: z.string().optional().describe("相談したいこと / What to talk about."),
+        preferred_time: z.string().optional().describe("希望の日時（例: 平日の夜、2026-12-05 10:00）/ A time that suits, e.g. weekday evenings."),
+      }),
+      icons: QRV_ICONS,
+    },
+    ({ coach, topic, preferred_time }) => ({
+      description: `セッションを予約する: ${coach}`,
+      messages: userText([
+        `QRVで${coach}さんとの1対1のオンラインセッションを申し込んでください。${topic ? `相談したいこと: ${topic}。` : ""}${preferred_time ? `希望の日時: ${preferred_time}。` : ""}`,
+        "1. list_coaches でコーチとメニュー（料金・時間・無料体験の有無）を確認し、どのメニューにするか私に聞いてください。",
+        "2. find_session_slots で希望に合う空き時間（日本時間）を探して見せてください。",
+        "3. 申し込み内容（名前と携帯番号が必要な場合はそれも）を確認してから request_session を呼び、私のページで規約に同意して支払う流れを伝えてください。支払い後に book_session_slot で時間を確定します。",
+        "",
+        `Please book a 1-on-1 online session with ${coach} through QRV.${topic ? ` Topic: ${topic}.` : ""}${preferred_time ? ` Preferred time: ${preferred_time}.` : ""}`,
+        "1. Check the coach and their menus (price, length, free trial) with list_coaches and ask me which menu.",
+        "2. Find free times that suit me with find_session_slots (Japan time) and show them.",
+        "3. Confirm the request with me (my name and mobile number if needed), call request_session, and tell me I agree to the terms and pay on my own page; then book_session_slot fixes the time.",
+      ]),
     }),
   );
 }

@@ -1,6 +1,6 @@
 // MCP resources for reservations: qrv://reservations/{id}, the requester's view as JSON. A
-// client may list the caller's recent reservations, complete an id, read one, and (on MCP
-// 2026-07-28) subscribe to be told when it changes (see live.ts).
+// client may list the caller's recent reservations, complete an id, read one, and subscribe to
+// be told when it changes (live.ts on 2026-07-28, subscriptions.ts on 2025-era MCP).
 import { ResourceNotFoundError, ResourceTemplate, type McpServer } from "@modelcontextprotocol/server";
 import { and, desc, eq, like } from "drizzle-orm";
 import { createDb } from "../db/client.ts";

@@ -14,9 +14,11 @@ import { refuseCaller } from "./callers.ts";
 import { QRV_ICONS } from "./icons.ts";
 import { listenRequestOf, onStreamEnd, ownedIds, watchReservations } from "./live.ts";
 import { clientLog } from "./logging.ts";
-import { registerReservationPrompts } from "./prompts.ts";
+import { conformanceFixturesServe, registerConformanceFixtures } from "./conformance-fixtures.ts";
+import { registerLodgingPrompts, registerReservationPrompts, registerSessionPrompts } from "./prompts.ts";
 import { registerReservationResources, reservationUri } from "./resources.ts";
 import { memoiseJsonSchema } from "./schema-cache.ts";
+import { registerLegacySubscriptions, serveLegacySession, sessionIdGiver } from "./subscriptions.ts";
 import { registerReservationTools, type ToolDeps } from "./tools/reservations.ts";
 import { registerSessionTools } from "./tools/sessions.ts";
 
@@ -42,19 +44,20 @@ const TOOL_GROUPS: readonly ToolGroup[] = [registerReservationTools, registerSes
 let groupOfTool: ReadonlyMap<string, ToolGroup> | undefined;
 
 /**
- * One server for one request, acting for `auth`. Resource subscriptions are offered only on
- * 2026-07-28, where an open `subscriptions/listen` stream carries them; a 2025-era client is
- * served statelessly and has no channel for them, so it polls (get_reservation says how often).
+ * One server for one request, acting for `auth`. Resource subscriptions are offered to both
+ * eras: on 2026-07-28 an open `subscriptions/listen` stream carries them (live.ts); a 2025-era
+ * client subscribes with resources/subscribe under the session id it was given at initialize,
+ * and its GET stream carries the notifications (subscriptions.ts).
  *
  * `tool`: the request is a single tools/call of this tool. Such a request can reach no other
- * tool, resource or prompt, so only that tool is built (its group's schemas and nothing else);
- * a name this isolate does not know yet, or a name of no tool, gets the full server, whose
- * answer (the tool, or "not found") is the same as always.
+ * tool, resource, prompt or subscription, so only that tool is built (its group's schemas and
+ * nothing else); a name this isolate does not know yet, or a name of no tool (a conformance
+ * fixture, a typo), gets the full server, whose answer is the same as always.
  */
-export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpRequestContext["era"] = "modern", tool?: string): McpServer {
+export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpRequestContext["era"] = "modern", request?: Request, tool?: string): McpServer {
   const server = new McpServer(SERVER_INFO, {
     instructions: MCP_INSTRUCTIONS,
-    capabilities: { logging: {}, resources: { subscribe: era === "modern" } },
+    capabilities: { logging: {}, resources: { subscribe: true } },
   });
   const deps: ToolDeps = { env, auth: () => auth, era, log: clientLog(server, env, auth, era) };
   const group = tool === undefined ? undefined : groupOfTool?.get(tool);
@@ -63,6 +66,8 @@ export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpReq
     group(server, deps);
     return server;
   }
+  const fixtures = conformanceFixturesServe(env, request?.url);
+  if (era === "legacy") registerLegacySubscriptions(server, deps, request, fixtures);
   const learned = new Map<string, ToolGroup>();
   for (const g of TOOL_GROUPS) {
     g(server, deps);
@@ -71,7 +76,10 @@ export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpReq
   groupOfTool ??= learned;
   registerReservationResources(server, deps);
   registerReservationPrompts(server, deps);
+  registerLodgingPrompts(server, deps);
+  registerSessionPrompts(server, deps);
   registerBookingCard(server);
+  if (fixtures) registerConformanceFixtures(server);
   return server;
 }
 
@@ -96,26 +104,6 @@ function withToolRegistration(server: McpServer, only: string | undefined): stri
 /** The requests whose body is a single tools/call, and the tool each calls (set by serveMcp). */
 const toolCalled = new WeakMap<Request, string>();
 
-type Handler = ReturnType<typeof createMcpHandler>;
-let cached: { key: string; handler: Handler } | undefined;
-
-/**
- * The /mcp handler for this deployment (one per isolate). The factory reads the caller from the
- * request's auth context, which the provider's props fill for OAuth tokens and API keys alike.
- */
-function mcpHandler(env: Env): Handler {
-  const publicUrl = config(env).publicUrl;
-  if (cached?.key === publicUrl) return cached.handler;
-  const handler = createMcpHandler((ctx) => createQrvServer(env, getMcpAuthContext()?.props as McpAuth | undefined, ctx.era, ctx.requestInfo && toolCalled.get(ctx.requestInfo)), {
-    route: "/mcp",
-    // Browsers may reach /mcp only from this deployment's own origin or a local tool (the
-    // Inspector); server-side clients send no Origin and are unaffected.
-    allowedOriginHostnames: [...localhostAllowedOrigins(), new URL(publicUrl).hostname],
-  });
-  cached = { key: publicUrl, handler };
-  return handler;
-}
-
 /**
  * A POST's JSON body, parsed once from a clone (the MCP handler reads the request itself); null
  * when there is none or it is not JSON, which the MCP server answers as usual.
@@ -129,16 +117,47 @@ async function jsonBodyOf(request: Request): Promise<unknown> {
   }
 }
 
+type Handler = ReturnType<typeof createMcpHandler>;
+
+function allowedOriginHostnames(env: Env): string[] {
+  return [...localhostAllowedOrigins(), new URL(config(env).publicUrl).hostname];
+}
+let cached: { key: string; handler: Handler } | undefined;
+
+/**
+ * The /mcp handler for this deployment (one per isolate). The factory reads the caller from the
+ * request's auth context, which the provider's props fill for OAuth tokens and API keys alike.
+ */
+function mcpHandler(env: Env): Handler {
+  const publicUrl = config(env).publicUrl;
+  // The factory reads env; an isolate has one, but tests serve several configurations.
+  const key = JSON.stringify([publicUrl, env.PROVIDERS, env.PUBLIC_DEMO, env.MCP_CONFORMANCE]);
+  if (cached?.key === key) return cached.handler;
+  const handler = createMcpHandler((ctx) => createQrvServer(env, getMcpAuthContext()?.props as McpAuth | undefined, ctx.era, ctx.requestInfo, ctx.requestInfo && toolCalled.get(ctx.requestInfo)), {
+    route: "/mcp",
+    // Browsers may reach /mcp only from this deployment's own origin or a local tool (the
+    // Inspector); server-side clients send no Origin and are unaffected.
+    allowedOriginHostnames: allowedOriginHostnames(env),
+  });
+  cached = { key, handler };
+  return handler;
+}
+
 /** Serves one /mcp request; the provider has checked its credential and put the caller in ctx.props. */
 export async function serveMcp(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
   const body = await jsonBodyOf(request);
   const refused = await refuseCaller(request, env, ctx, body);
   if (refused) return refused;
+  const session = await serveLegacySession(request, env, ctx.props as McpAuth | undefined, allowedOriginHostnames(env));
+  if (session) return session;
   const handler = mcpHandler(env);
-  const call = body as { method?: unknown; params?: { name?: unknown } } | undefined;
+  const call = body as { method?: unknown; params?: { name?: unknown } } | null;
   if (call && call.method === "tools/call" && typeof call.params?.name === "string") toolCalled.set(request, call.params.name);
   const listen = listenRequestOf(request, body);
-  if (!listen || !listen.uris.length) return handler(request, env, ctx);
+  if (!listen || !listen.uris.length) {
+    const withSession = await sessionIdGiver(request, body);
+    return withSession(await handler(request, env, ctx));
+  }
   // A subscription may name only the caller's own reservations.
   const owned = await ownedIds(env, ctx.props as McpAuth | undefined, listen.uris);
   if ("refused" in owned) {

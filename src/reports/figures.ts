@@ -10,7 +10,7 @@ import type { Db } from "../db/client.ts";
 import { reservationsWithOpenCases } from "../db/console.ts";
 import { bookingsByService, monthlyReservations, monthlyRevenue, reservationFactsSince, shopRanking, statusCountsSince, type MonthCount, type MonthRevenue } from "../db/metrics.ts";
 import { metricSnapshots } from "../db/schema.ts";
-import { MANUAL_CASES } from "../domain/cases.ts";
+import { MANUAL_CASES, isQueued } from "../domain/cases.ts";
 import { byMonth, dailyRates, jstMidnight, lastDays, lastMonths, monthsStart } from "../domain/metrics.ts";
 import { STATUSES } from "../domain/reservation/types.ts";
 
@@ -29,7 +29,7 @@ export async function operationsFigures(db: Db, now: number) {
     recentAlerts(db, 20),
   ]);
   const byStatus = STATUSES.map((s) => ({ status: s, n: statusRows.find((r) => r.status === s)?.n ?? 0 }));
-  const openCases = open.flatMap((r) => r.openCases ?? []);
+  const openCases = open.flatMap((r) => (r.openCases ?? []).filter(isQueued));
   const overdue = openCases.filter((o) => now - o.at > MANUAL_CASES[o.case].targetMinutes * 60_000).length;
   return { weekStart, days, byStatus, rates: dailyRates(facts, days), manualToday, manualWeek, openCount: openCases.length, overdue, alerts, todayTotal: byStatus.reduce((s, r) => s + r.n, 0) };
 }

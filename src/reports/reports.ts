@@ -14,6 +14,7 @@ import { isBusinessDay } from "../domain/business-hours.ts";
 import { newId } from "../domain/ids.ts";
 import { jstDate, jstMidnight, jstMonth } from "../domain/metrics.ts";
 import { email, statusLabel } from "../domain/messages.ts";
+import { formatJpy } from "../domain/money.ts";
 import { kpiTable, supportKpis } from "../domain/support-kpis.ts";
 import { formatDateTime } from "../domain/time.ts";
 import { computeManagementSnapshot, managementFigures, nightlyDue, operationsFigures, readManagementSnapshot, type ManagementFigures, type OperationsFigures } from "./figures.ts";
@@ -30,7 +31,6 @@ export const MONTHLY_WITHIN_BUSINESS_DAYS = 5;
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const pct = (v: number | null) => (v === null ? "—" : `${v}%`);
-const yen = (v: number) => `${v.toLocaleString("ja-JP")}円`;
 const LEVELS: Record<string, string> = { critical: "Critical", high: "High", medium: "Medium", low: "Low" };
 
 export function weeklyDoc(o: OperationsFigures, kpi: ReturnType<typeof supportKpis>, weekIncidents: { title: string; level: string; detectedAt: number; recoveredAt: number | null }[], now: number): Doc {
@@ -90,21 +90,21 @@ export function monthlyDoc(m: ManagementFigures, computedAt: number): Doc {
           rows: [
             ["依頼件数", `${current.requests}件`],
             ["成立件数（支払い済み）", `${current.bookings}件`],
-            ["売上（返金差し引き後）", yen(revenue.netJpy)],
-            ["返金", yen(revenue.refundedJpy)],
+            ["売上（返金差し引き後）", formatJpy(revenue.netJpy)],
+            ["返金", formatJpy(revenue.refundedJpy)],
           ],
         },
       },
       { h2: "月間予約件数の推移" },
       { table: { head: ["月", "依頼", "成立"], rows: m.counts.map((c) => [c.month, String(c.requests), String(c.bookings)]) } },
       { h2: "月間売上の推移" },
-      { table: { head: ["月", "売上", "返金", "売上（返金差し引き後）"], rows: m.revenue.map((r) => [r.month, yen(r.grossJpy), yen(r.refundedJpy), yen(r.netJpy)]) } },
+      { table: { head: ["月", "売上", "返金", "売上（返金差し引き後）"], rows: m.revenue.map((r) => [r.month, formatJpy(r.grossJpy), formatJpy(r.refundedJpy), formatJpy(r.netJpy)]) } },
       { h2: "サービスタイプ別の予約割合（12か月）" },
       m.services.length
         ? { table: { head: ["サービス", "成立", "割合"], rows: m.services.map((s) => [s.service || "（なし）", String(s.n), totalBookings ? `${Math.round((s.n / totalBookings) * 1000) / 10}%` : "—"]) } }
         : { p: "成立した予約はありません。" },
       { h2: "提携店別の予約件数ランキング（上位10店・12か月）" },
-      m.ranking.length ? { table: { head: ["順位", "店舗", "エリア", "成立", "売上"], rows: m.ranking.map((s, i) => [String(i + 1), s.name, s.area, String(s.n), yen(s.revenueJpy ?? 0)]) } } : { p: "成立した予約はありません。" },
+      m.ranking.length ? { table: { head: ["順位", "店舗", "エリア", "成立", "売上"], rows: m.ranking.map((s, i) => [String(i + 1), s.name, s.area, String(s.n), formatJpy(s.revenueJpy ?? 0)]) } } : { p: "成立した予約はありません。" },
     ],
   };
 }
@@ -120,6 +120,29 @@ function base64(bytes: Uint8Array): string {
   let s = "";
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);
+}
+
+/**
+ * A report emailed as its PDF: one outbox row per address, to write in the caller's batch
+ * with the report itself (`guard`: only if the report was written). The ops reports and the
+ * coaches' weekly reports both go out this way.
+ */
+export function reportMailJobs(
+  d1: D1Database,
+  doc: Doc,
+  o: { ownerId: string; to: string[]; recipient: "operator" | "coach"; filename: string; template: string; link: string; guard: { sql: string; binds: unknown[] }; now: number },
+): { statements: D1PreparedStatement[]; jobs: string[] } {
+  if (!o.to.length) return { statements: [], jobs: [] };
+  const pdf = base64(renderPdf(doc, { createdAt: o.now, footer: `QRV · ${doc.title}` }));
+  const mail = email(doc.title, [`${doc.title} を添付します（PDF）。`, "", o.link], doc.lang);
+  const statements: D1PreparedStatement[] = [];
+  const jobs: string[] = [];
+  for (const address of o.to) {
+    const job = opsJob(d1, o.ownerId, { kind: "email.send", to: address, recipient: o.recipient, subject: mail.subject, text: mail.text, html: mail.html, template: o.template, attachments: [{ filename: o.filename, type: "application/pdf", base64: pdf }] }, o.now, o.guard);
+    statements.push(job.statement);
+    jobs.push(job.id);
+  }
+  return { statements, jobs };
 }
 
 export type ReportRow = typeof reports.$inferSelect;
@@ -170,22 +193,9 @@ export async function makeReport(env: Env, db: Db, kind: ReportKind, now: number
       .prepare("INSERT INTO reports (id, kind, period_start, period_end, doc, recipients, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, period_start) DO NOTHING")
       .bind(id, kind, periodStart, periodEnd, row.doc, row.recipients, now),
   ];
-  const jobs: string[] = [];
-  if (to.length) {
-    const pdf = base64(renderPdf(doc, { createdAt: now, footer: `QRV · ${doc.title}` }));
-    const mail = email(doc.title, [`${doc.title} を添付します（PDF）。`, "", `コンソール: ${cfg.publicUrl}/admin/reports/${id}`], "ja");
-    for (const address of to) {
-      const job = opsJob(
-        d1,
-        id,
-        { kind: "email.send", to: address, recipient: "operator", subject: mail.subject, text: mail.text, html: mail.html, template: `report_${kind}`, attachments: [{ filename: reportFilename(row), type: "application/pdf", base64: pdf }] },
-        now,
-        { sql: "WHERE EXISTS (SELECT 1 FROM reports WHERE id = ?)", binds: [id] },
-      );
-      statements.push(job.statement);
-      jobs.push(job.id);
-    }
-  }
+  const mails = reportMailJobs(d1, doc, { ownerId: id, to, recipient: "operator", filename: reportFilename(row), template: `report_${kind}`, link: `コンソール: ${cfg.publicUrl}/admin/reports/${id}`, guard: { sql: "WHERE EXISTS (SELECT 1 FROM reports WHERE id = ?)", binds: [id] }, now });
+  statements.push(...mails.statements);
+  const jobs = mails.jobs;
   const [inserted] = await d1.batch(statements);
   if (!inserted?.meta.changes) {
     const made = await db.query.reports.findFirst({ where: and(eq(reports.kind, kind), eq(reports.periodStart, periodStart)) });

@@ -79,6 +79,7 @@ const W = {
     apply: "同意して申し込む",
     pay: "お支払いへ進む",
     payPreparing: "お支払いリンクを準備しています…",
+    payBy: (when: string) => `お支払い期限: ${when}（期限を過ぎると催促のうえ、お申し込みが取り消しになることがあります）`,
     pickTime: "日時を選ぶ",
     moveTime: "日時を変更する",
     pickTitle: "セッションの日時を選ぶ",
@@ -147,6 +148,7 @@ const W = {
     apply: "Agree and apply",
     pay: "Go to payment",
     payPreparing: "Preparing your payment link…",
+    payBy: (when: string) => `Please pay by ${when}; after that you will get a reminder, and the application may be cancelled.`,
     pickTime: "Pick a time",
     moveTime: "Move the session",
     pickTitle: "Pick a time for your session",
@@ -245,7 +247,7 @@ function Summary(props: { r: EngagementRecord; lang: Lang }) {
         {r.data.menu.name}（{w.minutes(r.data.menu.minutes)}・{w.sessions(r.data.menu.sessions)}）
       </dd>
       <dt>{w.price}</dt>
-      <dd>{formatJpy(r.data.menu.priceJpy, lang)}</dd>
+      <dd>{formatJpy(r.data.menu.priceJpy)}</dd>
       {r.data.sessionsBought > 0 ? (
         <>
           <dt />
@@ -310,13 +312,18 @@ client.get("/:token", async (c) => {
             {r.status === "payment_pending" ? (
               r.data.payment?.url ? (
                 <a class="button block" href={r.data.payment.url} id="pay">
-                  {w.pay}（{formatJpy(r.data.payment.amountJpy, lang)}）
+                  {w.pay}（{formatJpy(r.data.payment.amountJpy)}）
                 </a>
               ) : (
                 <p class="muted" id="pay-preparing">
                   {w.payPreparing}
                 </p>
               )
+            ) : null}
+            {r.status === "payment_pending" && r.data.payment?.deadlineAt ? (
+              <p class="muted" id="pay-deadline">
+                {w.payBy(formatDateTime(r.data.payment.deadlineAt, lang))}
+              </p>
             ) : null}
             {canPickTime(r) ? (
               <a class="button block" href={`${base}/book`} id="pick-time">
@@ -667,7 +674,7 @@ sessionsPublic.get("/", async (c) => {
           <ul class="steps">
             {menus.map((m) => (
               <li>
-                {m.name}（{w.minutes(m.minutes)}・{formatJpy(m.priceJpy, lang)}）
+                {m.name}（{w.minutes(m.minutes)}・{formatJpy(m.priceJpy)}）
               </li>
             ))}
           </ul>
@@ -702,7 +709,7 @@ async function inquiryForm(c: AppContext, error?: string) {
             <label class="choice">
               <input type="radio" name="menu" value={m.id} checked={i === 0} required />
               <span>
-                {m.name}（{w.minutes(m.minutes)}・{w.sessions(m.sessions)}・{formatJpy(m.priceJpy, lang)}）
+                {m.name}（{w.minutes(m.minutes)}・{w.sessions(m.sessions)}・{formatJpy(m.priceJpy)}）
                 {m.outOfScope ? (
                   <small>
                     {w.outOfScope}: {m.outOfScope}

@@ -11,8 +11,11 @@ import type { Context } from "hono";
 import type { Hono } from "hono";
 import { config } from "../config.ts";
 import { createDb } from "../db/client.ts";
-import { coachPolicy, engagementsChangedSince, getException, openExceptions, sampleOf, saveCoachPolicy, type ExceptionRow } from "../db/governance.ts";
-import { weekFromQuery, weekOf, weeklyReport } from "../domain/sessions/weekly.ts";
+import { coachPolicy, getException, openExceptions, saveCoachPolicy, type ExceptionRow } from "../db/governance.ts";
+import { weekFromQuery, weekOf } from "../domain/sessions/weekly.ts";
+import { renderPdf } from "../documents/pdf.ts";
+import { coachReportFilename, coachWeekly, coachWeeklyDoc } from "../reports/coach-weekly.ts";
+import { pdfResponse } from "./document-view.tsx";
 import { loadAnyRecord } from "../db/reservations.ts";
 import type { CoachRow } from "../db/sessions.ts";
 import type { AccountVariables } from "../auth/account.ts";
@@ -125,7 +128,7 @@ function CaseFacts(props: { row: ExceptionRow; clientName: string; lang: Lang; l
       {req.amountJpy !== undefined ? (
         <>
           <dt>{w.amount}</dt>
-          <dd>{formatJpy(req.amountJpy, lang)}</dd>
+          <dd>{formatJpy(req.amountJpy)}</dd>
         </>
       ) : null}
       {req.note ? (
@@ -392,6 +395,8 @@ const R = {
     findings: "サンプル監査（問題なし／是正）",
     sop: "是正とSOPの追記",
     none: "ありません。",
+    pdf: "PDFをダウンロード",
+    emailed: "前の週のレポートは毎週月曜17時に、登録のメールアドレスへPDFでもお送りします（運営のサンプル監査の結果を含みます）。",
   },
   en: {
     title: "Weekly report",
@@ -406,19 +411,28 @@ const R = {
     findings: "Sample audit (ok / fixed)",
     sop: "Fixes and SOP notes",
     none: "None.",
+    pdf: "Download PDF (Japanese)",
+    emailed: "Every Monday at 17:00 (Japan time) the week before's report, with the operators' sample audit, is also emailed to you as a PDF.",
   },
 };
 
 export function registerCoachReport(portal: Hono<CoachEnv>): void {
+  /** The same week as a PDF (the document the Monday email attaches), in Japanese. */
+  portal.get("/report.pdf", async (c) => {
+    const coach = c.get("coach");
+    const now = Date.now();
+    const week = weekFromQuery(c.req.query("week"), now);
+    const doc = coachWeeklyDoc(coach.name, await coachWeekly(createDb(c.env.DB), coach.id, week), week, now);
+    return pdfResponse(renderPdf(doc, { createdAt: now, footer: `QRV · ${doc.title}` }), coachReportFilename(coach.id, week.key), "private");
+  });
+
   portal.get("/report", async (c) => {
     const coach = c.get("coach");
     const lang = pageLanguage(c);
     const w = R[lang];
     const db = createDb(c.env.DB);
     const week = weekFromQuery(c.req.query("week"), Date.now());
-    const records = await engagementsChangedSince(db, week.start - 90 * 86_400_000, coach.id);
-    const findings = await sampleOf(db, week.key, coach.id);
-    const report = weeklyReport(records, week, findings.filter((f) => f.verdict === "ok" || f.verdict === "fix").map((f) => ({ verdict: f.verdict as "ok" | "fix", note: f.note })));
+    const report = await coachWeekly(db, coach.id, week);
     const inPolicy = report.exceptions.filter((x) => x.inPolicy).length;
     const rows: [string, string, string][] = [
       ["held", w.held, String(report.sessionsHeld)],
@@ -435,6 +449,12 @@ export function registerCoachReport(portal: Hono<CoachEnv>): void {
         <p class="muted" id="report-week">
           {w.week(report.week)} · <a href={`/coach/report?week=${weekOf(week.start - 1).key}`}>{w.prev}</a>
         </p>
+        <p>
+          <a class="button secondary" href={`/coach/report.pdf?week=${report.week}`} id="report-pdf">
+            {w.pdf}
+          </a>
+        </p>
+        <p class="muted">{w.emailed}</p>
         <div class="card">
           <table id="report">
             <tbody>

@@ -35,7 +35,7 @@ const ja = {
     title: "お支払い",
     by: (clock: string) => `${clock}までにお支払いください`,
     left: "残り",
-    button: (amount: number) => `${formatJpy(amount, "ja")}を支払う`,
+    button: (amount: number) => `${formatJpy(amount)}を支払う`,
     note: "カード決済の安全なページ（Stripe）に移動します。お支払いで予約が確定します。",
     expired: "期限切れ",
     deadlinePassed: "決済期限を過ぎました。状況を確認しています…",
@@ -47,9 +47,25 @@ const ja = {
     notPaid: (clock: string) => `お支払いは完了していません。${clock}までなら、もう一度お支払いいただけます。`,
     paidLate: "お支払いが期限後だったため、全額返金します。予約は成立していません。",
     cancelledFree: "キャンセルしました。料金はかかりません。",
-    cancelledRefund: (amount: number) => `キャンセルしました。${formatJpy(amount, "ja")}を全額返金します。`,
+    cancelledRefund: (amount: number) => `キャンセルしました。${formatJpy(amount)}を全額返金します。`,
     already: "この予約はすでにキャンセルされています。",
     notCancellable: "ご利用日時を過ぎた予約はキャンセルできません。",
+    changeApproved: "変更を承認しました。まもなく決済リンクをお送りします。",
+    changeDeclined: "変更をお断りし、今回のご依頼を終了しました。料金はかかりません。ご利用ありがとうございました。",
+    changeStale: "ご提案の内容が更新されています。最新の内容をご確認ください。",
+  },
+  change: {
+    title: "予約内容の変更のご確認",
+    intro: (shop: string) => `${shop}から、次の内容への変更のご提案がありました。ご確認のうえ、承認またはお断りを選んでください。`,
+    item: "項目",
+    now: "現在",
+    proposed: "変更後",
+    menu: "メニュー",
+    amountCap: (amount: string) => `承認いただくと${amount}の決済リンクをSMSでお送りします。お支払いがこの金額を超えることはありません。承認までは料金はかかりません。`,
+    record: "この変更の記録",
+    approve: "この内容で承認する",
+    decline: "お断りして依頼を終了する",
+    declineNote: "お断りいただくと今回のご依頼は終了します（料金はかかりません）。",
   },
   calendar: "カレンダーに追加",
   next: "この後の流れ",
@@ -61,7 +77,7 @@ const ja = {
     confirmTitle: "予約をキャンセルしますか？",
     effectTitle: "キャンセルすると",
     confirmFree: "お支払い前のため、料金はかかりません。店舗への確認や仮押さえも取り消します。",
-    confirmRefund: (amount: number) => `お支払いいただいた${formatJpy(amount, "ja")}を全額返金します。店舗にはメールで、お客様にはSMSでお知らせします。返金の反映にはカード会社により数日かかることがあります。`,
+    confirmRefund: (amount: number) => `お支払いいただいた${formatJpy(amount)}を全額返金します。店舗にはメールで、お客様にはSMSでお知らせします。返金の反映にはカード会社により数日かかることがあります。`,
     confirmButton: "キャンセルを確定する",
     back: "キャンセルせずに戻る",
     // Seed 000 §2.2.6, word for word.
@@ -75,7 +91,7 @@ const ja = {
     confirmTitle: "リクエストを取り下げますか？",
   },
   refund: (amount: number, status: RefundStatus) =>
-    `返金 ${formatJpy(amount, "ja")}: ${{ requested: "手続き中", pending: "手続き中", succeeded: "返金済み（カード会社により反映まで数日かかることがあります）", failed: "失敗しました（担当者が対応します）" }[status]}`,
+    `返金 ${formatJpy(amount)}: ${{ requested: "手続き中", pending: "手続き中", succeeded: "返金済み（カード会社により反映まで数日かかることがあります）", failed: "失敗しました（担当者が対応します）" }[status]}`,
   steps: {
     searching: [
       "ご希望の条件で、提携店に順番に自動音声でお電話しています（リストを最大2周）。",
@@ -86,6 +102,7 @@ const ja = {
     paymentPending: ["お支払いで予約が確定し、確定のSMSが届きます。", "期限を過ぎると仮押さえは解除されます（料金はかかりません）。"],
     pendingShop: ["店舗の回答がはっきりしなかったため、担当者が店舗に確認しています（受付時間内なら1時間以内が目安）。", "結果はSMSでお知らせします。それまで料金はかかりません。"],
     changeRequested: ["店舗から日時や内容の変更の希望がありました。担当者からお電話でご相談します。", "ご承諾いただけた場合は、決済リンクをお送りします。"],
+    changeProposed: ["店舗からの変更のご提案を上に表示しています。承認いただくと決済リンクをSMSでお送りします。", "お断りいただいた場合は、今回のご依頼を終了します（料金はかかりません）。"],
     noShop: ["ご希望の日時で予約できる店舗が見つかりませんでした。料金はかかっていません。", "別の日時でAIアシスタントから改めてご依頼いただくか、カスタマーサポートまでご連絡ください。"],
     paymentTimeout: ["決済期限が切れたため、仮押さえを解除しました。料金はかかっていません。", "もう一度、AIアシスタントから予約をご依頼ください。"],
     confirmed: ["ご予約が確定しました。当日は店舗へ直接お越しください。"],
@@ -124,7 +141,7 @@ const en: Copy = {
     title: "Payment",
     by: (clock: string) => `Please pay by ${clock} (Japan time)`,
     left: "Time left",
-    button: (amount: number) => `Pay ${formatJpy(amount, "en")}`,
+    button: (amount: number) => `Pay ${formatJpy(amount)}`,
     note: "You will pay by card on Stripe's secure page. Paying confirms the booking.",
     expired: "Expired",
     deadlinePassed: "The payment deadline has passed. Checking the status…",
@@ -136,9 +153,25 @@ const en: Copy = {
     notPaid: (clock: string) => `The payment was not completed. You can try again until ${clock}.`,
     paidLate: "Your payment arrived after the deadline, so it will be refunded in full. The booking was not made.",
     cancelledFree: "Cancelled. You have not been charged.",
-    cancelledRefund: (amount: number) => `Cancelled. ${formatJpy(amount, "en")} will be refunded in full.`,
+    cancelledRefund: (amount: number) => `Cancelled. ${formatJpy(amount)} will be refunded in full.`,
     already: "This reservation is already cancelled.",
     notCancellable: "A reservation whose time has passed cannot be cancelled.",
+    changeApproved: "You approved the change. The payment link follows shortly.",
+    changeDeclined: "You declined the change, so this request is closed. You have not been charged. Thank you for using QRV.",
+    changeStale: "The proposal has been updated. Please review the latest one.",
+  },
+  change: {
+    title: "Please review a change to your booking",
+    intro: (shop: string) => `${shop} proposes the change below. Please review it and approve or decline.`,
+    item: "",
+    now: "Now",
+    proposed: "Proposed",
+    menu: "Menu",
+    amountCap: (amount: string) => `If you approve, we text you a payment link for ${amount}. The payment never exceeds this amount, and nothing is charged before you approve.`,
+    record: "Record of this change",
+    approve: "Approve this change",
+    decline: "Decline and close the request",
+    declineNote: "Declining closes this request (no charge).",
   },
   calendar: "Add to calendar",
   next: "What happens next",
@@ -150,7 +183,7 @@ const en: Copy = {
     confirmTitle: "Cancel this booking?",
     effectTitle: "If you cancel",
     confirmFree: "Nothing has been paid, so there is no charge. We will also withdraw the request from the shop.",
-    confirmRefund: (amount: number) => `The ${formatJpy(amount, "en")} you paid will be refunded in full. We will tell the shop by email and you by SMS. Your card issuer may take a few days to show the refund.`,
+    confirmRefund: (amount: number) => `The ${formatJpy(amount)} you paid will be refunded in full. We will tell the shop by email and you by SMS. Your card issuer may take a few days to show the refund.`,
     confirmButton: "Yes, cancel it",
     back: "Keep my booking",
     tooLate: `${LATE_CANCELLATION.en}.`,
@@ -163,7 +196,7 @@ const en: Copy = {
     confirmTitle: "Withdraw this request?",
   },
   refund: (amount: number, status: RefundStatus) =>
-    `Refund ${formatJpy(amount, "en")}: ${{ requested: "in progress", pending: "in progress", succeeded: "refunded (your card issuer may take a few days)", failed: "failed (our staff will handle it)" }[status]}`,
+    `Refund ${formatJpy(amount)}: ${{ requested: "in progress", pending: "in progress", succeeded: "refunded (your card issuer may take a few days)", failed: "failed (our staff will handle it)" }[status]}`,
   steps: {
     searching: [
       "We are phoning partner shops one by one with an automated voice call (at most two rounds through the list).",
@@ -174,6 +207,7 @@ const en: Copy = {
     paymentPending: ["Paying confirms the booking, and we text you a confirmation.", "After the deadline the tentative booking is released (no charge)."],
     pendingShop: ["The shop's answer was unclear, so our staff are checking with them (usually within an hour during support hours, weekdays 9:00–18:00 Japan time).", "We will text you the result. Nothing is charged until then."],
     changeRequested: ["The shop asked to change the time or details. Our staff will call you to talk it over.", "If you agree, we will send you a payment link."],
+    changeProposed: ["The shop's proposed change is shown above. If you approve it, we text you a payment link.", "If you decline, this request closes (no charge)."],
     noShop: ["No shop could take this booking at the time you asked. You have not been charged.", "Please ask your AI assistant again for another date or time, or contact customer support."],
     paymentTimeout: ["The payment deadline passed, so the tentative booking was released. You have not been charged.", "Please ask your AI assistant to book again."],
     confirmed: ["Your booking is confirmed. Please go straight to the shop at the time."],
@@ -192,7 +226,7 @@ export function copy(lang: Lang): Copy {
 }
 
 /** What happens next, in plain words, for a status. */
-export function nextSteps(lang: Lang, status: Status, info: { shop?: string | undefined }): string[] {
+export function nextSteps(lang: Lang, status: Status, info: { shop?: string | undefined; changeProposed?: boolean }): string[] {
   const s = copy(lang).steps;
   switch (status) {
     case "requested":
@@ -205,7 +239,7 @@ export function nextSteps(lang: Lang, status: Status, info: { shop?: string | un
     case "pending_shop_response":
       return s.pendingShop;
     case "change_requested":
-      return s.changeRequested;
+      return info.changeProposed ? s.changeProposed : s.changeRequested;
     case "no_shop_available":
       return s.noShop;
     case "payment_timeout":

@@ -28,7 +28,12 @@ ol.timeline.plain{list-style:none;padding:0 0 0 12px;border-left:2px solid var(-
 ol.timeline.plain li{margin:0 0 6px}
 p.calendar{margin:0 0 16px}
 dd .muted{margin-top:2px}
-#approval code{word-break:break-all;font-size:12px}
+#approval code,#change-hash{word-break:break-all;font-size:12px}
+table.compare{width:100%;border-collapse:collapse;margin:8px 0 12px;font-size:.95rem}
+table.compare th,table.compare td{text-align:left;padding:6px 4px;border-bottom:1px solid var(--line);vertical-align:top}
+table.compare thead th{font-size:.85rem;color:var(--muted)}
+table.compare th[scope=row]{white-space:nowrap;padding-right:10px;font-weight:600}
+table.compare tr.changed td strong{color:var(--accent)}
 .map-link{font-size:.9rem;display:inline-block;white-space:nowrap}
 .stack>*+*{margin-top:10px}
 .contact{display:grid;gap:8px;margin:12px 0 0}

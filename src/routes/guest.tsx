@@ -7,6 +7,7 @@
 //   GET  /r/:token/calendar.ics  a confirmed booking for the phone's calendar
 //   GET  /r/:token/cancel        what cancelling would do, and the button
 //   POST /r/:token/cancel        cancel (idempotent per rendered form)
+//   POST /r/:token/change        approve or decline a change the shop proposed (names its approval hash)
 //   GET|POST /r/:token/support   the support form, tied to this reservation
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -109,11 +110,21 @@ function cancelOffered(r: ReservationRecord, view: ReservationView): boolean {
 }
 
 type CancelFlag = "cancelled" | "already" | "refused" | "not_cancellable";
+type ChangeFlag = "approved" | "declined" | "stale";
 
-function Banner(props: { r: ReservationRecord; view: ReservationView; lang: Lang; payment?: string | undefined; cancel?: string | undefined }) {
+/** The change waiting for the requester's approval, while it still can be approved. */
+function proposalOf(r: ReservationRecord) {
+  return r.status === "change_requested" ? r.data.proposedChange : undefined;
+}
+
+function Banner(props: { r: ReservationRecord; view: ReservationView; lang: Lang; payment?: string | undefined; cancel?: string | undefined; change?: string | undefined }) {
   const { r, view } = props;
   const t = copy(props.lang).banner;
   const refund = r.data.payment?.refund;
+  const change = props.change as ChangeFlag | undefined;
+  if (change === "approved" && r.data.approval?.approvedVia && !proposalOf(r)) return <p class="banner ok" id="banner">{t.changeApproved}</p>;
+  if (change === "declined" && r.status === "cancelled") return <p class="banner ok" id="banner">{t.changeDeclined}</p>;
+  if (change === "stale" && proposalOf(r)) return <p class="banner warn" id="banner">{t.changeStale}</p>;
   if (props.cancel) {
     const flag = props.cancel as CancelFlag;
     if (flag === "cancelled" && r.status === "cancelled") {
@@ -167,7 +178,7 @@ function Details(props: { r: ReservationRecord; view: ReservationView; lang: Lan
       {view.amount_jpy !== undefined ? (
         <>
           <dt>{t.amount}</dt>
-          <dd>{formatJpy(view.amount_jpy, lang)}</dd>
+          <dd>{formatJpy(view.amount_jpy)}</dd>
         </>
       ) : null}
       <dt>{t.reservationId}</dt>
@@ -176,13 +187,73 @@ function Details(props: { r: ReservationRecord; view: ReservationView; lang: Lan
         <>
           <dt>{t.approval}</dt>
           <dd id="approval">
-            {t.approvalUpTo(formatJpy(view.approval.snapshot.price_jpy.max, lang))}
+            {t.approvalUpTo(formatJpy(view.approval.snapshot.price_jpy.max))}
             <br />
             <code>{view.approval.hash}</code>
           </dd>
         </>
       ) : null}
     </dl>
+  );
+}
+
+/** A shop's change an operator accepted: old against new, and the requester approves or declines it here. */
+function ChangeCard(props: { r: ReservationRecord; lang: Lang; base: string; csrf: string }) {
+  const { r, lang } = props;
+  const p = proposalOf(r);
+  if (!p) return null;
+  const t = copy(lang);
+  const c = t.change;
+  const shop = p.approval.snapshot.shop ?? "";
+  // Before this change nothing was priced exactly: what the requester approved is an upper bound.
+  const currentAmount = r.amountJpy !== undefined ? formatJpy(r.amountJpy) : r.data.approval ? t.approvalUpTo(formatJpy(r.data.approval.snapshot.price_jpy.max)) : "—";
+  const rows: [string, string, string][] = [
+    [t.when, formatDateTime(r.startAt, lang), formatDateTime(p.startAt, lang)],
+    [t.party, t.party_n(r.partySize), t.party_n(p.partySize)],
+    [c.menu, r.data.menu ?? r.data.service, p.menu ?? r.data.menu ?? r.data.service],
+    [t.amount, currentAmount, formatJpy(p.amountJpy)],
+  ];
+  return (
+    <div class="card" id="change">
+      <h2>{c.title}</h2>
+      <p>{c.intro(shop)}</p>
+      <table class="compare">
+        <thead>
+          <tr>
+            <th scope="col">{c.item}</th>
+            <th scope="col">{c.now}</th>
+            <th scope="col">{c.proposed}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([label, before, after]) => (
+            <tr class={before === after ? "" : "changed"}>
+              <th scope="row">{label}</th>
+              <td>{before}</td>
+              <td>
+                <strong>{after}</strong>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p id="change-cap">{c.amountCap(formatJpy(p.amountJpy))}</p>
+      <p class="muted">
+        {c.record}: <code id="change-hash">{p.approval.hash}</code>
+      </p>
+      <form class="stack" method="post" action={`${props.base}/change`} data-once>
+        <input type="hidden" name={CSRF_FIELD} value={props.csrf} />
+        <input type="hidden" name="form" value={formNonce()} />
+        <input type="hidden" name="hash" value={p.approval.hash} />
+        <button type="submit" name="decision" value="approve" class="block" id="change-approve">
+          {c.approve}
+        </button>
+        <button type="submit" name="decision" value="decline" class="block outline" id="change-decline">
+          {c.decline}
+        </button>
+        <p class="muted">{c.declineNote}</p>
+      </form>
+    </div>
   );
 }
 
@@ -211,7 +282,7 @@ function PaymentCard(props: { r: ReservationRecord; view: ReservationView; lang:
   return (
     <div class="card pay-card" id="payment" data-deadline={String(deadline)} data-now={String(props.now)}>
       <h2>{t.title}</h2>
-      <p class="amount">{formatJpy(view.amount_jpy ?? 0, lang)}</p>
+      <p class="amount">{formatJpy(view.amount_jpy ?? 0)}</p>
       <p class="countdown" role="timer" aria-live="off">
         <span class="muted">{t.left}</span>
         <strong data-remaining>{`${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`}</strong>
@@ -260,17 +331,17 @@ function CancelCard(props: { r: ReservationRecord; view: ReservationView; lang: 
   return null;
 }
 
-function GuestPage(props: { r: ReservationRecord; view: ReservationView; lang: Lang; base: string; now: number; support: Support; payment?: string | undefined; cancel?: string | undefined; path: string }) {
+function GuestPage(props: { r: ReservationRecord; view: ReservationView; lang: Lang; base: string; now: number; support: Support; payment?: string | undefined; cancel?: string | undefined; change?: string | undefined; csrf: string; path: string }) {
   const { r, view, lang, base } = props;
   const t = copy(lang);
   const interval = pollSeconds(r, props.payment === "success");
   const reminder = r.status === "confirmed" ? r.timers.find((x) => x.type === "reminder") : undefined;
   const refund = r.data.payment?.refund;
-  const steps = nextSteps(lang, r.status, { shop: view.shop?.name });
+  const steps = nextSteps(lang, r.status, { shop: view.shop?.name, changeProposed: Boolean(proposalOf(r)) });
   return (
     <RequesterPage title={`${view.status_label} · ${view.reservation_id} · QRV`} lang={lang} path={props.path} supportHref={`${base}/support`} noscriptRefreshSeconds={interval ? Math.max(interval, 10) : undefined}>
       <div data-live={`${base}/status.json`} data-version={String(r.version)} data-interval={String(interval)}>
-        <Banner r={r} view={view} lang={lang} payment={props.payment} cancel={props.cancel} />
+        <Banner r={r} view={view} lang={lang} payment={props.payment} cancel={props.cancel} change={props.change} />
         <div class="card">
           <h1>
             <span class={`status ${view.status}`} id="status" data-status={view.status}>
@@ -279,6 +350,7 @@ function GuestPage(props: { r: ReservationRecord; view: ReservationView; lang: L
           </h1>
           <Details r={r} view={view} lang={lang} />
         </div>
+        <ChangeCard r={r} lang={lang} base={base} csrf={props.csrf} />
         <PaymentCard r={r} view={view} lang={lang} now={props.now} />
         {r.status === "confirmed" ? (
           <p class="calendar">
@@ -319,7 +391,8 @@ guest.get("/:token", async (c) => {
   const lang = pageLanguage(c, record.requester.language);
   const now = Date.now();
   const view = await viewOf(c, record, lang, now);
-  return c.html(<GuestPage r={record} view={view} lang={lang} base={base} now={now} support={supportOf(c.env)} payment={c.req.query("payment")} cancel={c.req.query("cancel")} path={c.req.path} />);
+  const csrf = proposalOf(record) ? csrfToken(c) : "";
+  return c.html(<GuestPage r={record} view={view} lang={lang} base={base} now={now} support={supportOf(c.env)} payment={c.req.query("payment")} cancel={c.req.query("cancel")} change={c.req.query("change")} csrf={csrf} path={c.req.path} />);
 });
 
 guest.get("/:token/status.json", async (c) => {
@@ -358,7 +431,7 @@ guest.get("/:token/calendar.ics", async (c) => {
     description: [
       `${t.reservationId}: ${r.id}`,
       `${t.party}: ${t.party_n(r.partySize)}`,
-      ...(r.amountJpy !== undefined ? [`${t.amount}: ${formatJpy(r.amountJpy, lang)}`] : []),
+      ...(r.amountJpy !== undefined ? [`${t.amount}: ${formatJpy(r.amountJpy)}`] : []),
       t.cancel.deadline(formatDateTime(r.startAt - policy.cancelDeadlineMs, lang)),
       "QRV (Qualfia Reservation)",
     ].join("\n"),
@@ -419,6 +492,27 @@ guest.post("/:token/cancel", formLimit, async (c) => {
   }
   console.log(JSON.stringify({ msg: "guest cancel", reservation: record.id, outcome: outcome?.type === "cancel" ? outcome.result : null, duplicate: result.duplicate ?? false, status: result.status }));
   return c.redirect(flag ? `${base}?cancel=${flag}` : base, 303);
+});
+
+const HASH = /^sha256:[0-9a-f]{64}$/;
+
+guest.post("/:token/change", formLimit, async (c) => {
+  const found = await find(c);
+  if ("missing" in found) return missingPage(c, found.missing);
+  const { record, base } = found;
+  const form = await c.req.parseBody();
+  if (!csrfValid(c, form[CSRF_FIELD], config(c.env).publicUrl)) return formExpiredPage(c, pageLanguage(c, record.requester.language), base);
+  const decision = form.decision === "approve" || form.decision === "decline" ? form.decision : undefined;
+  const hash = typeof form.hash === "string" && HASH.test(form.hash) ? form.hash : undefined;
+  if (!decision || !hash) return c.redirect(base, 303);
+  // The same rendered form sent twice (a double tap) is one answer; a second form is ignored by the machine.
+  const nonce = typeof form.form === "string" && FORM_NONCE.test(form.form) ? form.form : undefined;
+  const event = decision === "approve" ? ({ type: "approve_change", hash } as const) : ({ type: "decline_change", hash } as const);
+  const result = await reservationStub(c.env, record.id).dispatch(event, "requester", nonce ? `guest-change:${nonce}` : undefined);
+  const stale = !result.applied && !result.duplicate && proposalOf(record) !== undefined && proposalOf(record)!.approval.hash !== hash;
+  const flag: ChangeFlag | undefined = stale ? "stale" : result.applied || result.duplicate ? (decision === "approve" ? "approved" : "declined") : undefined;
+  console.log(JSON.stringify({ msg: "guest change", reservation: record.id, decision, applied: result.applied, duplicate: result.duplicate ?? false, status: result.status }));
+  return c.redirect(flag ? `${base}?change=${flag}` : base, 303);
 });
 
 function guestSupport(c: AppContext, record: ReservationRecord, base: string): SupportContext {

@@ -69,7 +69,7 @@ function faq(lang: Lang): Section[] {
         key: "payment",
         title: FAQ_SECTION_LABELS.payment.en,
         items: [
-          { q: "How do I pay?", a: [`By card on Stripe's secure checkout page, from the link in the SMS or the "Pay" button on your reservation page. The amount is the shop's price, in yen (e.g. ${formatJpy(5500, "en")}).`] },
+          { q: "How do I pay?", a: [`By card on Stripe's secure checkout page, from the link in the SMS or the "Pay" button on your reservation page. The amount is the shop's price, in yen (e.g. ${formatJpy(5500)}).`] },
           { q: `Why only ${minutes} minutes?`, a: ["The shop holds the slot for you while you pay. After the deadline the hold is released and nothing is charged; please book again."] },
           { q: "I paid after the deadline.", a: ["The payment is refunded in full automatically and we text you. The booking was not made."] },
         ],
@@ -121,7 +121,7 @@ function faq(lang: Lang): Section[] {
       key: "payment",
       title: FAQ_SECTION_LABELS.payment.ja,
       items: [
-        { q: "支払い方法は？", a: [`クレジットカードで、Stripeの安全な決済ページからお支払いいただきます。SMSのリンクか、予約ページの「支払う」ボタンからお進みください。金額は店舗の料金です（例: ${formatJpy(5500, "ja")}）。`] },
+        { q: "支払い方法は？", a: [`クレジットカードで、Stripeの安全な決済ページからお支払いいただきます。SMSのリンクか、予約ページの「支払う」ボタンからお進みください。金額は店舗の料金です（例: ${formatJpy(5500)}）。`] },
         { q: `なぜ${minutes}分以内なのですか？`, a: ["お支払いの間、店舗が枠を仮押さえしているためです。期限を過ぎると仮押さえは解除され、料金はかかりません。お手数ですが再度ご予約ください。"] },
         { q: "期限を過ぎてから支払ってしまいました。", a: ["自動で全額返金し、SMSでお知らせします。予約は成立していません。"] },
       ],

@@ -211,7 +211,7 @@ sandbox.get("/checkout/:id", async (c) => {
         <p class="muted">Sandbox checkout (Stripe stand-in): no card is charged.</p>
         <h1>{session.description}</h1>
         <p>
-          <strong>{formatJpy(session.amountTotal, "ja")}</strong> <span class="muted">({session.reservationId})</span>
+          <strong>{formatJpy(session.amountTotal)}</strong> <span class="muted">({session.reservationId})</span>
         </p>
         {open ? (
           <>
@@ -222,7 +222,7 @@ sandbox.get("/checkout/:id", async (c) => {
                 </label>
               </p>
               <button type="submit" id="pay">
-                支払う / Pay {formatJpy(session.amountTotal, "ja")}
+                支払う / Pay {formatJpy(session.amountTotal)}
               </button>
             </form>
             <form method="post" action={`/sandbox/checkout/${session.id}/cancel`} class="spaced">

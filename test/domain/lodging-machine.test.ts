@@ -36,6 +36,31 @@ describe("lodging machine table", () => {
   }
 });
 
+describe("a member's contact on their orders", () => {
+  it("forget_requester: every status forgets the name, phone and email once, and nothing else changes", () => {
+    for (const status of LODGING_STATUSES) {
+      const r = inStatus(status);
+      const d = decideLodging(r, { type: "forget_requester", operator: "op" }, ctx(0));
+      if (d.kind !== "apply") throw new Error(`${status}: not applied`);
+      expect(d.next.requester).toEqual({ name: "退会済み会員", phone: "", language: "ja" });
+      expect(d.effects).toEqual([]);
+      expect({ ...d.next, requester: r.requester, version: r.version, updatedAt: r.updatedAt }).toEqual(r);
+      expect(decideLodging(d.next, { type: "forget_requester", operator: "op" }, ctx(0)).kind).toBe("ignore");
+    }
+  });
+
+  it("member_contact_changed: an order still to be lived takes the member's contact from the context, never from the event", () => {
+    const contact = { name: "山田 花子", phone: "+819099998888", email: "new@example.jp" };
+    for (const status of LODGING_STATUSES) {
+      const d = decideLodging(inStatus(status), { type: "member_contact_changed", operator: "op" }, { ...ctx(0), memberContact: contact });
+      const open = status === "awaiting_payment" || status === "confirmed";
+      expect(d.kind).toBe(open ? "apply" : "ignore");
+      if (d.kind === "apply") expect(d.next.requester).toEqual({ ...contact, language: "ja" });
+    }
+    expect(decideLodging(inStatus("confirmed"), { type: "member_contact_changed", operator: "op" }, ctx(0)).kind).toBe("ignore");
+  });
+});
+
 describe("lodging order paths", () => {
   it("points cover the total: confirmed at once, charged once in the same commit, rooms to be booked", () => {
     const d = createLodgingOrder(req, ctx(TOTAL));

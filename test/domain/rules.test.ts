@@ -107,9 +107,11 @@ describe("ids and tokens", () => {
   it("job ids sort by time", () => {
     expect(newId("job", 1000) < newId("job", 2000)).toBe(true);
   });
-  it("money is shown in yen", () => {
-    expect(formatJpy(5500, "ja")).toBe("5,500円");
-    expect(formatJpy(5500, "en")).toBe("¥5,500");
+  it("money is written 6,600円, in English as in Japanese", () => {
+    expect(formatJpy(5500)).toBe("5,500円");
+    expect(formatJpy(6600)).toBe("6,600円");
+    expect(formatJpy(1_000_000)).toBe("1,000,000円");
+    expect(formatJpy(50)).toBe("50円");
   });
 });
 

@@ -52,6 +52,7 @@ const EVENTS: Record<SessionEventType, SessionEvent> = {
   message_drafted: { type: "message_drafted", messageId: "msg_1", body: "本日はありがとうございました。", kind: "free", topic: "other", by: "op" },
   message_checked: { type: "message_checked", messageId: "msg_1", by: "op2", role: "operator", approve: true },
   message_due: { type: "message_due", messageId: "msg_1" },
+  unpaid_check: { type: "unpaid_check", caseId: "exc_1", rule: "unpaid.remind", policyVersion: 1, reason: "unpaid 1 day(s) after the deadline: remind", action: "remind", by: "system", nextCheckAt: T + 2 * DAY },
 };
 
 type Expect = SessionStatus | "=" | "refused" | "ignored";
@@ -73,7 +74,7 @@ const SEED: Record<SessionStatus, Partial<Record<SessionEventType, Expect>>> = {
   // 規約同意 → 契約締結（申込）→ 決済リンク
   contract_sent: { agree: "payment_pending", cancel: "cancelled" },
   // 決済 → 入金確認
-  payment_pending: { payment_link_ready: "=", payment_completed: "scheduling", cancel: "cancelled" },
+  payment_pending: { payment_link_ready: "=", payment_completed: "scheduling", cancel: "cancelled", unpaid_check: "=" },
   // 予約調整・確定 → 日程同意; paid money is the operators' to refund
   scheduling: { slot_booked: "scheduled", cancel: "refused" },
   // 事前案内 → リマインド（前日・1時間前）→ セッション参加; a report before the start is refused

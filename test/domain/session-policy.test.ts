@@ -1,7 +1,7 @@
 // The coach's exception policy against seed 001 (Run: 例外処理（共通フロー）): one row per seed
 // event (未払い継続, リスケ/キャンセル申し出, クレーム/要望, 返金要求, ノーショー, 規約違反), in
 // policy or out, with the rule that matched. The policy is the example: reschedule up to
-// 24 h before at most twice; refunds up to ¥5,000 or 20 %; a no-show uses up the session; unpaid
+// 24 h before at most twice; refunds up to 5,000円 or 20 %; a no-show uses up the session; unpaid
 // gets a reminder after 1 day and is cancelled after 3.
 import { describe, expect, it } from "vitest";
 import { DEFAULT_COACH_POLICY, checkPolicy, isLate, validatePolicy, type CoachPolicy, type ExceptionEvent } from "../../src/domain/sessions/policy.ts";
@@ -24,9 +24,9 @@ const rows: { seed: string; event: ExceptionEvent; inPolicy: boolean; rule: stri
   { seed: "キャンセル申し出: the same day", event: { kind: "cancel", sessionStart: T + 3 * HOUR, now: T }, inPolicy: false, rule: "cancel.too_late", action: "ask_coach" },
   { seed: "クレーム", event: { kind: "complaint", type: "complaint" }, inPolicy: false, rule: "complaint.coach", action: "ask_coach" },
   { seed: "要望", event: { kind: "complaint", type: "request" }, inPolicy: true, rule: "request.forward", action: "forward_to_coach" },
-  { seed: "返金要求: ¥5,000 of ¥30,000", event: { kind: "refund", amountJpy: 5_000, paidJpy: 30_000 }, inPolicy: true, rule: "refund.within_amount", action: "refund" },
-  { seed: "返金要求: ¥10,000 of ¥60,000 (17 %)", event: { kind: "refund", amountJpy: 10_000, paidJpy: 60_000 }, inPolicy: true, rule: "refund.within_percent", action: "refund" },
-  { seed: "返金要求: ¥15,000 of ¥30,000 (途中解約)", event: { kind: "refund", amountJpy: 15_000, paidJpy: 30_000 }, inPolicy: false, rule: "refund.over_limit", action: "ask_coach" },
+  { seed: "返金要求: 5,000円 of 30,000円", event: { kind: "refund", amountJpy: 5_000, paidJpy: 30_000 }, inPolicy: true, rule: "refund.within_amount", action: "refund" },
+  { seed: "返金要求: 10,000円 of 60,000円 (17 %)", event: { kind: "refund", amountJpy: 10_000, paidJpy: 60_000 }, inPolicy: true, rule: "refund.within_percent", action: "refund" },
+  { seed: "返金要求: 15,000円 of 30,000円 (途中解約)", event: { kind: "refund", amountJpy: 15_000, paidJpy: 30_000 }, inPolicy: false, rule: "refund.over_limit", action: "ask_coach" },
   { seed: "返金要求: more than was paid", event: { kind: "refund", amountJpy: 40_000, paidJpy: 30_000 }, inPolicy: false, rule: "refund.invalid_amount", action: "ask_coach" },
   { seed: "ノーショー", event: { kind: "no_show" }, inPolicy: true, rule: "no_show.consumes", action: "consume_session" },
   { seed: "規約違反 (client)", event: { kind: "violation", by: "client" }, inPolicy: false, rule: "violation.client", action: "ask_coach" },

@@ -2,7 +2,7 @@
 // rules behind each transition (rounds, payment window, 48-hour deadline, late payments).
 import { describe, expect, it } from "vitest";
 import { policy } from "../../src/domain/policy.ts";
-import { SHOP_TRANSITIONS, createShopReservation, decideShop, notesOf } from "../../src/domain/reservation/shop-machine.ts";
+import { SHOP_TRANSITIONS, changeApprovalFor, createShopReservation, decideShop, notesOf } from "../../src/domain/reservation/shop-machine.ts";
 import { STATUSES, type DecideContext, type Effect, type EventType, type OpenCase, type ReservationEvent, type ReservationRecord, type Status } from "../../src/domain/reservation/types.ts";
 
 const NOW = Date.UTC(2026, 11, 1, 3, 0); // 2026-12-01 12:00 JST
@@ -35,6 +35,14 @@ function applied(r: ReservationRecord, e: ReservationEvent, c: DecideContext = c
 }
 
 const currentAttemptId = (r: ReservationRecord) => r.data.attempts.at(-1)!.id;
+
+type AcceptChange = Extract<ReservationEvent, { type: "accept_change" }>;
+
+/** An accepted change as the reservation's object passes it on: with its new approval (a fixed hash here; the object hashes it). */
+function withApproval(r: ReservationRecord, e: AcceptChange, hash = `sha256:change-${e.startAt}-${e.partySize}-${e.priceJpy ?? ""}`): AcceptChange {
+  const snapshot = changeApprovalFor(r, e, NOW);
+  return snapshot ? { ...e, approval: { snapshot, hash } } : e;
+}
 
 /** A plausible record in each status, reached through the machine itself. */
 function inStatus(status: Status): ReservationRecord {
@@ -127,10 +135,15 @@ function sampleEvent(type: EventType, r: ReservationRecord): ReservationEvent {
     case "shop_answer":
       return { type, operator: "op@qrv.test", answer: "accepted" };
     case "accept_change":
-      return { type, operator: "op@qrv.test", startAt: r.startAt + 30 * 60_000, partySize: 3 };
+      return withApproval(r, { type, operator: "op@qrv.test", startAt: r.startAt + 30 * 60_000, partySize: 3 });
+    case "approve_change":
+    case "decline_change":
+      return { type, hash: r.data.proposedChange?.approval.hash ?? "sha256:none" };
     case "refuse_cancellation":
       return { type, operator: "op@qrv.test", reason: "店舗が了承しませんでした" };
     case "approve_cancellation":
+    case "forget_requester":
+    case "member_contact_changed":
       return { type, operator: "op@qrv.test" };
     case "lodging_cancel_request":
       return { type, requestId: "lcr_1" };
@@ -145,7 +158,7 @@ function withFollowUps(r: ReservationRecord): ReservationRecord {
 }
 
 const OPERATOR_EVENT_TYPES: EventType[] = ["assign_shop", "propose_new_time", "operator_cancel", "operator_note", "resend_by_email", "correct_phone", "reopen_payment", "shop_answer", "accept_change", "reject_change", "refuse_cancellation", "approve_cancellation"];
-const EVENT_TYPES: EventType[] = ["start", "call_placed", "call_result", "call_timeout", "next_round", "payment_link_ready", "payment_completed", "payment_expired", "payment_deadline", "refund_updated", "cancel", "reminder", "complete", "start_passed", "sms_failed", "job_failed", "lodging_cancel_request", ...OPERATOR_EVENT_TYPES];
+const EVENT_TYPES: EventType[] = ["start", "call_placed", "call_result", "call_timeout", "next_round", "payment_link_ready", "payment_completed", "payment_expired", "payment_deadline", "refund_updated", "cancel", "reminder", "complete", "start_passed", "sms_failed", "job_failed", "lodging_cancel_request", "approve_change", "decline_change", ...OPERATOR_EVENT_TYPES];
 
 // The expected table, written from seed 000 §2 independently of the implementation:
 // the status each event leads to ("same" = applied without a status change). Anything
@@ -157,7 +170,7 @@ const EXPECTED: Record<Status, Partial<Record<EventType, Status | "same">>> = {
   calling: { call_placed: "same", call_result: "calling_success", call_timeout: "calling", cancel: "cancelled", payment_completed: "same", job_failed: "calling", sms_failed: "same", operator_cancel: "cancelled", ...FOLLOW_UPS },
   calling_success: { payment_link_ready: "payment_pending", payment_completed: "confirmed", cancel: "cancelled", sms_failed: "same", operator_cancel: "cancelled", ...FOLLOW_UPS },
   pending_shop_response: { cancel: "cancelled", payment_completed: "same", sms_failed: "same", shop_answer: "calling_success", operator_cancel: "cancelled", start_passed: "cancelled", ...FOLLOW_UPS },
-  change_requested: { cancel: "cancelled", payment_completed: "same", sms_failed: "same", accept_change: "calling_success", reject_change: "calling", operator_cancel: "cancelled", start_passed: "cancelled", ...FOLLOW_UPS },
+  change_requested: { cancel: "cancelled", payment_completed: "same", sms_failed: "same", accept_change: "same", reject_change: "calling", operator_cancel: "cancelled", start_passed: "cancelled", ...FOLLOW_UPS },
   no_shop_available: { cancel: "cancelled", payment_completed: "same", sms_failed: "same", assign_shop: "calling_success", propose_new_time: "calling", operator_cancel: "cancelled", start_passed: "cancelled", ...FOLLOW_UPS },
   payment_pending: { payment_completed: "confirmed", payment_deadline: "payment_timeout", payment_expired: "payment_timeout", cancel: "cancelled", sms_failed: "same", operator_cancel: "cancelled", ...FOLLOW_UPS },
   payment_timeout: { payment_completed: "same", cancel: "cancelled", sms_failed: "same", reopen_payment: "calling_success", operator_cancel: "cancelled", ...FOLLOW_UPS },
@@ -405,14 +418,19 @@ describe("manual cases on the record (the operator queue)", () => {
     expect(twice.openCases).toEqual([{ case: "sms_undeliverable", at: NOW, messages: ["【QRV】お支払いはこちら {{guest_url}}", "【QRV】2通目"] }]);
   });
 
-  it("a payment timeout is a low-priority case that an operator can acknowledge", () => {
+  it("a payment timeout opens no case and raises no alert (seed 000 §2.2.3: no one is needed unless asked)", () => {
     const { next, effects } = applied(inStatus("payment_pending"), { type: "payment_deadline" });
-    expect(effects).toContainEqual(expect.objectContaining({ kind: "alert.send", case: "payment_timeout", priority: "low", key: "payment_timeout:QRV-TEST22" }));
-    expect(next.openCases).toEqual([{ case: "payment_timeout", at: NOW }]);
-    const noted = applied(next, { type: "operator_note", operator: "op@qrv.test", note: "問い合わせなし", resolves: "payment_timeout" });
-    expect(noted.next.status).toBe("payment_timeout");
+    expect(next.status).toBe("payment_timeout");
+    expect(effects.filter((e) => e.kind === "alert.send")).toEqual([]);
+    expect(effects.map((e) => e.kind)).toContain("sms.send");
+    expect(next.openCases ?? []).toEqual([]);
+  });
+
+  it("a payment timeout case opened before that rule still closes with an operator's note, or when the payment reopens", () => {
+    const legacy = { ...applied(inStatus("payment_pending"), { type: "payment_deadline" }).next, openCases: [{ case: "payment_timeout" as const, at: NOW }] };
+    const noted = applied(legacy, { type: "operator_note", operator: "op@qrv.test", note: "問い合わせなし", resolves: "payment_timeout" });
     expect(noted.next.openCases).toEqual([]);
-    expect(noted.effects).toEqual([]);
+    expect(applied(legacy, { type: "reopen_payment", operator: "op@qrv.test" }).next.openCases).toEqual([]);
   });
 });
 
@@ -489,13 +507,44 @@ describe("operator decisions (seed 000 §2.2)", () => {
     expect(no.effects).toEqual([expect.objectContaining({ kind: "call.place", shop: expect.objectContaining({ id: "shp_b" }) })]);
   });
 
-  it("§2.2.5 a change accepted: new details, the requester told, then the payment link", () => {
+  it("§2.2.5 a change accepted: a new approval goes to the requester, and no payment link before they approve", () => {
     const r = inStatus("change_requested");
     const newStart = r.startAt + 30 * 60_000;
-    const { next, effects } = applied(r, { type: "accept_change", startAt: newStart, partySize: 3, ...by });
-    expect(next).toMatchObject({ status: "calling_success", startAt: newStart, partySize: 3, data: { shop: { id: "shp_a" } }, openCases: [] });
+    const { next, effects } = applied(r, withApproval(r, { type: "accept_change", startAt: newStart, partySize: 3, ...by }));
+    expect(next).toMatchObject({ status: "change_requested", startAt: r.startAt, partySize: 2, openCases: [] });
+    expect(next.data.payment).toBeUndefined();
+    expect(next.data.proposedChange).toMatchObject({ startAt: newStart, partySize: 3, amountJpy: 5500, approval: { snapshot: { revision: 2, party_size: 3, price_jpy: { min: 5500, max: 5500 }, shop: "店A", proposed: { by: "operator", name: by.operator } } } });
+    expect(effects.map((e) => e.kind)).toEqual(["sms.send", "email.send"]);
+    expect(effects[0]).toMatchObject({ template: "change_proposed", body: expect.stringContaining("{{guest_url}}") });
+    expect(effects.some((e) => e.kind === "payment.create")).toBe(false);
+    // Without its approval record (never from the object), the change is not made.
+    expect(decideShop(r, { type: "accept_change", startAt: newStart, partySize: 3, ...by }, ctx).kind).toBe("ignore");
+  });
+
+  it("§2.2.5 the requester approves: new details, the approval replaces the old one, then the payment link", () => {
+    const r = inStatus("change_requested");
+    const newStart = r.startAt + 30 * 60_000;
+    const proposed = applied(r, withApproval(r, { type: "accept_change", startAt: newStart, partySize: 3, ...by })).next;
+    const hash = proposed.data.proposedChange!.approval.hash;
+    // A page showing an older proposal approves nothing.
+    expect(decideShop(proposed, { type: "approve_change", hash: "sha256:older" }, ctx)).toMatchObject({ kind: "ignore", reason: expect.stringContaining("replaced") });
+    const { next, effects } = applied(proposed, { type: "approve_change", hash });
+    expect(next).toMatchObject({ status: "calling_success", startAt: newStart, partySize: 3, amountJpy: 5500, data: { shop: { id: "shp_a" }, approval: { hash, approvedAt: NOW, approvedVia: "guest_page" } } });
+    expect(next.data.proposedChange).toBeUndefined();
     expect(effects.map((e) => e.kind)).toEqual(["sms.send", "payment.create", "email.send"]);
     expect(effects[0]).toMatchObject({ template: "details_changed", body: expect.stringContaining("3名") });
+    // Approving again does nothing: the change is no longer waiting.
+    expect(decideShop(next, { type: "approve_change", hash }, ctx).kind).toBe("ignore");
+  });
+
+  it("§2.2.5 the requester declines: the request closes free, politely, and the shop is told", () => {
+    const r = inStatus("change_requested");
+    const proposed = applied(r, withApproval(r, { type: "accept_change", startAt: r.startAt + 30 * 60_000, partySize: 3, ...by })).next;
+    const { next, effects } = applied(proposed, { type: "decline_change", hash: proposed.data.proposedChange!.approval.hash });
+    expect(next).toMatchObject({ status: "cancelled", timers: [], data: { cancellation: { by: "requester", refund: false } } });
+    expect(next.data.proposedChange).toBeUndefined();
+    expect(effects.map((e) => (e.kind === "email.send" ? `email:${e.recipient}:${e.template}` : `${e.kind}:${e.kind === "sms.send" ? e.template : ""}`))).toEqual(["sms.send:change_declined", "email:shop:shop_change_declined"]);
+    expect(effects[0]).toMatchObject({ body: expect.stringContaining("ありがとうございました") });
   });
 
   it("§2.2.5 a change rejected: the shop is told and calling resumes with the next shop", () => {
@@ -630,17 +679,50 @@ describe("operator decisions respect the clock", () => {
 });
 
 describe("accepting a shop's change", () => {
-  it("can record a changed menu and price: the payment and the shop's email follow them", () => {
+  function changeAsked(): ReservationRecord {
     const r = applied(created(), { type: "start" }).next;
-    const change = applied(r, { type: "call_result", attemptId: currentAttemptId(r), result: "change_requested", proposedChange: "カット＋シャンプーなら可" }).next;
-    const { next, effects } = applied(change, { type: "accept_change", operator: "op", startAt: change.startAt, partySize: 2, menu: "カット＋シャンプー", priceJpy: 7700 });
+    return applied(r, { type: "call_result", attemptId: currentAttemptId(r), result: "change_requested", proposedChange: "カット＋シャンプーなら可" }).next;
+  }
+
+  it("can record a changed menu and price: once approved, the payment and the shop's email follow them", () => {
+    const change = changeAsked();
+    const proposed = applied(change, withApproval(change, { type: "accept_change", operator: "op", startAt: change.startAt, partySize: 2, menu: "カット＋シャンプー", priceJpy: 7700 })).next;
+    expect(proposed.data.proposedChange?.approval.snapshot).toMatchObject({ menu: "カット＋シャンプー", price_jpy: { max: 7700 } });
+    const { next, effects } = applied(proposed, { type: "approve_change", hash: proposed.data.proposedChange!.approval.hash });
     expect(next.status).toBe("calling_success");
     expect(next.amountJpy).toBe(7700);
     expect(next.data.menu).toBe("カット＋シャンプー");
     expect(effects).toContainEqual(expect.objectContaining({ kind: "payment.create", amountJpy: 7700, description: "店A カット＋シャンプー" }));
     const shopMail = effects.find((e) => e.kind === "email.send" && e.recipient === "shop");
     expect(shopMail && shopMail.kind === "email.send" && shopMail.text).toContain("メニュー: カット＋シャンプー");
-    expect(decideShop(change, { type: "accept_change", operator: "op", startAt: change.startAt, partySize: 2, priceJpy: 10 }, ctx).kind).toBe("ignore");
+    expect(decideShop(change, withApproval(change, { type: "accept_change", operator: "op", startAt: change.startAt, partySize: 2, priceJpy: 10 }), ctx).kind).toBe("ignore");
+  });
+
+  it("the approved amount caps every later payment: a pricier shop or link is refused", () => {
+    const change = changeAsked();
+    // The change lowers the price to 4,400 yen; once approved, that is the most any payment may ask.
+    const proposed = applied(change, withApproval(change, { type: "accept_change", operator: "op", startAt: change.startAt, partySize: 2, priceJpy: 4400 })).next;
+    const approved = applied(proposed, { type: "approve_change", hash: proposed.data.proposedChange!.approval.hash }).next;
+    expect(approved.data.approval?.snapshot.price_jpy.max).toBe(4400);
+    expect(approved.data.earlierApprovals).toHaveLength(0);
+    const timedOut = applied(applied(approved, { type: "payment_link_ready", sessionId: "cs_1", url: "https://pay.test/cs_1" }).next, { type: "payment_deadline" }).next;
+    // Reopening with the same (approved) price goes through; a shop costing more than approved does not.
+    expect(decideShop(timedOut, { type: "reopen_payment", operator: "op" }, ctx).kind).toBe("apply");
+    const pricier = { ...timedOut, data: { ...timedOut.data, shop: { ...timedOut.data.shop!, priceJpy: 5500 } } };
+    expect(decideShop(pricier, { type: "reopen_payment", operator: "op" }, ctx)).toMatchObject({ kind: "ignore", reason: expect.stringContaining("more than") });
+  });
+
+  it("a change from a request with an approval supersedes it and keeps who asked", () => {
+    const change = changeAsked();
+    const first = { snapshot: { version: 1 as const, service: "カット", area: "渋谷", start: "2026-12-04T12:00:00+09:00", party_size: 2, price_jpy: { min: 5500, max: 6600 }, cancellation_policy: "v1", requester: { name: "山田 太郎", phone: "+81 90-****-5678" }, asked_by: { kind: "api_key" as const, id: "key_1", name: "Agent" }, client: { name: "claude" }, approved_at: "2026-12-01T12:00:00+09:00" }, hash: "sha256:first" };
+    const withFirst = { ...change, data: { ...change.data, approval: first } };
+    const proposed = applied(withFirst, withApproval(withFirst, { type: "accept_change", operator: "op", startAt: change.startAt, partySize: 2, priceJpy: 8800 })).next;
+    expect(proposed.data.proposedChange?.approval.snapshot).toMatchObject({ revision: 2, supersedes: "sha256:first", asked_by: first.snapshot.asked_by, client: { name: "claude" }, price_jpy: { max: 8800 } });
+    // Until approved, the first approval is the one in force.
+    expect(proposed.data.approval?.hash).toBe("sha256:first");
+    const approved = applied(proposed, { type: "approve_change", hash: proposed.data.proposedChange!.approval.hash }).next;
+    expect(approved.amountJpy).toBe(8800);
+    expect(approved.data.earlierApprovals?.map((a) => a.hash)).toEqual(["sha256:first"]);
   });
 });
 

@@ -1,21 +1,31 @@
 // The official MCP conformance suite's server scenarios against a running QRV, with a test API
-// key added by a local proxy. Scenarios QRV cannot pass, and why, are listed in
-// conformance-baseline.yml; anything else failing (or a listed one passing) fails the test.
+// key added by a local proxy. The server runs with MCP_CONFORMANCE=true, so it also serves the
+// suite's example tools, resources and prompts (src/mcp/conformance-fixtures.ts; a local
+// sandbox only). Scenarios QRV cannot pass, and why, are listed in conformance-baseline.yml;
+// anything else failing (or a listed one passing) fails the test.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAuthProxy } from "./auth-proxy.ts";
+import { startServer, type RunningServer } from "./server.ts";
 
 const require = createRequire(import.meta.url);
 const CLI = require.resolve("@modelcontextprotocol/conformance/dist/index.js");
 const BASELINE = new URL("./conformance-baseline.yml", import.meta.url).pathname;
 
 describe("MCP conformance suite (server scenarios)", () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    // Its own server: the one the other browser tests share runs without the fixtures.
+    server = await startServer({ vars: { MCP_CONFORMANCE: "true" } });
+  }, 300_000);
+  afterAll(() => server?.stop());
+
   it("passes every scenario that applies to QRV, and fails only those in the baseline", async () => {
-    const proxy = await startAuthProxy(inject("qrvUrl"), inject("qrvApiKey"));
+    const proxy = await startAuthProxy(server.url, server.apiKey);
     const out = mkdtempSync(join(tmpdir(), "qrv-conformance-"));
     try {
       // Not spawnSync: the proxy lives in this process and must keep answering.

@@ -2,7 +2,9 @@
 // later stay, and asks to cancel one room of the later one; at the desk an operator checks the
 // guest in against their ID document, checks them out, marks the room cleaned and approves the
 // partial cancellation — while a second window's room board follows every change by itself,
-// never reloaded. Screenshots: test-results/screenshots/front-desk-*.png.
+// never reloaded: the room cards and the lists below them (arrivals, who is in, pending
+// cancellations), including an arrival booked while the board is open. A phone-width board
+// too. Screenshots: test-results/screenshots/front-desk-*.png.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { desktop, launch, phone, screenshot } from "./browser.ts";
@@ -89,7 +91,18 @@ describe("a front-desk day", () => {
     const roomId = await board.locator(".room", { hasText: tonight.rooms[0]! }).first().getAttribute("data-room");
     const card = board.locator(`[data-room="${roomId}"]`);
     expect(await card.getAttribute("data-status")).toBe("reserved");
+    const boardArrival = board.locator(`#list-arrivals tr[data-arrival^="${tonight.id}:"]`);
+    expect(await boardArrival.getByRole("button", { name: "チェックイン" }).isVisible()).toBe(true);
+    expect(await board.locator(`#list-pending tr[data-pending="${later.id}"]`).textContent()).toContain("一部");
     await screenshot(board, "front-desk-board-morning");
+
+    // A guest books tonight while the board is open: the arrival appears on it by itself.
+    const walkIn = await order(member, "ダブル", jstDateIn(0), jstDateIn(1), 1);
+    const walkInRow = board.locator(`#list-arrivals tr[data-arrival^="${walkIn.id}:"]`);
+    await expect.poll(() => walkInRow.count(), { timeout: 10_000 }).toBe(1);
+    expect(await walkInRow.textContent()).toContain("中村 陽子");
+    expect(await walkInRow.textContent()).toContain(walkIn.rooms[0]!);
+    await screenshot(board, "front-desk-board-walk-in");
 
     await desk.goto(`${url}/admin/lodging`);
     const arrival = desk.locator(`tr[data-arrival^="${tonight.id}:"]`);
@@ -101,11 +114,20 @@ describe("a front-desk day", () => {
     await expect.poll(() => desk.locator(".flash").textContent()).toContain("チェックインしました");
     await expect.poll(() => card.getAttribute("data-status"), { timeout: 10_000 }).toBe("occupied");
     expect(await card.textContent()).toContain("中村 陽子");
+    // The lists follow: the arrival shows checked in, and the guest is in house, with a check-out button.
+    await expect.poll(() => boardArrival.locator(".tag.ok").isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await boardArrival.getByRole("button", { name: "チェックイン" }).count()).toBe(0);
+    const inHouse = board.locator(`#list-inHouse tr[data-occupied="${roomId}"]`);
+    await expect.poll(() => inHouse.count(), { timeout: 10_000 }).toBe(1);
+    expect(await inHouse.textContent()).toContain("中村 陽子");
+    expect(await inHouse.getByRole("button", { name: "チェックアウト" }).isVisible()).toBe(true);
     await screenshot(board, "front-desk-board-occupied");
 
     await desk.locator(`tr[data-occupied="${roomId}"]`).getByRole("button", { name: "チェックアウト" }).click();
     await expect.poll(() => desk.locator(".flash").textContent()).toContain("チェックアウトしました");
     await expect.poll(() => card.getAttribute("data-status"), { timeout: 10_000 }).toBe("cleaning");
+    await expect.poll(() => inHouse.count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => board.locator(`#list-service tr[data-service="${roomId}"]`).getByRole("button", { name: "清掃完了" }).isVisible(), { timeout: 10_000 }).toBe(true);
     await screenshot(desk, "front-desk-desk");
 
     await desk.locator(`tr[data-service="${roomId}"]`).getByRole("button", { name: "清掃完了" }).click();
@@ -119,7 +141,25 @@ describe("a front-desk day", () => {
     await item.getByRole("button", { name: /承認する/ }).click();
     await expect.poll(() => desk.locator(".flash").textContent()).toContain("承認し、返金しました");
     expect(await desk.locator(`[data-cancellation="${later.id}"]`).count()).toBe(0);
+    await expect.poll(() => board.locator(`#list-pending tr[data-pending="${later.id}"]`).count(), { timeout: 10_000 }).toBe(0);
+    expect(await board.locator("#list-pending [data-empty]").isVisible()).toBe(true);
     await screenshot(board, "front-desk-board-evening");
+
+    // The same board at a phone's width, still updating by itself: the walk-in's arrival is checked in from the desk.
+    const small = await phone(browser);
+    const phoneBoard = await small.newPage();
+    await phoneBoard.context().addCookies(await laptop.cookies());
+    await phoneBoard.goto(`${url}/admin/lodging`);
+    await desk.goto(`${url}/admin/lodging`);
+    await desk.locator(`tr[data-arrival^="${walkIn.id}:"] input[name="id_number"]`).fill("FD7654321");
+    await desk.locator(`tr[data-arrival^="${walkIn.id}:"]`).getByRole("button", { name: "チェックイン" }).click();
+    await expect.poll(() => desk.locator(".flash").textContent()).toContain("チェックインしました");
+    await expect.poll(() => phoneBoard.locator(`#list-inHouse tr`).filter({ hasText: walkIn.rooms[0]! }).count(), { timeout: 10_000 }).toBe(1);
+    await screenshot(phoneBoard, "front-desk-board-phone");
+    // The lists as the phone's screen shows them (the full-page shot is too tall to read).
+    await phoneBoard.locator("#list-arrivals").evaluate((el) => el.scrollIntoView());
+    await phoneBoard.screenshot({ path: "test-results/screenshots/front-desk-board-phone-lists.png" });
+    await small.close();
 
     // The rest of the order stands.
     await member.goto(`${url}/member/orders/${later.id}`);

@@ -73,6 +73,12 @@ describe("sessions governance", () => {
     await page.waitForURL(/done=1/);
     expect(await page.locator("#case-status").textContent()).toContain("対応済み");
     await screenshot(page, "governance-coach-approved");
+    // The weekly report on the phone, with its PDF (the same document the Monday email attaches).
+    await page.goto(`${url}/coach/report`);
+    await page.locator("#report-pdf").waitFor();
+    await screenshot(page, "governance-coach-weekly-report");
+    const pdf = await page.request.get(`${url}${await page.locator("#report-pdf").getAttribute("href")}`);
+    expect(pdf.headers()["content-type"]).toBe("application/pdf");
     await context.close();
     const refunds = await until(async () => {
       const found = (await sent(url, req.engagement_id, "payment")).filter((r) => r.subject === "refunds.create");
@@ -89,6 +95,15 @@ describe("sessions governance", () => {
     await first.getByRole("button", { name: "是正してSOPに追加" }).click();
     expect(await op.locator(".flash").textContent()).toContain("是正をSOPに追加しました");
     await screenshot(op, "governance-weekly-audit-fixed");
+
+    // The coach's response targets and the audit log's retention, on the coach's settings page.
+    await op.goto(`${url}/admin/coaches/coach_sato#governance`);
+    await op.fill("#sla_complaint", "90");
+    await op.locator("#sla-form").getByRole("button").click();
+    expect(await op.locator(".flash").textContent()).toContain("対応目標と保存期間を保存しました");
+    expect(await op.locator("#retention-note").textContent()).toContain("監査ログの保存期間: 730日（2年）");
+    await op.locator("#governance").scrollIntoViewIfNeeded();
+    await screenshot(op, "governance-console-sla-retention");
     await console_.close();
   });
 });

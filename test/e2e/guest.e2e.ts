@@ -170,7 +170,7 @@ describe("language", () => {
     await page.locator("#lang-toggle").click();
     await page.locator('html[lang="en"]').waitFor({ state: "attached" });
     expect(await page.locator("#status").textContent()).toBe("Waiting for payment (10 minutes)");
-    expect(await page.locator("#pay").textContent()).toBe("Pay ¥6,600");
+    expect(await page.locator("#pay").textContent()).toBe("Pay 6,600円");
     await screenshot(page, "guest-09-english");
 
     // The choice sticks: a reload and the FAQ stay in English.

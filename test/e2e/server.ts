@@ -40,6 +40,8 @@ export async function freePort(): Promise<number> {
 export interface ServerOptions {
   /** Another wrangler config (in the repository's root, so its paths resolve the same). */
   config?: string;
+  /** More vars for this server (e.g. MCP_CONFORMANCE), on top of the sandbox's. */
+  vars?: Record<string, string>;
   /** More `wrangler dev` arguments (e.g. `--inspector-port` for a CPU profile). */
   args?: string[];
 }
@@ -60,6 +62,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const child = await wranglerDev([
     ...(options.config ? ["--config", options.config] : []),
     ...["--port", String(port), "--persist-to", state, "--env-file", secrets, "--var", `PUBLIC_URL:${url}`, "--var", "SANDBOX_CALL_DELAY_SECONDS:0", "--var", "CALL_ROUND_DELAY_SECONDS:0", "--var", "BOOKING_RATE_LIMITS:off"],
+    ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ...(options.args ?? []),
   ]);
   return {

@@ -23,8 +23,15 @@ describe("console front desk", () => {
     expect(page).toContain(`data-room="${room.roomId}"`);
     expect(page).toContain(`<script src="/admin/assets/board.js" defer=""></script>`);
     expect(page).not.toMatch(/<script>(?!<\/script>)/);
-    const json = (await (await op.get("/admin/lodging/board.json")).json()) as { rooms: { id: string; status: string }[] };
+    type Lists = { arrivals: { key: string; waiting: boolean }[]; inHouse: { key: string; guest: string }[]; departures: { key: string }[]; pending: { key: string; rooms: string; refund: string }[]; service: { key: string; canClean: boolean }[] };
+    const boardJson = async () => (await (await op.get("/admin/lodging/board.json")).json()) as { rooms: { id: string; status: string }[]; lists: Lists };
+    const json = await boardJson();
     expect(json.rooms.find((r) => r.id === room.roomId)?.status).toBe("reserved");
+    expect(json.lists.arrivals).toContainEqual(expect.objectContaining({ key: `${today.orderId}:${room.lineNo}`, waiting: true }));
+    expect(json.lists.inHouse.find((r) => r.key === room.roomId)).toBeUndefined();
+    // The lists are drawn from templates the page carries, filled by text only.
+    expect(page).toContain('<template data-row="arrivals">');
+    expect(page).toContain('<tbody data-list="pending">');
     expect((await op.get("/admin/assets/board.js")).headers.get("Content-Type")).toContain("javascript");
 
     const wrong = await op.post("/admin/lodging/check-in", { order_id: today.orderId, line_no: "all", id_number: "NOPE" });
@@ -32,11 +39,16 @@ describe("console front desk", () => {
     expect(flashOf(await op.post("/admin/lodging/check-in", { order_id: today.orderId, line_no: "all", id_number: "desk0001" }))).toMatchObject({ kind: "ok" });
     const audit = await env.DB.prepare("SELECT actor FROM room_status_events WHERE room_id = ? AND action = 'check_in'").bind(room.roomId).first<{ actor: string }>();
     expect(audit?.actor).toBe("フロント担当");
+    const inHouse = await boardJson();
+    expect(inHouse.lists.inHouse).toContainEqual(expect.objectContaining({ key: room.roomId, guest: m.name }));
+    expect(inHouse.lists.arrivals).toContainEqual(expect.objectContaining({ key: `${today.orderId}:${room.lineNo}`, waiting: false }));
     expect(flashOf(await op.post("/admin/lodging/check-out", { order_id: today.orderId, room_id: room.roomId }))).toMatchObject({ kind: "ok" });
+    expect((await boardJson()).lists.service).toContainEqual(expect.objectContaining({ key: room.roomId, canClean: true }));
     expect(flashOf(await op.post(`/admin/lodging/rooms/${room.roomId}/status`, { action: "cleaned" }))).toMatchObject({ kind: "ok" });
 
     const asked = await requestCancellation(env, db, m.id, later.orderId, { rooms: [later.record.data.lines[1]!.roomNumber] });
     if (!asked.ok) throw new Error(asked.message.en);
+    expect((await boardJson()).lists.pending).toContainEqual(expect.objectContaining({ key: later.orderId, rooms: later.record.data.lines[1]!.roomNumber, refund: "6,000 / 6,000 ポイント（100%）" }));
     const queue = await op.html("/admin/lodging/cancellations");
     expect(queue).toContain(later.orderId);
     expect(queue).toContain("チェックインの7日以上前");
@@ -48,6 +60,7 @@ describe("console front desk", () => {
     expect(flashOf(second)).toMatchObject({ kind: "error" });
     expect((await ledgerSum(m.id)).balance).toBe(before + 6_000);
     expect(await op.html("/admin/lodging/cancellations")).not.toContain(`data-cancellation="${later.orderId}"`);
+    expect((await boardJson()).lists.pending.find((p) => p.key === later.orderId)).toBeUndefined();
   });
 
   it("members: search, adjust points with a reason, deletion refused with an open order and anonymising otherwise; orders search and detail", async () => {

@@ -38,11 +38,11 @@ describe("the deploy plan", () => {
     expect(sandboxRefusal({ PROVIDERS: "live" })).toBeNull();
   });
 
-  it("finds or creates every resource, migrates, checks secrets, deploys and asks /healthz, in that order", () => {
+  it("checks secrets, finds or creates every resource, migrates, deploys and asks /healthz, in that order", () => {
     const plan = deployPlan(config, { vars: LIVE });
     expect(plan.refusals).toEqual([]);
-    expect(plan.steps.map((s) => s.kind)).toEqual(["d1", "kv", "queue", "queue", "migrations", "secrets", "deploy", "health"]);
-    expect(plan.steps[0]).toEqual({ kind: "d1", binding: "DB", databaseName: "qrv" });
+    expect(plan.steps.map((s) => s.kind)).toEqual(["secrets", "d1", "kv", "queue", "queue", "migrations", "deploy", "health"]);
+    expect(plan.steps[1]).toEqual({ kind: "d1", binding: "DB", databaseName: "qrv" });
     expect(plan.steps.find((s) => s.kind === "deploy")).toMatchObject({ args: expect.arrayContaining(["--var", "PROVIDERS:live", "PUBLIC_URL:https://qrv.example.com"]) });
     expect(plan.steps.at(-1)).toEqual({ kind: "health", url: "https://qrv.example.com/healthz" });
   });
@@ -50,8 +50,8 @@ describe("the deploy plan", () => {
   it("keeps real ids and only checks them on a re-run", () => {
     const deployed = { ...config, d1: [{ binding: "DB", databaseName: "qrv", databaseId: "3f0c8a3e-1111-4e6b-9a55-1c2d3e4f5a6b" }], kv: [{ binding: "OAUTH_KV", id: "9f8e7d6c5b4a39281706f5e4d3c2b1a0" }] };
     const plan = deployPlan(deployed, { vars: LIVE });
-    expect(describeStep(plan.steps[0]!)).toContain("check that 3f0c8a3e-1111-4e6b-9a55-1c2d3e4f5a6b exists");
-    expect(describeStep(plan.steps[1]!)).toContain("check that 9f8e7d6c5b4a39281706f5e4d3c2b1a0 exists");
+    expect(describeStep(plan.steps[1]!)).toContain("check that 3f0c8a3e-1111-4e6b-9a55-1c2d3e4f5a6b exists");
+    expect(describeStep(plan.steps[2]!)).toContain("check that 9f8e7d6c5b4a39281706f5e4d3c2b1a0 exists");
   });
 
   it("names what a live deployment lacks", () => {
@@ -89,7 +89,8 @@ describe("npm run deploy -- --dry-run", () => {
     const r = dryRun(...Object.entries(LIVE).flatMap(([k, v]) => ["--var", `${k}:${v}`]));
     expect(r.out).toContain("Dry run: nothing was created, changed or deployed.");
     expect(r.status).toBe(0);
-    expect(r.out).toMatch(/1\. D1 database qrv \(DB\): find it by name or create it/);
+    expect(r.out).toMatch(/1\. secrets: every one of .* anything missing is named and nothing is created or deployed/);
+    expect(r.out).toMatch(/2\. D1 database qrv \(DB\): find it by name or create it/);
     expect(r.out).toMatch(/apply the remote migrations of qrv/);
     expect(r.out).toMatch(/queue qrv-jobs-dlq: create it unless it exists/);
     expect(r.out).toMatch(/wrangler deploy --var PROVIDERS:live/);

@@ -5,6 +5,9 @@
 import { nameProblem } from "../text.ts";
 import { isDate } from "./dates.ts";
 
+/** What a deleted member's records show instead of their name (their orders and ledger stay). */
+export const DELETED_MEMBER_NAME = "退会済み会員";
+
 export interface MemberInput {
   name: string;
   idNumber: string;
@@ -32,13 +35,17 @@ export function idNumberLast4(normalized: string): string {
   return normalized.slice(-4);
 }
 
-export function validateMember(input: { name: string; idNumber: string; phone: string; email: string; birthDate: string }, today: string): MemberCheck {
+/**
+ * `idNumberOptional`: editing a member at the desk, where an empty ID number keeps the one on
+ * record (the value comes back empty) and a new one replaces it.
+ */
+export function validateMember(input: { name: string; idNumber: string; phone: string; email: string; birthDate: string }, today: string, opts: { idNumberOptional?: boolean } = {}): MemberCheck {
   const errors: Extract<MemberCheck, { ok: false }>["errors"] = [];
   const name = input.name.normalize("NFKC").trim().replace(/\s+/g, " ");
   // A name that hides characters (controls, bidi overrides, zero-width) is refused, as everywhere in QRV.
   if (!name || name.length > 100 || nameProblem(input.name)) errors.push({ field: "name", message: { ja: "お名前を入力してください（100文字まで）。", en: "Please enter your name (up to 100 characters)." } });
   const id = normalizeIdNumber(input.idNumber);
-  if (!/^[0-9A-Z]{6,20}$/.test(id)) errors.push({ field: "idNumber", message: { ja: "身分証番号は英数字6〜20文字で入力してください。", en: "The ID document number is 6 to 20 letters or digits." } });
+  if (!(opts.idNumberOptional && id === "") && !/^[0-9A-Z]{6,20}$/.test(id)) errors.push({ field: "idNumber", message: { ja: "身分証番号は英数字6〜20文字で入力してください。", en: "The ID document number is 6 to 20 letters or digits." } });
   const email = input.email.trim();
   if (!EMAIL.test(email) || email.length > 254) errors.push({ field: "email", message: { ja: "メールアドレスを確認してください。", en: "Please check the email address." } });
   const birth = input.birthDate.trim();

@@ -1,8 +1,8 @@
 // The daily-rate CSV (`npm run rates:import`, and the console's import in the front-desk work):
 // room_type,date,points — one row per room type and night. A file is accepted whole or not at
 // all: every bad row is reported with its line number.
-import { csvCellValue, toCsv } from "../csv.ts";
-import { canonicalName, readCsvRecords, type CsvRowError } from "../shops-csv.ts";
+import { csvCellValue, readCsvTable, toCsv, type CsvRowError } from "../csv.ts";
+import { canonicalName } from "../shops-csv.ts";
 import { isDate } from "./dates.ts";
 
 export const RATE_CSV_COLUMNS = ["room_type", "date", "points"] as const;
@@ -19,39 +19,30 @@ export type RateCsvResult = { ok: true; rows: RateCsvRow[] } | { ok: false; erro
 
 /** `knownTypes`: the room type names that exist; a row naming another is refused by line. */
 export function parseRateCsv(text: string, knownTypes: readonly string[]): RateCsvResult {
-  const read = readCsvRecords(text, true);
-  if (!read.ok) return read;
-  const [header, ...body] = read.records;
-  const expected = RATE_CSV_COLUMNS.join(",");
-  if (!header) return { ok: false, errors: [{ line: 1, message: `the file is empty; the first line must be: ${expected}` }] };
-  const found = header.record.map((h) => h.toLowerCase()).join(",");
-  if (found !== expected) return { ok: false, errors: [{ line: header.info.lines, message: `the header must be: ${expected}; found: ${found}` }] };
+  const table = readCsvTable(text, [RATE_CSV_COLUMNS], "rates", true);
+  if (!table.ok) return table;
   const types = new Map(knownTypes.map((t) => [canonicalName(t), t]));
-  const errors: CsvRowError[] = [];
+  const errors: CsvRowError[] = [...table.rowErrors];
   const rows: RateCsvRow[] = [];
   const seen = new Map<string, number>();
-  if (!body.length) errors.push({ line: header.info.lines + 1, message: "no rates after the header" });
-  for (const { record, info } of body) {
+  for (const { record, info } of table.body) {
     const line = info.lines;
-    if (record.length !== RATE_CSV_COLUMNS.length) {
-      errors.push({ line, message: `expected ${RATE_CSV_COLUMNS.length} columns, found ${record.length}` });
-      continue;
-    }
     const [type = "", date = "", pointsText = ""] = record.map(csvCellValue);
     const roomType = types.get(canonicalName(type));
-    if (!roomType) errors.push({ line, message: `room_type "${type}" is not a room type (${[...types.values()].join(", ") || "none yet"})` });
-    if (!isDate(date)) errors.push({ line, message: `date "${date}" must be a date as YYYY-MM-DD` });
+    if (!roomType) errors.push({ line, column: "room_type", message: `room_type "${type}" is not a room type (${[...types.values()].join(", ") || "none yet"})` });
+    if (!isDate(date)) errors.push({ line, column: "date", message: `date "${date}" must be a date as YYYY-MM-DD` });
     const digits = pointsText.normalize("NFKC").replaceAll(",", "");
     const points = /^\d+$/.test(digits) ? Number(digits) : NaN;
-    if (!Number.isSafeInteger(points) || points > MAX_POINTS) errors.push({ line, message: `points "${pointsText}" must be a whole number from 0 to ${MAX_POINTS}` });
+    if (!Number.isSafeInteger(points) || points > MAX_POINTS) errors.push({ line, column: "points", message: `points "${pointsText}" must be a whole number from 0 to ${MAX_POINTS}` });
     if (roomType && isDate(date)) {
       const key = `${roomType}|${date}`;
       const first = seen.get(key);
-      if (first) errors.push({ line, message: `${roomType} on ${date} is already on line ${first}` });
+      if (first) errors.push({ line, column: "date", message: `${roomType} on ${date} is already on line ${first}` });
       else seen.set(key, line);
     }
     if (roomType && isDate(date) && Number.isSafeInteger(points) && points <= MAX_POINTS) rows.push({ line, roomType, date, points });
   }
+  errors.sort((a, b) => a.line - b.line);
   return errors.length ? { ok: false, errors } : { ok: true, rows };
 }
 

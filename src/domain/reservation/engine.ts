@@ -44,6 +44,7 @@ export function timerEvent(timer: AnyTimer): AnyEvent {
     case "follow_up":
     case "trial_follow_up":
     case "message_due":
+    case "unpaid_check":
       return sessionTimerEvent(timer);
   }
 }

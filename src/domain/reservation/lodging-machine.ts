@@ -13,6 +13,7 @@
 // is quoted and waits (one at a time) for staff; approval returns the quoted points once (the
 // ledger reference is the request's) and frees the rooms' nights; the last rooms going make the
 // order cancelled. Refusal leaves the order as it was.
+import { DELETED_MEMBER_NAME } from "../lodging/members.ts";
 import { lodgingEmail, lodgingSms } from "../lodging/messages.ts";
 import { ledgerRef, shortfall } from "../lodging/points.ts";
 import { lodgingPolicy } from "../lodging/policy.ts";
@@ -129,6 +130,22 @@ const onRefuseCancellation: Handler<"refuse_cancellation"> = (r, e, ctx) => {
   return apply(next, tell(next, lodgingSms.cancelRefused(next, refused), lodgingEmail.cancelRefused(next, refused), "cancel_refused"), { code: "lodging_cancel_refused", params: { rooms: c.roomNumbers.join(", "), reason: e.reason, operator: e.operator } });
 };
 
+/** An order still to be lived takes the member's corrected contact (read from the member, never carried by the event). */
+const onMemberContactChanged: Handler<"member_contact_changed"> = (r, _e, ctx) => {
+  const c = ctx.memberContact;
+  if (!c || !c.phone) return ignore("the member's contact could not be read");
+  if (c.name === r.requester.name && c.phone === r.requester.phone && c.email === (r.requester.email ?? "")) return ignore("the order already has the member's contact");
+  const next: LodgingRecord = { ...r, requester: { name: c.name, phone: c.phone, ...(c.email ? { email: c.email } : {}), language: r.requester.language } };
+  return apply(next, [], { code: "lodging_contact_updated" });
+};
+
+/** A deleted member's order forgets their contact details; the rest of the order stays as it was. */
+const onForgetRequester: Handler<"forget_requester"> = (r) => {
+  if (r.requester.name === DELETED_MEMBER_NAME && !r.requester.phone && !r.requester.email) return ignore("the order's contact details are already removed");
+  const next: LodgingRecord = { ...r, requester: { name: DELETED_MEMBER_NAME, phone: "", language: r.requester.language } };
+  return apply(next, [], { code: "lodging_requester_forgotten" });
+};
+
 export const LODGING_TRANSITIONS: Record<LodgingStatus, Row> = {
   awaiting_payment: {
     points_added: (r, _e, ctx) => {
@@ -146,18 +163,24 @@ export const LODGING_TRANSITIONS: Record<LodgingStatus, Row> = {
       return apply(next, tell(next, lodgingSms.expired(next), lodgingEmail.expired(next), "expired"), { code: "lodging_expired" });
     },
     calendar_sync: onCalendarSync,
+    member_contact_changed: onMemberContactChanged,
+    forget_requester: onForgetRequester,
   },
   confirmed: {
     calendar_sync: onCalendarSync,
     lodging_cancel_request: onCancelRequest,
     approve_cancellation: onApproveCancellation,
     refuse_cancellation: onRefuseCancellation,
+    member_contact_changed: onMemberContactChanged,
+    forget_requester: onForgetRequester,
   },
   expired: {
     calendar_sync: onCalendarSync,
+    forget_requester: onForgetRequester,
   },
   cancelled: {
     calendar_sync: onCalendarSync,
+    forget_requester: onForgetRequester,
   },
 };
 

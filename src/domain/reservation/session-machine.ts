@@ -49,6 +49,8 @@ export const sessionPolicy = {
   reminderHourBeforeMs: HOUR,
   /** An undecided trial client hears from QRV again on these days after the trial (成約フォロー). */
   trialFollowUpDays: [1, 5] as readonly number[],
+  /** 決済期限: the client pays within this long of agreeing; then the coach's unpaid rule applies. */
+  paymentDueMs: DAY,
   /** A link keeps working this long after the last session. */
   pageValidAfterLastSessionMs: 90 * DAY,
 } as const;
@@ -189,7 +191,7 @@ export interface ExceptionCase {
   doneAt?: number;
 }
 
-export type SessionTimerType = "reminder_day_before" | "reminder_hour_before" | "session_start" | "follow_up" | "trial_follow_up" | "message_due";
+export type SessionTimerType = "reminder_day_before" | "reminder_hour_before" | "session_start" | "follow_up" | "trial_follow_up" | "message_due" | "unpaid_check";
 
 export interface SessionTimer {
   type: SessionTimerType;
@@ -246,6 +248,12 @@ export type SessionEvent =
   | { type: "message_checked"; messageId: string; by: string; role: "operator" | "coach"; approve: boolean; note?: string; quietUntil?: number }
   /** The quiet hours ended: a queued message leaves. */
   | { type: "message_due"; messageId: string }
+  /**
+   * The payment deadline passed and nothing was paid (未払い継続). The object fills in the coach's
+   * unpaid rule as it stands (rule, version and action, from the policy module) and when to look again
+   * (`nextCheckAt`); the machine opens one case, reminds once, cancels on the day.
+   */
+  | { type: "unpaid_check"; caseId?: string; rule?: string; policyVersion?: number; reason?: string; action?: "wait" | "remind" | "cancel_engagement"; by?: "system"; nextCheckAt?: number }
   /** The coach's answer to a pending case, with a note. Only the first answer counts. */
   | { type: "exception_decided"; caseId: string; decision: "approve" | "reject" | "instruct"; note?: string; by: string }
   | { type: "cancel"; by: Actor; reason?: string }
@@ -449,7 +457,8 @@ const onAgree: Handler<"agree"> = (r, e, ctx) => {
   if (!e.by.trim()) return refuse("the name of the person agreeing is required");
   const agreements: Agreement[] = [...r.data.agreements, { document: "terms", version: e.termsVersion, at: ctx.now, by: e.by.trim() }, { document: "contract", version: e.contractVersion, at: ctx.now, by: e.by.trim() }];
   const amount = r.data.menu.priceJpy;
-  const next = update(r, { status: "payment_pending", amountJpy: amount }, { agreements, payment: { amountJpy: amount } }, ctx.now);
+  const deadlineAt = ctx.now + sessionPolicy.paymentDueMs;
+  const next = update(r, { status: "payment_pending", amountJpy: amount, timers: withoutTimers(r, (t) => t.type === "unpaid_check", [{ type: "unpaid_check", key: "unpaid_check", at: deadlineAt }]) }, { agreements, payment: { amountJpy: amount, deadlineAt } }, ctx.now);
   const effects: Effect[] = [
     { kind: "payment.create", amountJpy: amount, description: `${r.data.coach.name} / ${r.data.menu.name}`, ...(r.requester.email ? { customerEmail: r.requester.email } : {}), language: r.requester.language },
   ];
@@ -460,16 +469,24 @@ const onPaymentLinkReady: Handler<"payment_link_ready"> = (r, e, ctx) => {
   const payment = r.data.payment ?? { amountJpy: r.data.menu.priceJpy };
   if (payment.url) return ignore("a payment link was already sent");
   const next = update(r, {}, { payment: { ...payment, sessionId: e.sessionId, url: e.url } }, ctx.now);
+  // After the unpaid rule's reminder (which pointed to the client's page) the new link waits there.
+  if (payment.remindedAt) return apply(next, [], [{ code: "session_payment_link", params: { after: "reminder" } }]);
   return apply(next, [sms(next, sessionSms.paymentLink(mc(next, ctx), payment.amountJpy, e.url), "payment_link")], [{ code: "session_payment_link" }]);
 };
 
 const onPaid: Handler<"payment_completed"> = (r, e, ctx) => {
   const payment = r.data.payment!;
-  if (payment.sessionId && payment.sessionId !== e.sessionId) return ignore(`payment for another checkout (${e.sessionId})`);
+  if (payment.sessionId && payment.sessionId !== e.sessionId && !payment.previousSessionIds?.includes(e.sessionId)) return ignore(`payment for another checkout (${e.sessionId})`);
+  // An open 未払い継続 case is settled by the payment.
+  const unpaid = openUnpaidCase(r);
   const next = update(
     r,
-    { status: "scheduling" },
-    { payment: { ...payment, sessionId: e.sessionId, paidAt: ctx.now, paymentIntentId: e.paymentIntentId }, sessionsBought: r.data.sessionsBought + r.data.menu.sessions },
+    { status: "scheduling", timers: withoutTimers(r, (t) => t.type === "unpaid_check") },
+    {
+      payment: { ...payment, sessionId: e.sessionId, paidAt: ctx.now, paymentIntentId: e.paymentIntentId },
+      sessionsBought: r.data.sessionsBought + r.data.menu.sessions,
+      ...(unpaid ? { exceptions: withCase(r, { ...unpaid, status: "done", doneAt: ctx.now }) } : {}),
+    },
     ctx.now,
   );
   return apply(next, [sms(next, sessionSms.paid(mc(next, ctx)), "paid")], [{ code: "session_paid", params: { amount: e.amountJpy } }]);
@@ -535,7 +552,9 @@ const onCancelSession: Handler<"cancel"> = (r, e, ctx) => {
 const onCancelEngagement: Handler<"cancel"> = (r, e, ctx) => {
   const effects: Effect[] = [sms(r, sessionSms.engagementCancelled(mc(r, ctx)), "engagement_cancelled")];
   if (r.data.payment?.sessionId && !r.data.payment.paidAt) effects.push({ kind: "payment.expire", sessionId: r.data.payment.sessionId });
-  const next = update(r, { status: "cancelled", timers: [] }, { cancellation: { at: ctx.now, by: e.by, ...(e.reason ? { reason: e.reason } : {}) } }, ctx.now);
+  // An open 未払い継続 case ends with the engagement.
+  const unpaid = openUnpaidCase(r);
+  const next = update(r, { status: "cancelled", timers: [] }, { cancellation: { at: ctx.now, by: e.by, ...(e.reason ? { reason: e.reason } : {}) }, ...(unpaid ? { exceptions: withCase(r, { ...unpaid, status: "done", doneAt: ctx.now }) } : {}) }, ctx.now);
   const message = r.requester.language === "ja" ? "お申し込みを取り消しました。料金はかかりません。" : "The application is cancelled. Nothing was charged.";
   return apply(next, effects, [{ code: "session_engagement_cancelled", params: { by: e.by } }], { type: "cancel", result: "engagement_cancelled", message });
 };
@@ -690,6 +709,46 @@ const onExceptionDecided: Handler<"exception_decided"> = (r, e, ctx) => {
   return apply(update(r, {}, { exceptions: withCase(r, approved) }, ctx.now), [], [note]);
 };
 
+function openUnpaidCase(r: EngagementRecord): ExceptionCase | undefined {
+  return r.data.exceptions?.find((c) => c.kind === "unpaid" && (c.status === "pending" || c.status === "approved"));
+}
+
+/**
+ * 未払い継続 (seed 001 Run: 例外処理), run by the `unpaid_check` timer: the first check after the
+ * deadline opens one case (in policy, QRV acts; actor "system"); the coach's rule then reminds
+ * once (a new checkout waits on the client's page) and cancels on its day, which settles the
+ * case. Each step's event carries the rule and the policy version for the audit log.
+ */
+const onUnpaidCheck: Handler<"unpaid_check"> = (r, e, ctx) => {
+  const payment = r.data.payment;
+  if (!payment || payment.paidAt) return ignore("paid");
+  if (!e.caseId || !e.rule || e.policyVersion === undefined || !e.action) return ignore("the coach's unpaid rule was not read");
+  const d = { rule: e.rule, policyVersion: e.policyVersion, reason: e.reason ?? e.rule, action: e.action };
+  const existing = openUnpaidCase(r);
+  const base: ExceptionCase = existing ?? { id: e.caseId, kind: "unpaid", at: ctx.now, by: "system", inPolicy: true, rule: d.rule, policyVersion: d.policyVersion, reason: d.reason, request: {}, status: "approved" };
+  const step: ExceptionCase = { ...base, rule: d.rule, policyVersion: d.policyVersion, reason: d.reason };
+  const note: Note = { code: "session_unpaid", params: { case: base.id, rule: d.rule, policy: d.policyVersion, action: d.action, by: "system", opened: existing ? "no" : "yes" } };
+  const next = e.nextCheckAt && e.nextCheckAt > ctx.now ? [{ type: "unpaid_check" as const, key: "unpaid_check", at: e.nextCheckAt }] : [];
+  const timers = withoutTimers(r, (t) => t.type === "unpaid_check", next);
+  if (d.action === "cancel_engagement") {
+    const cancelled = onCancelEngagement({ ...r, data: { ...r.data, exceptions: withCase(r, { ...step, status: "done", doneAt: ctx.now }) } }, { type: "cancel", by: "system", reason: "unpaid" }, ctx);
+    if (cancelled.kind !== "apply") return cancelled;
+    return { ...cancelled, note: { code: "multi", params: { notes: JSON.stringify([note, cancelled.note]) } } };
+  }
+  if (d.action === "remind") {
+    if (payment.remindedAt) return ignore("already reminded");
+    // The first checkout has lapsed: a new one replaces it (a late payment through the old one still counts).
+    const effects: Effect[] = [sms(r, sessionSms.paymentReminder(mc(r, ctx), payment.amountJpy), "payment_reminder")];
+    if (payment.sessionId) effects.push({ kind: "payment.expire", sessionId: payment.sessionId });
+    effects.push({ kind: "payment.create", amountJpy: payment.amountJpy, description: `${r.data.coach.name} / ${r.data.menu.name}`, ...(r.requester.email ? { customerEmail: r.requester.email } : {}), language: r.requester.language });
+    const renewed: PaymentState = { amountJpy: payment.amountJpy, ...(payment.deadlineAt ? { deadlineAt: payment.deadlineAt } : {}), remindedAt: ctx.now, previousSessionIds: [...(payment.previousSessionIds ?? []), ...(payment.sessionId ? [payment.sessionId] : [])] };
+    return apply(update(r, { timers }, { payment: renewed, exceptions: withCase(r, step) }, ctx.now), effects, [note]);
+  }
+  const sameTimers = next.every((t) => r.timers.some((x) => x.type === "unpaid_check" && x.at === t.at));
+  if (existing && existing.rule === d.rule && sameTimers) return ignore("this unpaid case is already open");
+  return apply(update(r, { timers }, { exceptions: withCase(r, step) }, ctx.now), [], [note]);
+};
+
 function withMessage(r: EngagementRecord, m: ClientMessage): ClientMessage[] {
   const list = r.data.messages ?? [];
   return list.some((x) => x.id === m.id) ? list.map((x) => (x.id === m.id ? m : x)) : [...list, m];
@@ -755,7 +814,7 @@ export const SESSION_TABLE: Record<SessionStatus, Row> = {
   trial_in_session: { ...ALWAYS, ...REFUNDS, trial_report: onTrialReport },
   trial_undecided: { ...ALWAYS, ...REFUNDS, trial_follow_up: onTrialFollowUp, convert: onConvert, drop: onDrop },
   contract_sent: { ...ALWAYS, ...REFUNDS, agree: onAgree, cancel: onCancelEngagement },
-  payment_pending: { ...ALWAYS, payment_link_ready: onPaymentLinkReady, payment_completed: onPaid, cancel: onCancelEngagement },
+  payment_pending: { ...ALWAYS, payment_link_ready: onPaymentLinkReady, payment_completed: onPaid, cancel: onCancelEngagement, unpaid_check: onUnpaidCheck },
   scheduling: { ...ALWAYS, ...REFUNDS, slot_booked: onSlotBooked, cancel: refusePaidCancel },
   scheduled: { ...ALWAYS, ...REFUNDS, reschedule: onReschedule, cancel: onCancelSession, reminder_day_before: onDayBefore, reminder_hour_before: onHourBefore, session_start: onSessionStart, report: onReport },
   in_session: { ...ALWAYS, ...REFUNDS, report: onReport },
@@ -794,6 +853,7 @@ export function decideSession(r: EngagementRecord, e: SessionEvent, ctx: Session
 export function sessionTimerEvent(t: SessionTimer): SessionEvent {
   if (t.type === "trial_follow_up") return { type: "trial_follow_up", day: t.day ?? 1 };
   if (t.type === "message_due") return { type: "message_due", messageId: t.messageId ?? "" };
+  if (t.type === "unpaid_check") return { type: "unpaid_check" };
   return { type: t.type };
 }
 

@@ -2,12 +2,12 @@
 // next record, the side effects to commit with it, and the timeline lines. The table at the
 // bottom is the whole machine: one row per status, one entry per event that applies there.
 // Anything not in the table is ignored and recorded, never an error.
-import { withinApproval } from "../approval.ts";
+import { buildChangeApproval, withinApproval, type Approval } from "../approval.ts";
 import { MANUAL_CASES, caseAlertKey, caseAlertText, type ManualCaseId } from "../cases.ts";
 import { lateCancellationMessage, requesterEmail, shopEmail, sms, type EmailContent, type MessageContext } from "../messages.ts";
 import { formatJpy, fullRefund, shopBookingPrice } from "../money.ts";
 import { cancellationTier, policy, reminderAt } from "../policy.ts";
-import { formatClock, formatShort } from "../time.ts";
+import { formatClock, formatShort, toIsoTokyo } from "../time.ts";
 import type {
   Actor,
   CallAttempt,
@@ -19,6 +19,7 @@ import type {
   Note,
   OpenCase,
   Outcome,
+  ProposedChange,
   ReservationEvent,
   ReservationRecord,
   ShopRef,
@@ -165,7 +166,7 @@ function callEnded(r: ReservationRecord, attemptId: string, result: CallResult, 
 function holdShop(r: ReservationRecord, shop: ShopRef, ctx: DecideContext, notes: Note[]): Decision {
   const amountJpy = shopBookingPrice(shop.priceJpy);
   // The requester approved a price range; nobody may ask them to pay more than its top.
-  if (!withinApproval(r.data.approval?.snapshot, amountJpy)) return ignore(`${shop.name} costs ¥${amountJpy}, more than the ¥${r.data.approval!.snapshot.price_jpy.max} the requester approved`);
+  if (!withinApproval(r.data.approval?.snapshot, amountJpy)) return ignore(`${shop.name} costs ${formatJpy(amountJpy)}, more than the ${formatJpy(r.data.approval!.snapshot.price_jpy.max)} the requester approved`);
   const before = r.data.payment;
   const payment = { amountJpy, ...(before?.latePayment ? { latePayment: before.latePayment } : {}), ...(before?.refund ? { refund: before.refund } : {}) };
   const next = update(r, { status: "calling_success", amountJpy }, { shop, payment });
@@ -235,6 +236,11 @@ function latePayment(r: ReservationRecord, e: EventOf<"payment_completed">, ctx:
   );
 }
 
+/**
+ * §2.2.3: no manual work unless the requester asks, so no alert and no queue item; the expiry
+ * stays in the timeline and the dashboards, and an operator reopens the payment from the
+ * reservation's page when asked (reopen_payment).
+ */
 function paymentTimedOut(r: ReservationRecord, ctx: DecideContext): Decision {
   const next = update(r, { status: "payment_timeout", timers: [] });
   return apply(
@@ -243,7 +249,6 @@ function paymentTimedOut(r: ReservationRecord, ctx: DecideContext): Decision {
       smsToRequester(next, sms.paymentTimeout(mc(next, ctx)), "payment_timeout"),
       ...emailToRequester(next, requesterEmail.paymentTimeout(mc(next, ctx)), "requester_payment_timeout"),
       ...emailToShop(r.data.shop, (s) => shopEmail.withdrawn(mc(next, ctx), s, "payment_timeout"), "shop_withdrawn"),
-      alert("payment_timeout", next, ctx),
     ],
     [{ code: "payment_timeout" }],
   );
@@ -255,7 +260,7 @@ function cancelOutcome(result: Extract<Outcome, { type: "cancel" }>["result"], r
   const ja = r.requester.language === "ja";
   const messages: Record<typeof result, string> = {
     cancelled_free: ja ? "キャンセルしました。料金はかかりません。" : "Cancelled. You have not been charged.",
-    cancelled_refund: ja ? `キャンセルしました。${formatJpy(refundJpy ?? 0, "ja")}を全額返金します。` : `Cancelled. ${formatJpy(refundJpy ?? 0, "en")} will be refunded in full.`,
+    cancelled_refund: ja ? `キャンセルしました。${formatJpy(refundJpy ?? 0)}を全額返金します。` : `Cancelled. ${formatJpy(refundJpy ?? 0)} will be refunded in full.`,
     refused_deadline: lateCancellationMessage(r.requester.language, ctx.supportPhone, ctx.supportEmail),
     already_cancelled: ja ? "この予約はすでにキャンセルされています。" : "This reservation is already cancelled.",
     not_cancellable: ja ? "ご利用日時を過ぎた予約はキャンセルできません。" : "A reservation whose time has passed cannot be cancelled.",
@@ -424,10 +429,18 @@ function validDetails(r: ReservationRecord, startAt: number, partySize: number, 
 }
 
 /**
+ * Whether an operator decision may still send a payment link for this start (the console shows
+ * or hides its forms by the same rule the machine applies): null when it may, else why not.
+ */
+export function paymentLinkRefusal(startAt: number, now: number): string | null {
+  return tooLateToBook(startAt, { now });
+}
+
+/**
  * No operator decision sends a payment link for a start that has passed, or that is too close
  * to pay and reach the shop (less than the lead time a new request needs).
  */
-function tooLateToBook(startAt: number, ctx: DecideContext): string | null {
+function tooLateToBook(startAt: number, ctx: Pick<DecideContext, "now">): string | null {
   if (startAt <= ctx.now) return "the start time has passed; no payment link can be sent for it";
   if (startAt < ctx.now + policy.minLeadTimeMs) return `the start is less than ${policy.minLeadTimeMs / 60_000} minutes away, too close to pay and reach the shop`;
   return null;
@@ -505,19 +518,108 @@ const onShopAnswer: Handler<"shop_answer"> = (r, e, ctx) => {
   return apply(moved.next, moved.effects, [{ code: "shop_declined_by_operator", params: { shop: shop.name } }, ...moved.notes]);
 };
 
-/** §2.2.5: the requester accepted the shop's change: the booking takes the new details and goes to payment. */
+/** The price a change agrees on, or why it cannot be one. */
+function changePrice(e: { priceJpy?: number }): string | null {
+  return e.priceJpy !== undefined && (!Number.isSafeInteger(e.priceJpy) || e.priceJpy < 50 || e.priceJpy > 1_000_000) ? "the price must be 50 to 1,000,000 yen" : null;
+}
+
+/**
+ * The approval a shop's change asks the requester for (before payment), or null when the
+ * event cannot make one. The reservation's object hashes it and adds it to the event.
+ */
+export function changeApprovalFor(r: ReservationRecord, e: EventOf<"accept_change">, now: number): Approval | null {
+  const shop = lastCalledShop(r);
+  if (r.status !== "change_requested" || !shop || changePrice(e) || !Number.isSafeInteger(e.partySize)) return null;
+  const previous = r.data.approval;
+  return buildChangeApproval({
+    ...(previous ? { previous } : {}),
+    service: r.data.service,
+    area: r.data.area,
+    shop: shop.name,
+    ...(e.menu ?? r.data.menu ? { menu: e.menu ?? r.data.menu } : {}),
+    start: toIsoTokyo(e.startAt),
+    partySize: e.partySize,
+    amountJpy: shopBookingPrice(e.priceJpy ?? shop.priceJpy),
+    requester: { name: r.requester.name, phone: r.requester.phone },
+    askedBy: r.apiKeyId ? { kind: "api_key", id: r.apiKeyId } : { kind: "user", id: "requester" },
+    operator: e.operator,
+    proposedAt: toIsoTokyo(now),
+  });
+}
+
+/**
+ * §2.2.5 and the approval record: an operator accepted the shop's change. It becomes a new
+ * approval, hashed, that the requester approves or declines on their page (the SMS links to
+ * it); nothing is charged and no payment link goes out until they approve.
+ */
 const onAcceptChange: Handler<"accept_change"> = (r, e, ctx) => {
   const shop = lastCalledShop(r);
   if (!shop) return ignore("no shop was called");
-  const invalid = validDetails(r, e.startAt, e.partySize, ctx);
+  const invalid = validDetails(r, e.startAt, e.partySize, ctx) ?? changePrice(e);
   if (invalid) return ignore(invalid);
-  if (e.priceJpy !== undefined && (!Number.isSafeInteger(e.priceJpy) || e.priceJpy < 50 || e.priceJpy > 1_000_000)) return ignore("the price must be 50 to 1,000,000 yen");
-  const changed = update(r, { startAt: e.startAt, partySize: e.partySize }, e.menu ? { menu: e.menu } : undefined);
+  if (!e.approval) return ignore("the change has no approval record to put to the requester");
+  const amountJpy = shopBookingPrice(e.priceJpy ?? shop.priceJpy);
+  if (e.approval.snapshot.price_jpy.max !== amountJpy || e.approval.snapshot.start !== toIsoTokyo(e.startAt) || e.approval.snapshot.party_size !== e.partySize) return ignore("the approval record does not match the change");
+  const proposedChange: ProposedChange = {
+    approval: e.approval,
+    startAt: e.startAt,
+    partySize: e.partySize,
+    ...(e.menu ? { menu: e.menu } : {}),
+    ...(e.priceJpy !== undefined ? { priceJpy: e.priceJpy } : {}),
+    amountJpy,
+    proposedAt: ctx.now,
+    operator: e.operator,
+  };
+  const next = update(r, {}, { proposedChange });
+  return apply(
+    next,
+    [smsToRequester(next, sms.changeProposed(mc(next, ctx), shop, proposedChange), "change_proposed"), ...emailToRequester(next, requesterEmail.changeProposed(mc(next, ctx), shop, proposedChange), "requester_change_proposed")],
+    [{ code: "change_proposed", params: { start: formatShort(e.startAt, "ja"), party: e.partySize, amount: formatJpy(amountJpy) } }],
+  );
+};
+
+/** The record without the change waiting for approval (it was decided or replaced). */
+function withoutProposal(r: ReservationRecord): ReservationRecord["data"] {
+  const { proposedChange: _decided, ...data } = r.data;
+  return data;
+}
+
+/** The requester's answer must name the change on their page: a newer one since makes it stale. */
+function pendingProposal(r: ReservationRecord, hash: string): ProposedChange | string {
+  const p = r.data.proposedChange;
+  if (!p) return "no change is waiting for the requester's approval";
+  if (p.approval.hash !== hash) return "the change was replaced by a newer one; the requester must read it again";
+  return p;
+}
+
+/** The requester approved the change: the booking takes it, the approval replaces the old one, and payment follows, capped by it. */
+const onApproveChange: Handler<"approve_change"> = (r, e, ctx) => {
+  const p = pendingProposal(r, e.hash);
+  if (typeof p === "string") return ignore(p);
+  const shop = lastCalledShop(r);
+  if (!shop) return ignore("no shop was called");
+  const invalid = validDetails(r, p.startAt, p.partySize, ctx);
+  if (invalid) return ignore(invalid);
+  const approval = { ...p.approval, approvedAt: ctx.now, approvedVia: "guest_page" as const };
+  const earlierApprovals = [...(r.data.earlierApprovals ?? []), ...(r.data.approval ? [r.data.approval] : [])];
+  const changed = { ...r, startAt: p.startAt, partySize: p.partySize, data: { ...withoutProposal(r), ...(p.menu ? { menu: p.menu } : {}), approval, earlierApprovals } };
   // A changed price is what this booking costs; the shop's listed price stays as it is.
-  const agreed = e.priceJpy !== undefined ? { ...shop, priceJpy: e.priceJpy } : shop;
-  const held = holdShop(changed, agreed, ctx, [{ code: "change_accepted", params: { start: formatShort(e.startAt, "ja"), party: e.partySize } }]);
+  const agreed = p.priceJpy !== undefined ? { ...shop, priceJpy: p.priceJpy } : shop;
+  const held = holdShop(changed, agreed, ctx, [{ code: "change_approved", params: { start: formatShort(p.startAt, "ja"), party: p.partySize } }]);
   if (held.kind !== "apply") return held;
   return { ...held, effects: [smsToRequester(held.next, sms.detailsChanged(mc(held.next, ctx), false), "details_changed"), ...held.effects] };
+};
+
+/** The requester declined the change: the request closes free, politely, and the shop is told. */
+const onDeclineChange: Handler<"decline_change"> = (r, e, ctx) => {
+  const p = pendingProposal(r, e.hash);
+  if (typeof p === "string") return ignore(p);
+  const next = { ...r, status: "cancelled" as const, timers: [], data: { ...withoutProposal(r), cancellation: { at: ctx.now, by: "requester" as const, reason: "declined the shop's change", refund: false } } };
+  return apply(
+    next,
+    [smsToRequester(next, sms.changeDeclined(mc(next, ctx)), "change_declined"), ...emailToShop(lastCalledShop(r), (s) => shopEmail.changeDeclined(mc(r, ctx), s), "shop_change_declined")],
+    [{ code: "change_declined" }],
+  );
 };
 
 /** A confirmed booking whose details change (the shop asks later): reminder and completion follow the new time. */
@@ -541,7 +643,7 @@ const onChangeConfirmed: Handler<"accept_change"> = (r, e, ctx) => {
 /** §2.2.5: the requester declined the change: the shop is told and calling resumes with the next shop. */
 const onRejectChange: Handler<"reject_change"> = (r, _e, ctx) => {
   const shop = lastCalledShop(r);
-  const moved = advance(update(r, {}, { index: r.data.index + 1 }), ctx);
+  const moved = advance({ ...r, data: { ...withoutProposal(r), index: r.data.index + 1 } }, ctx);
   return apply(moved.next, [...emailToShop(shop, (s) => shopEmail.changeDeclined(mc(r, ctx), s), "shop_change_declined"), ...moved.effects], [{ code: "change_rejected" }, ...moved.notes]);
 };
 
@@ -596,6 +698,9 @@ function settledBy(e: ReservationEvent): ManualCaseId[] {
       return ["sms_undeliverable"];
     case "refuse_cancellation":
       return ["late_cancellation"];
+    case "accept_change":
+      // The operator's part is done; the change now waits for the requester (or the start time).
+      return ["change_requested"];
     default:
       return [];
   }
@@ -688,6 +793,8 @@ export const SHOP_TRANSITIONS: Record<Status, Row> = {
     sms_failed: onSmsFailed,
     accept_change: onAcceptChange,
     reject_change: onRejectChange,
+    approve_change: onApproveChange,
+    decline_change: onDeclineChange,
     operator_cancel: onOperatorCancel,
     start_passed: onStartPassed,
     ...operatorAnywhere,

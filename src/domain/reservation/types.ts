@@ -78,6 +78,10 @@ export interface PaymentState {
   /** A payment that arrived when it could no longer buy the booking. */
   latePayment?: { paymentIntentId: string; amountJpy: number; at: number };
   refund?: { amountJpy: number; requestedAt: number; status: "requested" | "succeeded" | "failed" | "pending"; refundId?: string };
+  /** Sessions: the unpaid rule reminded the client (a new checkout replaced the old one). */
+  remindedAt?: number;
+  /** Sessions: checkouts replaced by a reminder's; a payment through one of them still counts. */
+  previousSessionIds?: string[];
 }
 
 export interface ShopData {
@@ -96,13 +100,34 @@ export interface ShopData {
   shop?: ShopRef;
   payment?: PaymentState;
   cancellation?: { at: number; by: Actor; reason?: string; refund: boolean };
-  /** What the requester approved at request time, and its hash (absent on older records). */
+  /** What the requester approved (at request time, or a change since), and its hash (absent on older records). */
   approval?: ApprovalRecord;
+  /** A change an operator accepted for the shop, waiting for the requester's approval (no payment until then). */
+  proposedChange?: ProposedChange;
+  /** Approvals a later one replaced, oldest first. */
+  earlierApprovals?: ApprovalRecord[];
 }
 
 export interface ApprovalRecord {
   snapshot: Approval;
   hash: string;
+  /** A change: when the requester approved it (ms), and where. */
+  approvedAt?: number;
+  approvedVia?: "guest_page";
+}
+
+/** The shop's change as an operator accepted it, put to the requester as a new approval. */
+export interface ProposedChange {
+  approval: ApprovalRecord;
+  startAt: number;
+  partySize: number;
+  menu?: string;
+  /** The agreed price when it changed (the shop's listed price otherwise). */
+  priceJpy?: number;
+  /** What the payment will be once approved: never more than the approval's price_jpy.max. */
+  amountJpy: number;
+  proposedAt: number;
+  operator: string;
 }
 
 export type Actor = "requester" | "system" | "provider" | "operator" | "shop";
@@ -257,6 +282,10 @@ export type ReservationEvent =
   | { type: "calendar_sync"; ok: boolean }
   /** Lodging: the member asks to cancel these rooms (all remaining when absent); staff decide. */
   | { type: "lodging_cancel_request"; requestId: string; rooms?: string[]; via?: string }
+  /** The requester approves the change put to them, naming the approval's hash as shown on their page. */
+  | { type: "approve_change"; hash: string }
+  /** The requester declines the change: the request closes, free, and the shop is told. */
+  | { type: "decline_change"; hash: string }
   | OperatorEvent;
 
 /** Who acted in the operator console (the Access identity, or the name given at the local login), and why. */
@@ -285,13 +314,17 @@ export type OperatorEvent =
   | ({ type: "shop_answer"; answer: "accepted" | "declined" } & ByOperator)
   /** §2.2.5: the requester accepted the shop's change (or a confirmed booking's details change). */
   /** The shop's change as agreed: time and party, and a changed menu or price when those changed too. */
-  | ({ type: "accept_change"; startAt: number; partySize: number; menu?: string; priceJpy?: number } & ByOperator)
+  | ({ type: "accept_change"; startAt: number; partySize: number; menu?: string; priceJpy?: number; /** Before payment: the new approval put to the requester (hashed by the reservation's object). */ approval?: ApprovalRecord } & ByOperator)
   /** §2.2.5: the requester declined the change; the shop is told and calling resumes. */
   | ({ type: "reject_change" } & ByOperator)
   /** §2.2.6: a late cancellation is declined; the booking stands. */
   | ({ type: "refuse_cancellation"; reason: string } & ByOperator)
   /** Lodging: the pending cancellation is approved; its points return and its rooms' nights reopen. */
-  | ({ type: "approve_cancellation" } & ByOperator);
+  | ({ type: "approve_cancellation" } & ByOperator)
+  /** Lodging: staff corrected the member's details; an open order takes the member's contact as it is now. */
+  | ({ type: "member_contact_changed" } & ByOperator)
+  /** Lodging: the member was deleted; the order keeps its rooms and points but forgets who they were. */
+  | ({ type: "forget_requester" } & ByOperator);
 
 export type OperatorEventType = OperatorEvent["type"];
 
@@ -311,7 +344,7 @@ export const effectSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("email.send"),
     to: z.string(),
-    recipient: z.enum(["requester", "shop", "operator"]),
+    recipient: z.enum(["requester", "shop", "operator", "coach"]),
     subject: z.string(),
     text: z.string(),
     html: z.string(),
@@ -421,4 +454,6 @@ export interface DecideContext {
   lodgingPaymentWindowMs?: number;
   /** Lodging: the operator's refund table (src/domain/lodging/refund.ts). */
   cancellationPolicy?: CancellationPolicy;
+  /** Lodging: the member's contact as it is now, read for `member_contact_changed`. */
+  memberContact?: { name: string; phone: string; email: string };
 }

@@ -37,6 +37,17 @@ export function cancelPolicy(r: ReservationRecord, now: number, support: { phone
   }
 }
 
+/** A shop's change waiting for the requester's approval: what it is, and that no payment link goes out before it. */
+function changeApproval(r: ReservationRecord, lang: Lang) {
+  const p = r.status === "change_requested" ? r.data.proposedChange : undefined;
+  if (!p) return {};
+  const message =
+    lang === "ja"
+      ? "店舗の変更案を依頼者の承認待ちです。SMSで届いたリンク（予約ページ）で承認されるまで決済リンクは送られず、お支払いは承認された金額を超えません。お断りの場合はご依頼を終了します。"
+      : "The shop's change waits for the requester's approval. No payment link is sent until they approve it on their page (linked in the SMS), and the payment never exceeds the approved amount. Declining closes the request.";
+  return { change_approval: { status: "awaiting_requester" as const, hash: p.approval.hash, snapshot: p.approval.snapshot, amount_jpy: p.amountJpy, message } };
+}
+
 export function reservationView(r: ReservationRecord, events: TimelineEntry[], lang: Lang, now: number, support: { phone: string; email: string }) {
   const shop = r.data.shop;
   const payment = r.data.payment;
@@ -45,7 +56,7 @@ export function reservationView(r: ReservationRecord, events: TimelineEntry[], l
     reservation_id: r.id,
     kind: r.kind,
     status: r.status,
-    status_label: statusLabel(r.status, lang),
+    status_label: r.status === "change_requested" && r.data.proposedChange ? (lang === "ja" ? "変更内容のご承認待ち" : "Waiting for your approval of a change") : statusLabel(r.status, lang),
     service: r.data.service,
     area: r.data.area,
     start: toIsoTokyo(r.startAt),
@@ -55,7 +66,8 @@ export function reservationView(r: ReservationRecord, events: TimelineEntry[], l
     ...(paymentOpen ? { payment_url: payment!.url!, payment_deadline: toIsoTokyo(payment!.deadlineAt!) } : {}),
     ...(payment?.refund ? { refund: { amount_jpy: payment.refund.amountJpy, status: payment.refund.status } } : {}),
     cancellation: cancelPolicy(r, now, support, lang),
-    ...(r.data.approval ? { approval: { hash: r.data.approval.hash, snapshot: r.data.approval.snapshot } } : {}),
+    ...(r.data.approval ? { approval: { hash: r.data.approval.hash, snapshot: r.data.approval.snapshot, ...(r.data.approval.approvedAt ? { approved_at: toIsoTokyo(r.data.approval.approvedAt) } : {}) } } : {}),
+    ...changeApproval(r, lang),
     timeline: timeline(events, lang),
   };
 }

@@ -42,8 +42,14 @@ export const sessionSms = {
   },
   paymentLink(c: SessionMessageContext, amountJpy: number, url: string): string {
     return c.lang === "ja"
-      ? `${tag("ja")}お申し込みありがとうございます。${formatJpy(amountJpy, "ja")}のお支払いはこちらから: ${url}\nお支払い後、日時をお選びいただけます。`
-      : `${tag("en")}Thank you for applying. Pay ${formatJpy(amountJpy, "en")} here: ${url}\nThen pick a time on your page.`;
+      ? `${tag("ja")}お申し込みありがとうございます。${formatJpy(amountJpy)}のお支払いはこちらから: ${url}\nお支払い後、日時をお選びいただけます。`
+      : `${tag("en")}Thank you for applying. Pay ${formatJpy(amountJpy)} here: ${url}\nThen pick a time on your page.`;
+  },
+  /** 入金催促: the payment is not confirmed after the deadline; a fresh link waits on the client's page. */
+  paymentReminder(c: SessionMessageContext, amountJpy: number): string {
+    return c.lang === "ja"
+      ? `${tag("ja")}${c.coachName}さんの「${c.menuName}」のお支払い（${formatJpy(amountJpy)}）がまだ確認できていません。こちらのページからお支払いください。期限を過ぎるとお申し込みは取り消しになります。\n${c.pageUrl}`
+      : `${tag("en")}We have not yet received your payment of ${formatJpy(amountJpy)} for "${c.menuName}" with ${c.coachName}. Please pay on your page; otherwise the application will be cancelled.\n${c.pageUrl}`;
   },
   paid(c: SessionMessageContext): string {
     return c.lang === "ja"

@@ -4,6 +4,8 @@
 // (ポリシー外 → コーチへ判断依頼). One pure function decides and names the rule that matched, so
 // the audit log can say which rule and which policy version allowed an action.
 
+import { formatJpy } from "../money.ts";
+
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -106,9 +108,9 @@ export function checkPolicy(p: CoachPolicy, e: ExceptionEvent): PolicyDecision {
       return no("complaint.coach", "complaints are always decided by the coach");
     case "refund": {
       if (e.amountJpy <= 0 || e.amountJpy > e.paidJpy) return no("refund.invalid_amount", "the amount is not between 1 yen and what was paid");
-      if (e.amountJpy <= p.refund.maxJpy) return yes("refund.within_amount", "refund", `up to ¥${p.refund.maxJpy}`);
+      if (e.amountJpy <= p.refund.maxJpy) return yes("refund.within_amount", "refund", `up to ${formatJpy(p.refund.maxJpy)}`);
       if (e.amountJpy * 100 <= e.paidJpy * p.refund.maxPercent) return yes("refund.within_percent", "refund", `up to ${p.refund.maxPercent}% of what was paid`);
-      return no("refund.over_limit", `over ¥${p.refund.maxJpy} and over ${p.refund.maxPercent}% of what was paid`);
+      return no("refund.over_limit", `over ${formatJpy(p.refund.maxJpy)} and over ${p.refund.maxPercent}% of what was paid`);
     }
     case "no_show":
       return p.noShow.consumesSession ? yes("no_show.consumes", "consume_session", "a no-show uses up the session") : no("no_show.coach", "the coach decides each no-show");

@@ -27,7 +27,8 @@ import { formatDateTime, parseIsoWithOffset, toIsoTokyo } from "../../domain/tim
 import { reservationStub } from "../../durable/client.ts";
 import { ReservationExists } from "../../durable/reservation.ts";
 import { FLOW_IN_TWO_SENTENCES } from "../../guides/flow.ts";
-import { BOOKING_CARD_META } from "../apps/booking-card.ts";
+import { registerAppTool } from "@modelcontextprotocol/ext-apps/server";
+import { BOOKING_CARD_META, cardTool } from "../apps/booking-card.ts";
 import { QRV_ICONS } from "../icons.ts";
 import type { ClientLog } from "../logging.ts";
 
@@ -113,24 +114,42 @@ const requestInput = z.strictObject({ service, area, start, party_size: partySiz
 
 const statusSchema = z.enum(STATUSES).describe("Reservation status.");
 
+const approvalSnapshot = z.object({
+  version: z.number(),
+  revision: z.number().optional().describe("2, 3... for a later change the requester approves; absent for what was asked."),
+  supersedes: z.string().optional().describe("The hash of the approval this one replaces."),
+  service: z.string(),
+  area: z.string(),
+  shop: z.string().optional(),
+  menu: z.string().optional(),
+  start: z.string(),
+  party_size: z.number(),
+  price_jpy: z.object({ min: z.number(), max: z.number() }).describe("The payment is never more than max."),
+  cancellation_policy: z.string(),
+  requester: z.object({ name: z.string(), phone: z.string() }),
+  asked_by: z.object({ kind: z.enum(["api_key", "user"]), id: z.string(), name: z.string().optional() }),
+  client: z.object({ name: z.string().optional(), version: z.string().optional(), oauth_client_id: z.string().optional() }).optional(),
+  proposed: z.object({ by: z.literal("operator"), name: z.string(), at: z.string(), reason: z.string() }).optional().describe("A change: who put it to the requester, and when."),
+  approved_at: z.string().optional(),
+});
+
 const approvalOutput = z
   .object({
     hash: z.string().describe("sha256: digest of the snapshot's canonical JSON."),
-    snapshot: z.object({
-      version: z.number(),
-      service: z.string(),
-      area: z.string(),
-      start: z.string(),
-      party_size: z.number(),
-      price_jpy: z.object({ min: z.number(), max: z.number() }).describe("The payment is never more than max."),
-      cancellation_policy: z.string(),
-      requester: z.object({ name: z.string(), phone: z.string() }),
-      asked_by: z.object({ kind: z.enum(["api_key", "user"]), id: z.string(), name: z.string().optional() }),
-      client: z.object({ name: z.string().optional(), version: z.string().optional(), oauth_client_id: z.string().optional() }).optional(),
-      approved_at: z.string(),
-    }),
+    snapshot: approvalSnapshot,
+    approved_at: z.string().optional().describe("A change: when the requester approved it on their page."),
   })
-  .describe("What the requester approved when asking, frozen and hashed; the payment never exceeds its price_jpy.max.");
+  .describe("What the requester approved (when asking, or a change since), frozen and hashed; the payment never exceeds its price_jpy.max.");
+
+const changeApprovalOutput = z
+  .object({
+    status: z.literal("awaiting_requester"),
+    hash: z.string(),
+    snapshot: approvalSnapshot,
+    amount_jpy: z.number().describe("What the payment will be once approved."),
+    message: z.string(),
+  })
+  .describe("A shop's change an operator accepted, waiting for the requester to approve or decline it on their page (the SMS links to it). No payment link until approved.");
 
 const viewOutput = z.object({
   reservation_id: z.string(),
@@ -148,6 +167,7 @@ const viewOutput = z.object({
   refund: z.object({ amount_jpy: z.number(), status: z.string() }).optional(),
   cancellation: z.object({ allowed: z.boolean(), refund: z.boolean().optional(), message: z.string() }).describe("What cancel_reservation would do now."),
   approval: approvalOutput.optional(),
+  change_approval: changeApprovalOutput.optional(),
   timeline: z.array(z.string()).describe("What has happened, oldest first, one short line each."),
 });
 
@@ -334,15 +354,16 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       const entries = await catalog(createDb(deps.env.DB));
       const services = entries.map((e) => ({ service: e.service, areas: e.areas.map((a) => ({ area: a.area, shops: a.shops, from_jpy: a.fromJpy })) }));
       const text = services.length
-        ? services.map((s) => `${s.service}: ${s.areas.map((a) => `${a.area} (${a.shops} ${a.shops === 1 ? "shop" : "shops"}, from ${formatJpy(a.from_jpy, "ja")})`).join(", ")}`).join("\n")
+        ? services.map((s) => `${s.service}: ${s.areas.map((a) => `${a.area} (${a.shops} ${a.shops === 1 ? "shop" : "shops"}, from ${formatJpy(a.from_jpy)})`).join(", ")}`).join("\n")
         : "No partner shops are available right now.";
       return ok({ services, how_it_works: { ...FLOW_IN_TWO_SENTENCES } }, `${text}\n\nHow QRV works (tell a first-time user): ${FLOW_IN_TWO_SENTENCES.en}`);
     },
   );
 
-  server.registerTool(
+  registerAppTool(
+    server,
     "request_reservation",
-    {
+    cardTool({
       title: "Request a reservation",
       description:
         `Asks QRV to book a service for a person. The start must be at least ${policy.minLeadTimeMs / 60_000} minutes and at most ${policy.maxAdvanceMs / 86_400_000} days ahead. QRV phones partner shops in the area one after another (at most two rounds). When a shop accepts, the person gets an SMS with a payment link that must be paid within 10 minutes; the booking is confirmed on payment. Returns at once with the reservation id and a page where the person can follow the progress; check the status with get_reservation no more often than every ${policy.pollIntervalSeconds} seconds (calls take minutes). Safe to retry: the same request again (or the same idempotency_key) returns the first reservation instead of booking twice.`,
@@ -351,7 +372,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
       icons: QRV_ICONS,
       _meta: BOOKING_CARD_META,
-    },
+    }),
     async (given, ctx) => {
       const auth = deps.auth();
       if (!auth) return fail("Not authorized.");
@@ -500,11 +521,12 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
     },
   );
 
-  server.registerTool(
+  registerAppTool(
+    server,
     "get_reservation",
-    {
+    cardTool({
       title: "Get a reservation",
-      description: `Returns a reservation's status, the shop once one accepted, the amount, the payment link while payment is pending, what cancelling now would do, and a short timeline. Rather than polling, subscribe to the resource qrv://reservations/{id} where the client supports it (you are told when the status changes). Otherwise poll at most every ${POLL_SECONDS} seconds while QRV is calling shops or payment is pending, and stop once the status is final (confirmed, cancelled, no_shop_available, payment_timeout, completed); or pass wait_seconds to wait for the next change in one call (a client that supports URL elicitation is then asked to open the payment link as soon as a shop accepts).`,
+      description: `Returns a reservation's status, the shop once one accepted, the amount, the payment link while payment is pending, what cancelling now would do, and a short timeline. When a shop asked for a change and an operator accepted it, change_approval shows the new terms (hashed) waiting for the requester to approve or decline them on their page, linked in the SMS: no payment link goes out before they approve, and the payment never exceeds what they approve. Rather than polling, subscribe to the resource qrv://reservations/{id} where the client supports it (you are told when the status changes). Otherwise poll at most every ${POLL_SECONDS} seconds while QRV is calling shops or payment is pending, and stop once the status is final (confirmed, cancelled, no_shop_available, payment_timeout, completed); or pass wait_seconds to wait for the next change in one call (a client that supports URL elicitation is then asked to open the payment link as soon as a shop accepts).`,
       inputSchema: z.strictObject({
         reservation_id: reservationId,
         wait_seconds: z
@@ -519,7 +541,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
       icons: QRV_ICONS,
       _meta: BOOKING_CARD_META,
-    },
+    }),
     async (args, ctx) => {
       let record = await ownReservation(deps, args.reservation_id);
       if (!record) return fail(`reservation_id: no reservation ${args.reservation_id} was found for this client.`);
@@ -535,14 +557,19 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
           inputRequests: {
             pay: inputRequired.elicitUrl({
               message: en
-                ? `${view.shop?.name ?? "The shop"} accepted. Pay ¥${view.amount_jpy} by ${view.payment_deadline} (Japan time) to confirm ${record.id}.`
-                : `${view.shop?.name ?? "店舗"}が予約を受けました。${view.payment_deadline}（日本時間）までに¥${view.amount_jpy}をお支払いいただくと ${record.id} が確定します。`,
+                ? `${view.shop?.name ?? "The shop"} accepted. Pay ${formatJpy(view.amount_jpy ?? 0)} by ${view.payment_deadline} (Japan time) to confirm ${record.id}.`
+                : `${view.shop?.name ?? "店舗"}が予約を受けました。${view.payment_deadline}（日本時間）までに${formatJpy(view.amount_jpy ?? 0)}をお支払いいただくと ${record.id} が確定します。`,
               url: view.payment_url,
             }),
           },
         });
       }
-      const text = [`${view.reservation_id}: ${view.status} (${view.status_label})`, ...(view.payment_url ? [`payment: ${view.payment_url}`] : []), ...view.timeline].join("\n");
+      const text = [
+        `${view.reservation_id}: ${view.status} (${view.status_label})`,
+        ...(view.change_approval ? [`${view.change_approval.message} (${view.change_approval.hash})`] : []),
+        ...(view.payment_url ? [`payment: ${view.payment_url}`] : []),
+        ...view.timeline,
+      ].join("\n");
       return ok(view, text);
     },
   );

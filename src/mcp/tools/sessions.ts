@@ -7,6 +7,7 @@ import { credentialOf, type McpAuth } from "../../auth/index.ts";
 import { config } from "../../config.ts";
 import { takeAll } from "../../db/rate-limits.ts";
 import { bookingLimits } from "../../domain/policy.ts";
+import { formatJpy } from "../../domain/money.ts";
 import { nameProblem } from "../../domain/text.ts";
 import { createDb } from "../../db/client.ts";
 import { loadAnyRecord } from "../../db/reservations.ts";
@@ -150,7 +151,7 @@ export function registerSessionTools(server: McpServer, deps: ToolDeps): void {
         ...(coach.bio ? { about: coach.bio } : {}),
         menus: menus.map((m) => ({ menu_id: m.id, name: m.name, price_jpy: m.priceJpy, minutes: m.minutes, trial: coach.trialOffered && m.trial, sessions: m.sessions, ...(m.outOfScope ? { out_of_scope: m.outOfScope } : {}) })),
       }));
-      const textOut = coaches.length ? coaches.map((c) => `${c.name} (${c.coach_id}): ${c.menus.map((m) => `${m.name} ¥${m.price_jpy} ${m.minutes}min${m.trial ? ", free trial" : ""} [${m.menu_id}]`).join("; ")}`).join("\n") : "No coaches are taking sessions right now.";
+      const textOut = coaches.length ? coaches.map((c) => `${c.name} (${c.coach_id}): ${c.menus.map((m) => `${m.name} ${formatJpy(m.price_jpy)} ${m.minutes}min${m.trial ? ", free trial" : ""} [${m.menu_id}]`).join("; ")}`).join("\n") : "No coaches are taking sessions right now.";
       return ok({ coaches }, textOut);
     },
   );

@@ -79,7 +79,7 @@ export function sandboxPayments(env: Env, db: Db, cfg: Config): PaymentsPort {
         createdAt: now,
         expiresAt: now + SESSION_LIFETIME_MS,
       });
-      await recordSent(db, { channel: "payment", reservationId: req.reservationId, subject: "checkout.sessions.create", body: `${req.description} ${formatJpy(req.amountJpy, "ja")}`, providerRef: id });
+      await recordSent(db, { channel: "payment", reservationId: req.reservationId, subject: "checkout.sessions.create", body: `${req.description} ${formatJpy(req.amountJpy)}`, providerRef: id });
       return { sessionId: id, url: `${cfg.publicUrl}/sandbox/checkout/${id}` };
     },
 
@@ -107,7 +107,7 @@ export function sandboxPayments(env: Env, db: Db, cfg: Config): PaymentsPort {
         .onConflictDoNothing()
         .returning();
       if (inserted[0]) {
-        await recordSent(db, { channel: "payment", reservationId: req.reservationId, subject: "refunds.create", body: `refund ${formatJpy(req.amountJpy, "ja")} (${req.reason})`, providerRef: id });
+        await recordSent(db, { channel: "payment", reservationId: req.reservationId, subject: "refunds.create", body: `refund ${formatJpy(req.amountJpy)} (${req.reason})`, providerRef: id });
         const refund = { id, object: "refund", amount: req.amountJpy, currency: "jpy", payment_intent: req.paymentIntentId, status: "succeeded", reason: "requested_by_customer", metadata: { reservation_id: req.reservationId }, created: Math.floor(Date.now() / 1000) };
         await scheduleWebhook(env, "stripe", "/webhooks/stripe", stripeEventJson("refund.created", refund));
       }

@@ -16,10 +16,12 @@ export const ACTION_LABELS: Record<OperatorEventType, string> = {
   correct_phone: "電話番号を訂正して再送",
   reopen_payment: "決済リンクを再発行",
   shop_answer: "店舗の確定回答を記録",
-  accept_change: "変更を承諾して決済リンクを送る",
+  accept_change: "変更を受け入れる（支払い前は依頼者の承認後に決済リンク）",
   reject_change: "変更をお断りして次の店舗へ",
   refuse_cancellation: "キャンセルをお断りする",
   approve_cancellation: "キャンセルを承認して返金する",
+  member_contact_changed: "会員の連絡先の変更を反映",
+  forget_requester: "退会した会員の連絡先を消去",
 };
 
 const text = (max: number) => z.string().trim().max(max, `${max}文字以内で入力してください`);

@@ -10,6 +10,7 @@ import type { recentAlerts } from "../../db/alerts.ts";
 import { createDb, type Db } from "../../db/client.ts";
 import { NIGHTLY_HOUR_JST, computeManagementSnapshot, operationsFigures, readManagementSnapshot, type ManagementFigures, type Snapshot } from "../../reports/figures.ts";
 import { MANUAL_CASES, isManualCase } from "../../domain/cases.ts";
+import { formatJpy } from "../../domain/money.ts";
 import { statusLabel } from "../../domain/messages.ts";
 import { toCsv } from "../../domain/metrics.ts";
 import { SYSTEM_ALERTS, isSystemAlert } from "../../domain/alert-rules.ts";
@@ -34,7 +35,8 @@ const STATUS_COLORS: Record<string, string> = {
 
 const dayLabel = (d: string) => `${Number(d.slice(5, 7))}/${Number(d.slice(8))}`;
 const monthLabel = (m: string) => `${m.slice(2, 4)}/${m.slice(5)}`;
-const yen = (v: number) => (v >= 10_000 ? `${(v / 10_000).toLocaleString("ja-JP", { maximumFractionDigits: 1 })}万円` : `${v.toLocaleString("ja-JP")}円`);
+/** Axis ticks: compact 万円 from ten thousand yen, the shared form below. */
+const yen = (v: number) => (v >= 10_000 ? `${(v / 10_000).toLocaleString("ja-JP", { maximumFractionDigits: 1 })}万円` : formatJpy(v));
 
 function alertTitle(c: string): string {
   return isManualCase(c) ? MANUAL_CASES[c].title : isSystemAlert(c) ? SYSTEM_ALERTS[c].title : c;

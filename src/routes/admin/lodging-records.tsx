@@ -1,37 +1,37 @@
 // The console's lodging records (seed 004 §3(3)2–4): members (search, view with ledger and
-// orders, manual point adjustments with a reason, deletion that anonymises) and orders (search
-// by member name, order number or check-in date; detail with rooms, nightly prices, ledger
-// entries and the timeline).
+// orders, edit at the front desk, manual point adjustments with a reason, deletion that
+// anonymises), orders (search by member name, order number or check-in date; detail with rooms,
+// nightly prices, ledger entries and the timeline) and the rates calendar. Rooms and room types
+// are in lodging-rooms.tsx.
 import { Hono, type Context } from "hono";
 import type { AdminEnv } from "../../auth/admin.ts";
+import { upsertUser } from "../../auth/sign-in.ts";
 import { createDb } from "../../db/client.ts";
 import { linesOf, ordersOfMember } from "../../db/lodging-orders.ts";
-import { ledgerOf } from "../../db/members.ts";
-import { addDays, datesMatching, isDate, weekday } from "../../domain/lodging/dates.ts";
-import { lodgingStatusLabel } from "../../domain/lodging/messages.ts";
-import { newSecretToken } from "../../domain/ids.ts";
-import { adjustPoints, deleteMember, searchMembers, searchOrders } from "../../lodging/members-admin.ts";
-import { upsertUser } from "../../auth/sign-in.ts";
-import { AlreadyMember, createMember } from "../../db/members.ts";
-import { validateMember } from "../../domain/lodging/members.ts";
-import { normalizePhone } from "../../domain/phone.ts";
-import { todayJst } from "../../lodging/orders.ts";
-import { rateUpsertStatements, roomUpsert } from "../../db/lodging-statements.ts";
+import { rateUpsertStatements } from "../../db/lodging-statements.ts";
+import { AlreadyMember, createMember, ledgerOf } from "../../db/members.ts";
+import { LODGING_AUDIT_LABELS, lodgingAuditStatement, lodgingHistory } from "../../db/lodging-audit.ts";
 import { toCsv } from "../../domain/csv.ts";
-import { newId } from "../../domain/ids.ts";
-import { ROOM_STATUSES, ROOM_STATUS_LABELS, isRoomStatus } from "../../domain/lodging/room-status.ts";
-import { csvResponse } from "./layout.tsx";
-import { AdminPage, Csrf, jst, setFlash } from "./layout.tsx";
+import { RATE_CSV_COLUMNS, parseRateCsv } from "../../domain/lodging/rates-csv.ts";
+import { newSecretToken } from "../../domain/ids.ts";
+import { addDays, datesMatching, isDate, weekday } from "../../domain/lodging/dates.ts";
+import { validateMember } from "../../domain/lodging/members.ts";
+import { lodgingStatusLabel } from "../../domain/lodging/messages.ts";
+import { displayPhone, normalizePhone } from "../../domain/phone.ts";
+import { MEMBER_FIELD_LABELS, adjustPoints, deleteMember, editMember, searchMembers, searchOrders } from "../../lodging/members-admin.ts";
+import { todayJst } from "../../lodging/orders.ts";
+import { CsvErrors, readCsvUpload } from "./csv-upload.tsx";
+import { AdminPage, Csrf, csvResponse, jst, setFlash } from "./layout.tsx";
 
 export const lodgingRecords = new Hono<AdminEnv>();
 
 const str = (v: unknown, max = 200) => (typeof v === "string" ? v.slice(0, max) : "");
 const pts = (n: number) => n.toLocaleString("ja-JP");
 
-function SubNav() {
+export function SubNav() {
   return (
     <p class="muted">
-      <a href="/admin/lodging">宿泊フロント</a> · <a href="/admin/lodging/cancellations">キャンセル承認</a> · <a href="/admin/lodging/rooms">客室</a> · <a href="/admin/lodging/rates">料金</a> · <a href="/admin/lodging/members">会員</a> · <a href="/admin/lodging/orders">注文</a> · <a href="/admin/lodging/dashboard">ダッシュボード</a>
+      <a href="/admin/lodging">宿泊フロント</a> · <a href="/admin/lodging/cancellations">キャンセル承認</a> · <a href="/admin/lodging/rooms">客室</a> · <a href="/admin/lodging/room-types">部屋タイプ</a> · <a href="/admin/lodging/rates">料金</a> · <a href="/admin/lodging/members">会員</a> · <a href="/admin/lodging/orders">注文</a> · <a href="/admin/lodging/dashboard">ダッシュボード</a>
     </p>
   );
 }
@@ -88,7 +88,7 @@ lodgingRecords.get("/lodging/members/:id", async (c) => {
   const db = createDb(c.env.DB);
   const m = await db.query.members.findFirst({ where: (t, { eq }) => eq(t.id, c.req.param("id")) });
   if (!m) return c.notFound();
-  const [ledger, orders] = await Promise.all([ledgerOf(db, m.id, 50), ordersOfMember(db, m.id, { limit: 50 })]);
+  const [ledger, orders, history] = await Promise.all([ledgerOf(db, m.id, 50), ordersOfMember(db, m.id, { limit: 50 }), lodgingHistory(c.env.DB, "member", m.id)]);
   return c.html(
     <AdminPage c={c} title={`会員 ${m.name}`} section="lodging">
       <h1>{m.name}</h1>
@@ -106,6 +106,20 @@ lodgingRecords.get("/lodging/members/:id", async (c) => {
           </tbody>
         </table>
       </div>
+      {m.registeredVia === "deleted" ? null : (
+        <details class="card" id="member-edit">
+          <summary>会員情報を変更する</summary>
+          <form method="post" action={`/admin/lodging/members/${m.id}/edit`}>
+            <Csrf c={c} />
+            <div class="field"><label for="me-name">お名前</label><input id="me-name" name="name" required maxlength={100} value={m.name} /></div>
+            <div class="field"><label for="me-phone">携帯電話番号（ログインに使う番号も変わります）</label><input id="me-phone" name="phone" type="tel" required maxlength={20} value={displayPhone(m.phone)} /></div>
+            <div class="field"><label for="me-email">メールアドレス</label><input id="me-email" name="email" type="email" required maxlength={254} value={m.email} /></div>
+            <div class="field"><label for="me-birth">生年月日</label><input id="me-birth" name="birth_date" type="date" required value={m.birthDate} /></div>
+            <div class="field"><label for="me-id">本人確認書類の番号（変えるときだけ入力。照合用の値と末尾4桁だけを保存）</label><input id="me-id" name="id_number" maxlength={40} autocomplete="off" /></div>
+            <button type="submit">変更を保存</button>
+          </form>
+        </details>
+      )}
       <div class="actions">
         <form method="post" action={`/admin/lodging/members/${m.id}/adjust`}>
           <h3>ポイントを手動調整</h3>
@@ -144,6 +158,23 @@ lodgingRecords.get("/lodging/members/:id", async (c) => {
           </tbody>
         </table>
       </div>
+      {history.length ? (
+        <div class="card">
+          <h2>変更履歴</h2>
+          <table class="data" id="member-history">
+            <tbody>
+              {history.map((a) => (
+                <tr>
+                  <td>{jst(a.at)}</td>
+                  <td>{LODGING_AUDIT_LABELS[a.action] ?? a.action}</td>
+                  <td>{(JSON.parse(a.detail) as { fields?: string[] }).fields?.map((f) => MEMBER_FIELD_LABELS[f] ?? f).join("・") ?? ""}</td>
+                  <td>{a.operator}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
       <div class="card">
         <h2>ポイント履歴</h2>
         <table class="data">
@@ -176,6 +207,14 @@ lodgingRecords.post("/lodging/members/:id/adjust", async (c) => {
   return c.redirect(`/admin/lodging/members/${encodeURIComponent(id)}`, 303);
 });
 
+lodgingRecords.post("/lodging/members/:id/edit", async (c) => {
+  const id = c.req.param("id");
+  const body = await c.req.parseBody();
+  const r = await editMember(c.env, id, { name: str(body.name, 100), phone: str(body.phone, 20), email: str(body.email, 254), birthDate: str(body.birth_date, 10), idNumber: str(body.id_number, 40) }, c.get("operator"));
+  setFlash(c, r.ok ? "ok" : "error", r.message.ja);
+  return c.redirect(`/admin/lodging/members/${encodeURIComponent(id)}`, 303);
+});
+
 lodgingRecords.post("/lodging/members/:id/delete", async (c) => {
   const id = c.req.param("id");
   const body = await c.req.parseBody();
@@ -183,8 +222,8 @@ lodgingRecords.post("/lodging/members/:id/delete", async (c) => {
     setFlash(c, "error", "削除の確認にチェックを入れてください");
     return c.redirect(`/admin/lodging/members/${encodeURIComponent(id)}`, 303);
   }
-  const r = await deleteMember(c.env.DB, id, c.get("operator"));
-  setFlash(c, r.ok ? "ok" : "error", r.ok ? "会員の個人情報を削除しました（履歴と注文は匿名で残ります）" : r.message.ja);
+  const r = await deleteMember(c.env, id, c.get("operator"));
+  setFlash(c, r.ok ? "ok" : "error", r.ok ? `会員の個人情報を削除しました（ポイント履歴と注文${r.orders}件は匿名で残ります）` : r.message.ja);
   return c.redirect(`/admin/lodging/members/${encodeURIComponent(id)}`, 303);
 });
 
@@ -304,207 +343,6 @@ lodgingRecords.get("/lodging/orders/:id", async (c) => {
   );
 });
 
-// ---------------------------------------------------------------- rooms
-
-interface RoomListRow {
-  id: string;
-  number: string;
-  typeId: string;
-  type: string;
-  floorArea: number;
-  maxGuests: number;
-  floor: number;
-  amenities: string;
-  status: string;
-}
-
-async function searchRooms(d1: D1Database, f: { type?: string; status?: string; guests?: number }): Promise<RoomListRow[]> {
-  const { results } = await d1
-    .prepare("SELECT r.id, r.number, t.id AS typeId, t.name AS type, r.floor_area_m2 AS floorArea, r.max_guests AS maxGuests, r.floor, r.amenities, r.status FROM rooms r JOIN room_types t ON t.id = r.room_type_id WHERE r.active = 1 AND (? = '' OR t.id = ?) AND (? = '' OR r.status = ?) AND r.max_guests >= ? ORDER BY r.number")
-    .bind(f.type ?? "", f.type ?? "", f.status ?? "", f.status ?? "", f.guests ?? 0)
-    .all<RoomListRow>();
-  return results;
-}
-
-lodgingRecords.get("/lodging/rooms", async (c) => {
-  const type = str(c.req.query("type"), 40);
-  const status = str(c.req.query("status"), 20);
-  const guests = Math.max(0, Math.min(20, Number(str(c.req.query("guests"), 2)) || 0));
-  const rows = await searchRooms(c.env.DB, { type, status: isRoomStatus(status) ? status : "", guests });
-  if (c.req.query("csv") === "1") {
-    return csvResponse(c, "qrv-rooms.csv", toCsv([["number", "room_type", "floor_area_m2", "max_guests", "floor", "amenities", "status"], ...rows.map((r) => [r.number, r.type, r.floorArea, r.maxGuests, r.floor, (JSON.parse(r.amenities) as string[]).join("|"), r.status])]));
-  }
-  const { results: types } = await c.env.DB.prepare("SELECT id, name FROM room_types ORDER BY sort, name").all<{ id: string; name: string }>();
-  const qs = new URLSearchParams({ type, status, guests: guests ? String(guests) : "", csv: "1" }).toString();
-  return c.html(
-    <AdminPage c={c} title="客室" section="lodging">
-      <h1>客室（{rows.length}室）</h1>
-      <SubNav />
-      <form method="get" action="/admin/lodging/rooms" class="search card">
-        <label>
-          タイプ
-          <select name="type">
-            <option value="">すべて</option>
-            {types.map((t) => (
-              <option value={t.id} selected={t.id === type}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          状態
-          <select name="status">
-            <option value="">すべて</option>
-            {ROOM_STATUSES.map((s) => (
-              <option value={s} selected={s === status}>
-                {ROOM_STATUS_LABELS[s].ja}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          定員（以上）
-          <input type="number" name="guests" min={0} max={20} value={guests ? String(guests) : ""} />
-        </label>
-        <button type="submit">検索</button> <a href={`/admin/lodging/rooms?${qs}`}>CSVをダウンロード</a>
-      </form>
-      <div class="card">
-        <table class="data">
-          <thead>
-            <tr><th>部屋</th><th>タイプ</th><th class="n">広さ</th><th class="n">定員</th><th class="n">階</th><th>設備</th><th>状態</th></tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr data-room-row={r.number}>
-                <td><a href={`/admin/lodging/rooms/${r.id}`}>{r.number}</a></td>
-                <td>{r.type}</td>
-                <td class="n">{r.floorArea}㎡</td>
-                <td class="n">{r.maxGuests}</td>
-                <td class="n">{r.floor}</td>
-                <td>{(JSON.parse(r.amenities) as string[]).join("、")}</td>
-                <td>{isRoomStatus(r.status) ? ROOM_STATUS_LABELS[r.status].ja : r.status}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <RoomForm c={c} types={types} />
-    </AdminPage>,
-  );
-});
-
-function RoomForm(props: { c: Context<AdminEnv>; types: { id: string; name: string }[]; room?: RoomListRow }) {
-  const r = props.room;
-  return (
-    <form method="post" action={r ? `/admin/lodging/rooms/${r.id}` : "/admin/lodging/rooms"} class="card">
-      <h2>{r ? `${r.number}号室を編集` : "客室を追加"}</h2>
-      <Csrf c={props.c} />
-      <div class="field"><label>部屋番号</label><input name="number" required maxlength={10} value={r?.number ?? ""} /></div>
-      <div class="field">
-        <label>タイプ</label>
-        <select name="room_type_id" required>
-          {props.types.map((t) => (
-            <option value={t.id} selected={t.id === r?.typeId}>
-              {t.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field"><label>広さ（㎡）</label><input name="floor_area_m2" type="number" step="0.1" min={1} max={1000} required value={r ? String(r.floorArea) : ""} /></div>
-      <div class="field"><label>定員</label><input name="max_guests" type="number" min={1} max={20} required value={r ? String(r.maxGuests) : ""} /></div>
-      <div class="field"><label>階</label><input name="floor" type="number" min={-5} max={200} required value={r ? String(r.floor) : ""} /></div>
-      <div class="field"><label>設備（「|」区切り）</label><input name="amenities" maxlength={500} value={r ? (JSON.parse(r.amenities) as string[]).join("|") : ""} /></div>
-      <button type="submit">{r ? "保存" : "追加"}</button>
-    </form>
-  );
-}
-
-lodgingRecords.get("/lodging/rooms/:id", async (c) => {
-  const [room] = (await c.env.DB.prepare("SELECT r.id, r.number, t.id AS typeId, t.name AS type, r.floor_area_m2 AS floorArea, r.max_guests AS maxGuests, r.floor, r.amenities, r.status FROM rooms r JOIN room_types t ON t.id = r.room_type_id WHERE r.id = ?").bind(c.req.param("id")).all<RoomListRow>()).results;
-  if (!room) return c.notFound();
-  const { results: types } = await c.env.DB.prepare("SELECT id, name FROM room_types ORDER BY sort, name").all<{ id: string; name: string }>();
-  const stored = await c.env.DB.prepare("SELECT images FROM rooms WHERE id = ?").bind(room.id).first<{ images: string }>();
-  const images = (JSON.parse(stored?.images ?? "[]") as string[]).filter((k) => k.startsWith("rooms/"));
-  const { results: history } = await c.env.DB.prepare("SELECT action, from_status AS f, to_status AS t, reason, date_from AS df, date_until AS du, order_id AS o, actor, created_at AS at FROM room_status_events WHERE room_id = ? ORDER BY id DESC LIMIT 50").bind(room.id).all<{ action: string; f: string; t: string; reason: string | null; df: string | null; du: string | null; o: string | null; actor: string; at: number }>();
-  return c.html(
-    <AdminPage c={c} title={`客室 ${room.number}`} section="lodging">
-      <h1>{room.number}号室</h1>
-      <SubNav />
-      <RoomForm c={c} types={types} room={room} />
-      <form method="post" action={`/admin/lodging/rooms/${room.id}/images`} enctype="multipart/form-data" class="card">
-        <h2>写真</h2>
-        <p>
-          {images.map((key) => (
-            <img src={`/admin/lodging/images/${key}`} alt={`${room.number}号室`} class="room-photo" width={160} />
-          ))}
-        </p>
-        <Csrf c={c} />
-        <label>JPEG・PNG・WebP、2MBまで</label>
-        <input type="file" name="image" accept="image/jpeg,image/png,image/webp" required />
-        <button type="submit">アップロード</button>
-      </form>
-      <div class="card">
-        <h2>状態の履歴</h2>
-        <table class="data">
-          <tbody>
-            {history.map((h) => (
-              <tr>
-                <td>{jst(h.at)}</td>
-                <td>{h.action}</td>
-                <td>{h.f} → {h.t}</td>
-                <td>{[h.reason, h.df && h.du ? `${h.df}〜${h.du}` : null, h.o].filter(Boolean).join(" · ")}</td>
-                <td>{h.actor}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </AdminPage>,
-  );
-});
-
-type RoomFormCheck = { ok: true; room: { number: string; roomTypeId: string; floorAreaM2: number; maxGuests: number; floor: number; amenities: string[] } } | { ok: false; message: string };
-
-function readRoomForm(body: Record<string, unknown>): RoomFormCheck {
-  const number = str(body.number, 20).normalize("NFKC").trim();
-  if (!/^[0-9A-Za-z-]{1,10}$/.test(number)) return { ok: false, message: "部屋番号は英数字10文字以内で入力してください" };
-  const area = Number(str(body.floor_area_m2, 10));
-  const guests = Number(str(body.max_guests, 3));
-  const floor = Number(str(body.floor, 4));
-  if (!(area >= 1 && area <= 1000)) return { ok: false, message: "広さは1〜1000㎡で入力してください" };
-  if (!Number.isInteger(guests) || guests < 1 || guests > 20) return { ok: false, message: "定員は1〜20の整数で入力してください" };
-  if (!Number.isInteger(floor) || floor < -5 || floor > 200) return { ok: false, message: "階は整数で入力してください" };
-  const amenities = str(body.amenities, 500).split("|").map((a) => a.trim()).filter(Boolean).slice(0, 30);
-  return { ok: true, room: { number, roomTypeId: str(body.room_type_id, 40), floorAreaM2: area, maxGuests: guests, floor, amenities } };
-}
-
-async function saveRoom(c: Context<AdminEnv>, id: string | null) {
-  const body = await c.req.parseBody();
-  const checked = readRoomForm(body);
-  const back = id ? `/admin/lodging/rooms/${id}` : "/admin/lodging/rooms";
-  if (!checked.ok) {
-    setFlash(c, "error", checked.message);
-    return c.redirect(back, 303);
-  }
-  const type = await c.env.DB.prepare("SELECT id FROM room_types WHERE id = ?").bind(checked.room.roomTypeId).first();
-  const clash = await c.env.DB.prepare("SELECT id FROM rooms WHERE number = ? AND id != ?").bind(checked.room.number, id ?? "").first();
-  if (!type || clash) {
-    setFlash(c, "error", !type ? "タイプを選んでください" : `部屋番号 ${checked.room.number} はすでにあります`);
-    return c.redirect(back, 303);
-  }
-  const roomId = id ?? newId("rom");
-  const existing = id ? await c.env.DB.prepare("SELECT images FROM rooms WHERE id = ?").bind(id).first<{ images: string }>() : null;
-  if (id && !existing) return c.notFound();
-  const st = roomUpsert({ id: roomId, ...checked.room, images: existing ? (JSON.parse(existing.images) as string[]) : [] }, Date.now());
-  await c.env.DB.prepare(st.sql).bind(...st.params).run();
-  console.log(JSON.stringify({ msg: id ? "room edited" : "room created", room: roomId, operator: c.get("operator") }));
-  setFlash(c, "ok", `${checked.room.number}号室を保存しました`);
-  return c.redirect(`/admin/lodging/rooms/${roomId}`, 303);
-}
-
-lodgingRecords.post("/lodging/rooms", (c) => saveRoom(c, null));
-lodgingRecords.post("/lodging/rooms/:id", (c) => saveRoom(c, c.req.param("id")));
 
 lodgingRecords.post("/lodging/members", async (c) => {
   const body = await c.req.parseBody();
@@ -592,6 +430,7 @@ lodgingRecords.get("/lodging/rates", async (c) => {
             <div class="field"><label>1泊のポイント</label><input type="number" name="points" min={0} max={1000000} required /></div>
             <button type="submit">設定する</button>
           </form>
+          <RatesImportForm c={c} />
         </>
       ) : (
         <p class="card muted">部屋タイプがありません。</p>
@@ -618,43 +457,54 @@ lodgingRecords.post("/lodging/rates", async (c) => {
     return c.redirect(back, 303);
   }
   const now = Date.now();
-  await c.env.DB.batch(rateUpsertStatements(dates.map((date) => ({ roomType: type.name, date, points })), now).map((s) => c.env.DB.prepare(s.sql).bind(...s.params)));
-  console.log(JSON.stringify({ msg: "rates set from the console", roomType: type.id, dates: dates.length, points, operator: c.get("operator") }));
+  await c.env.DB.batch([
+    ...rateUpsertStatements(dates.map((date) => ({ roomType: type.name, date, points })), now).map((s) => c.env.DB.prepare(s.sql).bind(...s.params)),
+    lodgingAuditStatement(c.env.DB, { operator: c.get("operator"), action: "rates_set", subjectType: "room_type", subjectId: type.id, detail: { from: dates[0], to: dates.at(-1), nights: dates.length, weekdays, points } }, now),
+  ]);
   setFlash(c, "ok", `${type.name}: ${dates.length}日分を${pts(points)}ポイントにしました`);
   return c.redirect(back, 303);
 });
 
-// ---------------------------------------------------------------- room photos (R2)
+function RatesImportForm(props: { c: Context<AdminEnv> }) {
+  return (
+    <form method="post" action="/admin/lodging/rates/import" enctype="multipart/form-data" class="card" id="rates-import">
+      <h2>CSVで取り込む</h2>
+      <Csrf c={props.c} />
+      <p>
+        <input type="file" name="file" accept=".csv,text/csv" required aria-label="料金のCSVファイル" />
+      </p>
+      <button type="submit">取り込む</button>
+      <p class="muted">
+        列: <code>{RATE_CSV_COLUMNS.join(",")}</code>（ダウンロードしたCSVと同じ形式、UTF-8）。room_type はタイプ名。同じタイプと日付の料金は上書きします。1行でも問題があれば1件も取り込みません。
+      </p>
+    </form>
+  );
+}
 
-const IMAGE_TYPES: Record<string, string> = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp" };
-const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
-
-lodgingRecords.post("/lodging/rooms/:id/images", async (c) => {
-  const id = c.req.param("id");
+lodgingRecords.post("/lodging/rates/import", async (c) => {
   const body = await c.req.parseBody();
-  const file = body.image;
-  const back = `/admin/lodging/rooms/${encodeURIComponent(id)}`;
-  const room = await c.env.DB.prepare("SELECT images FROM rooms WHERE id = ?").bind(id).first<{ images: string }>();
-  if (!room) return c.notFound();
-  if (!(file instanceof File) || !IMAGE_TYPES[file.type] || file.size === 0 || file.size > MAX_IMAGE_BYTES) {
-    setFlash(c, "error", "JPEG・PNG・WebP の画像（2MBまで）を選んでください");
-    return c.redirect(back, 303);
+  const upload = await readCsvUpload(body.file);
+  const { results: types } = await c.env.DB.prepare("SELECT id, name FROM room_types").all<{ id: string; name: string }>();
+  const parsed = upload.ok ? parseRateCsv(upload.text, types.map((t) => t.name)) : upload;
+  if (!parsed.ok) {
+    return c.html(
+      <AdminPage c={c} title="料金の取り込み" section="lodging">
+        <h1>料金の取り込み</h1>
+        <SubNav />
+        <CsvErrors errors={parsed.errors} fileName={upload.name} />
+        <RatesImportForm c={c} />
+      </AdminPage>,
+      400,
+    );
   }
-  const images = JSON.parse(room.images) as string[];
-  if (images.length >= 10) {
-    setFlash(c, "error", "写真は1室10枚までです");
-    return c.redirect(back, 303);
-  }
-  const key = `rooms/${id}/${newId("img")}.${IMAGE_TYPES[file.type]}`;
-  await c.env.LODGING_IMAGES.put(key, await file.arrayBuffer(), { httpMetadata: { contentType: file.type } });
-  await c.env.DB.prepare("UPDATE rooms SET images = ?, updated_at = ? WHERE id = ?").bind(JSON.stringify([...images, key]), Date.now(), id).run();
-  setFlash(c, "ok", "写真を追加しました");
-  return c.redirect(back, 303);
-});
-
-lodgingRecords.get("/lodging/images/rooms/:room/:name", async (c) => {
-  const key = `rooms/${c.req.param("room")}/${c.req.param("name")}`;
-  const object = await c.env.LODGING_IMAGES.get(key);
-  if (!object) return c.notFound();
-  return c.body(object.body, 200, { "Content-Type": object.httpMetadata?.contentType ?? "application/octet-stream", "Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff" });
+  const now = Date.now();
+  const byType = new Map<string, number>();
+  for (const r of parsed.rows) byType.set(r.roomType, (byType.get(r.roomType) ?? 0) + 1);
+  await c.env.DB.batch([
+    ...rateUpsertStatements(parsed.rows, now).map((s) => c.env.DB.prepare(s.sql).bind(...s.params)),
+    lodgingAuditStatement(c.env.DB, { operator: c.get("operator"), action: "rates_imported", subjectType: "rates", detail: { file: upload.name, rates: parsed.rows.length, byType: Object.fromEntries(byType) } }, now),
+  ]);
+  setFlash(c, "ok", `${upload.name} から ${parsed.rows.length}件の料金を取り込みました`);
+  const first = types.find((t) => t.name === parsed.rows[0]!.roomType);
+  return c.redirect(`/admin/lodging/rates?type=${first?.id ?? ""}&month=${parsed.rows[0]!.date.slice(0, 7)}`, 303);
 });

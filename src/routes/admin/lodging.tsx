@@ -1,6 +1,6 @@
 // The console's front desk (seed 004 §3(1)3, §3(3)5–6): the room board (every room's status and
-// guest, today's arrivals and departures, refreshed every few seconds by a small script polling
-// its JSON), check-in and check-out, housekeeping, rooms out of service, and the queue of
+// guest, and the lists below it: today's arrivals and departures, who is in, cancellations
+// waiting, housekeeping; all refreshed every few seconds by a small script polling its JSON), check-in and check-out, housekeeping, rooms out of service, and the queue of
 // cancellations waiting for staff with their quote and the policy row that applied.
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -11,7 +11,7 @@ import { addDays } from "../../domain/lodging/dates.ts";
 import { newSecretToken } from "../../domain/ids.ts";
 import { pendingCancellation } from "../../domain/reservation/lodging-machine.ts";
 import { reservationStub } from "../../durable/client.ts";
-import { decideCancellation, pendingCancellations } from "../../lodging/cancellation.ts";
+import { decideCancellation, pendingCancellationSummaries, pendingCancellations, type PendingCancellationSummary } from "../../lodging/cancellation.ts";
 import { checkIn, checkOut, roomBoard, simpleMove, takeOutOfService, type Board } from "../../lodging/front-desk.ts";
 import { AdminPage, Csrf, jst, setFlash } from "./layout.tsx";
 
@@ -23,16 +23,56 @@ export const BOARD_CSS = `
 .room b{font-size:1.1rem}.room .st{display:block;font-weight:600;font-size:.85rem}.room .g{display:block;font-size:.85rem;color:var(--muted);min-height:1.2em}
 .room.available{border-left-color:#1e8e3e}.room.reserved{border-left-color:#1a73e8}.room.occupied{border-left-color:#9334e6;background:#f8f1fe}
 .room.cleaning{border-left-color:#f9ab00;background:#fef7e0}.room.maintenance{border-left-color:#d93025;background:#fce8e6}.room.unavailable{border-left-color:#5f6368;background:#f1f3f4}
-.legend span{margin-right:10px;font-size:.85rem}
+.legend span{display:inline-block;margin:0 6px 6px 0;padding:2px 8px;font-size:.85rem}
 form.inline{display:inline-flex;gap:6px;flex-wrap:wrap;align-items:center;margin:0}
 form.inline input{width:9em}
+[hidden]{display:none!important}
 `;
 
-/** Polls the board's JSON every 3 seconds and redraws the rooms and today's lists (no inline script: CSP). */
+/**
+ * Polls the board's JSON every 3 seconds and redraws the rooms and the lists below them (no
+ * inline script: CSP). Each list row is a clone of a <template> the server drew with the same
+ * component as the first rows; the script only fills it: [data-f] gets text (textContent,
+ * never HTML), [data-v] a form value, [data-show] shows or hides, [data-action] a form's URL.
+ * Rows are kept by key, so a form someone is typing in stays as it is.
+ */
 export const BOARD_JS = `(() => {
   const root = document.getElementById("board");
   if (!root) return;
   const text = (el, v) => { if (el && el.textContent !== v) el.textContent = v; };
+  function fill(el, item) {
+    for (const n of el.querySelectorAll("[data-f]")) text(n, String(item[n.dataset.f] ?? ""));
+    for (const n of el.querySelectorAll("[data-v]")) { const v = String(item[n.dataset.v] ?? ""); if (n.value !== v) n.value = v; }
+    for (const n of el.querySelectorAll("[data-show]")) { const on = !!item[n.dataset.show]; n.hidden = !on; if (n.tagName === "OPTION") n.disabled = !on; }
+    for (const n of el.querySelectorAll("[data-action]")) n.setAttribute("action", n.dataset.action.replace("{key}", encodeURIComponent(item.key)));
+  }
+  function renderList(name, items) {
+    const body = document.querySelector('[data-list="' + name + '"]');
+    const tpl = document.querySelector('template[data-row="' + name + '"]');
+    if (!body || !tpl) return;
+    const proto = tpl.content.firstElementChild;
+    const keyAttr = proto.dataset.keyattr;
+    const old = new Map([...body.children].map((el) => [el.getAttribute(keyAttr), el]));
+    let prev = null;
+    for (const item of items) {
+      let el = old.get(item.key);
+      if (el) old.delete(item.key);
+      else {
+        el = proto.cloneNode(true);
+        el.setAttribute(keyAttr, item.key);
+        for (const n of el.querySelectorAll('input[name="_nonce"]')) n.value = crypto.randomUUID();
+      }
+      fill(el, item);
+      const at = prev ? prev.nextElementSibling : body.firstElementChild;
+      if (at !== el) body.insertBefore(el, at);
+      prev = el;
+    }
+    for (const el of old.values()) el.remove();
+    const table = body.closest("table");
+    if (table) table.hidden = items.length === 0;
+    for (const e of document.querySelectorAll('[data-empty="' + name + '"]')) e.hidden = items.length > 0;
+    text(document.querySelector('[data-count="' + name + '"]'), String(items.length));
+  }
   async function tick() {
     try {
       const res = await fetch("/admin/lodging/board.json", { headers: { Accept: "application/json" }, credentials: "same-origin" });
@@ -46,17 +86,53 @@ export const BOARD_JS = `(() => {
         text(el.querySelector(".st"), r.label);
         text(el.querySelector(".g"), r.guest || (r.reason ? r.reason + (r.until ? " (〜" + r.until + ")" : "") : ""));
       }
+      for (const [name, items] of Object.entries(b.lists || {})) renderList(name, items);
       const counts = document.getElementById("board-counts");
-      if (counts) text(counts, "到着 " + b.arrivals.filter((a) => !a.checkedIn).length + " / 出発 " + b.departures.filter((d) => !d.checkedOut).length);
+      if (counts) text(counts, " 到着 " + b.arrivals.filter((a) => !a.checkedIn).length + " / 出発 " + b.departures.filter((d) => !d.checkedOut).length);
       text(document.getElementById("board-at"), new Date(b.at).toLocaleTimeString("ja-JP", { timeZone: "Asia/Tokyo" }));
     } catch {}
   }
   setInterval(tick, 3000);
 })();`;
 
+// ---------------------------------------------------------------- the lists below the room cards
+
+/** One row of each list as the page and the poll draw it: a key, the texts, and what to show. */
+export interface BoardLists {
+  arrivals: { key: string; orderId: string; lineNo: string; room: string; roomOnly: string; guest: string; checkedIn: boolean; waiting: boolean }[];
+  inHouse: { key: string; room: string; guest: string; orderId: string; leavesToday: boolean; staysOn: boolean }[];
+  departures: { key: string; room: string; guest: string; orderId: string; left: boolean; stillIn: boolean }[];
+  pending: { key: string; orderId: string; guest: string; dates: string; rooms: string; scope: string; refund: string }[];
+  service: { key: string; room: string; label: string; canClean: boolean; canReopen: boolean; canTakeOut: boolean; canMaintenance: boolean; canUnavailable: boolean }[];
+}
+
+const points = (n: number) => n.toLocaleString("ja-JP");
+
+export function boardLists(board: Board, pending: PendingCancellationSummary[]): BoardLists {
+  return {
+    arrivals: board.arrivals.map((a) => ({ key: `${a.orderId}:${a.lineNo}`, orderId: a.orderId, lineNo: String(a.lineNo), room: a.room, roomOnly: `${a.room}号室のみ`, guest: a.guest, checkedIn: a.checkedIn, waiting: !a.checkedIn })),
+    inHouse: board.rooms
+      .filter((r) => r.status === "occupied")
+      .map((r) => {
+        const leavesToday = board.departures.some((d) => d.room === r.number && d.orderId === r.orderId);
+        return { key: r.id, room: r.number, guest: r.guest ?? "", orderId: r.orderId ?? "", leavesToday, staysOn: !leavesToday };
+      }),
+    departures: board.departures.map((d) => ({ key: `${d.orderId}:${d.lineNo}`, room: d.room, guest: d.guest, orderId: d.orderId, left: d.checkedOut, stillIn: !d.checkedOut })),
+    pending: pending.map((p) => ({ key: p.orderId, orderId: p.orderId, guest: p.memberName, dates: `${p.checkIn} 〜 ${p.checkOut}`, rooms: p.roomNumbers.join("、"), scope: p.full ? "全室" : "一部", refund: `${points(p.refund)} / ${points(p.paid)} ポイント（${p.percent}%）` })),
+    service: board.rooms.map((r) => {
+      const actions = manualActions(r.status);
+      return { key: r.id, room: r.number, label: r.label, canClean: actions.includes("cleaned"), canReopen: actions.includes("reopen"), canTakeOut: actions.includes("set_maintenance") || actions.includes("set_unavailable"), canMaintenance: actions.includes("set_maintenance"), canUnavailable: actions.includes("set_unavailable") };
+    }),
+  };
+}
+
+async function boardWithLists(d1: D1Database): Promise<Board & { lists: BoardLists }> {
+  const [board, pending] = await Promise.all([roomBoard(d1), pendingCancellationSummaries(d1)]);
+  return { ...board, lists: boardLists(board, pending) };
+}
+
 lodgingDesk.get("/lodging/board.json", async (c) => {
-  const board = await roomBoard(c.env.DB);
-  return c.json(board, 200, { "Cache-Control": "no-store" });
+  return c.json(await boardWithLists(c.env.DB), 200, { "Cache-Control": "no-store" });
 });
 
 function backTo(value: unknown): string {
@@ -78,9 +154,10 @@ function RoomCard(props: { r: Board["rooms"][number] }) {
   );
 }
 
-function DeskForm(props: { c: Context<AdminEnv>; action: string; children: unknown; button: string; danger?: boolean }) {
+/** A form for one desk action; `show`: the flag the poll uses to show or hide it, `actionTemplate`: its URL with {key}. */
+function DeskForm(props: { c: Context<AdminEnv>; action: string; children: unknown; button: string; danger?: boolean; show?: string; on?: boolean; actionTemplate?: string }) {
   return (
-    <form method="post" action={props.action} class="inline">
+    <form method="post" action={props.action} class="inline" {...(props.show ? { "data-show": props.show, hidden: !props.on } : {})} {...(props.actionTemplate ? { "data-action": props.actionTemplate } : {})}>
       <Csrf c={props.c} />
       <input type="hidden" name="_nonce" value={newSecretToken()} />
       {props.children as never}
@@ -91,9 +168,148 @@ function DeskForm(props: { c: Context<AdminEnv>; action: string; children: unkno
   );
 }
 
+type Row<K extends keyof BoardLists> = BoardLists[K][number];
+
+function ArrivalRow(props: { c: Context<AdminEnv>; a: Row<"arrivals"> }) {
+  const a = props.a;
+  return (
+    <tr data-keyattr="data-arrival" data-arrival={a.key}>
+      <td><code data-f="orderId">{a.orderId}</code></td>
+      <td data-f="room">{a.room}</td>
+      <td data-f="guest">{a.guest}</td>
+      <td>
+        <span class="tag ok" data-show="checkedIn" hidden={!a.checkedIn}>チェックイン済</span>
+        <DeskForm c={props.c} action="/admin/lodging/check-in" button="チェックイン" show="waiting" on={a.waiting}>
+          <input type="hidden" name="order_id" data-v="orderId" value={a.orderId} />
+          <select name="line_no" aria-label="部屋">
+            <option value={a.lineNo} data-v="lineNo" data-f="roomOnly">{a.roomOnly}</option>
+            <option value="all">この注文の全室</option>
+          </select>
+          <input name="id_number" required maxlength={30} placeholder="書類番号" aria-label="本人確認書類の番号" autocomplete="off" />
+        </DeskForm>
+      </td>
+    </tr>
+  );
+}
+
+function InHouseRow(props: { c: Context<AdminEnv>; r: Row<"inHouse"> }) {
+  const r = props.r;
+  return (
+    <tr data-keyattr="data-occupied" data-occupied={r.key}>
+      <td data-f="room">{r.room}</td>
+      <td data-f="guest">{r.guest}</td>
+      <td>
+        <code data-f="orderId">{r.orderId}</code> <span class="tag warn" data-show="leavesToday" hidden={!r.leavesToday}>本日出発</span>
+        <span class="tag" data-show="staysOn" hidden={!r.staysOn}>早期退室は残りの泊を解放</span>
+      </td>
+      <td>
+        <DeskForm c={props.c} action="/admin/lodging/check-out" button="チェックアウト">
+          <input type="hidden" name="order_id" data-v="orderId" value={r.orderId} />
+          <input type="hidden" name="room_id" data-v="key" value={r.key} />
+        </DeskForm>
+      </td>
+    </tr>
+  );
+}
+
+function DepartureRow(props: { d: Row<"departures"> }) {
+  const d = props.d;
+  return (
+    <tr data-keyattr="data-departure" data-departure={d.key}>
+      <td data-f="room">{d.room}</td>
+      <td data-f="guest">{d.guest}</td>
+      <td><code data-f="orderId">{d.orderId}</code></td>
+      <td>
+        <span class="tag ok" data-show="left" hidden={!d.left}>チェックアウト済</span>
+        <span class="tag warn" data-show="stillIn" hidden={!d.stillIn}>チェックアウト待ち</span>
+      </td>
+    </tr>
+  );
+}
+
+function PendingRow(props: { p: Row<"pending"> }) {
+  const p = props.p;
+  return (
+    <tr data-keyattr="data-pending" data-pending={p.key}>
+      <td><code data-f="orderId">{p.orderId}</code></td>
+      <td data-f="guest">{p.guest}</td>
+      <td data-f="dates">{p.dates}</td>
+      <td><span class="tag" data-f="scope">{p.scope}</span> <span data-f="rooms">{p.rooms}</span></td>
+      <td data-f="refund">{p.refund}</td>
+      <td><a href="/admin/lodging/cancellations">承認・お断り</a></td>
+    </tr>
+  );
+}
+
+function ServiceRow(props: { c: Context<AdminEnv>; r: Row<"service">; today: string }) {
+  const { r, c, today } = props;
+  const action = `/admin/lodging/rooms/${r.key}/status`;
+  const template = "/admin/lodging/rooms/{key}/status";
+  return (
+    <tr data-keyattr="data-service" data-service={r.key}>
+      <td data-f="room">{r.room}</td>
+      <td data-f="label">{r.label}</td>
+      <td>
+        <DeskForm c={c} action={action} actionTemplate={template} button="清掃完了" show="canClean" on={r.canClean}>
+          <input type="hidden" name="action" value="cleaned" />
+        </DeskForm>
+        <DeskForm c={c} action={action} actionTemplate={template} button="販売再開" show="canReopen" on={r.canReopen}>
+          <input type="hidden" name="action" value="reopen" />
+        </DeskForm>
+        <details data-show="canTakeOut" hidden={!r.canTakeOut}>
+          <summary>メンテナンス・利用不可にする</summary>
+          <DeskForm c={c} action={action} actionTemplate={template} button="設定">
+            <select name="action" aria-label="状態">
+              <option value="set_maintenance" data-show="canMaintenance" hidden={!r.canMaintenance} disabled={!r.canMaintenance}>メンテナンス中</option>
+              <option value="set_unavailable" data-show="canUnavailable" hidden={!r.canUnavailable} disabled={!r.canUnavailable}>利用不可</option>
+            </select>
+            <input name="reason" required maxlength={200} placeholder="理由" aria-label="理由" />
+            <input type="date" name="from" required value={today} aria-label="開始日" />
+            <input type="date" name="until" required value={addDays(today, 1)} aria-label="終了日（この日の朝まで）" />
+          </DeskForm>
+        </details>
+      </td>
+    </tr>
+  );
+}
+
+/** The blank row each list's <template> is drawn from (the poll fills in a copy). */
+const BLANK: { [K in keyof BoardLists]: Row<K> } = {
+  arrivals: { key: "", orderId: "", lineNo: "", room: "", roomOnly: "", guest: "", checkedIn: false, waiting: false },
+  inHouse: { key: "", room: "", guest: "", orderId: "", leavesToday: false, staysOn: false },
+  departures: { key: "", room: "", guest: "", orderId: "", left: false, stillIn: false },
+  pending: { key: "", orderId: "", guest: "", dates: "", rooms: "", scope: "", refund: "" },
+  service: { key: "", room: "", label: "", canClean: false, canReopen: false, canTakeOut: false, canMaintenance: false, canUnavailable: false },
+};
+
+/** A list below the room cards: its heading with a live count, the table, the empty line, the row template. */
+function LiveList(props: { name: keyof BoardLists; title: string; count: number; empty: string; head: string[]; rows: unknown; template: unknown }) {
+  return (
+    <div class="card" id={`list-${props.name}`}>
+      <h2>
+        {props.title}（<span data-count={props.name}>{props.count}</span>）
+      </h2>
+      <table class="data" hidden={props.count === 0}>
+        <thead>
+          <tr>
+            {props.head.map((h) => (
+              <th>{h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody data-list={props.name}>{props.rows as never}</tbody>
+      </table>
+      <p class="muted" data-empty={props.name} hidden={props.count > 0}>
+        {props.empty}
+      </p>
+      <template data-row={props.name}>{props.template as never}</template>
+    </div>
+  );
+}
+
 lodgingDesk.get("/lodging", async (c) => {
-  const board = await roomBoard(c.env.DB);
-  const pending = await pendingCancellations(c.env.DB, 20);
+  const board = await boardWithLists(c.env.DB);
+  const { lists } = board;
   const today = board.date;
   return c.html(
     <AdminPage c={c} title="宿泊フロント" section="lodging">
@@ -101,7 +317,7 @@ lodgingDesk.get("/lodging", async (c) => {
       <p class="muted">
         ルームボード（3秒ごとに自動更新・最終更新 <span id="board-at">{jst(board.at)}</span>）<span id="board-counts"> 到着 {board.arrivals.filter((a) => !a.checkedIn).length} / 出発 {board.departures.filter((d) => !d.checkedOut).length}</span>
         {" "}
-        · <a href="/admin/lodging/cancellations">承認待ちのキャンセル {pending.length}件</a> · <a href="/admin/lodging/members">会員</a> · <a href="/admin/lodging/orders">注文</a> · <a href="/admin/lodging/dashboard">ダッシュボード</a>
+        · <a href="/admin/lodging/cancellations">承認待ちのキャンセル</a> · <a href="/admin/lodging/members">会員</a> · <a href="/admin/lodging/orders">注文</a> · <a href="/admin/lodging/rooms">客室</a> · <a href="/admin/lodging/dashboard">ダッシュボード</a>
       </p>
       <p class="legend">
         {ROOM_STATUSES.map((s) => (
@@ -116,120 +332,11 @@ lodgingDesk.get("/lodging", async (c) => {
         ))}
       </div>
 
-      <div class="card">
-        <h2>本日の到着 Arrivals</h2>
-        {board.arrivals.length ? (
-          <table class="data">
-            <thead>
-              <tr><th>注文</th><th>部屋</th><th>会員</th><th>チェックイン（本人確認書類の番号を照合）</th></tr>
-            </thead>
-            <tbody>
-              {board.arrivals.map((a) => (
-                <tr data-arrival={`${a.orderId}:${a.lineNo}`}>
-                  <td><code>{a.orderId}</code></td>
-                  <td>{a.room}</td>
-                  <td>{a.guest}</td>
-                  <td>
-                    {a.checkedIn ? (
-                      <span class="tag ok">チェックイン済</span>
-                    ) : (
-                      <DeskForm c={c} action="/admin/lodging/check-in" button="チェックイン">
-                        <input type="hidden" name="order_id" value={a.orderId} />
-                        <select name="line_no" aria-label="部屋">
-                          <option value={String(a.lineNo)}>{a.room}号室のみ</option>
-                          <option value="all">この注文の全室</option>
-                        </select>
-                        <input name="id_number" required maxlength={30} placeholder="書類番号" aria-label="本人確認書類の番号" autocomplete="off" />
-                      </DeskForm>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <p class="muted">本日の到着はありません。</p>
-        )}
-      </div>
-
-      <div class="card">
-        <h2>滞在中・本日の出発 In house and departures</h2>
-        {board.rooms.some((r) => r.status === "occupied") ? (
-          <table class="data">
-            <thead>
-              <tr><th>部屋</th><th>会員</th><th>注文</th><th></th></tr>
-            </thead>
-            <tbody>
-              {board.rooms
-                .filter((r) => r.status === "occupied")
-                .map((r) => {
-                  const dep = board.departures.find((d) => d.room === r.number && d.orderId === r.orderId);
-                  return (
-                    <tr data-occupied={r.id}>
-                      <td>{r.number}</td>
-                      <td>{r.guest}</td>
-                      <td><code>{r.orderId}</code> {dep ? <span class="tag warn">本日出発</span> : <span class="tag">早期退室は残りの泊を解放</span>}</td>
-                      <td>
-                        <DeskForm c={c} action="/admin/lodging/check-out" button="チェックアウト">
-                          <input type="hidden" name="order_id" value={r.orderId ?? ""} />
-                          <input type="hidden" name="room_id" value={r.id} />
-                        </DeskForm>
-                      </td>
-                    </tr>
-                  );
-                })}
-            </tbody>
-          </table>
-        ) : (
-          <p class="muted">滞在中の部屋はありません。</p>
-        )}
-      </div>
-
-      <div class="card">
-        <h2>客室の状態を変更 Housekeeping and service</h2>
-        <table class="data">
-          <thead>
-            <tr><th>部屋</th><th>状態</th><th>操作</th></tr>
-          </thead>
-          <tbody>
-            {board.rooms.map((r) => {
-              const actions = manualActions(r.status);
-              return (
-                <tr data-service={r.id}>
-                  <td>{r.number}</td>
-                  <td>{r.label}</td>
-                  <td>
-                    {actions.includes("cleaned") ? (
-                      <DeskForm c={c} action={`/admin/lodging/rooms/${r.id}/status`} button="清掃完了">
-                        <input type="hidden" name="action" value="cleaned" />
-                      </DeskForm>
-                    ) : null}
-                    {actions.includes("reopen") ? (
-                      <DeskForm c={c} action={`/admin/lodging/rooms/${r.id}/status`} button="販売再開">
-                        <input type="hidden" name="action" value="reopen" />
-                      </DeskForm>
-                    ) : null}
-                    {actions.includes("set_maintenance") || actions.includes("set_unavailable") ? (
-                      <details>
-                        <summary>メンテナンス・利用不可にする</summary>
-                        <DeskForm c={c} action={`/admin/lodging/rooms/${r.id}/status`} button="設定">
-                          <select name="action" aria-label="状態">
-                            {actions.includes("set_maintenance") ? <option value="set_maintenance">メンテナンス中</option> : null}
-                            {actions.includes("set_unavailable") ? <option value="set_unavailable">利用不可</option> : null}
-                          </select>
-                          <input name="reason" required maxlength={200} placeholder="理由" aria-label="理由" />
-                          <input type="date" name="from" required value={today} aria-label="開始日" />
-                          <input type="date" name="until" required value={addDays(today, 1)} aria-label="終了日（この日の朝まで）" />
-                        </DeskForm>
-                      </details>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <LiveList name="arrivals" title="本日の到着 Arrivals" count={lists.arrivals.length} empty="本日の到着はありません。" head={["注文", "部屋", "会員", "チェックイン（本人確認書類の番号を照合）"]} rows={lists.arrivals.map((a) => <ArrivalRow c={c} a={a} />)} template={<ArrivalRow c={c} a={BLANK.arrivals} />} />
+      <LiveList name="inHouse" title="滞在中 In house" count={lists.inHouse.length} empty="滞在中の部屋はありません。" head={["部屋", "会員", "注文", ""]} rows={lists.inHouse.map((r) => <InHouseRow c={c} r={r} />)} template={<InHouseRow c={c} r={BLANK.inHouse} />} />
+      <LiveList name="departures" title="本日の出発 Departures" count={lists.departures.length} empty="本日の出発はありません。" head={["部屋", "会員", "注文", "状態"]} rows={lists.departures.map((d) => <DepartureRow d={d} />)} template={<DepartureRow d={BLANK.departures} />} />
+      <LiveList name="pending" title="承認待ちのキャンセル Pending cancellations" count={lists.pending.length} empty="承認待ちのキャンセルはありません。" head={["注文", "会員", "日程", "部屋", "返金（見積）", ""]} rows={lists.pending.map((p) => <PendingRow p={p} />)} template={<PendingRow p={BLANK.pending} />} />
+      <LiveList name="service" title="客室の状態を変更 Housekeeping and service" count={lists.service.length} empty="客室がありません。" head={["部屋", "状態", "操作"]} rows={lists.service.map((r) => <ServiceRow c={c} r={r} today={today} />)} template={<ServiceRow c={c} r={BLANK.service} today={today} />} />
       <script src="/admin/assets/board.js" defer></script>
     </AdminPage>,
   );

@@ -9,7 +9,7 @@ import { loadRecord } from "../../db/reservations.ts";
 import { getShop, reservationsWithOpenCases, shopAuditStatement, shopByPhone, shopsForService, toShopRef, type ShopRow } from "../../db/console.ts";
 import { shopUpsertStatements } from "../../db/shop-statements.ts";
 import type { AdminEnv } from "../../auth/admin.ts";
-import { MANUAL_CASES, PRIORITY_ORDER } from "../../domain/cases.ts";
+import { MANUAL_CASES, PRIORITY_ORDER, isQueued } from "../../domain/cases.ts";
 import { newId, newSecretToken, RESERVATION_ID_PATTERN } from "../../domain/ids.ts";
 import { formatJpy } from "../../domain/money.ts";
 import { displayPhone } from "../../domain/phone.ts";
@@ -42,7 +42,7 @@ function SessionExceptions(props: { items: Awaited<ReturnType<typeof sessionExce
       <ul>
         {props.items.map((i) => (
           <li data-case={i.row.id}>
-            <a href={`/admin/engagements/${i.row.engagementId}`}>{i.row.engagementId}</a> {EXCEPTION_LABELS[i.kind].ja}（{i.coach}）{i.row.status === "pending" ? "コーチ判断待ち" : "承認済み・対応待ち"} {i.row.rule}{" "}
+            <a href={`/admin/engagements/${i.row.engagementId}`}>{i.row.engagementId}</a> {EXCEPTION_LABELS[i.kind].ja}（{i.coach}）{i.row.status === "pending" ? "コーチ判断待ち" : i.row.openedBy === "system" ? "自動対応中（コーチのルール）" : "承認済み・対応待ち"} {i.row.rule}{" "}
             <span class={`age ${i.late ? "over" : ""}`}>
               {duration(i.ageMs)}経過 / 目標{duration(i.targetMs)}
               {i.late ? "（目標超過）" : ""}
@@ -64,7 +64,7 @@ export interface QueueItem {
 /** Open cases, most pressing first: by priority, then the longest waiting. */
 export function queueItems(records: ReservationRecord[], now: number): QueueItem[] {
   const items = records.flatMap((record) =>
-    (record.openCases ?? []).map((open) => ({ record, open, ageMs: now - open.at, targetMs: MANUAL_CASES[open.case].targetMinutes * 60_000 })),
+    (record.openCases ?? []).filter(isQueued).map((open) => ({ record, open, ageMs: now - open.at, targetMs: MANUAL_CASES[open.case].targetMinutes * 60_000 })),
   );
   const rank = (i: QueueItem) => PRIORITY_ORDER.indexOf(MANUAL_CASES[i.open.case].priority);
   return items.sort((a, b) => rank(a) - rank(b) || b.ageMs - a.ageMs);
@@ -117,7 +117,7 @@ export function CaseActions(props: { c: Context<AdminEnv>; record: ReservationRe
               <option value="">— 一覧にない店舗は下に入力 —</option>
               {props.shops.map((s) => (
                 <option value={s.id}>
-                  {s.name}（{s.area}・{formatJpy(s.priceJpy, "ja")}）{s.paused ? " 停止中" : ""}
+                  {s.name}（{s.area}・{formatJpy(s.priceJpy)}）{s.paused ? " 停止中" : ""}
                 </option>
               ))}
             </select>
@@ -168,15 +168,10 @@ export function CaseActions(props: { c: Context<AdminEnv>; record: ReservationRe
     case "payment_timeout":
       return (
         <div class="actions">
+          {/* Only a case opened before payment timeouts stopped opening one; reopening is on the reservation's page. */}
           <ActionForm {...common} action="operator_note" title="確認済み（対応不要）">
             <input type="hidden" name="resolves" value="payment_timeout" />
             <Note label="メモ" required placeholder="問い合わせなし／再予約を案内した" />
-          </ActionForm>
-          <ActionForm {...common} action="reopen_payment" title="依頼者の依頼で決済リンクを再発行">
-            <label>
-              <input type="checkbox" name="confirm" value="yes" required /> 店舗が同じ内容で再度仮押さえに応じることを電話で確認した
-            </label>
-            <Note />
           </ActionForm>
         </div>
       );
@@ -197,7 +192,7 @@ export function CaseActions(props: { c: Context<AdminEnv>; record: ReservationRe
     case "change_requested":
       return (
         <div class="actions">
-          <ActionForm {...common} action="accept_change" title="依頼者が変更を承諾">
+          <ActionForm {...common} action="accept_change" title="店舗の変更を受け入れ、依頼者の承認に回す（SMSで確認ページを送り、承認後に決済リンク）">
             <label>変更後の日時</label>
             <input type="datetime-local" name="start" required value={toLocalInput(r.startAt)} />
             <label>変更後の人数</label>
@@ -268,7 +263,7 @@ export function CaseContext(props: { record: ReservationRecord; open: OpenCase; 
     case "payment_timeout":
       return (
         <p class="muted">
-          店舗: {r.data.shop?.name ?? "—"} ・ 金額: {r.amountJpy !== undefined ? formatJpy(r.amountJpy, "ja") : "—"} ・ 決済期限: {jst(r.data.payment?.deadlineAt)}
+          店舗: {r.data.shop?.name ?? "—"} ・ 金額: {r.amountJpy !== undefined ? formatJpy(r.amountJpy) : "—"} ・ 決済期限: {jst(r.data.payment?.deadlineAt)}
         </p>
       );
     case "ambiguous_answer":
@@ -287,7 +282,7 @@ export function CaseContext(props: { record: ReservationRecord; open: OpenCase; 
     case "late_cancellation":
       return (
         <p>
-          開始まで <strong>{duration(r.startAt - props.now)}</strong> ・ お支払い: {r.data.payment?.amountJpy !== undefined ? formatJpy(r.data.payment.amountJpy, "ja") : "—"} ・ 店舗: {r.data.shop?.name ?? "—"}
+          開始まで <strong>{duration(r.startAt - props.now)}</strong> ・ お支払い: {r.data.payment?.amountJpy !== undefined ? formatJpy(r.data.payment.amountJpy) : "—"} ・ 店舗: {r.data.shop?.name ?? "—"}
         </p>
       );
     default:

@@ -8,12 +8,13 @@ import { createDb } from "../../db/client.ts";
 import { reservationTimeline, searchReservations, serviceNames, shopsForService, type ReservationFilter } from "../../db/console.ts";
 import { loadRecord, rowToRecord } from "../../db/reservations.ts";
 import type { OutboxRow } from "../../db/outbox.ts";
-import { MANUAL_CASES } from "../../domain/cases.ts";
+import { MANUAL_CASES, isQueued } from "../../domain/cases.ts";
 import { RESERVATION_ID_PATTERN } from "../../domain/ids.ts";
 import { renderNote, statusLabel } from "../../domain/messages.ts";
 import { formatJpy } from "../../domain/money.ts";
 import { displayPhone } from "../../domain/phone.ts";
-import { notesOf } from "../../domain/reservation/shop-machine.ts";
+import { notesOf, paymentLinkRefusal } from "../../domain/reservation/shop-machine.ts";
+import { policy } from "../../domain/policy.ts";
 import { STATUSES, type Note, type ReservationRecord } from "../../domain/reservation/types.ts";
 import { AdminPage, Csrf, PriorityBadge, StatusBadge, callResultLabel, duration, jst, jstSeconds, toLocalInput } from "./layout.tsx";
 import { CaseActions, CaseContext } from "./queue.tsx";
@@ -100,7 +101,7 @@ reservationPages.get("/", async (c) => {
               return (
                 <tr>
                   <td>
-                    <a href={`/admin/reservations/${r.id}`}>{r.id}</a> {r.openCases?.length ? <span class="tag bad">要対応</span> : null}
+                    <a href={`/admin/reservations/${r.id}`}>{r.id}</a> {r.openCases?.some(isQueued) ? <span class="tag bad">要対応</span> : null}
                   </td>
                   <td>
                     <StatusBadge status={r.status} />
@@ -164,8 +165,46 @@ function payloadOf(job: OutboxRow): Record<string, unknown> {
   }
 }
 
+/**
+ * §2.2.3: a payment timeout opens no case; when the requester asks for the same booking again
+ * and the shop agrees, the operator sends a fresh payment link from here. Not for a start that
+ * has passed or is too close to pay and reach the shop (the machine refuses it too).
+ */
+function ReopenPayment(props: { c: Context<AdminEnv>; record: ReservationRecord; now: number }) {
+  const r = props.record;
+  if (r.status !== "payment_timeout" || !r.data.shop) return null;
+  const refusal = paymentLinkRefusal(r.startAt, props.now);
+  if (refusal) {
+    const why = r.startAt <= props.now ? "予約日時を過ぎている" : `予約日時まで${policy.minLeadTimeMs / 60_000}分を切っている`;
+    return (
+      <div id="reopen-payment-closed">
+        <h3>{ACTION_LABELS.reopen_payment}</h3>
+        <p class="muted">{why}ため、決済リンクは再発行できません。依頼者には別の日時での再予約を案内してください。</p>
+      </div>
+    );
+  }
+  return (
+    <form method="post" action={`/admin/reservations/${r.id}/actions`} data-action="reopen_payment">
+      <h3>依頼者の依頼で決済リンクを再発行</h3>
+      <Csrf c={props.c} />
+      <input type="hidden" name="_nonce" value={newSecretToken()} />
+      <input type="hidden" name="action" value="reopen_payment" />
+      <input type="hidden" name="return_to" value={`/admin/reservations/${r.id}`} />
+      <p class="muted">
+        {r.data.shop.name} ・ {r.amountJpy !== undefined ? formatJpy(r.amountJpy) : "—"} ・ 期限切れ {jst(r.data.payment?.deadlineAt)}
+      </p>
+      <label>
+        <input type="checkbox" name="confirm" value="yes" required /> 店舗が同じ内容で再度仮押さえに応じることを電話で確認した
+      </label>
+      <label>メモ（任意）</label>
+      <textarea name="note" maxlength={1000}></textarea>
+      <button type="submit">新しい決済リンクを送る</button>
+    </form>
+  );
+}
+
 /** Operations that fit any open reservation (the case forms cover the rest). */
-function GeneralActions(props: { c: Context<AdminEnv>; record: ReservationRecord }) {
+function GeneralActions(props: { c: Context<AdminEnv>; record: ReservationRecord; now: number }) {
   const { c, record: r } = props;
   const back = `/admin/reservations/${r.id}`;
   const hidden = (action: string) => (
@@ -179,6 +218,7 @@ function GeneralActions(props: { c: Context<AdminEnv>; record: ReservationRecord
   const open = r.status !== "cancelled" && r.status !== "completed";
   return (
     <div class="actions">
+      <ReopenPayment c={c} record={r} now={props.now} />
       <form method="post" action={`${back}/actions`} data-action="operator_note">
         <h3>{ACTION_LABELS.operator_note}</h3>
         {hidden("operator_note")}
@@ -274,7 +314,7 @@ reservationPages.get("/:id", async (c) => {
             <dt>店舗</dt>
             <dd>{r.data.shop ? `${r.data.shop.name} ${displayPhone(r.data.shop.phone)}` : "—"}</dd>
             <dt>金額</dt>
-            <dd>{r.amountJpy !== undefined ? formatJpy(r.amountJpy, "ja") : "—"}</dd>
+            <dd>{r.amountJpy !== undefined ? formatJpy(r.amountJpy) : "—"}</dd>
             <dt>受付</dt>
             <dd>{jst(r.createdAt)}</dd>
             <dt>次の予定</dt>
@@ -433,7 +473,7 @@ reservationPages.get("/:id", async (c) => {
         <h2>決済・返金</h2>
         <dl>
           <dt>金額</dt>
-          <dd>{p ? formatJpy(p.amountJpy, "ja") : "—"}</dd>
+          <dd>{p ? formatJpy(p.amountJpy) : "—"}</dd>
           <dt>Checkout Session</dt>
           <dd>{p?.sessionId ?? "—"}</dd>
           <dt>決済期限</dt>
@@ -441,12 +481,12 @@ reservationPages.get("/:id", async (c) => {
           <dt>支払い</dt>
           <dd>{p?.paidAt ? `${jst(p.paidAt)}（${p.paymentIntentId}）` : "未払い"}</dd>
           <dt>返金</dt>
-          <dd>{p?.refund ? `${formatJpy(p.refund.amountJpy, "ja")} ${p.refund.status}${p.refund.refundId ? `（${p.refund.refundId}）` : ""} ${jst(p.refund.requestedAt)}` : "—"}</dd>
+          <dd>{p?.refund ? `${formatJpy(p.refund.amountJpy)} ${p.refund.status}${p.refund.refundId ? `（${p.refund.refundId}）` : ""} ${jst(p.refund.requestedAt)}` : "—"}</dd>
           {p?.latePayment ? (
             <>
               <dt>期限後の支払い</dt>
               <dd>
-                {formatJpy(p.latePayment.amountJpy, "ja")} {jst(p.latePayment.at)}（{p.latePayment.paymentIntentId}）
+                {formatJpy(p.latePayment.amountJpy)} {jst(p.latePayment.at)}（{p.latePayment.paymentIntentId}）
               </dd>
             </>
           ) : null}
@@ -477,7 +517,7 @@ reservationPages.get("/:id", async (c) => {
                   <tr>
                     <td>{jstSeconds(j.createdAt)}</td>
                     <td>{j.kind}</td>
-                    <td class="n">{typeof m.amountJpy === "number" ? formatJpy(m.amountJpy, "ja") : ""}</td>
+                    <td class="n">{typeof m.amountJpy === "number" ? formatJpy(m.amountJpy) : ""}</td>
                     <td>
                       {jobStatusTag(j)}
                       {j.lastError ? <div class="muted">{j.lastError}</div> : null}
@@ -495,7 +535,7 @@ reservationPages.get("/:id", async (c) => {
 
       <div class="card">
         <h2>その他の操作</h2>
-        <GeneralActions c={c} record={r} />
+        <GeneralActions c={c} record={r} now={now} />
       </div>
 
       {alerts.length ? (

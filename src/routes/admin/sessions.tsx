@@ -21,6 +21,7 @@ import { EXCEPTION_LABELS } from "../../domain/sessions/policy.ts";
 import { engagementStatusLabel } from "../../domain/sessions/view.ts";
 import { reservationStub } from "../../durable/client.ts";
 import { AvailabilityForm } from "../coach.tsx";
+import { GovernanceSettings } from "./audit.tsx";
 import { AdminPage, Csrf, FormErrors, jst, setFlash } from "./layout.tsx";
 
 export const sessionPages = new Hono<AdminEnv>();
@@ -245,7 +246,7 @@ sessionPages.get("/engagements/:id", async (c) => {
             <dd>{d.coach.name}</dd>
             <dt>メニュー</dt>
             <dd>
-              {d.menu.name}（{formatJpy(d.menu.priceJpy, "ja")}）
+              {d.menu.name}（{formatJpy(d.menu.priceJpy)}）
             </dd>
             <dt>回数</dt>
             <dd>
@@ -600,6 +601,7 @@ sessionPages.get("/coaches/:id", async (c) => {
         <a href={`/admin/coaches/${coach.id}/audit.csv`} id="audit-csv">
           監査ログ（CSV、保存期間内）
         </a>{" "}
+        · <a href="#governance">対応目標（SLA）・保存期間</a>
         · <a href="/admin/session-audit">週次サンプル監査</a>
       </p>
       <SessionNav on="/admin/coaches" />
@@ -611,7 +613,7 @@ sessionPages.get("/coaches/:id", async (c) => {
             {menus.map((m) => (
               <tr>
                 <td>{m.name}</td>
-                <td class="n">{formatJpy(m.priceJpy, "ja")}</td>
+                <td class="n">{formatJpy(m.priceJpy)}</td>
                 <td>{m.minutes}分</td>
                 <td>{m.sessions}回</td>
                 <td>{m.trial ? "体験可" : ""}</td>
@@ -674,6 +676,7 @@ sessionPages.get("/coaches/:id", async (c) => {
         <p class="muted">保存すると新しい版になります。送付済みの受講者は送付時の版のまま同意します。</p>
       </div>
       <AvailabilityForm action={`/admin/coaches/${coach.id}/availability`} hidden={<Csrf c={c} />} a={availability} />
+      <GovernanceSettings c={c} coachId={coach.id} />
     </AdminPage>,
   );
 });

@@ -13,30 +13,17 @@ import { formatJpy } from "../../domain/money.ts";
 import { describeHours } from "../../domain/opening-hours.ts";
 import { displayPhone } from "../../domain/phone.ts";
 import { SANDBOX_ANSWER_VALUES, SHOP_CSV_COLUMNS, SHOP_CSV_OPTIONAL, parseShopCsv, toShopCsv, validateRow, type CsvRowError } from "../../domain/shops-csv.ts";
+import { CsvErrors, readCsvUpload } from "./csv-upload.tsx";
 import { AdminPage, Csrf, FormErrors, csvResponse, jst, setFlash } from "./layout.tsx";
 
 export const shopPages = new Hono<AdminEnv>();
-
-const MAX_CSV_BYTES = 1024 * 1024;
 
 function ShopList(props: { c: Context<AdminEnv>; shops: ShopRow[]; q: string; errors?: CsvRowError[]; fileName?: string }) {
   const { c } = props;
   return (
     <AdminPage c={c} title="提携店" section="shops">
       <h1>提携店 <span class="muted">{props.shops.length}店</span></h1>
-      {props.errors ? (
-        <div class="card" id="csv-errors">
-          <h2>CSVを取り込めませんでした（{props.fileName}）</h2>
-          <p>問題のある行があるため、このファイルからは1件も取り込んでいません。直してからもう一度アップロードしてください。</p>
-          <ul class="errors">
-            {props.errors.map((e) => (
-              <li>
-                {e.line}行目: {e.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      {props.errors ? <CsvErrors errors={props.errors} fileName={props.fileName ?? "—"} /> : null}
       <div class="grid">
         <div class="card">
           <h2>CSVアップロード</h2>
@@ -99,7 +86,7 @@ function ShopList(props: { c: Context<AdminEnv>; shops: ShopRow[]; q: string; er
                 </td>
                 <td>{s.services.join("、")}</td>
                 <td>{displayPhone(s.phone)}</td>
-                <td class="n">{formatJpy(s.priceJpy, "ja")}</td>
+                <td class="n">{formatJpy(s.priceJpy)}</td>
                 <td>{s.openingHours ? describeHours(s.openingHours, "ja") : <span class="muted">登録なし</span>}</td>
                 <td>
                   {s.paused ? <span class="tag warn">停止中</span> : null}
@@ -148,22 +135,20 @@ shopPages.get("/shops.csv", async (c) => {
 
 shopPages.post("/shops/import", async (c) => {
   const body = await c.req.parseBody();
-  const file = body.file;
   const db = createDb(c.env.DB);
   const fail = async (errors: CsvRowError[], name: string) => c.html(<ShopList c={c} shops={await listShops(db)} q="" errors={errors} fileName={name} />, 400);
-  if (!(file instanceof File) || file.size === 0) return fail([{ line: 1, message: "ファイルを選んでください" }], "—");
-  if (file.size > MAX_CSV_BYTES) return fail([{ line: 1, message: "ファイルが大きすぎます（1MBまで）" }], file.name);
-  const text = new TextDecoder("utf-8").decode(await file.arrayBuffer());
-  if (text.includes("\uFFFD")) return fail([{ line: 1, message: "UTF-8 で読めません。表計算ソフトでは「CSV UTF-8」形式で保存してください" }], file.name);
+  const upload = await readCsvUpload(body.file);
+  if (!upload.ok) return fail(upload.errors, upload.name);
+  const { text, name: fileName } = upload;
   const result = parseShopCsv(text);
-  if (!result.ok) return fail(result.errors, file.name);
+  if (!result.ok) return fail(result.errors, fileName);
   const now = Date.now();
   const statements = shopUpsertStatements(result.rows, now, () => newId("shp", now));
-  const audit = shopAuditStatement(c.env.DB, { operator: c.get("operator"), action: "imported", detail: { file: file.name, shops: result.rows.length, phones: result.rows.map((r) => r.phone) } }, now);
+  const audit = shopAuditStatement(c.env.DB, { operator: c.get("operator"), action: "imported", detail: { file: fileName, shops: result.rows.length, phones: result.rows.map((r) => r.phone) } }, now);
   await c.env.DB.batch([...statements.map((s) => c.env.DB.prepare(s.sql).bind(...s.params)), audit]);
   forgetCatalog();
   console.log(JSON.stringify({ msg: "shops imported from the console", count: result.rows.length, operator: c.get("operator") }));
-  setFlash(c, "ok", `${file.name} から ${result.rows.length} 店を取り込みました`);
+  setFlash(c, "ok", `${fileName} から ${result.rows.length} 店を取り込みました`);
   return c.redirect("/admin/shops", 303);
 });
 
