@@ -9,10 +9,14 @@ import { signIn } from "./console-client.ts";
 
 describe("service catalogue", () => {
   it("describes each service fully, with the seed's targets", () => {
-    expect(SERVICES.map((s) => s.name)).toEqual(["店舗予約代行（ショップ予約）", "カスタマーサポート（お問い合わせ窓口）"]);
+    expect(SERVICES.map((s) => s.name)).toEqual(["店舗予約代行（ショップ予約）", "カスタマーサポート（お問い合わせ窓口）", "宿泊予約（ポイント会員）", "1on1コーチセッション"]);
     for (const s of SERVICES) for (const value of Object.values(s)) expect(value.length).toBeGreaterThan(5);
     expect(SERVICES[0]!.targets).toContain("SMS送信失敗 緊急・30分以内");
     expect(SERVICES[0]!.dependencies).toMatch(/Twilio.*Bland\.ai.*Stripe.*Slack/);
+    expect(SERVICES[2]!.targets).toContain("チェックインの7日以上前100%・3日以上前50%・0日以上前0%、不泊0%");
+    expect(SERVICES[2]!.dependencies).toMatch(/R2.*Stripe.*Twilio/);
+    expect(SERVICES[3]!.targets).toContain("キャンセル申し出4時間");
+    expect(SERVICES[3]!.manual).toContain("ポリシー外の件の判断");
     expect(SERVICES[1]!.targets).toBe(`初回応答 2時間以内（営業時間）、解決 24時間以内（営業時間）、顧客満足度 ${SUPPORT_TARGETS.satisfaction.toFixed(1)}以上（5段階）`);
   });
 
@@ -26,5 +30,7 @@ describe("service catalogue", () => {
     expect(html).toContain('href="/guides/service-catalogue"');
     expect(html).toContain('href="/guides/service-catalogue.ja.pdf"');
     expect(await op.html("/admin")).toContain('href="/admin/reports"');
+    // The front desk finds its manual from the desk.
+    expect(await op.html("/admin/lodging")).toContain('href="/guides/front-desk-manual"');
   });
 });

@@ -36,7 +36,7 @@ describe("docs/architecture.md", () => {
 
 describe("docs/architecture.md: the session engagement", () => {
   // Events every status takes, listed once above the table.
-  const EVERYWHERE = ["operator_note", "set_crm", "trouble", "sms_failed", "job_failed", "refund_updated", "payment_completed", "exception_opened", "exception_decided", "message_drafted", "message_checked", "message_due"];
+  const EVERYWHERE = ["operator_note", "set_crm", "trouble", "sms_failed", "job_failed", "refund_updated", "payment_completed", "exception_opened", "exception_decided", "message_drafted", "message_checked", "message_due", "message_withdrawn"];
   const rows = new Map(
     section("1-on-1 sessions (seed 001)")
       .split("\n")

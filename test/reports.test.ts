@@ -8,9 +8,10 @@ import { describe, expect, it } from "vitest";
 import { metricSnapshots, reports } from "../src/db/schema.ts";
 import type { Block, Doc } from "../src/documents/model.ts";
 import { computeManagementSnapshot, nightlyDue } from "../src/reports/figures.ts";
-import { duties, makeReport, runSchedules } from "../src/reports/reports.ts";
+import { duties, makeReport, runSchedules, weeklyPeriod } from "../src/reports/reports.ts";
+import { jstDate } from "../src/domain/metrics.ts";
 import { signIn, flashOf } from "./console-client.ts";
-import { HOUR, confirmedReservation, db, jobsOf, sentOf, waitForJobs } from "./helpers.ts";
+import { HOUR, confirmedReservation, createReservation, db, jobsOf, seedShops, sentOf, waitForJobs } from "./helpers.ts";
 import { pdfText, squash } from "./pdf-text.ts";
 
 const at = (iso: string) => Date.parse(`${iso}+09:00`);
@@ -53,8 +54,12 @@ describe("reports", () => {
     const op = await signIn("レポート担当");
     const csv = csvRows(await (await op.get("/admin/dashboard/success-week.csv")).text());
     const pct = (v: string) => (v === "" ? "—" : `${v}%`);
-    expect(table(doc, "予約成功率・決済成功率（日別）")).toEqual(csv.map(([day, req, dec, booked, br, closed, paid, pr]) => [day!, req!, dec!, booked!, pct(br!), closed!, paid!, pct(pr!)]));
-    expect(table(doc, "予約成功率・決済成功率（日別）").at(-1)![1]).not.toBe("0");
+    // The report's days (Monday to today, or to Friday) are among the dashboard's last seven, with the same figures.
+    const days = table(doc, "予約成功率・決済成功率（日別）");
+    expect(days[0]![0]).toBe(jstDate(weeklyPeriod(now).start));
+    expect(days).toEqual(csv.filter(([day]) => days.some((d) => d[0] === day)).map(([day, req, dec, booked, br, closed, paid, pr]) => [day!, req!, dec!, booked!, pct(br!), closed!, paid!, pct(pr!)]));
+    const today = days.find((d) => d[0] === jstDate(now));
+    if (today) expect(today[1]).not.toBe("0"); // on a weekday the booking just made is in its day
 
     // Made again for the same week: the same report, nothing emailed twice.
     expect((await makeReport(env, db, "weekly", now + 60_000)).created).toBe(false);
@@ -79,6 +84,44 @@ describe("reports", () => {
     expect(squash((await pdfText(await pdf.arrayBuffer())).text)).toContain(squash(doc.title));
   });
 
+  it("the weekly report covers Monday 00:00 to Friday (Japan time): the cron's Friday 17:00 report counts Friday until then, not the weekend before", async () => {
+    const where = await seedShops([{ answer: "declined", name: "週の境目の店" }]);
+    const made = async (iso: string) => {
+      const r = await createReservation(where, { startAt: at("2026-12-20T12:00") });
+      await env.DB.prepare("UPDATE reservations SET created_at = ? WHERE id = ?").bind(at(iso), r.id).run();
+    };
+    await made("2026-11-15T23:59"); // Sunday before: last week
+    await made("2026-11-16T00:00"); // Monday, the first minute
+    await made("2026-11-18T12:00"); // Wednesday
+    await made("2026-11-20T16:59"); // Friday, before the report
+    await made("2026-11-20T17:30"); // Friday, after the cron made it
+    await made("2026-11-21T10:00"); // Saturday
+
+    const friday = at("2026-11-20T17:00");
+    expect(duties(friday, null).weekly).toBe(true);
+    expect(await runSchedules(env, db, friday)).toContain("weekly");
+    expect(await runSchedules(env, db, friday + 60_000)).not.toContain("weekly");
+    const [row] = (await db.select().from(reports)).filter((r) => r.kind === "weekly" && r.periodStart === at("2026-11-16T00:00"));
+    expect(row!.periodEnd).toBe(friday + 1);
+    const doc = JSON.parse(row!.doc) as Doc;
+    expect(doc.title).toBe("週次運用レポート 2026-11-16 〜 2026-11-20");
+    expect(doc.subtitle).toContain("対象 月曜0:00〜");
+    const days = table(doc, "予約成功率・決済成功率（日別）");
+    expect(days.map((d) => [d[0], d[1]])).toEqual([
+      ["2026-11-16", "1"],
+      ["2026-11-17", "0"],
+      ["2026-11-18", "1"],
+      ["2026-11-19", "0"],
+      ["2026-11-20", "1"],
+    ]);
+    expect(table(doc, "概要")[0]).toEqual(["依頼", "3件"]);
+
+    // Made by hand on Saturday, the week runs to Friday 24:00 and not into Saturday.
+    expect(weeklyPeriod(at("2026-11-21T10:00"))).toEqual({ start: at("2026-11-16T00:00"), end: at("2026-11-21T00:00"), until: at("2026-11-21T00:00") });
+    expect(weeklyPeriod(at("2026-11-22T23:59")).start).toBe(at("2026-11-16T00:00"));
+    expect(weeklyPeriod(at("2026-11-23T00:00")).start).toBe(at("2026-11-23T00:00"));
+  });
+
   it("the monthly report's figures equal the management dashboard's, which shows the nightly batch's time", async () => {
     await confirmedReservation(Date.now() + 72 * HOUR, {}, 7700);
     // The next month's first day: the month just ended is this one, which has the booking.
@@ -89,6 +132,15 @@ describe("reports", () => {
     const op = await signIn();
     const page = await op.html("/admin/management");
     expect(page).toContain("夜間バッチ（毎日3:00）で集計しています。最終集計:");
+
+    // The dashboard as the month closed: the nightly batch at 3:00 on the first. (When the first
+    // business day comes later, as in January, that day's batch already covers the new month.)
+    const counts = csvRows(await (await op.get("/admin/management/monthly-reservations.csv")).text());
+    const revenue = csvRows(await (await op.get("/admin/management/monthly-revenue.csv")).text());
+    const services = csvRows(await (await op.get("/admin/management/services.csv")).text());
+    const ranking = csvRows(await (await op.get("/admin/management/shop-ranking.csv")).text());
+    const [snap] = await db.select().from(metricSnapshots);
+    expect(snap!.computedAt).toBe(nightly.computedAt);
 
     // The cron on the first business day from 9:00 makes the monthly report, once.
     let firstBusiness = nextMonth + 9 * HOUR + 30 * 60_000;
@@ -102,17 +154,11 @@ describe("reports", () => {
     const doc = JSON.parse(monthly[0]!.doc) as Doc;
 
     const yen = (v: string) => `${Number(v).toLocaleString("ja-JP")}円`;
-    const counts = csvRows(await (await op.get("/admin/management/monthly-reservations.csv")).text());
     expect(table(doc, "月間予約件数の推移")).toEqual(counts);
     expect(counts.at(-1)![2]).not.toBe("0");
-    const revenue = csvRows(await (await op.get("/admin/management/monthly-revenue.csv")).text());
     expect(table(doc, "月間売上の推移")).toEqual(revenue.map(([m, g, r, n]) => [m!, yen(g!), yen(r!), yen(n!)]));
-    const services = csvRows(await (await op.get("/admin/management/services.csv")).text());
     expect(table(doc, "サービスタイプ別の予約割合")).toEqual(services.map(([s, n, p]) => [s!, n!, `${p}%`]));
-    const ranking = csvRows(await (await op.get("/admin/management/shop-ranking.csv")).text());
     expect(table(doc, "提携店別の予約件数ランキング")).toEqual(ranking.map(([rank, , name, area, n, rev]) => [rank!, name!, area!, n!, yen(rev!)]));
-    const [snap] = await db.select().from(metricSnapshots);
-    expect(snap!.computedAt).toBe(nightly.computedAt);
   });
 
   it("an operator makes a report now from the console; an unknown kind is refused", async () => {

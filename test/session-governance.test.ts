@@ -11,6 +11,8 @@ import { describe, expect, it } from "vitest";
 import { auditReviews, sandboxRefunds, sessionExceptions } from "../src/db/schema.ts";
 import { reservationStub } from "../src/durable/client.ts";
 import { freeSlots } from "../src/durable/engagement.ts";
+import { operatorText } from "../src/domain/reservation/session-machine.ts";
+import { TEMPLATES } from "../src/domain/sessions/templates.ts";
 import { formatDateTime, toIsoTokyo } from "../src/domain/time.ts";
 import { field, signedInBrowser } from "./browser-client.ts";
 import { flashOf, signIn } from "./console-client.ts";
@@ -120,6 +122,14 @@ describe("exceptions against the coach's policy", () => {
     const html = await (await browser.request(page)).text();
     expect(html).toContain("返金要求");
     expect(html).toContain("refund.over_limit");
+    // The rule in the page's language, with the values of the policy version the case names.
+    expect(html).toContain("5,000円と支払額の20%の両方を超える返金");
+    expect(html).not.toContain("of what was paid");
+    await browser.request(`${page}?lang=en`);
+    const english = await (await browser.request(page)).text();
+    expect(english).toContain("over 5,000円 and over 20% of what was paid");
+    expect(english).not.toContain("両方を超える");
+    await browser.request(`${page}?lang=ja`);
     expect(html).toContain("体調不良のため全額");
     let res = await browser.request(page, { form: { _csrf: field(html, "_csrf"), decision: "approve", note: "承認します" } });
     expect(res.headers.get("Location")).toBe(`${page}?done=1`);
@@ -227,18 +237,19 @@ describe("messages a person writes", () => {
     await saveCoachPolicy(db, coach.coachId, { ...DEFAULT_COACH_POLICY, version: 2, quietHours: { start: hhmm(now - HOUR), end: hhmm(now + HOUR) } }, "test");
     const id = await clientOf(coach);
     const stub = reservationStub(env, id);
-    const drafted = await stub.draftMessage({ body: "次回のご予約はいかがですか。", kind: "standard", topic: "other", template: "next_booking", templateVersion: 1, by: "運営 一郎" });
+    const body = operatorText(TEMPLATES.next_booking.text.ja, await engagement(id));
+    const drafted = await stub.draftMessage({ body, kind: "standard", topic: "other", template: "next_booking", templateVersion: 1, by: "運営 一郎" });
     expect(drafted).toMatchObject({ ok: true, status: "queued" });
     const r = await engagement(id);
     const due = r.timers.find((t) => t.type === "message_due")!;
     expect(Math.abs(due.at - (now + HOUR))).toBeLessThan(2 * 60_000);
     await waitForJobs(id);
-    expect((await sentOf(id)).filter((s) => s.body.includes("次回のご予約はいかが"))).toEqual([]);
+    expect((await sentOf(id)).filter((s) => s.body.includes("次回セッション"))).toEqual([]);
     // The quiet hours end (the alarm, run early as tests do).
     await runDurableObjectAlarm(stub);
     await waitForJobs(id);
-    expect((await sentOf(id)).filter((s) => s.body.includes("次回のご予約はいかが"))).toHaveLength(1);
-    expect((await engagement(id)).data.messages?.[0]).toMatchObject({ status: "sent", template: "next_booking" });
+    expect((await sentOf(id)).filter((s) => s.body.includes("次回セッション"))).toHaveLength(1);
+    expect((await engagement(id)).data.messages?.find((m) => m.id === drafted.messageId)).toMatchObject({ status: "sent", kind: "standard", template: "next_booking", templateVersion: 1 });
   });
 });
 
@@ -251,7 +262,7 @@ describe("console: a second operator releases a message", () => {
     const id = (requested.structuredContent as { engagement_id: string }).engagement_id;
     const one = await signIn("運営 一郎");
     expect(flashOf(await one.post(`/admin/engagements/${id}/message`, { topic: "other", body: "ご質問への回答です。" }))?.text).toBe("確認待ちとして登録しました");
-    const m = (await engagement(id)).data.messages![0]!;
+    const m = (await engagement(id)).data.messages!.find((x) => x.writtenBy === "運営 一郎")!;
     expect(await one.html(`/admin/engagements/${id}`)).toContain(`/messages/${m.id}/check`);
     expect(flashOf(await one.post(`/admin/engagements/${id}/messages/${m.id}/check`, { approve: "1" }))?.text).toContain("a second operator must check it");
     const two = await signIn("運営 二郎");
@@ -272,7 +283,9 @@ describe("the weekly control", () => {
     const stub = reservationStub(env, id);
     await stub.openException({ kind: "refund", amountJpy: 1000, by: "operator:佐藤" });
     const pending = await stub.openException({ kind: "complaint", note: "返信が遅い", by: "operator:佐藤" });
-    for (const body of ["ご案内1", "ご案内2", "ご案内3", "ご案内4"]) await stub.draftMessage({ body, kind: "standard", topic: "other", template: "scheduling", by: "運営 一郎" });
+    // The approved template as it is: standard, sent at once (4 messages, besides the flow's own).
+    const standard = operatorText(TEMPLATES.scheduling.text.ja, await engagement(id));
+    for (let i = 0; i < 4; i++) expect(await stub.draftMessage({ body: standard, kind: "standard", topic: "other", template: "scheduling", by: "運営 一郎" })).toMatchObject({ ok: true, status: "sent" });
 
     const op = await signIn("運営 一郎");
     const page = await op.html("/admin/session-audit");
@@ -322,9 +335,160 @@ describe("the audit log export", () => {
   });
 });
 
-describe("未払い継続: the unpaid rule acts by itself", () => {
-  async function agreed() {
+describe("the coach's templates and the flow's own messages", () => {
+  const hhmm = (ms: number) => new Date(ms + 9 * HOUR).toISOString().slice(11, 16);
+
+  async function paidClient(coach: { coachId: string; menuId: string }, language: "ja" | "en" = "ja") {
+    const client = await mcpClient((await createApiKey("templates")).key);
+    const requested = await client.callTool({ name: "request_session", arguments: { coach_id: coach.coachId, menu_id: coach.menuId, name: "山田 花子", phone: uniqueMobile(), topic: "転職", preferred_times: ["平日夜"], language } });
+    const id = (requested.structuredContent as { engagement_id: string }).engagement_id;
+    await pay(id);
+    return id;
+  }
+
+  it("only a version the coach approved sends: a proposal changes nothing until the coach approves it on the portal", async () => {
     const coach = await seedCoach();
+    const op = await signIn("運営 一郎");
+    const v1 = TEMPLATES.scheduling.text;
+    const proposal = { text_ja: "【QRV】{{client_name}}さん、お支払いありがとうございます。ご都合のよい日時をお選びください。\n{{page_url}}", text_en: "[QRV] {{client_name}}, thank you for your payment. Please pick a time.\n{{page_url}}", reason: "お名前を入れる" };
+    // A variable the template does not have is refused; then the proposal is stored as v2.
+    expect(flashOf(await op.post(`/admin/coaches/${coach.coachId}/templates/scheduling`, { ...proposal, text_ja: "{{amount}} をお支払いいただきました" }))?.text).toContain("unknown variables {{amount}}");
+    expect(flashOf(await op.post(`/admin/coaches/${coach.coachId}/templates/scheduling`, proposal))?.text).toContain("v2 をコーチに提案しました");
+    expect(await op.html(`/admin/coaches/${coach.coachId}/templates`)).toContain("v2 承認待ち");
+
+    // Not approved yet: the flow still sends v1, and an operator cannot send v2.
+    const first = await paidClient(coach);
+    await waitForJobs(first);
+    expect((await sentOf(first)).some((s) => s.body.includes(v1.ja.slice(0, 20)))).toBe(true);
+    expect((await engagement(first)).data.messages?.find((m) => m.template === "scheduling")).toMatchObject({ status: "sent", templateVersion: 1, writtenBy: "system" });
+    expect(await reservationStub(env, first).draftMessage({ body: "お支払いありがとうございます", kind: "standard", topic: "other", template: "scheduling", templateVersion: 2, by: "運営 一郎" })).toMatchObject({ ok: false, message: expect.stringContaining("not approved by the coach") });
+
+    // The coach approves on the portal (phone): the next client gets v2, filled in.
+    const browser = await signedInBrowser(coach.phone, "/coach/templates");
+    const html = await (await browser.request("/coach/templates")).text();
+    expect(html).toContain('data-proposal="scheduling:2"');
+    expect(html).toContain("お名前を入れる");
+    const res = await browser.request("/coach/templates/scheduling/2", { form: { _csrf: field(html, "_csrf"), decision: "approve", note: "OKです" } });
+    expect(res.headers.get("Location")).toBe("/coach/templates?done=approved");
+    expect(decodeURIComponent((await browser.request("/coach/templates/scheduling/2", { form: { _csrf: field(html, "_csrf"), decision: "reject" } })).headers.get("Location")!)).toContain("すでに判断済み");
+
+    const second = await paidClient(coach);
+    await waitForJobs(second);
+    expect((await sentOf(second)).filter((s) => s.body.startsWith("【QRV】山田 花子さん、お支払いありがとうございます。"))).toHaveLength(1);
+    expect((await engagement(second)).data.messages?.find((m) => m.template === "scheduling")).toMatchObject({ status: "sent", templateVersion: 2 });
+    // The audit row of the payment names the template and its version.
+    const paid = (await eventsOf(second)).find((e) => e.type === "payment_completed" && !e.ignored)!;
+    expect(paid.note).toContain('\\"template\\":\\"scheduling\\",\\"version\\":2');
+    const csv = await (await op.get(`/admin/coaches/${coach.coachId}/audit.csv`)).text();
+    expect(csv).toContain("scheduling v2 sent");
+    expect(csv).toContain("scheduling v1 sent");
+  });
+
+  it("an automatic reminder in the quiet hours is queued, and sent once when they end", async () => {
+    const now = Date.now();
+    const coach = await seedCoach({ quietHours: { start: hhmm(now - HOUR), end: hhmm(now + HOUR) } });
+    const id = await paidClient(coach);
+    const stub = reservationStub(env, id);
+    // A reply to the client's own booking leaves at once, even in the quiet hours.
+    expect(await stub.bookSession({ start: jstAt(3, 10), by: "requester", agreedBy: "山田 花子" })).toMatchObject({ ok: true });
+    await waitForJobs(id);
+    expect((await sentOf(id)).filter((s) => s.body.includes("に決まりました"))).toHaveLength(1);
+
+    // The day-before reminder fires (the alarm, run early as tests do): inside the quiet hours it waits.
+    await runDurableObjectAlarm(stub);
+    await waitForJobs(id);
+    const reminders = async () => (await sentOf(id)).filter((s) => s.body.includes("リマインド"));
+    expect(await reminders()).toEqual([]);
+    let r = await engagement(id);
+    const queued = r.data.messages!.find((m) => m.template === "reminder")!;
+    expect(queued).toMatchObject({ status: "queued", templateVersion: 1, writtenBy: "system" });
+    const due = r.timers.find((t) => t.type === "message_due")!;
+    expect(Math.abs(due.at - (now + HOUR))).toBeLessThan(2 * 60_000);
+
+    // The quiet hours end: it leaves once.
+    await runDurableObjectAlarm(stub);
+    await waitForJobs(id);
+    expect(await reminders()).toHaveLength(1);
+    r = await engagement(id);
+    expect(r.data.messages!.find((m) => m.id === queued.id)).toMatchObject({ status: "sent" });
+    expect(r.timers.some((t) => t.type === "message_due")).toBe(false);
+    const notes = (await eventsOf(id)).map((e) => e.note).join("\n");
+    expect(notes).toContain("session_message_queued");
+    expect(notes).toMatch(/session_message_sent[^\n]*reminder/);
+  });
+
+  it("a banned phrase blocks an automatic send: a case for the operators, who send a corrected text after a second check, once", async () => {
+    const coach = await seedCoach();
+    await saveCoachPolicy(db, coach.coachId, { ...DEFAULT_COACH_POLICY, version: 2, bannedPhrases: ["接続テスト"], quietHours: { start: "00:00", end: "00:00" } }, "test");
+    const id = await paidClient(coach);
+    const stub = reservationStub(env, id);
+    expect(await stub.bookSession({ start: jstAt(3, 10), by: "requester", agreedBy: "山田 花子" })).toMatchObject({ ok: true });
+    await waitForJobs(id);
+    // Nothing left; the engagement has an open case, and the console queue shows it.
+    expect((await sentOf(id)).filter((s) => s.body.includes("に決まりました"))).toEqual([]);
+    let r = await engagement(id);
+    expect(r.status).toBe("scheduled");
+    const blocked = r.data.messages!.find((m) => m.template === "pre_session")!;
+    expect(blocked).toMatchObject({ status: "blocked", problems: ["the coach's banned phrases: 接続テスト"] });
+    expect(r.openCases?.map((c) => c.case)).toEqual(["message_blocked"]);
+    const one = await signIn("運営 一郎");
+    expect(await one.html("/admin")).toContain(`data-engagement="${id}"`);
+
+    // The operator corrects it (prefilled from the blocked text): an edited message, checked by another operator.
+    const page = await one.html(`/admin/engagements/${id}?replace=${blocked.id}`);
+    expect(page).toContain(`name="replaces" value="${blocked.id}"`);
+    const body = blocked.body.replace(/\s*\{\{guest_url[^}]*\}\}/g, "").replace("前日までに接続テストをお願いします。", "前日までに音声と映像の確認をお願いします。");
+    expect(flashOf(await one.post(`/admin/engagements/${id}/message`, { topic: "other", body, template: "pre_session", template_version: "1", replaces: blocked.id }))?.text).toBe("確認待ちとして登録しました");
+    r = await engagement(id);
+    expect(r.openCases ?? []).toEqual([]);
+    const fixed = r.data.messages!.find((m) => m.replaces === blocked.id)!;
+    expect(fixed).toMatchObject({ kind: "edited", status: "awaiting_check", needs: "second_operator" });
+    expect(r.data.messages!.find((m) => m.id === blocked.id)).toMatchObject({ status: "withdrawn" });
+    await waitForJobs(id);
+    expect((await sentOf(id)).filter((s) => s.body.includes("音声と映像の確認"))).toEqual([]);
+    const two = await signIn("運営 二郎");
+    expect(flashOf(await two.post(`/admin/engagements/${id}/messages/${fixed.id}/check`, { approve: "1" }))?.text).toBe("確認しました");
+    expect(flashOf(await two.post(`/admin/engagements/${id}/messages/${fixed.id}/check`, { approve: "1" }))?.kind).toBe("error");
+    await waitForJobs(id);
+    expect((await sentOf(id)).filter((s) => s.body.includes("音声と映像の確認"))).toHaveLength(1);
+    expect(await one.html("/admin")).not.toContain(`data-engagement="${id}"`);
+  });
+
+  it("a template edited for one client is held; a refund message needs the coach, who approves it on the portal, and it leaves once", async () => {
+    const coach = await seedCoach();
+    const id = await paidClient(coach);
+    const stub = reservationStub(env, id);
+    const standard = operatorText(TEMPLATES.follow_up.text.ja, await engagement(id));
+    const edited = standard.replace("本日は", "先日は");
+    const drafted = await stub.draftMessage({ body: edited, kind: "standard", topic: "refund", template: "follow_up", templateVersion: 1, by: "運営 一郎" });
+    expect(drafted).toMatchObject({ ok: true, status: "awaiting_check" });
+    expect((await engagement(id)).data.messages!.find((m) => m.id === drafted.messageId)).toMatchObject({ kind: "edited", needs: "coach" });
+    expect(await stub.checkMessage({ messageId: drafted.messageId!, by: "運営 二郎", role: "operator", approve: true })).toMatchObject({ ok: false, message: "this message needs the coach's approval" });
+    await waitForJobs(id);
+    const count = async () => (await sentOf(id)).filter((s) => s.body.includes("先日はありがとうございました")).length;
+    expect(await count()).toBe(0);
+    // The coach is texted a link to their approvals.
+    expect((await sentOf(id)).filter((s) => s.to === coach.phone && s.body.includes("https://qrv.test/coach/templates"))).toHaveLength(1);
+
+    const browser = await signedInBrowser(coach.phone, "/coach/templates");
+    const html = await (await browser.request("/coach/templates")).text();
+    expect(html).toContain(`data-message="${drafted.messageId}"`);
+    expect(html).toContain("返金");
+    const url = `/coach/messages/${id}/${drafted.messageId}`;
+    expect((await browser.request(url, { form: { _csrf: field(html, "_csrf"), decision: "approve" } })).headers.get("Location")).toBe("/coach/templates?done=sent");
+    expect(decodeURIComponent((await browser.request(url, { form: { _csrf: field(html, "_csrf"), decision: "approve" } })).headers.get("Location")!)).toContain("すでに判断済み");
+    await waitForJobs(id);
+    expect(await count()).toBe(1);
+    expect((await engagement(id)).data.messages!.find((m) => m.id === drafted.messageId)).toMatchObject({ status: "sent", checkedBy: "coach:テスト コーチ" });
+    // Another coach cannot release it.
+    const other = await seedCoach();
+    expect(await (await (await signedInBrowser(other.phone, "/coach/templates")).request("/coach/templates")).text()).not.toContain(drafted.messageId!);
+  });
+});
+
+describe("未払い継続: the unpaid rule acts by itself", () => {
+  async function agreed(opts: Parameters<typeof seedCoach>[0] = {}) {
+    const coach = await seedCoach(opts);
     const client = await mcpClient((await createApiKey("governance")).key);
     const requested = await client.callTool({ name: "request_session", arguments: { coach_id: coach.coachId, menu_id: coach.menuId, name: "山田 花子", phone: uniqueMobile(), topic: "転職", preferred_times: ["平日夜"], language: "ja" } });
     const { engagement_id: id, page_url: pageUrl } = requested.structuredContent as { engagement_id: string; page_url: string };
@@ -369,6 +533,9 @@ describe("未払い継続: the unpaid rule acts by itself", () => {
     await waitForJobs(id);
     expect(await reminders(id)).toHaveLength(1);
     expect((await cases(id))[0]).toMatchObject({ id: opened!.id, rule: "unpaid.remind", status: "approved" });
+    // It is the coach's payment_reminder template, on record with its version.
+    expect((await engagement(id)).data.messages!.filter((m) => m.template === "payment_reminder")).toEqual([expect.objectContaining({ status: "sent", templateVersion: 1, writtenBy: "system", auto: true })]);
+    expect((await eventsOf(id)).find((e) => e.type === "unpaid_check" && !e.ignored && e.note.includes("unpaid.remind"))!.note).toContain('\\"template\\":\\"payment_reminder\\",\\"version\\":1');
     await expect.poll(async () => (await engagement(id)).data.payment?.sessionId).not.toBe(oldCheckout);
     // A second run of the reminder sends nothing more.
     expect(await stub.dispatch({ type: "unpaid_check", caseId: opened!.id, rule: "unpaid.remind", policyVersion: 1, action: "remind", by: "system" }, "system")).toMatchObject({ applied: false });
@@ -389,6 +556,44 @@ describe("未払い継続: the unpaid rule acts by itself", () => {
     const paid = await waitForEngagement(id, "scheduling");
     expect(paid.timers.filter((t) => t.type === "unpaid_check")).toEqual([]);
     expect((await cases(id))[0]).toMatchObject({ status: "done" });
+  });
+
+  it("the reminder waits for the end of the coach's quiet hours, and is not sent once the client paid", async () => {
+    const hhmm = (ms: number) => new Date(ms + 9 * HOUR).toISOString().slice(11, 16);
+    const now = Date.now();
+    const { id, stub } = await agreed({ quietHours: { start: hhmm(now - HOUR), end: hhmm(now + HOUR) } });
+    await runDurableObjectAlarm(stub); // the deadline: the case opens
+    await runDurableObjectAlarm(stub); // a day later: the reminder, inside the quiet hours
+    await waitForJobs(id);
+    expect(await reminders(id)).toEqual([]);
+    let r = await engagement(id);
+    const queued = r.data.messages!.find((m) => m.template === "payment_reminder")!;
+    expect(queued).toMatchObject({ status: "queued", templateVersion: 1, writtenBy: "system" });
+    expect(Math.abs(r.timers.find((t) => t.type === "message_due")!.at - (now + HOUR))).toBeLessThan(2 * 60_000);
+    // The new checkout is made all the same; the client pays through it before the quiet hours end.
+    await expect.poll(async () => (await engagement(id)).data.payment?.url).toBeTruthy();
+    await paySandbox((await engagement(id)).data.payment!.sessionId!);
+    await waitForEngagement(id, "scheduling");
+    await runDurableObjectAlarm(stub); // the quiet hours end
+    await waitForJobs(id);
+    expect(await reminders(id)).toEqual([]);
+    r = await engagement(id);
+    expect(r.data.messages!.find((m) => m.id === queued.id)).toMatchObject({ status: "expired" });
+    expect(r.timers.some((t) => t.type === "message_due")).toBe(false);
+  });
+
+  it("a reminder with one of the coach's banned phrases is blocked: a case for the operators, nothing sent", async () => {
+    const { coach, id, stub } = await agreed();
+    await saveCoachPolicy(db, coach.coachId, { ...DEFAULT_COACH_POLICY, version: 2, bannedPhrases: ["まだ確認できていません"], quietHours: { start: "00:00", end: "00:00" } }, "test");
+    await runDurableObjectAlarm(stub);
+    await runDurableObjectAlarm(stub);
+    await waitForJobs(id);
+    expect(await reminders(id)).toEqual([]);
+    const r = await engagement(id);
+    expect(r.data.messages!.find((m) => m.template === "payment_reminder")).toMatchObject({ status: "blocked", problems: ["the coach's banned phrases: まだ確認できていません"] });
+    expect(r.openCases?.map((c) => c.case)).toEqual(["message_blocked"]);
+    expect(r.data.payment?.remindedAt).toBeTruthy();
+    expect(await (await signIn()).html("/admin")).toContain(`data-engagement="${id}"`);
   });
 
   it("a client who withdraws while unpaid settles the open case", async () => {

@@ -9,11 +9,18 @@ import type { Availability } from "../src/domain/sessions/availability.ts";
 import { newId } from "../src/domain/ids.ts";
 import { requestEngagement, type InquiryInput } from "../src/durable/engagement-client.ts";
 import { db, uniqueMobile } from "./helpers.ts";
+import { saveCoachPolicy } from "../src/db/governance.ts";
+import { DEFAULT_COACH_POLICY } from "../src/domain/sessions/policy.ts";
 
 /** Every day 09:00–21:00 Japan time, a 15-minute buffer, one hour's notice. */
 export const OPEN_EVERY_DAY: Availability = { weekly: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, start: "09:00", end: "21:00" })), exceptions: [], bufferMinutes: 15, minNoticeMinutes: 60, stepMinutes: 30 };
 
-export async function seedCoach(opts: { trial?: boolean; sessions?: number; meetingMode?: "fixed" | "per_session"; availability?: Availability } = {}) {
+/**
+ * A coach with a menu, hours and documents. Their policy (version 1) is the default one
+ * without quiet hours, so the flow's reminders and follow-ups leave whatever the hour the
+ * tests run; a test of the quiet hours sets its own (`quietHours`, or a later version).
+ */
+export async function seedCoach(opts: { trial?: boolean; sessions?: number; meetingMode?: "fixed" | "per_session"; availability?: Availability; quietHours?: { start: string; end: string } } = {}) {
   const now = Date.now();
   const id = newId("coach", now);
   const menuId = newId("menu", now);
@@ -26,6 +33,7 @@ export async function seedCoach(opts: { trial?: boolean; sessions?: number; meet
     { coachId: id, kind: "terms", version: 1, title: "利用規約", body: "規約本文", createdAt: now, createdBy: "test" },
     { coachId: id, kind: "contract", version: 1, title: "契約書", body: "契約本文", createdAt: now, createdBy: "test" },
   ]);
+  await saveCoachPolicy(db, id, { ...DEFAULT_COACH_POLICY, quietHours: opts.quietHours ?? { start: "00:00", end: "00:00" } }, "test", now);
   return { coachId: id, menuId, phone };
 }
 

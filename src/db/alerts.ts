@@ -60,10 +60,10 @@ export async function recentAlerts(db: Db, limit = 20): Promise<AlertRow[]> {
 }
 
 /** How many alerts of these cases were raised since `since` (today's manual operations). */
-export async function countAlertsSince(db: Db, cases: readonly string[], since: number): Promise<number> {
+export async function countAlertsSince(db: Db, cases: readonly string[], since: number, until = Number.MAX_SAFE_INTEGER): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)` })
     .from(alerts)
-    .where(and(inArray(alerts.case, [...cases]), sql`${alerts.createdAt} >= ${since}`));
+    .where(and(inArray(alerts.case, [...cases]), sql`${alerts.createdAt} >= ${since}`, sql`${alerts.createdAt} < ${until}`));
   return row?.n ?? 0;
 }

@@ -17,6 +17,12 @@ export async function coachPolicy(db: Db, coachId: string): Promise<CoachPolicy>
   return row ? { ...DEFAULT_COACH_POLICY, ...(JSON.parse(row.policy) as CoachPolicy), version: row.version } : DEFAULT_COACH_POLICY;
 }
 
+/** One version of the coach's policy (the one a case names), or the current one if it is not stored. */
+export async function coachPolicyAt(db: Db, coachId: string, version: number): Promise<CoachPolicy> {
+  const row = await db.query.coachPolicies.findFirst({ where: and(eq(coachPolicies.coachId, coachId), eq(coachPolicies.version, version)) });
+  return row ? { ...DEFAULT_COACH_POLICY, ...(JSON.parse(row.policy) as CoachPolicy), version: row.version } : version === DEFAULT_COACH_POLICY.version ? DEFAULT_COACH_POLICY : coachPolicy(db, coachId);
+}
+
 /** Stores a new version (validated by the caller with validatePolicy); old versions stay for the audit log. */
 export async function saveCoachPolicy(db: Db, coachId: string, policy: CoachPolicy, by: string, now = Date.now()): Promise<void> {
   await db.insert(coachPolicies).values({ coachId, version: policy.version, policy: JSON.stringify(policy), createdAt: now, createdBy: by });

@@ -14,12 +14,12 @@ export async function statusCountsSince(db: Db, since: number): Promise<{ status
   return db.all<{ status: string; n: number }>(sql`SELECT status, count(*) AS n FROM reservations WHERE kind = 'shop' AND created_at >= ${since} GROUP BY status`);
 }
 
-export async function reservationFactsSince(db: Db, since: number): Promise<ReservationFacts[]> {
+export async function reservationFactsSince(db: Db, since: number, until = Number.MAX_SAFE_INTEGER): Promise<ReservationFacts[]> {
   const rows = await db.all<{ createdAt: number; status: string; shopAccepted: number; linkSent: number; paid: number }>(
     sql.raw(
       `SELECT created_at AS createdAt, status, shop_id IS NOT NULL AS shopAccepted,
               json_extract(data, '$.payment.sessionId') IS NOT NULL AS linkSent, ${PAID_AT} IS NOT NULL AS paid
-       FROM reservations WHERE ${SHOP} AND created_at >= ${Number(since)}`,
+       FROM reservations WHERE ${SHOP} AND created_at >= ${Number(since)} AND created_at < ${Number(until)}`,
     ),
   );
   return rows.map((r) => ({ createdAt: r.createdAt, status: r.status, shopAccepted: !!r.shopAccepted, linkSent: !!r.linkSent, paid: !!r.paid }));

@@ -760,6 +760,33 @@ export const coachSopNotes = sqliteTable(
   (t) => [index("coach_sop_notes_coach").on(t.coachId, t.createdAt)],
 );
 
+/**
+ * The coach's message templates (seed 001 テンプレ承認): versions 2 and up of each template, as
+ * operators proposed them (version 1 is the standard text in the code). `status`: proposed,
+ * approved (the newest approved version sends) or rejected.
+ */
+export const sessionTemplates = sqliteTable(
+  "session_templates",
+  {
+    coachId: text("coach_id")
+      .notNull()
+      .references(() => coaches.id, { onDelete: "cascade" }),
+    template: text("template").notNull(),
+    version: integer("version").notNull(),
+    textJa: text("text_ja").notNull(),
+    textEn: text("text_en").notNull(),
+    status: text("status").notNull(),
+    /** Why the operator proposed the change. */
+    reason: text("reason").notNull().default(""),
+    proposedAt: integer("proposed_at").notNull(),
+    proposedBy: text("proposed_by").notNull(),
+    decidedAt: integer("decided_at"),
+    decidedBy: text("decided_by"),
+    decisionNote: text("decision_note"),
+  },
+  (t) => [primaryKey({ columns: [t.coachId, t.template, t.version] }), index("session_templates_status").on(t.coachId, t.status)],
+);
+
 /** The coach's weekly report, made once per coach and week (seed 001: 週次レポート作成); the document as made. */
 export const coachReports = sqliteTable(
   "coach_reports",

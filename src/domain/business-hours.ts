@@ -1,6 +1,7 @@
 // Business hours for support targets (seed 000 §7): weekdays 9:00-18:00 Japan time, national
 // holidays off (the holiday table comes from @holiday-jp/holiday_jp, which follows the law's
-// changes). A first-response or resolution clock only runs inside these hours.
+// changes) and the year-end closure, 29 December to 3 January, off too. A first-response or
+// resolution clock only runs inside these hours; the monthly report's business days are these.
 import holidayJp from "@holiday-jp/holiday_jp";
 
 export const BUSINESS_HOURS = { openHourJst: 9, closeHourJst: 18 } as const;
@@ -16,15 +17,23 @@ function dayKey(jstDayNumber: number): string {
   return new Date(jstDayNumber * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** The holiday's name on that JST date ("2026-11-23"), or null. */
-export function holidayName(dateJst: string): string | null {
-  return holidays[dateJst]?.name ?? null;
+/** The year-end closure (年末年始休業): 29 December to 3 January, whatever the weekday. */
+export const YEAR_END_CLOSURE = { from: "12-29", to: "01-03", name: "年末年始休業" } as const;
+
+function inYearEndClosure(dateJst: string): boolean {
+  const md = dateJst.slice(5);
+  return md >= YEAR_END_CLOSURE.from || md <= YEAR_END_CLOSURE.to;
 }
 
-/** A weekday that is not a national holiday, for a JST day number. */
+/** Why that JST date ("2026-11-23") is closed: the national holiday's name, the year-end closure, or null. */
+export function holidayName(dateJst: string): string | null {
+  return holidays[dateJst]?.name ?? (inYearEndClosure(dateJst) ? YEAR_END_CLOSURE.name : null);
+}
+
+/** A weekday that is neither a national holiday nor in the year-end closure, for a JST day number. */
 export function isBusinessDay(jstDayNumber: number): boolean {
   const weekday = new Date(jstDayNumber * DAY_MS).getUTCDay();
-  return weekday !== 0 && weekday !== 6 && !holidays[dayKey(jstDayNumber)];
+  return weekday !== 0 && weekday !== 6 && holidayName(dayKey(jstDayNumber)) === null;
 }
 
 /** Milliseconds of business hours between two instants (0 when `to` is not after `from`). */

@@ -67,6 +67,13 @@ export const MANUAL_CASES = {
     headline: "予約ID: {id} の決済リンクを作成できません",
     todo: "決済サービスの状態を確認し、復旧後に決済リンクを再発行する",
   },
+  message_blocked: {
+    title: "自動送信の停止（送信前チェック）",
+    priority: "high",
+    targetMinutes: 60,
+    headline: "予約ID: {id} の受講者への自動メッセージが送信前チェックで止まりました",
+    todo: "止まった理由（禁止表現・未入力の変数・宛先）を確認し、直した文面を非定型として登録して別の運営者の確認後に送る。不要なら取り下げる。テンプレ自体の問題ならテンプレの変更を提案しコーチの承認を得る",
+  },
   job_dead: {
     title: "処理のリトライ上限",
     priority: "urgent",

@@ -16,10 +16,13 @@ import { newId, newSecretToken, sha256Hex } from "../domain/ids.ts";
 import { lodgingPolicy } from "../domain/lodging/policy.ts";
 import { decide, timerEvent, type AnyDecision, type AnyEvent, type AnyRecord, type AnyTimer } from "../domain/reservation/engine.ts";
 import { cancelledLines, createLodgingOrder, lodgingTotals } from "../domain/reservation/lodging-machine.ts";
-import { createEngagement, type EngagementRecord, type ExceptionRequest, type SessionOutcome, type SessionRequest } from "../domain/reservation/session-machine.ts";
+import { createEngagement, operatorText, type EngagementRecord, type ExceptionRequest, type SessionOutcome, type SessionRequest } from "../domain/reservation/session-machine.ts";
 import { checkPolicy, type ExceptionEvent } from "../domain/sessions/policy.ts";
-import { messageProblems, quietUntil, type MessageKind, type MessageTopic } from "../domain/sessions/send-rules.ts";
+import { checkNeeded, messageProblems, quietUntil, type MessageKind, type MessageTopic } from "../domain/sessions/send-rules.ts";
 import { coachPolicy } from "../db/governance.ts";
+import { sessionMessaging, templateVersion } from "../db/session-templates.ts";
+import { explainRule } from "../domain/sessions/rule-words.ts";
+import { isTemplateKey } from "../domain/sessions/templates.ts";
 import { getCoach } from "../db/sessions.ts";
 import { changeApprovalFor, createShopReservation } from "../domain/reservation/shop-machine.ts";
 import { approvalHash } from "../domain/approval.ts";
@@ -129,7 +132,8 @@ export class ReservationObject extends DurableObject<Env> {
 
   /** Creates the 1-on-1 session engagement this object is named after. Returns the client's page URL. */
   async createEngagement(req: SessionRequest): Promise<{ id: string; status: EngagementRecord["status"]; guestUrl: string }> {
-    const created = await this.#create(req.id, "session", req.apiKeyId, req.via, (ctx) => createEngagement(req, { now: ctx.now, pageUrl: ctx.guestUrl }));
+    const messaging = await sessionMessaging(this.#db, req.coach.id, Date.now());
+    const created = await this.#create(req.id, "session", req.apiKeyId, req.via, (ctx) => createEngagement(req, { now: ctx.now, pageUrl: ctx.guestUrl, messaging }));
     return { id: created.id, status: created.status as EngagementRecord["status"], guestUrl: created.guestUrl };
   }
 
@@ -313,15 +317,16 @@ export class ReservationObject extends DurableObject<Env> {
     const d = checkPolicy(policy, facts);
     const caseId = newId("exc", now);
     // A move in policy is recorded by its own event (with the rule), once the calendar took it.
-    if (d.inPolicy && !recordInPolicy) return { inPolicy: true, rule: d.rule, policyVersion: d.policyVersion, caseId, message: d.reason, applied: false };
+    if (d.inPolicy && !recordInPolicy) return { inPolicy: true, rule: d.rule, policyVersion: d.policyVersion, caseId, message: explainRule(d.rule, policy, r.requester.language), applied: false };
     let notify: { phone: string; url: string } | undefined;
     if (!d.inPolicy) {
       const coach = await getCoach(this.#db, r.data.coach.id);
       if (coach) notify = { phone: coach.phone, url: `${this.#cfg.publicUrl}/coach/exceptions/${caseId}` };
     }
     const result = await this.#apply({ type: "exception_opened", caseId, kind: facts.kind, inPolicy: d.inPolicy, rule: d.rule, policyVersion: d.policyVersion, reason: d.reason, request, by, ...(notify ? { notify } : {}) }, actorOf(by));
-    const ja = r.requester.language === "ja";
-    const message = d.inPolicy ? d.reason : ja ? `コーチの確認が必要です（${d.reason}）。コーチの判断をお待ちください。` : `This needs the coach's approval (${d.reason}); we will let you know the coach's decision.`;
+    const lang = r.requester.language;
+    const why = explainRule(d.rule, policy, lang);
+    const message = d.inPolicy ? why : lang === "ja" ? `コーチの確認が必要です（${why}）。コーチの判断をお待ちください。` : `This needs the coach's approval (${why}); we will let you know the coach's decision.`;
     return { inPolicy: d.inPolicy, rule: d.rule, policyVersion: d.policyVersion, caseId, message, applied: result.applied, ...(result.reason ? { reason: result.reason } : {}) };
   }
 
@@ -354,21 +359,50 @@ export class ReservationObject extends DurableObject<Env> {
    * A message a person writes to the client (seed 001 送信ルール): the pre-send check first
    * (variables filled, none of the coach's banned phrases); then it leaves, waits for its
    * checker, or waits for the end of the coach's quiet hours. The audit log keeps every step.
+   * From a template, only a version the coach approved may be used; a text that differs from
+   * that version filled in for this client is an edited (non-standard) message, checked first.
+   * `replaces`: the blocked automatic message this corrected text stands in for.
    */
-  async draftMessage(input: { body: string; kind: MessageKind; topic: MessageTopic; template?: string; templateVersion?: number; by: string }): Promise<{ ok: boolean; messageId?: string; status?: string; message: string }> {
+  async draftMessage(input: { body: string; kind: MessageKind; topic: MessageTopic; template?: string; templateVersion?: number; by: string; replaces?: string }): Promise<{ ok: boolean; messageId?: string; status?: string; message: string }> {
     return this.#serial(async () => {
       const r = await this.#load();
       if (r.kind !== "session") return { ok: false, message: "not a session engagement" };
       const now = Date.now();
       const policy = await coachPolicy(this.#db, r.data.coach.id);
-      const problems = messageProblems(input.body, policy);
+      const body = input.body.trim();
+      const problems = messageProblems(body, policy);
       if (problems.length) return { ok: false, message: problems.join("; ") };
+      let kind = input.kind;
+      if (input.template) {
+        if (!isTemplateKey(input.template)) return { ok: false, message: `no such template: ${input.template}` };
+        const version = input.templateVersion ?? 1;
+        const found = await templateVersion(this.#db, r.data.coach.id, input.template, version);
+        if (!found) return { ok: false, message: `version ${version} of ${input.template} does not exist` };
+        if (found.status !== "approved") return { ok: false, message: `version ${version} of ${input.template} is not approved by the coach (${found.status}); only approved versions send` };
+        const standard = operatorText(found.text[r.requester.language], r);
+        kind = body === standard ? "standard" : "edited";
+      } else if (kind !== "free") return { ok: false, message: "a standard or edited message names its template" };
       const messageId = newId("msg", now);
       const quiet = quietUntil(policy, now);
-      const result = await this.#apply({ type: "message_drafted", messageId, body: input.body, kind: input.kind, topic: input.topic, ...(input.template ? { template: input.template, templateVersion: input.templateVersion ?? 1 } : {}), by: input.by, ...(quiet ? { quietUntil: quiet } : {}) }, "operator");
+      let notify: { phone: string; url: string } | undefined;
+      if (checkNeeded(kind, input.topic) === "coach") {
+        const coach = await getCoach(this.#db, r.data.coach.id);
+        if (coach) notify = { phone: coach.phone, url: `${this.#cfg.publicUrl}/coach/templates` };
+      }
+      const result = await this.#apply({ type: "message_drafted", messageId, body, kind, topic: input.topic, ...(notify ? { notify } : {}), ...(input.template ? { template: input.template, templateVersion: input.templateVersion ?? 1 } : {}), by: input.by, ...(quiet ? { quietUntil: quiet } : {}), ...(input.replaces ? { replaces: input.replaces } : {}) }, "operator");
       if (!result.applied) return { ok: false, message: result.reason ?? "not possible now" };
       const m = (this.#record as EngagementRecord).data.messages?.find((x) => x.id === messageId);
       return { ok: true, messageId, status: m?.status ?? "", message: m?.status ?? "" };
+    });
+  }
+
+  /** An operator withdraws an automatic message the pre-send check blocked (nothing is sent; the case closes). */
+  async withdrawMessage(input: { messageId: string; by: string; note?: string }): Promise<{ ok: boolean; message: string }> {
+    return this.#serial(async () => {
+      const r = await this.#load();
+      if (r.kind !== "session") return { ok: false, message: "not a session engagement" };
+      const result = await this.#apply({ type: "message_withdrawn", messageId: input.messageId, by: input.by, ...(input.note ? { note: input.note } : {}) }, "operator");
+      return result.applied ? { ok: true, message: "withdrawn" } : { ok: false, message: result.reason ?? "not possible now" };
     });
   }
 
@@ -508,6 +542,8 @@ export class ReservationObject extends DurableObject<Env> {
       const event = await this.#withChangeApproval(record, given, now);
       const ctx = this.#context(now);
       if (record.kind === "lodging") ctx.pointsBalance = await this.#balance(record.data.memberId);
+      // The flow's own messages pass the coach's approved templates and send rules.
+      if (record.kind === "session") ctx.sessionMessaging = await sessionMessaging(this.#db, record.data.coach.id, now);
       if (record.kind === "lodging" && event.type === "member_contact_changed") {
         const contact = await this.env.DB.prepare("SELECT name, phone, email FROM members WHERE id = ? AND registered_via != 'deleted'").bind(record.data.memberId).first<{ name: string; phone: string; email: string }>();
         if (contact) ctx.memberContact = contact;
@@ -746,3 +782,4 @@ async function unpaidRuleEvent(db: Db, r: EngagementRecord, timer: AnyTimer): Pr
 function actorOf(by: string): Actor {
   return by === "requester" || by === "system" ? by : "operator";
 }
+

@@ -11,20 +11,26 @@ import { reservationsWithOpenCases } from "../db/console.ts";
 import { bookingsByService, monthlyReservations, monthlyRevenue, reservationFactsSince, shopRanking, statusCountsSince, type MonthCount, type MonthRevenue } from "../db/metrics.ts";
 import { metricSnapshots } from "../db/schema.ts";
 import { MANUAL_CASES, isQueued } from "../domain/cases.ts";
-import { byMonth, dailyRates, jstMidnight, lastDays, lastMonths, monthsStart } from "../domain/metrics.ts";
+import { byMonth, dailyRates, jstDate, jstMidnight, lastDays, lastMonths, monthsStart } from "../domain/metrics.ts";
 import { STATUSES } from "../domain/reservation/types.ts";
 
 const DAY = 86_400_000;
 
-export async function operationsFigures(db: Db, now: number) {
+/**
+ * The operations dashboard's figures as of `now`: the success rates per day over `window`
+ * (the last seven days unless given; the weekly report passes its Monday-to-Friday week) and
+ * the manual operations raised in it.
+ */
+export async function operationsFigures(db: Db, now: number, window?: { start: number; end: number }) {
   const today = jstMidnight(now);
-  const days = lastDays(now, 7);
-  const weekStart = today - 6 * DAY;
+  const weekStart = window?.start ?? today - 6 * DAY;
+  const weekEnd = window?.end ?? now + 1;
+  const days = window ? daysBetween(window.start, Math.min(window.end, now + 1)) : lastDays(now, 7);
   const [statusRows, facts, manualToday, manualWeek, open, alerts] = await Promise.all([
     statusCountsSince(db, today),
-    reservationFactsSince(db, weekStart),
+    reservationFactsSince(db, weekStart, weekEnd),
     countAlertsSince(db, Object.keys(MANUAL_CASES), today),
-    countAlertsSince(db, Object.keys(MANUAL_CASES), weekStart),
+    countAlertsSince(db, Object.keys(MANUAL_CASES), weekStart, weekEnd),
     reservationsWithOpenCases(db),
     recentAlerts(db, 20),
   ]);
@@ -35,6 +41,13 @@ export async function operationsFigures(db: Db, now: number) {
 }
 
 export type OperationsFigures = Awaited<ReturnType<typeof operationsFigures>>;
+
+/** The Japan-time days ("2026-12-07") from `start` up to (not including) `end`; at least the first. */
+function daysBetween(start: number, end: number): string[] {
+  const days = [jstDate(start)];
+  for (let d = start + DAY; d < end; d += DAY) days.push(jstDate(d));
+  return days;
+}
 
 export interface ManagementFigures {
   /** The period: the twelve months ending just before `end` (Japan time), and `end` itself. */

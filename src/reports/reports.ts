@@ -12,7 +12,7 @@ import type { Doc } from "../documents/model.ts";
 import { renderPdf } from "../documents/pdf.ts";
 import { isBusinessDay } from "../domain/business-hours.ts";
 import { newId } from "../domain/ids.ts";
-import { jstDate, jstMidnight, jstMonth } from "../domain/metrics.ts";
+import { jstDate, jstMidnight, jstMonth, jstWeekStart } from "../domain/metrics.ts";
 import { email, statusLabel } from "../domain/messages.ts";
 import { formatJpy } from "../domain/money.ts";
 import { kpiTable, supportKpis } from "../domain/support-kpis.ts";
@@ -24,6 +24,20 @@ export const REPORT_TITLES: Record<ReportKind, string> = { weekly: "週次運用
 
 /** The weekly report is made on Friday from this hour (Japan time); the monthly one on a business day from this hour. */
 export const WEEKLY_HOUR_JST = 17;
+
+/**
+ * The week a weekly report covers: Monday 00:00 to Saturday 00:00, Japan time (Monday to
+ * Friday), for the week `now` falls in. Made by the cron on Friday at 17:00, it counts what
+ * happened from Monday 00:00 up to that moment (Friday's cases until 17:00, an hour before the
+ * close of business, so the operator reviews it the same day); made later by hand (Friday night
+ * or the weekend), it counts the whole of Friday. Saturday and Sunday belong to no weekly report:
+ * the dashboard's last seven days and the monthly report include them.
+ */
+export function weeklyPeriod(now: number): { start: number; end: number; until: number } {
+  const start = jstWeekStart(now);
+  const end = start + 5 * DAY;
+  return { start, end, until: Math.min(end, now + 1) };
+}
 export const MONTHLY_HOUR_JST = 9;
 /** Seed 000 §6.3: 月次レポート作成 within the first five business days. */
 export const MONTHLY_WITHIN_BUSINESS_DAYS = 5;
@@ -36,9 +50,11 @@ const LEVELS: Record<string, string> = { critical: "Critical", high: "High", med
 export function weeklyDoc(o: OperationsFigures, kpi: ReturnType<typeof supportKpis>, weekIncidents: { title: string; level: string; detectedAt: number; recoveredAt: number | null }[], now: number): Doc {
   const total = (k: "requests" | "decided" | "booked" | "linksClosed" | "paid") => o.rates.reduce((s, r) => s + r[k], 0);
   const rate = (a: number, b: number) => (b ? `${Math.round((a / b) * 1000) / 10}%` : "—");
+  const period = weeklyPeriod(now);
+  const through = period.until === period.end ? "金曜24:00" : `${formatDateTime(now, "ja")}の作成時点`;
   return {
-    title: `${REPORT_TITLES.weekly} ${o.days[0]} 〜 ${o.days.at(-1)}`,
-    subtitle: `作成 ${formatDateTime(now, "ja")}・運営ダッシュボードと同じ集計（直近7日）`,
+    title: `${REPORT_TITLES.weekly} ${jstDate(period.start)} 〜 ${jstDate(period.end - 1)}`,
+    subtitle: `作成 ${formatDateTime(now, "ja")}・対象 月曜0:00〜${through}（日本時間）・運営ダッシュボードと同じ集計`,
     lang: "ja",
     blocks: [
       { h2: "概要" },
@@ -161,16 +177,17 @@ export async function makeReport(env: Env, db: Db, kind: ReportKind, now: number
   let periodStart: number;
   let periodEnd: number;
   if (kind === "weekly") {
-    const o = await operationsFigures(db, now);
-    const kpi = supportKpis(await kpiInquiries(db, o.weekStart, now + 1), now);
+    const week = weeklyPeriod(now);
+    const o = await operationsFigures(db, now, { start: week.start, end: week.until });
+    const kpi = supportKpis(await kpiInquiries(db, week.start, week.until), Math.min(now, week.until));
     const inc = await db
       .select({ title: incidents.title, level: incidents.level, detectedAt: incidents.detectedAt, recoveredAt: incidents.recoveredAt })
       .from(incidents)
-      .where(and(gte(incidents.detectedAt, o.weekStart), lt(incidents.detectedAt, now + 1)))
+      .where(and(gte(incidents.detectedAt, week.start), lt(incidents.detectedAt, week.until)))
       .orderBy(incidents.detectedAt);
     doc = weeklyDoc(o, kpi, inc, now);
-    periodStart = o.weekStart;
-    periodEnd = now;
+    periodStart = week.start;
+    periodEnd = week.until;
   } else {
     // The month just ended: the nightly batch's figures when it already covered it, else the same computation.
     const monthStart = Date.UTC(new Date(now + 9 * HOUR).getUTCFullYear(), new Date(now + 9 * HOUR).getUTCMonth(), 1) - 9 * HOUR;
@@ -246,7 +263,7 @@ export async function runSchedules(env: Env, db: Db, now = Date.now()): Promise<
     done.push("nightly");
   }
   if (due.weekly) {
-    const weekStart = jstMidnight(now) - 6 * DAY;
+    const weekStart = weeklyPeriod(now).start;
     const made = await db.query.reports.findFirst({ where: and(eq(reports.kind, "weekly"), eq(reports.periodStart, weekStart)), columns: { id: true } });
     if (!made && (await makeReport(env, db, "weekly", now)).created) done.push("weekly");
   }

@@ -11,7 +11,7 @@ import type { Context } from "hono";
 import type { Hono } from "hono";
 import { config } from "../config.ts";
 import { createDb } from "../db/client.ts";
-import { coachPolicy, getException, openExceptions, saveCoachPolicy, type ExceptionRow } from "../db/governance.ts";
+import { coachPolicy, coachPolicyAt, getException, openExceptions, saveCoachPolicy, type ExceptionRow } from "../db/governance.ts";
 import { weekFromQuery, weekOf } from "../domain/sessions/weekly.ts";
 import { renderPdf } from "../documents/pdf.ts";
 import { coachReportFilename, coachWeekly, coachWeeklyDoc } from "../reports/coach-weekly.ts";
@@ -22,6 +22,7 @@ import type { AccountVariables } from "../auth/account.ts";
 import type { Lang } from "../domain/reservation/types.ts";
 import { EXCEPTION_LABELS, isLate, validatePolicy, type CoachPolicy, type ExceptionKind } from "../domain/sessions/policy.ts";
 import { formatJpy } from "../domain/money.ts";
+import { explainRule } from "../domain/sessions/rule-words.ts";
 import { formatDateTime } from "../domain/time.ts";
 import { reservationStub } from "../durable/client.ts";
 import { CSRF_FIELD, csrfToken, csrfValid } from "./csrf.ts";
@@ -101,7 +102,7 @@ export function FormBanners(props: { saved?: string | undefined; errors?: string
 
 const CASE_ID = /^exc_[A-Za-z0-9_-]{1,64}$/;
 
-function CaseFacts(props: { row: ExceptionRow; clientName: string; lang: Lang; late: boolean }) {
+function CaseFacts(props: { row: ExceptionRow; clientName: string; lang: Lang; late: boolean; policy: CoachPolicy }) {
   const { row, lang } = props;
   const w = W[lang];
   const req = JSON.parse(row.request) as { start?: number; amountJpy?: number; note?: string };
@@ -111,7 +112,7 @@ function CaseFacts(props: { row: ExceptionRow; clientName: string; lang: Lang; l
       <dd>{props.clientName}</dd>
       <dt>{w.rule}</dt>
       <dd>
-        {row.rule} — {row.reason}
+        <span id="rule-words">{explainRule(row.rule, props.policy, lang)}</span> <small class="muted">({row.rule})</small>
       </dd>
       <dt>{w.policy}</dt>
       <dd>v{row.policyVersion}</dd>
@@ -200,7 +201,7 @@ export function registerCoachExceptions(portal: Hono<CoachEnv>): void {
               {w.status[row.status] ?? row.status}
             </span>
           </p>
-          <CaseFacts row={row} clientName={await clientName(c, row.engagementId)} lang={lang} late={row.status === "pending" && isLate(policy, row.kind as ExceptionKind, row.openedAt, Date.now())} />
+          <CaseFacts row={row} clientName={await clientName(c, row.engagementId)} lang={lang} policy={await coachPolicyAt(db, coach.id, row.policyVersion)} late={row.status === "pending" && isLate(policy, row.kind as ExceptionKind, row.openedAt, Date.now())} />
           {row.decision ? <p class="muted">{row.note ?? ""}</p> : null}
         </div>
         {row.status === "pending" ? (

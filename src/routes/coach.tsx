@@ -8,6 +8,7 @@
 //   GET|POST /coach/availability         weekly hours, days off and extra hours, buffer, notice
 //   GET  /coach/clients                  clients with their CRM status
 //   /coach/exceptions                    cases outside the coach's policy (coach-governance.tsx)
+//   /coach/templates                     template changes and messages waiting for the coach (coach-templates.tsx)
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { Child } from "hono/jsx";
@@ -27,6 +28,7 @@ import { pageLanguage, rememberLanguage } from "./language.tsx";
 import { RequesterPage, privatePage } from "./requester-layout.tsx";
 import { formLimit } from "./support.tsx";
 import { FormBanners, registerCoachExceptions, registerCoachPolicy, registerCoachReport } from "./coach-governance.tsx";
+import { registerCoachTemplates } from "./coach-templates.tsx";
 
 type CoachEnv = { Bindings: Env; Variables: AccountVariables & { coach: CoachRow } };
 type C = Context<CoachEnv>;
@@ -56,6 +58,7 @@ coachPortal.use("*", async (c, next) => {
 registerCoachExceptions(coachPortal);
 registerCoachPolicy(coachPortal);
 registerCoachReport(coachPortal);
+registerCoachTemplates(coachPortal);
 
 const FORM_NONCE = /^[A-Za-z0-9_-]{16,64}$/;
 
@@ -63,7 +66,7 @@ const W = {
   ja: {
     portal: "コーチポータル",
     hello: (name: string) => `${name} さん`,
-    nav: ["セッション", "空き枠", "クライアント", "判断待ち", "ポリシー", "週次"] as const,
+    nav: ["セッション", "空き枠", "クライアント", "判断待ち", "メッセージ承認", "ポリシー", "週次"] as const,
     outcome: { held: "実施", no_show: "欠席（ノーショー）", converted: "成約", undecided: "検討中", dropped: "離脱", cancelled: "取消" } as Record<string, string>,
     reported: "完了報告を受け付けました。フォローアップを送信します。",
     toReport: "完了報告待ち",
@@ -93,7 +96,7 @@ const W = {
   en: {
     portal: "Coach portal",
     hello: (name: string) => name,
-    nav: ["Sessions", "Availability", "Clients", "Decisions", "Policy", "Weekly"] as const,
+    nav: ["Sessions", "Availability", "Clients", "Decisions", "Messages", "Policy", "Weekly"] as const,
     outcome: { held: "Held", no_show: "No-show", converted: "Converted", undecided: "Undecided", dropped: "Dropped", cancelled: "Cancelled" } as Record<string, string>,
     reported: "Report received. The follow-up is on its way to the client.",
     toReport: "Waiting for your report",
@@ -124,12 +127,13 @@ const W = {
 const DAY = 86_400_000;
 
 function Nav(props: { on: string; lang: Lang }) {
-  const [sessions, hours, clients, decisions, policy, weekly] = W[props.lang].nav;
+  const [sessions, hours, clients, decisions, messages, policy, weekly] = W[props.lang].nav;
   const links: [string, string][] = [
     ["/coach", sessions],
     ["/coach/availability", hours],
     ["/coach/clients", clients],
     ["/coach/exceptions", decisions],
+    ["/coach/templates", messages],
     ["/coach/policy", policy],
     ["/coach/report", weekly],
   ];

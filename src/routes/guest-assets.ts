@@ -73,6 +73,8 @@ table.hours td{padding:4px 6px 4px 0;border:0}table.hours input{width:100%}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 ul.orders{padding-left:1.1em;margin:0}ul.orders li{margin:0 0 8px}
 .order-line{border-bottom:1px solid var(--line);margin:0 0 8px}
+.msg-text{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f7f9;border-radius:8px;padding:8px 10px;margin:4px 0 8px;font-size:.95rem}
+.msg-text.new{background:#eef6ee}
 `;
 
 export const GUEST_JS = `// QRV guest pages: live status, payment countdown, forms that submit once.

@@ -1,11 +1,10 @@
 // /guides: every guide by audience (seed 000 §3), each a page and a PDF drawn from the same
-// source (src/guides/). Japanese first; requester guides also in English.
+// source (src/guides/). Japanese first; guides for requesters, members, clients and coaches also in English.
 import { Hono } from "hono";
-import { config } from "../config.ts";
 import { renderPdf } from "../documents/pdf.ts";
 import type { Lang } from "../domain/reservation/types.ts";
 import { isLang } from "../domain/language.ts";
-import { AUDIENCES, GUIDES, findGuide, guideLang, guideTitle, type GuideContext } from "../guides/index.ts";
+import { AUDIENCES, GUIDES, findGuide, guideContext, guideLang, guideTitle } from "../guides/index.ts";
 import { DocBody, pdfResponse } from "./document-view.tsx";
 import { pageLanguage, rememberLanguage } from "./language.tsx";
 import { RequesterPage } from "./requester-layout.tsx";
@@ -13,11 +12,6 @@ import { RequesterPage } from "./requester-layout.tsx";
 export const guides = new Hono<{ Bindings: Env }>();
 
 guides.use("*", rememberLanguage);
-
-function context(env: Env): GuideContext {
-  const cfg = config(env);
-  return { supportPhone: cfg.supportPhone, supportEmail: cfg.supportEmail, publicUrl: cfg.publicUrl };
-}
 
 export function guidePdfPath(slug: string, lang: Lang): string {
   return `/guides/${slug}.${lang}.pdf`;
@@ -58,13 +52,13 @@ guides.get("/:file", (c) => {
     const guide = findGuide(pdf[1]!);
     const lang = pdf[2]!;
     if (!guide || !isLang(lang) || !guide.langs.includes(lang)) return c.notFound();
-    const doc = guide.doc(lang, context(c.env));
+    const doc = guide.doc(lang, guideContext(c.env));
     return pdfResponse(renderPdf(doc, { createdAt: Date.now(), footer: `QRV · ${doc.title}` }), `qrv-${guide.slug}-${lang}.pdf`, "public");
   }
   const guide = findGuide(file);
   if (!guide) return c.notFound();
   const lang = guideLang(guide, pageLanguage(c));
-  const doc = guide.doc(lang, context(c.env));
+  const doc = guide.doc(lang, guideContext(c.env));
   const ja = lang === "ja";
   return c.html(
     <RequesterPage title={`${doc.title} · QRV`} lang={lang} path={`/guides/${guide.slug}`} indexable>

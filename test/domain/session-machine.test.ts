@@ -52,11 +52,12 @@ const EVENTS: Record<SessionEventType, SessionEvent> = {
   message_drafted: { type: "message_drafted", messageId: "msg_1", body: "本日はありがとうございました。", kind: "free", topic: "other", by: "op" },
   message_checked: { type: "message_checked", messageId: "msg_1", by: "op2", role: "operator", approve: true },
   message_due: { type: "message_due", messageId: "msg_1" },
+  message_withdrawn: { type: "message_withdrawn", messageId: "msg_1", by: "運営 二郎" },
   unpaid_check: { type: "unpaid_check", caseId: "exc_1", rule: "unpaid.remind", policyVersion: 1, reason: "unpaid 1 day(s) after the deadline: remind", action: "remind", by: "system", nextCheckAt: T + 2 * DAY },
 };
 
 type Expect = SessionStatus | "=" | "refused" | "ignored";
-const ANYWHERE: Partial<Record<SessionEventType, Expect>> = { message_drafted: "=", message_checked: "refused", exception_opened: "=", exception_decided: "refused", trouble: "=", set_crm: "=", operator_note: "=", sms_failed: "=", job_failed: "=", refund_updated: "=", payment_completed: "=" };
+const ANYWHERE: Partial<Record<SessionEventType, Expect>> = { message_drafted: "=", message_checked: "refused", message_withdrawn: "refused", exception_opened: "=", exception_decided: "refused", trouble: "=", set_crm: "=", operator_note: "=", sms_failed: "=", job_failed: "=", refund_updated: "=", payment_completed: "=" };
 const REFUSED_ELSEWHERE: SessionEventType[] = ["provide_info", "agree", "slot_booked", "reschedule", "cancel", "report", "trial_report", "survey", "renew", "convert", "drop"];
 
 /** Seed 001, read step by step. */
@@ -175,14 +176,14 @@ describe("engagement flows (seed 001)", () => {
     const created = createEngagement({ ...base, preferredTimes: [], trial: false }, ctx);
     expect(created.record.status).toBe("inquiry");
     expect(created.record.data.missing).toEqual(["topic", "preferred_times"]);
-    expect(created.effects[0]).toMatchObject({ kind: "sms.send", template: "session_missing_info" });
+    expect(created.effects[0]).toMatchObject({ kind: "sms.send", template: "session_missing_info_v1" });
 
     let r = run(created.record, { type: "provide_info", topic: "career" }).next;
     expect(r.status).toBe("inquiry");
     const terms = run(r, { type: "provide_info", preferredTimes: ["weekday evenings"] });
     r = terms.next;
     expect(r.status).toBe("contract_sent");
-    expect(terms.effects[0]).toMatchObject({ template: "session_terms_contract" });
+    expect(terms.effects[0]).toMatchObject({ template: "session_terms_and_contract_v1" });
 
     // A page opened before the contract changed cannot agree to the old version.
     expect(decideSession(r, { type: "agree", termsVersion: 1, contractVersion: 0, by: "Hanako" }, ctx)).toMatchObject({ kind: "ignore", outcome: { type: "refused" } });
@@ -202,7 +203,7 @@ describe("engagement flows (seed 001)", () => {
     const booked = run(r, { ...EVENTS.slot_booked, start, end: start + HOUR, heldEnd: start + HOUR } as SessionEvent);
     r = booked.next;
     expect(r.status).toBe("scheduled");
-    expect(booked.effects[0]).toMatchObject({ template: "session_pre_session" });
+    expect(booked.effects[0]).toMatchObject({ template: "session_pre_session_v1" });
     expect((booked.effects[0] as { body: string }).body).toContain("https://meet.example/x");
     expect(r.timers.map((t) => [t.type, t.at])).toEqual([["reminder_day_before", start - DAY], ["reminder_hour_before", start - HOUR], ["session_start", start]]);
     expect(r.data.agreements.at(-1)).toMatchObject({ document: "schedule", version: 1 });
@@ -239,7 +240,7 @@ describe("engagement flows (seed 001)", () => {
     let r = created.record;
     expect(r.status).toBe("trial_invited");
     expect(r.data.crm).toBe("trial");
-    expect(created.effects[0]).toMatchObject({ template: "session_trial_invitation" });
+    expect(created.effects[0]).toMatchObject({ template: "session_trial_invitation_v1" });
     const start = T + 2 * DAY;
     r = run(r, { ...EVENTS.slot_booked, start, end: start + HOUR, heldEnd: start + HOUR } as SessionEvent).next;
     expect(r.status).toBe("trial_scheduled");
@@ -251,7 +252,7 @@ describe("engagement flows (seed 001)", () => {
     expect(r.status).toBe("trial_undecided");
     expect(r.timers.map((t) => [t.type, t.at - (start + HOUR)])).toEqual([["trial_follow_up", DAY], ["trial_follow_up", 5 * DAY]]);
     const day1 = run(r, sessionTimerEvent(r.timers[0]!), start + HOUR + DAY);
-    expect(day1.effects[0]).toMatchObject({ template: "session_trial_follow_up" });
+    expect(day1.effects[0]).toMatchObject({ template: "session_trial_follow_up_v1" });
     r = { ...day1.next, timers: day1.next.timers.slice(1) };
     r = run(r, { type: "convert", by: "operator" }, start + 3 * DAY).next;
     expect(r.status).toBe("contract_sent");

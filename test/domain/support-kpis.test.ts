@@ -35,6 +35,19 @@ describe("business hours", () => {
     expect(nthBusinessDayOfMonth(2026, 12, 1)).toBe("2026-12-01");
   });
 
+  it("closes for the year end, 29 December to 3 January, on weekdays too", () => {
+    const day = (iso: string) => Math.floor((at(`${iso}T12:00`) + 9 * HOUR) / 86_400_000);
+    const days = ["2026-12-28", "2026-12-29", "2026-12-30", "2026-12-31", "2027-01-01", "2027-01-02", "2027-01-03", "2027-01-04"];
+    expect(days.map((d) => isBusinessDay(day(d)))).toEqual([true, false, false, false, false, false, false, true]);
+    expect(holidayName("2026-12-29")).toBe("年末年始休業");
+    expect(holidayName("2027-01-01")).toBe("元日");
+    expect(holidayName("2026-12-28")).toBeNull();
+    // Monday 28 December 17:00 to Monday 4 January 10:00: one hour each side of the closure.
+    expect(businessMsBetween(at("2026-12-28T17:00"), at("2027-01-04T10:00"))).toBe(2 * HOUR);
+    // The fifth business day of January 2026 comes after the closure (5 January is the first).
+    expect(nthBusinessDayOfMonth(2026, 1, 1)).toBe("2026-01-05");
+  });
+
   it("starts weeks on Monday 00:00 Japan time", () => {
     expect(jstWeekStart(at("2026-11-29T23:59"))).toBe(at("2026-11-23T00:00"));
     expect(jstWeekStart(at("2026-11-30T00:00"))).toBe(at("2026-11-30T00:00"));
@@ -69,6 +82,22 @@ describe("support KPIs", () => {
     expect(table.rows.find((r) => r[0] === "顧客満足度（5段階）")).toEqual(["顧客満足度（5段階）", "4.00（2件）", "4.0以上", "達成"]);
     expect(table.rows.find((r) => r[0] === "初回応答の目標内の割合")![3]).toBe("未達");
     expect(SUPPORT_TARGETS.firstResponseMs).toBe(2 * HOUR);
+  });
+
+  it("stops the clocks over the year end: an inquiry sent on the last business day is answered in time on the first", () => {
+    const k = supportKpis(
+      [
+        // Monday 28 December 17:00, answered Monday 4 January 10:00 (2 business hours), closed Tuesday 5 January 10:00 (11 h).
+        { createdAt: at("2026-12-28T17:00"), firstResponseAt: at("2027-01-04T10:00"), closedAt: at("2027-01-05T10:00"), satisfaction: 4 },
+        // Sent on 30 December and still open on 4 January at 10:30: only 1 h 30 min has run, within target.
+        { createdAt: at("2026-12-30T11:00"), firstResponseAt: null, closedAt: null, satisfaction: null },
+      ],
+      at("2027-01-04T10:30"),
+    );
+    expect(k.avgFirstResponseMs).toBe(2 * HOUR);
+    expect(k.firstResponseOnTargetPct).toBe(100);
+    expect(k.avgResolutionMs).toBe(11 * HOUR);
+    expect(k.resolutionOnTargetPct).toBe(100);
   });
 
   it("has nothing to judge in a week without inquiries", () => {

@@ -1,6 +1,8 @@
 // Sessions governance in a real browser: an operator records a refund outside the coach's
-// policy in the console; the coach gets an SMS with a link, signs in on a phone and approves;
-// the refund goes out once. Then an operator works the week's sample audit.
+// policy in the console; the coach gets an SMS with a link, signs in on a phone and approves
+// (the rule explained in Japanese); the refund goes out once. An operator proposes a change to
+// a message template, and the coach approves it on the phone. Then an operator works the
+// week's sample audit.
 // Screenshots: test-results/screenshots/.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -54,6 +56,16 @@ describe("sessions governance", () => {
     expect(await op.locator(".flash").textContent()).toContain("コーチに判断を依頼しました");
     await screenshot(op, "governance-console-exception");
 
+    // The operator proposes a change to the next-booking template; nothing sends it until the coach approves.
+    await op.goto(`${url}/admin/coaches/coach_sato/templates`);
+    const card = op.locator("#template-next_booking");
+    await card.locator("summary", { hasText: "変更を提案する" }).click();
+    const ja = card.locator('[name="text_ja"]');
+    await ja.fill(`${await ja.inputValue()}\nご不明な点はお気軽にご返信ください。`);
+    await card.locator('[name="reason"]').fill("問い合わせ先の一文を足す");
+    await card.getByRole("button", { name: "コーチに承認を依頼" }).click();
+    expect(await op.locator(".flash").textContent()).toContain("をコーチに提案しました");
+
     // The coach's SMS links to the case; the coach signs in on a phone and approves.
     const sms = await smsTo(SATO_PHONE, /ご判断をお願いします/);
     const caseUrl = sms.body.match(/https?:\/\/\S+\/coach\/exceptions\/exc_\S+/)![0];
@@ -67,12 +79,27 @@ describe("sessions governance", () => {
     await page.getByLabel("確認コード").fill(code.body.match(/(\d{6})/)![1]!);
     await page.getByRole("button", { name: "確認する" }).click();
     await page.locator("#decide").waitFor();
+    // The rule, in Japanese on the Japanese page.
+    expect(await page.locator("#rule-words").textContent()).toContain("両方を超える返金");
     await page.getByLabel(/判断メモ/).fill("今回は全額返金で結構です");
     await screenshot(page, "governance-coach-case");
     await page.locator("#approve").click();
     await page.waitForURL(/done=1/);
     expect(await page.locator("#case-status").textContent()).toContain("対応済み");
     await screenshot(page, "governance-coach-approved");
+
+    // The coach approves the template change on the phone: the proposal beside the text in use.
+    await page.goto(`${url}/coach/templates`);
+    const proposal = page.locator('[data-proposal^="next_booking:"]');
+    await proposal.waitFor();
+    expect(await proposal.textContent()).toContain("ご不明な点はお気軽にご返信ください。");
+    await screenshot(page, "governance-coach-template");
+    await proposal.getByRole("button", { name: "この版を承認する" }).click();
+    await page.waitForURL(/done=approved/);
+    expect(await page.locator("#saved").textContent()).toContain("承認しました");
+    expect(await page.locator('[data-template="next_booking"] .tag.ok').textContent()).toMatch(/^v[2-9]/);
+    await screenshot(page, "governance-coach-template-approved");
+
     // The weekly report on the phone, with its PDF (the same document the Monday email attaches).
     await page.goto(`${url}/coach/report`);
     await page.locator("#report-pdf").waitFor();

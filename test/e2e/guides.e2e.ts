@@ -19,8 +19,11 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Draws page 1 of `pdf` on a canvas with pdf.js, as a PDF reader would, and returns the text it read. */
-async function drawPdf(page: Page, pdf: Buffer): Promise<string> {
+/**
+ * Draws a page of `pdf` on a canvas with pdf.js, as a PDF reader would, and returns the text it
+ * read: the first page whose text has `find` (spaces aside), or page 1.
+ */
+async function drawPdf(page: Page, pdf: Buffer, find = ""): Promise<string> {
   await page.route("https://pdfjs.test/**", (route) => {
     const path = new URL(route.request().url()).pathname;
     if (path === "/doc.pdf") return route.fulfill({ body: pdf, contentType: "application/pdf" });
@@ -34,7 +37,13 @@ async function drawPdf(page: Page, pdf: Buffer): Promise<string> {
     const pdfjs = await import("https://pdfjs.test/build/pdf.mjs");
     pdfjs.GlobalWorkerOptions.workerSrc = "https://pdfjs.test/build/pdf.worker.mjs";
     const doc = await pdfjs.getDocument({ url: "https://pdfjs.test/doc.pdf", cMapUrl: "https://pdfjs.test/cmaps/", cMapPacked: true }).promise;
-    const first = await doc.getPage(1);
+    const wanted = ${JSON.stringify(find.replace(/\s+/g, ""))};
+    let first = await doc.getPage(1);
+    for (let n = 1; wanted && n <= doc.numPages; n++) {
+      const p = await doc.getPage(n);
+      const t = (await p.getTextContent()).items.map((i) => i.str ?? "").join("").replace(/\\s+/g, "");
+      if (t.includes(wanted)) { first = p; break; }
+    }
     const viewport = first.getViewport({ scale: 390 / first.getViewport({ scale: 1 }).width });
     const canvas = document.getElementById("c");
     canvas.width = viewport.width;
@@ -67,6 +76,29 @@ describe("guides", () => {
     expect(text.replace(/\s+/g, "")).toContain("クイックスタートガイド");
     expect(text.replace(/\s+/g, "")).toContain("予約の流れ");
     await screenshot(reader, "guides-quick-start-pdf");
+    await context.close();
+  });
+
+  it("shows the lodging members' guide on a phone without sideways scrolling, and its PDF's refund table reads in Japanese", async () => {
+    const context = await phone(browser);
+    const page = await context.newPage();
+    await page.goto(`${url}/guides`);
+    await page.locator("#members").getByRole("link", { name: "宿泊会員ガイド" }).click();
+    expect(await page.locator("h1").textContent()).toBe("宿泊会員ガイド");
+    expect(await page.getByRole("cell", { name: "7日以上前" }).isVisible()).toBe(true);
+    // The page, its tables included, fits the phone's width.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, "guides-lodging-members");
+    const href = await page.getByRole("link", { name: "PDFをダウンロード" }).getAttribute("href");
+    expect(href).toBe("/guides/lodging-members.ja.pdf");
+    const pdf = await (await page.request.get(`${url}${href}`)).body();
+
+    const reader = await context.newPage();
+    const text = (await drawPdf(reader, pdf, "返金の規定")).replace(/\s+/g, "");
+    expect(text).toContain("返金の規定");
+    expect(text).toContain("7日以上前100%");
+    expect(text).toContain("チェックイン");
+    await screenshot(reader, "guides-lodging-members-pdf");
     await context.close();
   });
 });

@@ -19,7 +19,7 @@ export function decide(record: AnyRecord, event: AnyEvent, ctx: DecideContext): 
     case "lodging":
       return decideLodging(record, event as ReservationEvent, ctx);
     case "session":
-      return decideSession(record, event as SessionEvent, { now: ctx.now, pageUrl: ctx.guestUrl });
+      return decideSession(record, event as SessionEvent, { now: ctx.now, pageUrl: ctx.guestUrl, ...(ctx.sessionMessaging ? { messaging: ctx.sessionMessaging } : {}) });
   }
 }
 

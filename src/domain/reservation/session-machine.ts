@@ -9,10 +9,12 @@
 //             sessions count down, and `renew` starts a new contract when they are used up.
 // Free trial: inquiry → trial_invited → trial_scheduled → trial_in_session → converted
 //             (contract_sent) | trial_undecided (follow-ups day 1 and day 5) | dropped.
-import { sessionSms, type SessionMessageContext } from "../sessions/messages.ts";
+import { sessionSms } from "../sessions/messages.ts";
 import type { ExceptionKind } from "../sessions/policy.ts";
-import { checkNeeded, type CheckNeeded, type MessageKind, type MessageTopic } from "../sessions/send-rules.ts";
-import { formatShort } from "../time.ts";
+import { checkNeeded, messageProblems, type CheckNeeded, type MessageKind, type MessageTopic } from "../sessions/send-rules.ts";
+import { renderTemplate, standardVersion, TEMPLATES, type SessionMessaging, type TemplateKey } from "../sessions/templates.ts";
+import { formatJpy } from "../money.ts";
+import { formatDateTime, formatShort } from "../time.ts";
 import type { Actor, Effect, Lang, Note, OpenCase, PaymentState, Requester } from "./types.ts";
 
 const MINUTE = 60_000;
@@ -138,11 +140,16 @@ export interface EngagementData {
   cancellation?: { at: number; by: Actor; reason?: string };
   /** Exception cases (seed 001 Run: 例外処理): each checked against the coach's policy. */
   exceptions?: ExceptionCase[];
-  /** Messages written by a person (not the flow's automatic ones), with who wrote and checked them. */
+  /** Messages to the client: the flow's own (`writtenBy: "system"`) and those a person wrote, with who checked them. */
   messages?: ClientMessage[];
 }
 
-/** A message a person wrote or changed for this client (seed 001 送信ルール). */
+/**
+ * A message to this client (seed 001 送信ルール): one the flow sent from the coach's approved
+ * template (`auto`), or one a person wrote or changed. `blocked`: the pre-send check stopped an
+ * automatic one (an open case until an operator sends a corrected text or withdraws it);
+ * `expired`: held by the quiet hours past the moment it was for (a reminder after the start).
+ */
 export interface ClientMessage {
   id: string;
   body: string;
@@ -153,7 +160,15 @@ export interface ClientMessage {
   needs: CheckNeeded;
   writtenBy: string;
   at: number;
-  status: "awaiting_check" | "queued" | "sent" | "rejected";
+  status: "awaiting_check" | "queued" | "sent" | "rejected" | "blocked" | "withdrawn" | "expired";
+  /** The flow's own message: its body already carries the client's page link. */
+  auto?: boolean;
+  /** What the pre-send check found (blocked). */
+  problems?: string[];
+  /** A queued message no longer worth sending after this moment. */
+  expiresAt?: number;
+  /** The blocked message this one replaces (an operator's corrected text). */
+  replaces?: string;
   checkedBy?: string;
   checkedAt?: number;
   note?: string;
@@ -243,7 +258,9 @@ export type SessionEvent =
    * A message written by a person, after the pre-send check (done by the object). It leaves at
    * once when no check is needed; `quietUntil`: the coach's quiet hours hold it until then.
    */
-  | { type: "message_drafted"; messageId: string; body: string; kind: MessageKind; topic: MessageTopic; template?: string; templateVersion?: number; by: string; quietUntil?: number }
+  | { type: "message_drafted"; messageId: string; body: string; kind: MessageKind; topic: MessageTopic; template?: string; templateVersion?: number; by: string; quietUntil?: number; replaces?: string; notify?: { phone: string; url: string } }
+  /** An operator withdraws a message the pre-send check blocked (nothing is sent). */
+  | { type: "message_withdrawn"; messageId: string; by: string; note?: string }
   /** A second operator (or the coach) checks a message: it leaves once, or is rejected. */
   | { type: "message_checked"; messageId: string; by: string; role: "operator" | "coach"; approve: boolean; note?: string; quietUntil?: number }
   /** The quiet hours ended: a queued message leaves. */
@@ -289,7 +306,10 @@ export interface SessionContext {
   now: number;
   /** The client's page (a placeholder in stored texts). */
   pageUrl: string;
+  /** The coach's approved templates and send rules (the object reads them); without it, the standard texts and no quiet hours. */
+  messaging?: SessionMessaging;
 }
+
 
 /** An inquiry, validated and normalized (phone in E.164). */
 export interface SessionRequest {
@@ -339,12 +359,91 @@ export function crmFor(r: EngagementRecord): CrmStatus {
   return "lead";
 }
 
-function mc(r: EngagementRecord, ctx: SessionContext): SessionMessageContext {
-  return { lang: r.requester.language, clientName: r.requester.name, coachName: r.data.coach.name, menuName: r.data.menu.name, pageUrl: ctx.pageUrl };
+/** What the flow says: a template and its own variables (the common ones are added); `expiresAt`: not worth sending after. */
+interface Say {
+  key: TemplateKey;
+  vars?: Record<string, string>;
+  expiresAt?: number;
 }
 
-function sms(r: EngagementRecord, body: string, template: string): Effect {
-  return { kind: "sms.send", to: r.requester.phone, body, template: `session_${template}` };
+const NO_RULES: SessionMessaging = { templates: {}, bannedPhrases: [] };
+
+/** The SMS of a message that passed its checks; the job's template names the template and version. */
+function smsOf(r: EngagementRecord, m: ClientMessage, ctx: SessionContext): Effect {
+  const template = m.template ? `session_${m.template}_v${m.templateVersion ?? 1}${m.kind === "edited" ? "_edited" : ""}` : "session_free_text";
+  return { kind: "sms.send", to: r.requester.phone, body: m.auto ? m.body : `${m.body}\n${ctx.pageUrl}`, template };
+}
+
+/**
+ * The flow's own message goes through the same pre-send check as an operator's (seed 001
+ * 送信ルール): the coach's newest approved version of the template, the right client (their
+ * phone, their page), every variable filled, none of the coach's banned phrases; a scheduled
+ * text waits for the end of the quiet hours. A blocked message opens a case for the operators
+ * (message_blocked) instead of being lost. Every outcome names the template and its version.
+ */
+function governed(r: EngagementRecord, ctx: SessionContext, s: Say): { next: EngagementRecord; effects: Effect[]; note: Note } {
+  const rules = ctx.messaging ?? NO_RULES;
+  const approved = rules.templates[s.key] ?? standardVersion(s.key);
+  const lang = r.requester.language;
+  const body = renderTemplate(approved.text[lang], { client_name: r.requester.name, coach_name: r.data.coach.name, menu_name: r.data.menu.name, page_url: ctx.pageUrl, ...s.vars });
+  // Unique across engagements (the weekly sample and the audit log name messages by id).
+  const id = `msg_auto_${r.id}_${r.version}_${s.key}`;
+  const m: ClientMessage = { id, body, kind: "standard", topic: "other", template: s.key, templateVersion: approved.version, needs: "none", writtenBy: "system", at: ctx.now, status: "sent", auto: true, ...(s.expiresAt ? { expiresAt: s.expiresAt } : {}) };
+  const params = { id, template: s.key, version: approved.version, by: "system" };
+  // The page link is this engagement's own placeholder, filled in when the SMS leaves.
+  const problems = [...(r.requester.phone ? [] : ["the client has no phone number"]), ...messageProblems(body.split(ctx.pageUrl).join(""), rules)];
+  if (problems.length) {
+    const openCases: OpenCase[] = r.openCases?.some((c) => c.case === "message_blocked") ? r.openCases : [...(r.openCases ?? []), { case: "message_blocked", at: ctx.now }];
+    return { next: { ...r, openCases, data: { ...r.data, messages: withMessage(r, { ...m, status: "blocked", problems }) } }, effects: [], note: { code: "session_message_blocked", params: { ...params, problems: problems.join("; ") } } };
+  }
+  const quiet = TEMPLATES[s.key].timing === "scheduled" ? rules.quietUntil : undefined;
+  if (quiet && quiet > ctx.now) {
+    const queued: ClientMessage = { ...m, status: "queued", sendAt: quiet };
+    return { next: { ...r, timers: [...r.timers, { type: "message_due", at: quiet, key: `message:${id}`, messageId: id }], data: { ...r.data, messages: withMessage(r, queued) } }, effects: [], note: { code: "session_message_queued", params: { ...params, until: formatShort(quiet, "ja") } } };
+  }
+  const sent: ClientMessage = { ...m, sentAt: ctx.now };
+  return { next: { ...r, data: { ...r.data, messages: withMessage(r, sent) } }, effects: [smsOf(r, sent, ctx)], note: { code: "session_message_sent", params } };
+}
+
+/** Applies a transition that says something to the client (after any other effects). */
+function say(next: EngagementRecord, ctx: SessionContext, s: Say, effects: Effect[], notes: Note[], outcome?: SessionOutcome): SessionDecision {
+  const out = governed(next, ctx, s);
+  return apply(out.next, [...effects, ...out.effects], [...notes, out.note], outcome);
+}
+
+const when = (r: EngagementRecord, at: number) => formatDateTime(at, r.requester.language);
+
+/** The variables QRV knows for this client now (an operator starts a message from a template with these filled in). */
+export function engagementVariables(r: EngagementRecord): Record<string, string> {
+  const lang = r.requester.language;
+  const ja = lang === "ja";
+  const current = r.data.current;
+  const remaining = sessionsRemaining(r);
+  const vars: Record<string, string> = {
+    client_name: r.requester.name,
+    coach_name: r.data.coach.name,
+    menu_name: r.data.menu.name,
+    amount: formatJpy(r.data.payment?.amountJpy ?? r.data.menu.priceJpy),
+    remaining: String(remaining),
+    next: remaining > 0 ? (ja ? `次回のご予約（残り${remaining}回）` : `your next booking (${remaining} left)`) : ja ? "継続のお申し込み" : "continuing",
+    resend: "",
+  };
+  if (r.data.payment?.url) vars.payment_url = r.data.payment.url;
+  if (r.data.missing.length) vars.missing = r.data.missing.map((m) => INFO_WORDS[m][lang]).join(ja ? "、" : ", ");
+  if (current) {
+    vars.start = when(r, current.start);
+    vars.meeting_url = current.meetingUrl;
+    vars.session_kind = current.trial ? (ja ? "無料体験セッション" : "free trial session") : ja ? "セッション" : "session";
+  }
+  return vars;
+}
+
+/**
+ * A template's text as an operator starts from it for this client: the variables QRV knows
+ * filled in, without the page link (QRV adds the client's link to every message a person sends).
+ */
+export function operatorText(text: string, r: EngagementRecord): string {
+  return renderTemplate(text.replace(/[ \t]*\{\{page_url\}\}/g, ""), engagementVariables(r)).trim();
 }
 
 function withoutTimers(r: EngagementRecord, drop: (t: SessionTimer) => boolean, add: SessionTimer[] = []): SessionTimer[] {
@@ -385,11 +484,9 @@ const INFO_WORDS: Record<RequiredInfo, Record<Lang, string>> = {
 /** The step after the inquiry is complete: the trial invitation, or the terms and contract. */
 function afterInquiry(r: EngagementRecord, ctx: SessionContext, notes: Note[]): SessionDecision {
   if (r.data.trial) {
-    const next = update(r, { status: "trial_invited" }, {}, ctx.now);
-    return apply(next, [sms(next, sessionSms.trialInvitation(mc(next, ctx)), "trial_invitation")], [...notes, { code: "session_trial_invited" }]);
+    return say(update(r, { status: "trial_invited" }, {}, ctx.now), ctx, { key: "trial_invitation" }, [], [...notes, { code: "session_trial_invited" }]);
   }
-  const next = update(r, { status: "contract_sent" }, {}, ctx.now);
-  return apply(next, [sms(next, sessionSms.termsAndContract(mc(next, ctx)), "terms_contract")], [...notes, { code: "session_terms_sent" }]);
+  return say(update(r, { status: "contract_sent" }, {}, ctx.now), ctx, { key: "terms_and_contract" }, [], [...notes, { code: "session_terms_sent" }]);
 }
 
 // ------------------------------------------------------------------ creation
@@ -430,9 +527,9 @@ export function createEngagement(req: SessionRequest, ctx: SessionContext): { re
   const missing = missingInfo({ requester: req.requester, ...(req.topic !== undefined ? { topic: req.topic } : {}), preferredTimes: req.preferredTimes });
   const received: Note = { code: "session_inquiry", params: { coach: req.coach.name, menu: req.menu.name, client: req.clientType } };
   if (missing.length) {
-    const record: EngagementRecord = { ...draft, version: 1, data: { ...draft.data, missing } };
     const words = missing.map((m) => INFO_WORDS[m][req.requester.language]);
-    return { record, effects: [sms(record, sessionSms.missingInfo(mc(record, ctx), words), "missing_info")], note: received };
+    const out = governed({ ...draft, version: 1, data: { ...draft.data, missing } }, ctx, { key: "missing_info", vars: { missing: words.join(req.requester.language === "ja" ? "、" : ", ") } });
+    return { record: out.next, effects: out.effects, note: { code: "multi", params: { notes: JSON.stringify([received, out.note]) } } };
   }
   const decided = afterInquiry(draft, ctx, [received]);
   if (decided.kind !== "apply") throw new Error("an inquiry always moves on");
@@ -471,7 +568,7 @@ const onPaymentLinkReady: Handler<"payment_link_ready"> = (r, e, ctx) => {
   const next = update(r, {}, { payment: { ...payment, sessionId: e.sessionId, url: e.url } }, ctx.now);
   // After the unpaid rule's reminder (which pointed to the client's page) the new link waits there.
   if (payment.remindedAt) return apply(next, [], [{ code: "session_payment_link", params: { after: "reminder" } }]);
-  return apply(next, [sms(next, sessionSms.paymentLink(mc(next, ctx), payment.amountJpy, e.url), "payment_link")], [{ code: "session_payment_link" }]);
+  return say(next, ctx, { key: "payment_link", vars: { amount: formatJpy(payment.amountJpy), payment_url: e.url } }, [], [{ code: "session_payment_link" }]);
 };
 
 const onPaid: Handler<"payment_completed"> = (r, e, ctx) => {
@@ -489,7 +586,7 @@ const onPaid: Handler<"payment_completed"> = (r, e, ctx) => {
     },
     ctx.now,
   );
-  return apply(next, [sms(next, sessionSms.paid(mc(next, ctx)), "paid")], [{ code: "session_paid", params: { amount: e.amountJpy } }]);
+  return say(next, ctx, { key: "scheduling" }, [], [{ code: "session_paid", params: { amount: e.amountJpy } }]);
 };
 
 /** Money for an engagement that no longer takes it (cancelled, dropped) goes straight back. */
@@ -513,7 +610,9 @@ function book(r: EngagementRecord, e: EventOf<"slot_booked">, ctx: SessionContex
   const status: SessionStatus = trial ? "trial_scheduled" : "scheduled";
   const agreements: Agreement[] = [...r.data.agreements, { document: "schedule", version: no, at: ctx.now, by: e.agreedBy }];
   const next = update(r, { status, startAt: e.start, timers: withoutTimers(r, (t) => SESSION_TIMERS.includes(t.type) || t.type === "follow_up", sessionTimers(e.start, ctx.now)) }, { current: session, agreements }, ctx.now);
-  return apply(next, [sms(next, sessionSms.preSession(mc(next, ctx), e.start, e.meetingUrl, trial), trial ? "trial_pre_session" : "pre_session")], [{ code: "session_booked", params: { no, start: formatShort(e.start, "ja") } }]);
+  const ja = r.requester.language === "ja";
+  const kind = trial ? (ja ? "無料体験セッション" : "free trial session") : ja ? "セッション" : "session";
+  return say(next, ctx, { key: "pre_session", vars: { session_kind: kind, start: when(r, e.start), meeting_url: e.meetingUrl } }, [], [{ code: "session_booked", params: { no, start: formatShort(e.start, "ja") } }]);
 }
 
 const onSlotBooked: Handler<"slot_booked"> = (r, e, ctx) => {
@@ -535,7 +634,7 @@ const onReschedule: Handler<"reschedule"> = (r, e, ctx) => {
     exceptions = withCase(r, { ...c, status: "done", doneAt: ctx.now });
   }
   const next = update(r, { startAt: e.start, timers: withoutTimers(r, (t) => SESSION_TIMERS.includes(t.type), sessionTimers(e.start, ctx.now)) }, { current: moved, agreements, ...(exceptions ? { exceptions } : {}) }, ctx.now);
-  return apply(next, [sms(next, sessionSms.rescheduled(mc(next, ctx), e.start), "rescheduled")], [{ code: "session_rescheduled", params: { from: formatShort(current.start, "ja"), to: formatShort(e.start, "ja") } }]);
+  return say(next, ctx, { key: "rescheduled", vars: { start: when(r, e.start) } }, [], [{ code: "session_rescheduled", params: { from: formatShort(current.start, "ja"), to: formatShort(e.start, "ja") } }]);
 };
 
 /** A booked session is cancelled (the engagement stays; the client can pick another time). */
@@ -545,18 +644,18 @@ const onCancelSession: Handler<"cancel"> = (r, e, ctx) => {
   const status: SessionStatus = r.status === "trial_scheduled" ? "trial_invited" : "scheduling";
   const next = update(r, { status, timers: withoutTimers(r, (t) => SESSION_TIMERS.includes(t.type)) }, { current: undefined, history: [...r.data.history, { ...current, outcome: "cancelled" }] }, ctx.now);
   const message = r.requester.language === "ja" ? "セッションの予約を取り消しました。改めて日時をお選びいただけます。" : "The session is cancelled; you can pick another time.";
-  return apply(next, [sms(next, sessionSms.sessionCancelled(mc(next, ctx)), "session_cancelled")], [{ code: "session_cancelled", params: { by: e.by } }], { type: "cancel", result: "session_cancelled", message, calendarKey: current.calendarKey });
+  return say(next, ctx, { key: "session_cancelled" }, [], [{ code: "session_cancelled", params: { by: e.by } }], { type: "cancel", result: "session_cancelled", message, calendarKey: current.calendarKey });
 };
 
 /** Before any payment the whole engagement can be withdrawn, free. */
 const onCancelEngagement: Handler<"cancel"> = (r, e, ctx) => {
-  const effects: Effect[] = [sms(r, sessionSms.engagementCancelled(mc(r, ctx)), "engagement_cancelled")];
+  const effects: Effect[] = [];
   if (r.data.payment?.sessionId && !r.data.payment.paidAt) effects.push({ kind: "payment.expire", sessionId: r.data.payment.sessionId });
   // An open 未払い継続 case ends with the engagement.
   const unpaid = openUnpaidCase(r);
   const next = update(r, { status: "cancelled", timers: [] }, { cancellation: { at: ctx.now, by: e.by, ...(e.reason ? { reason: e.reason } : {}) }, ...(unpaid ? { exceptions: withCase(r, { ...unpaid, status: "done", doneAt: ctx.now }) } : {}) }, ctx.now);
   const message = r.requester.language === "ja" ? "お申し込みを取り消しました。料金はかかりません。" : "The application is cancelled. Nothing was charged.";
-  return apply(next, effects, [{ code: "session_engagement_cancelled", params: { by: e.by } }], { type: "cancel", result: "engagement_cancelled", message });
+  return say(next, ctx, { key: "engagement_cancelled" }, effects, [{ code: "session_engagement_cancelled", params: { by: e.by } }], { type: "cancel", result: "engagement_cancelled", message });
 };
 
 const refusePaidCancel: Handler<"cancel"> = () => refuse("this engagement is paid; a refund is handled by the operators (contact support)");
@@ -564,8 +663,9 @@ const refusePaidCancel: Handler<"cancel"> = () => refuse("this engagement is pai
 function remind(r: EngagementRecord, ctx: SessionContext, which: "day_before" | "hour_before"): SessionDecision {
   const current = r.data.current!;
   if (current.start <= ctx.now) return ignore("the session has already started");
-  const next = update(r, {}, {}, ctx.now);
-  return apply(next, [sms(next, sessionSms.reminder(mc(next, ctx), current.start, current.meetingUrl, which), `reminder_${which}`)], [{ code: `session_reminder_${which}` }]);
+  const ja = r.requester.language === "ja";
+  const words = which === "day_before" ? (ja ? "明日" : "tomorrow") : ja ? "1時間後" : "in one hour";
+  return say(update(r, {}, {}, ctx.now), ctx, { key: "reminder", vars: { when: words, start: when(r, current.start), meeting_url: current.meetingUrl }, expiresAt: current.start }, [], [{ code: `session_reminder_${which}` }]);
 }
 const onDayBefore: Handler<"reminder_day_before"> = (r, _e, ctx) => remind(r, ctx, "day_before");
 const onHourBefore: Handler<"reminder_hour_before"> = (r, _e, ctx) => remind(r, ctx, "hour_before");
@@ -599,7 +699,10 @@ const onReport: Handler<"report"> = (r, e, ctx) => {
 const onFollowUp: Handler<"follow_up"> = (r, _e, ctx) => {
   const current = r.data.current!;
   const next = update(r, { status: "followed_up" }, { current: undefined, history: [...r.data.history, current] }, ctx.now);
-  return apply(next, [sms(next, sessionSms.followUp(mc(next, ctx), sessionsRemaining(next), current.outcome === "no_show"), "follow_up")], [{ code: "session_followed_up", params: { remaining: sessionsRemaining(next) } }]);
+  const ja = r.requester.language === "ja";
+  const remaining = sessionsRemaining(next);
+  const nextStep = remaining > 0 ? (ja ? `次回のご予約（残り${remaining}回）` : `your next booking (${remaining} left)`) : ja ? "継続のお申し込み" : "continuing";
+  return say(next, ctx, { key: current.outcome === "no_show" ? "no_show_follow_up" : "follow_up", vars: { next: nextStep } }, [], [{ code: "session_followed_up", params: { remaining } }]);
 };
 
 const onTrialReport: Handler<"trial_report"> = (r, e, ctx) => {
@@ -610,8 +713,7 @@ const onTrialReport: Handler<"trial_report"> = (r, e, ctx) => {
   const note: Note = { code: "session_trial_reported", params: { outcome: e.outcome, by: e.by } };
   if (e.outcome === "converted") return convertTrial(update(r, { timers }, base, ctx.now), ctx, note);
   if (e.outcome === "dropped") {
-    const next = update(r, { status: "dropped", timers }, base, ctx.now);
-    return apply(next, [sms(next, sessionSms.dropped(mc(next, ctx)), "trial_dropped")], [note]);
+    return say(update(r, { status: "dropped", timers }, base, ctx.now), ctx, { key: "trial_dropped" }, [], [note]);
   }
   const followUps: SessionTimer[] = sessionPolicy.trialFollowUpDays.map((day) => ({ type: "trial_follow_up", key: `trial_follow_up:${day}`, at: ctx.now + day * DAY, day }));
   return apply(update(r, { status: "trial_undecided", timers: [...timers, ...followUps] }, base, ctx.now), [], [note]);
@@ -620,19 +722,19 @@ const onTrialReport: Handler<"trial_report"> = (r, e, ctx) => {
 /** Converted: the main flow continues at the terms and contract. */
 function convertTrial(r: EngagementRecord, ctx: SessionContext, note: Note): SessionDecision {
   const next = update(r, { status: "contract_sent", timers: r.timers.filter((t) => t.type !== "trial_follow_up") }, { trial: false }, ctx.now);
-  return apply(next, [sms(next, sessionSms.termsAndContract(mc(next, ctx)), "terms_contract")], [note, { code: "session_terms_sent" }]);
+  return say(next, ctx, { key: "terms_and_contract" }, [], [note, { code: "session_terms_sent" }]);
 }
 
 const onTrialFollowUp: Handler<"trial_follow_up"> = (r, e, ctx) => {
-  const next = update(r, {}, {}, ctx.now);
-  return apply(next, [sms(next, sessionSms.trialFollowUp(mc(next, ctx), e.day), "trial_follow_up")], [{ code: "session_trial_follow_up", params: { day: e.day } }]);
+  const resend = e.day > 1 ? (r.requester.language === "ja" ? "（再送）" : " (a gentle reminder)") : "";
+  return say(update(r, {}, {}, ctx.now), ctx, { key: "trial_follow_up", vars: { resend } }, [], [{ code: "session_trial_follow_up", params: { day: e.day } }]);
 };
 
 const onConvert: Handler<"convert"> = (r, e, ctx) => convertTrial(r, ctx, { code: "session_converted", params: { by: e.by } });
 
 const onDrop: Handler<"drop"> = (r, e, ctx) => {
   const next = update(r, { status: "dropped", timers: r.timers.filter((t) => t.type !== "trial_follow_up") }, {}, ctx.now);
-  return apply(next, [sms(next, sessionSms.dropped(mc(next, ctx)), "trial_dropped")], [{ code: "session_dropped", params: { by: e.by } }]);
+  return say(next, ctx, { key: "trial_dropped" }, [], [{ code: "session_dropped", params: { by: e.by } }]);
 };
 
 const onSurvey: Handler<"survey"> = (r, e, ctx) => {
@@ -647,7 +749,7 @@ const onSurvey: Handler<"survey"> = (r, e, ctx) => {
 const onRenew: Handler<"renew"> = (r, e, ctx) => {
   if (sessionsRemaining(r) > 0) return refuse("sessions of the current package are left; book the next one");
   const next = update(r, { status: "contract_sent" }, { payment: undefined }, ctx.now);
-  return apply(next, [sms(next, sessionSms.termsAndContract(mc(next, ctx)), "terms_contract")], [{ code: "session_renew", params: { by: e.by } }]);
+  return say(next, ctx, { key: "terms_and_contract" }, [], [{ code: "session_renew", params: { by: e.by } }]);
 };
 
 const onSetCrm: Handler<"set_crm"> = (r, e, ctx) => {
@@ -738,11 +840,13 @@ const onUnpaidCheck: Handler<"unpaid_check"> = (r, e, ctx) => {
   if (d.action === "remind") {
     if (payment.remindedAt) return ignore("already reminded");
     // The first checkout has lapsed: a new one replaces it (a late payment through the old one still counts).
-    const effects: Effect[] = [sms(r, sessionSms.paymentReminder(mc(r, ctx), payment.amountJpy), "payment_reminder")];
+    const effects: Effect[] = [];
     if (payment.sessionId) effects.push({ kind: "payment.expire", sessionId: payment.sessionId });
     effects.push({ kind: "payment.create", amountJpy: payment.amountJpy, description: `${r.data.coach.name} / ${r.data.menu.name}`, ...(r.requester.email ? { customerEmail: r.requester.email } : {}), language: r.requester.language });
     const renewed: PaymentState = { amountJpy: payment.amountJpy, ...(payment.deadlineAt ? { deadlineAt: payment.deadlineAt } : {}), remindedAt: ctx.now, previousSessionIds: [...(payment.previousSessionIds ?? []), ...(payment.sessionId ? [payment.sessionId] : [])] };
-    return apply(update(r, { timers }, { payment: renewed, exceptions: withCase(r, step) }, ctx.now), effects, [note]);
+    // The reminder is the coach's payment_reminder template and passes the pre-send check (QRV
+    // starts it, so it waits for the end of the quiet hours; a blocked one opens message_blocked).
+    return say(update(r, { timers }, { payment: renewed, exceptions: withCase(r, step) }, ctx.now), ctx, { key: "payment_reminder", vars: { amount: formatJpy(payment.amountJpy) } }, effects, [note]);
   }
   const sameTimers = next.every((t) => r.timers.some((x) => x.type === "unpaid_check" && x.at === t.at));
   if (existing && existing.rule === d.rule && sameTimers) return ignore("this unpaid case is already open");
@@ -761,17 +865,47 @@ function release(r: EngagementRecord, m: ClientMessage, quiet: number | undefine
     return apply(update(r, { timers: [...r.timers, { type: "message_due", at: quiet, key: `message:${m.id}`, messageId: m.id }] }, { messages: withMessage(r, queued) }, ctx.now), [], [...notes, { code: "session_message_queued", params: { id: m.id } }]);
   }
   const sent: ClientMessage = { ...m, status: "sent", sentAt: ctx.now };
-  const effect: Effect = { kind: "sms.send", to: r.requester.phone, body: `${m.body}\n${ctx.pageUrl}`, template: m.template ? `session_${m.template}_v${m.templateVersion ?? 1}${m.kind === "edited" ? "_edited" : ""}` : "session_free_text" };
-  return apply(update(r, {}, { messages: withMessage(r, sent) }, ctx.now), [effect], [...notes, { code: "session_message_sent", params: { id: m.id } }]);
+  const params = { id: m.id, ...(m.template ? { template: m.template, version: m.templateVersion ?? 1 } : {}), by: m.writtenBy, ...(m.checkedBy ? { checked_by: m.checkedBy } : {}) };
+  return apply(update(r, {}, { messages: withMessage(r, sent) }, ctx.now), [smsOf(r, sent, ctx)], [...notes, { code: "session_message_sent", params }]);
 }
+
+/** The message_blocked case stays open while any blocked message waits for an operator. */
+function settleBlocked(r: EngagementRecord, messages: ClientMessage[]): OpenCase[] {
+  const open = r.openCases ?? [];
+  return messages.some((m) => m.status === "blocked") ? open : open.filter((c) => c.case !== "message_blocked");
+}
+
+/** Takes a blocked message off the list of what waits (withdrawn, or replaced by a corrected text). */
+function unblock(r: EngagementRecord, id: string, by: string, note: string | undefined, now: number): { messages: ClientMessage[]; openCases: OpenCase[] } | string {
+  const m = r.data.messages?.find((x) => x.id === id);
+  if (!m || m.status !== "blocked") return "this message is not waiting (it was not blocked, or was already handled)";
+  const messages = withMessage(r, { ...m, status: "withdrawn", checkedBy: by, checkedAt: now, ...(note ? { note } : {}) });
+  return { messages, openCases: settleBlocked(r, messages) };
+}
+
+const onMessageWithdrawn: Handler<"message_withdrawn"> = (r, e, ctx) => {
+  const done = unblock(r, e.messageId, e.by, e.note, ctx.now);
+  if (typeof done === "string") return refuse(done);
+  return apply(update(r, { openCases: done.openCases }, { messages: done.messages }, ctx.now), [], [{ code: "session_message_withdrawn", params: { id: e.messageId, by: e.by, note: e.note ?? "" } }]);
+};
 
 const onMessageDrafted: Handler<"message_drafted"> = (r, e, ctx) => {
   if (r.data.messages?.some((m) => m.id === e.messageId)) return ignore("this message was already written");
+  let base = r;
+  if (e.replaces) {
+    const done = unblock(r, e.replaces, e.by, `replaced by ${e.messageId}`, ctx.now);
+    if (typeof done === "string") return refuse(done);
+    base = { ...r, openCases: done.openCases, data: { ...r.data, messages: done.messages } };
+  }
   const needs = checkNeeded(e.kind, e.topic);
-  const m: ClientMessage = { id: e.messageId, body: e.body, kind: e.kind, topic: e.topic, ...(e.template ? { template: e.template, templateVersion: e.templateVersion ?? 1 } : {}), needs, writtenBy: e.by, at: ctx.now, status: "awaiting_check" };
-  const note: Note = { code: "session_message_drafted", params: { id: e.messageId, kind: e.kind, needs, by: e.by } };
-  if (needs !== "none") return apply(update(r, {}, { messages: withMessage(r, m) }, ctx.now), [], [note]);
-  return release(r, m, e.quietUntil, ctx, [note]);
+  const m: ClientMessage = { id: e.messageId, body: e.body, kind: e.kind, topic: e.topic, ...(e.template ? { template: e.template, templateVersion: e.templateVersion ?? 1 } : {}), ...(e.replaces ? { replaces: e.replaces } : {}), needs, writtenBy: e.by, at: ctx.now, status: "awaiting_check" };
+  const note: Note = { code: "session_message_drafted", params: { id: e.messageId, kind: e.kind, needs, by: e.by, ...(e.template ? { template: e.template, version: e.templateVersion ?? 1 } : {}) } };
+  if (needs !== "none") {
+    // A message only the coach may release: the coach is texted a link to their approvals.
+    const effects: Effect[] = needs === "coach" && e.notify ? [{ kind: "sms.send", to: e.notify.phone, body: sessionSms.coachMessageApproval(r.data.coach.name, r.requester.name, e.notify.url), template: "session_coach_message_approval" }] : [];
+    return apply(update(base, {}, { messages: withMessage(base, m) }, ctx.now), effects, [note]);
+  }
+  return release(base, m, e.quietUntil, ctx, [note]);
 };
 
 const onMessageChecked: Handler<"message_checked"> = (r, e, ctx) => {
@@ -789,6 +923,15 @@ const onMessageChecked: Handler<"message_checked"> = (r, e, ctx) => {
 const onMessageDue: Handler<"message_due"> = (r, e, ctx) => {
   const m = r.data.messages?.find((x) => x.id === e.messageId);
   if (!m || m.status !== "queued") return ignore("no queued message");
+  // A reminder is for one session time: past it, or after the session moved or was cancelled, it is not sent.
+  // A payment reminder is not sent once the client paid or the engagement was cancelled.
+  const stale =
+    m.auto && m.template === "payment_reminder"
+      ? r.status !== "payment_pending" || Boolean(r.data.payment?.paidAt)
+      : m.expiresAt !== undefined && (ctx.now >= m.expiresAt || (m.auto && r.data.current?.start !== m.expiresAt));
+  if (stale) {
+    return apply(update(r, {}, { messages: withMessage(r, { ...m, status: "expired" }) }, ctx.now), [], [{ code: "session_message_expired", params: { id: m.id, ...(m.template ? { template: m.template, version: m.templateVersion ?? 1 } : {}) } }]);
+  }
   return release(r, m, undefined, ctx, []);
 };
 
@@ -803,7 +946,7 @@ const onJobFailed: Handler<"job_failed"> = (r, e, ctx) =>
 // ------------------------------------------------------------------ the table
 
 /** Events that apply in every status. */
-const ALWAYS: Row = { message_drafted: onMessageDrafted, message_checked: onMessageChecked, message_due: onMessageDue, exception_opened: onExceptionOpened, exception_decided: onExceptionDecided, operator_note: onOperatorNote, set_crm: onSetCrm, trouble: onTrouble, sms_failed: onSmsFailed, job_failed: onJobFailed, refund_updated: onRefundUpdated };
+const ALWAYS: Row = { message_drafted: onMessageDrafted, message_withdrawn: onMessageWithdrawn, message_checked: onMessageChecked, message_due: onMessageDue, exception_opened: onExceptionOpened, exception_decided: onExceptionDecided, operator_note: onOperatorNote, set_crm: onSetCrm, trouble: onTrouble, sms_failed: onSmsFailed, job_failed: onJobFailed, refund_updated: onRefundUpdated };
 /** Statuses in which no payment is expected: money that arrives is refunded. */
 const REFUNDS: Row = { payment_completed: onLatePayment };
 
@@ -839,7 +982,7 @@ function notApplicable(r: EngagementRecord, type: SessionEventType): string {
   return `${type} does not apply while the engagement is ${r.status}`;
 }
 
-const REFUSABLE: SessionEventType[] = ["message_drafted", "message_checked", "exception_opened", "exception_decided", "slot_booked", "reschedule", "cancel", "agree", "report", "trial_report", "survey", "renew", "convert", "drop", "provide_info"];
+const REFUSABLE: SessionEventType[] = ["message_drafted", "message_withdrawn", "message_checked", "exception_opened", "exception_decided", "slot_booked", "reschedule", "cancel", "agree", "report", "trial_report", "survey", "renew", "convert", "drop", "provide_info"];
 
 export function decideSession(r: EngagementRecord, e: SessionEvent, ctx: SessionContext): SessionDecision {
   const handler = SESSION_TABLE[r.status][e.type] as Handler<typeof e.type> | undefined;

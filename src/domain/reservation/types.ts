@@ -1,5 +1,6 @@
 // The shapes every kind of reservation shares: the record a Durable Object owns, the events
 // it receives, the timers it keeps and the side effects (outbox jobs) a transition produces.
+import type { SessionMessaging } from "../sessions/templates.ts";
 import type { Approval } from "../approval.ts";
 import type { CancellationPolicy } from "../lodging/refund.ts";
 import { z } from "zod";
@@ -454,6 +455,8 @@ export interface DecideContext {
   lodgingPaymentWindowMs?: number;
   /** Lodging: the operator's refund table (src/domain/lodging/refund.ts). */
   cancellationPolicy?: CancellationPolicy;
+  /** Sessions: the coach's approved templates and send rules, read just before deciding. */
+  sessionMessaging?: SessionMessaging;
   /** Lodging: the member's contact as it is now, read for `member_contact_changed`. */
   memberContact?: { name: string; phone: string; email: string };
 }

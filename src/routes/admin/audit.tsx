@@ -19,6 +19,7 @@ import { jstDate } from "../../domain/metrics.ts";
 import { coachNames } from "../../db/sessions.ts";
 import { weekFromQuery, weekItems, weeklySample } from "../../domain/sessions/weekly.ts";
 import { AdminPage, Csrf, csvResponse, jst, setFlash } from "./layout.tsx";
+import { messagesInNote } from "../../domain/sessions/templates.ts";
 
 export const auditPages = new Hono<AdminEnv>();
 
@@ -105,7 +106,7 @@ auditPages.get("/coaches/:id/audit.csv", async (c) => {
   const rows = log.events.map((e) => {
     const data = JSON.parse(e.data) as { by?: unknown; rule?: unknown; policyVersion?: unknown; caseId?: unknown; messageId?: unknown; template?: unknown };
     const text = (v: unknown) => (typeof v === "string" || typeof v === "number" ? v : "");
-    return [new Date(e.createdAt).toISOString(), e.reservationId, e.type, e.actor, text(data.by), e.fromStatus, e.toStatus, e.ignored ? "ignored" : "applied", text(data.rule), text(data.policyVersion), text(data.caseId) || text(data.messageId), text(data.template), e.data];
+    return [new Date(e.createdAt).toISOString(), e.reservationId, e.type, e.actor, text(data.by), e.fromStatus, e.toStatus, e.ignored ? "ignored" : "applied", text(data.rule), text(data.policyVersion), text(data.caseId) || text(data.messageId), messagesInNote(e.note).join("; ") || text(data.template), e.data];
   });
   return csvResponse(c, `audit-${coachId}-${jstDate(now)}.csv`, toCsv([["at", "engagement_id", "event", "actor", "by", "from_status", "to_status", "result", "rule", "policy_version", "case_or_message", "template", "data"], ...rows]));
 });

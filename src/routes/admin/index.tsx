@@ -21,6 +21,7 @@ import { reportPages } from "./reports.tsx";
 import { reservationPages } from "./reservations.tsx";
 import { sessionPages } from "./sessions.tsx";
 import { auditPages } from "./audit.tsx";
+import { sessionTemplatePages } from "./session-templates.tsx";
 import { shopPages } from "./shops.tsx";
 
 export const admin = new Hono<AdminEnv>();
@@ -126,6 +127,7 @@ admin.route("/", reportPages);
 admin.route("/", knowledgePages);
 admin.route("/", sessionPages);
 admin.route("/", auditPages);
+admin.route("/", sessionTemplatePages);
 admin.route("/", lodgingDesk);
 admin.route("/", lodgingRecords);
 admin.route("/", lodgingRooms);

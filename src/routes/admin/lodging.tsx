@@ -317,7 +317,7 @@ lodgingDesk.get("/lodging", async (c) => {
       <p class="muted">
         ルームボード（3秒ごとに自動更新・最終更新 <span id="board-at">{jst(board.at)}</span>）<span id="board-counts"> 到着 {board.arrivals.filter((a) => !a.checkedIn).length} / 出発 {board.departures.filter((d) => !d.checkedOut).length}</span>
         {" "}
-        · <a href="/admin/lodging/cancellations">承認待ちのキャンセル</a> · <a href="/admin/lodging/members">会員</a> · <a href="/admin/lodging/orders">注文</a> · <a href="/admin/lodging/rooms">客室</a> · <a href="/admin/lodging/dashboard">ダッシュボード</a>
+        · <a href="/admin/lodging/cancellations">承認待ちのキャンセル</a> · <a href="/admin/lodging/members">会員</a> · <a href="/admin/lodging/orders">注文</a> · <a href="/admin/lodging/rooms">客室</a> · <a href="/admin/lodging/dashboard">ダッシュボード</a> · <a href="/guides/front-desk-manual">フロント業務マニュアル</a>
       </p>
       <p class="legend">
         {ROOM_STATUSES.map((s) => (

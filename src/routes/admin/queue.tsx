@@ -320,7 +320,10 @@ function QueueCard(props: { c: Context<AdminEnv>; item: QueueItem; shops: ShopRo
 queue.get("/", async (c) => {
   const db = createDb(c.env.DB);
   const now = Date.now();
-  const items = queueItems(await reservationsWithOpenCases(db), now);
+  const withCases = await reservationsWithOpenCases(db);
+  // Shop bookings' cases here; a session engagement's blocked messages have their own list.
+  const items = queueItems(withCases.filter((r) => (r.kind as string) === "shop"), now);
+  const blocked = withCases.filter((r) => (r.kind as string) === "session").flatMap((r) => (r.openCases ?? []).filter((o) => o.case === "message_blocked").map((open) => ({ id: r.id, ageMs: now - open.at, targetMs: MANUAL_CASES.message_blocked.targetMinutes * 60_000 })));
   const shopLists = new Map<string, ShopRow[]>();
   for (const item of items) {
     if (item.open.case !== "no_shop_available") continue;
@@ -344,6 +347,21 @@ queue.get("/", async (c) => {
         </p>
       ) : null}
       <SessionExceptions items={exceptions} />
+      {blocked.length ? (
+        <div class="card" id="blocked-messages">
+          <h2>送信前チェックで止まった自動メッセージ {blocked.length}件</h2>
+          <ul>
+            {blocked.map((b) => (
+              <li data-engagement={b.id}>
+                <a href={`/admin/engagements/${b.id}#client-messages`}>{b.id}</a> {MANUAL_CASES.message_blocked.todo}{" "}
+                <span class={`age ${b.ageMs > b.targetMs ? "over" : ""}`}>
+                  {duration(b.ageMs)}経過 / 目標{duration(b.targetMs)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {items.length ? (
         items.map((item) => <QueueCard c={c} item={item} now={now} shops={shopLists.get(`${item.record.data.service}\u0000${item.record.data.area}`) ?? []} />)
       ) : (

@@ -272,6 +272,8 @@ reservationPages.get("/:id", async (c) => {
   const id = c.req.param("id").toUpperCase();
   const db = createDb(c.env.DB);
   const r = RESERVATION_ID_PATTERN.test(id) ? await loadRecord(db, id) : null;
+  // A session engagement's case (a blocked message, from an alert's link) is worked on its own page.
+  if ((r?.kind as string | undefined) === "session") return c.redirect(`/admin/engagements/${id}`, 302);
   if (!r) {
     return c.html(
       <AdminPage c={c} title="予約が見つかりません" section="reservations">

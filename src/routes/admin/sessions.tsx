@@ -20,11 +20,16 @@ import { availabilityFromForm } from "../../domain/sessions/availability.ts";
 import { EXCEPTION_LABELS } from "../../domain/sessions/policy.ts";
 import { engagementStatusLabel } from "../../domain/sessions/view.ts";
 import { reservationStub } from "../../durable/client.ts";
+import { templateInUse } from "../../db/session-templates.ts";
+import { operatorText } from "../../domain/reservation/session-machine.ts";
+import { isTemplateKey, messagesInNote, TEMPLATE_KEYS, TEMPLATES } from "../../domain/sessions/templates.ts";
 import { AvailabilityForm } from "../coach.tsx";
 import { GovernanceSettings } from "./audit.tsx";
 import { AdminPage, Csrf, FormErrors, jst, setFlash } from "./layout.tsx";
 
 export const sessionPages = new Hono<AdminEnv>();
+
+const MESSAGE_STATUS: Record<string, string> = { sent: "送信済み", queued: "送信待ち（送信しない時間帯）", awaiting_check: "確認待ち", rejected: "差し戻し", blocked: "送信停止（要対応）", withdrawn: "取り下げ", expired: "期限切れ（未送信）" };
 
 const COLUMN_JA: Record<PipelineColumn, string> = { lead: "リード", trial: "体験", contract: "契約", paid: "入金済み", scheduled: "予約済み", held: "実施", followed_up: "フォロー済み", closed: "終了" };
 const CRM_JA: Record<string, string> = { lead: "見込み", trial: "体験", active: "受講中", paused: "休止", churned: "離脱" };
@@ -214,6 +219,13 @@ sessionPages.get("/engagements/:id", async (c) => {
   if (!r || r.kind !== "session") return c.notFound();
   const events = await listEvents(db, r.id);
   const d = r.data;
+  // Writing from a template (its approved version in use, filled in for this client), or correcting a blocked automatic message.
+  const picked = c.req.query("template") ?? "";
+  const start = isTemplateKey(picked) ? await templateInUse(db, d.coach.id, picked) : undefined;
+  const replacing = d.messages?.find((m) => m.id === c.req.query("replace") && m.status === "blocked");
+  const draft = replacing ? replacing.body.replace(/\s*\{\{guest_url[^}]*\}\}/g, "").trim() : start ? operatorText(start.text[r.requester.language], r) : "";
+  const draftTemplate = replacing?.template ?? (start ? picked : undefined);
+  const draftVersion = replacing?.templateVersion ?? start?.version;
   const sessions = [...d.history, ...(d.current && !d.history.some((h) => h.no === d.current!.no) ? [d.current] : [])];
   return c.html(
     <AdminPage c={c} title={r.id} section="sessions">
@@ -312,15 +324,39 @@ sessionPages.get("/engagements/:id", async (c) => {
           <input type="hidden" name="crm" value={d.crmPaused ? "active" : "paused"} />
           <button type="submit">{d.crmPaused ? "再開する" : "休止にする"}</button>
         </form>
+        <form method="get" action={`/admin/engagements/${r.id}#write-message`} id="pick-template" class="row">
+          <select name="template">
+            <option value="">— テンプレートから書く —</option>
+            {TEMPLATE_KEYS.map((k) => (
+              <option value={k} selected={k === picked}>
+                {TEMPLATES[k].label.ja}
+              </option>
+            ))}
+          </select>
+          <button type="submit" class="secondary">
+            文面を出す
+          </button>
+        </form>
         <form method="post" action={`/admin/engagements/${r.id}/message`} id="write-message">
-          <h3>受講者へのメッセージ（定型外は別の運営者の確認後に送信）</h3>
+          <h3>受講者へのメッセージ（承認済みテンプレそのままなら送信、編集・自由文は別の運営者の確認後に送信）</h3>
+          {replacing ? <p class="muted">送信前チェックで止まった自動メッセージ（{replacing.problems?.join(" / ")}）を直して送ります。</p> : null}
+          {draftTemplate ? (
+            <p class="muted">
+              テンプレ「{isTemplateKey(draftTemplate) ? TEMPLATES[draftTemplate].label.ja : draftTemplate}」v{draftVersion}（{r.requester.language === "ja" ? "日本語" : "English"}）。受講者ページへのリンクは自動で付きます。
+            </p>
+          ) : null}
           <Csrf c={c} />
+          {draftTemplate ? <input type="hidden" name="template" value={draftTemplate} /> : null}
+          {draftVersion ? <input type="hidden" name="template_version" value={String(draftVersion)} /> : null}
+          {replacing ? <input type="hidden" name="replaces" value={replacing.id} /> : null}
           <select name="topic">
             <option value="other">通常</option>
             <option value="refund">返金（コーチ承認）</option>
             <option value="complaint">クレーム対応（コーチ承認）</option>
           </select>
-          <textarea name="body" required maxlength={1000}></textarea>
+          <textarea name="body" required maxlength={1000}>
+            {draft}
+          </textarea>
           <button type="submit">チェックして登録</button>
         </form>
         <form method="post" action={`/admin/engagements/${r.id}/exception`} id="open-exception">
@@ -364,10 +400,27 @@ sessionPages.get("/engagements/:id", async (c) => {
           <h2>メッセージ</h2>
           <ul>
             {d.messages.map((m) => (
-              <li data-message={m.id}>
-                {jst(m.at)} {m.status}（作成 {m.writtenBy}
+              <li data-message={m.id} data-status={m.status}>
+                {jst(m.at)} <span class={`tag ${m.status === "blocked" ? "bad" : ""}`}>{MESSAGE_STATUS[m.status] ?? m.status}</span>（作成 {m.writtenBy === "system" ? "自動" : m.writtenBy}
                 {m.checkedBy ? ` / 確認 ${m.checkedBy}` : ""}
-                {m.template ? ` / テンプレ ${m.template} v${m.templateVersion ?? 1}` : ""}）{m.body}
+                {m.template ? ` / テンプレ ${m.template} v${m.templateVersion ?? 1}${m.kind === "edited" ? " 個別編集" : ""}` : ""}）{m.body}
+                {m.status === "blocked" ? (
+                  <>
+                    <div class="error">止まった理由: {m.problems?.join(" / ")}</div>
+                    <p class="row">
+                      <a class="button" href={`/admin/engagements/${r.id}?replace=${m.id}#write-message`}>
+                        直して送る
+                      </a>
+                    </p>
+                    <form method="post" action={`/admin/engagements/${r.id}/messages/${m.id}/withdraw`} class="row">
+                      <Csrf c={c} />
+                      <input name="note" maxlength={500} placeholder="取り下げの理由" />
+                      <button type="submit" class="danger">
+                        取り下げる
+                      </button>
+                    </form>
+                  </>
+                ) : null}
                 {m.status === "awaiting_check" && m.needs === "second_operator" ? (
                   <form method="post" action={`/admin/engagements/${r.id}/messages/${m.id}/check`} class="row">
                     <Csrf c={c} />
@@ -393,6 +446,7 @@ sessionPages.get("/engagements/:id", async (c) => {
             <li>
               {jst(e.createdAt)} {e.type}（{e.actor}）{e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus ? ` ${e.fromStatus} → ${e.toStatus}` : ""}
               {e.ignored ? " [無視]" : ""}
+              {messagesInNote(e.note).length ? <span class="muted"> メッセージ: {messagesInNote(e.note).join(" / ")}</span> : null}
             </li>
           ))}
         </ol>
@@ -441,8 +495,29 @@ sessionPages.post("/engagements/:id/message", async (c) => {
   const id = c.req.param("id");
   const f = await c.req.parseBody();
   const topic = z.enum(["other", "refund", "complaint"]).catch("other").parse(f.topic);
-  const result = await reservationStub(c.env, id).draftMessage({ body: String(f.body ?? "").trim().slice(0, 1000), kind: "free", topic, by: c.get("operator") });
+  const template = typeof f.template === "string" && f.template ? f.template : undefined;
+  const version = Number(f.template_version);
+  const replaces = typeof f.replaces === "string" && f.replaces ? f.replaces : undefined;
+  const result = await reservationStub(c.env, id).draftMessage({
+    body: String(f.body ?? "").trim().slice(0, 1000),
+    // From a template: standard if sent as approved, edited (checked first) if changed; the object decides.
+    kind: template ? "standard" : "free",
+    topic,
+    ...(template ? { template, templateVersion: Number.isInteger(version) && version > 0 ? version : 1 } : {}),
+    ...(replaces ? { replaces } : {}),
+    by: c.get("operator"),
+  });
   setFlash(c, result.ok ? "ok" : "error", result.ok ? (result.status === "sent" ? "送信しました" : result.status === "queued" ? "送信しない時間帯のため、終わり次第送信します" : "確認待ちとして登録しました") : `送信できません: ${result.message}`);
+  return c.redirect(`/admin/engagements/${id}`, 303);
+});
+
+/** A blocked automatic message the operators decided not to send (the case closes; the audit log keeps why). */
+sessionPages.post("/engagements/:id/messages/:messageId/withdraw", async (c) => {
+  const id = c.req.param("id");
+  const f = await c.req.parseBody();
+  const note = typeof f.note === "string" ? f.note.trim().slice(0, 500) : "";
+  const result = await reservationStub(c.env, id).withdrawMessage({ messageId: c.req.param("messageId"), by: c.get("operator"), ...(note ? { note } : {}) });
+  setFlash(c, result.ok ? "ok" : "error", result.ok ? "取り下げました" : `できませんでした: ${result.message}`);
   return c.redirect(`/admin/engagements/${id}`, 303);
 });
 
@@ -601,8 +676,11 @@ sessionPages.get("/coaches/:id", async (c) => {
         <a href={`/admin/coaches/${coach.id}/audit.csv`} id="audit-csv">
           監査ログ（CSV、保存期間内）
         </a>{" "}
-        · <a href="#governance">対応目標（SLA）・保存期間</a>
-        · <a href="/admin/session-audit">週次サンプル監査</a>
+        · <a href="#governance">対応目標（SLA）・保存期間</a>{" "}
+        · <a href="/admin/session-audit">週次サンプル監査</a>{" "}
+        · <a href={`/admin/coaches/${coach.id}/templates`} id="templates-link">
+          メッセージテンプレート
+        </a>
       </p>
       <SessionNav on="/admin/coaches" />
       <CoachForm c={c} action={`/admin/coaches/${coach.id}`} coach={coach} />
