@@ -5,21 +5,24 @@
 //   B. stateless createMcpHandler + echo     (bench/floor/echo-stateless)
 //   C. the write floor: A + one new Durable Object committing one D1 batch and sending one
 //      queue message                         (bench/floor/write-floor)
+//   D. the stateless write floor: C's write on B's stateless handler (bench/floor/write-stateless)
 //   QRV list_services and request_reservation (queue consumer off: the call alone),
 // first with 1 client, then with N, each for S seconds. Per target: requests, errors,
 // p50/p95/p99 and the CPU milliseconds per call of that target's workerd processes (user +
-// system time from /proc, before and after), with the ratio to its floor. Then the whole
+// system time from /proc, before and after), with the ratio to its floor (list_services to B,
+// request_reservation to D, as QRV's MCP server is stateless; C to A and D to B for scale). Then the whole
 // booking on a QRV with its consumer on: CPU from the request to `confirmed` with all its
 // queue work (calls, texts, the payment link, the payment webhook), until the queue is quiet.
 // With --compare DIR (another checkout with its node_modules, e.g. an older commit), no floor:
 // QRV from DIR and from here, loads alternating between them, CPU before and after.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { jstIn } from "../test/e2e/qrv.ts";
 import { freePort, startServer, wranglerDev, type RunningServer } from "../test/e2e/server.ts";
 import { wranglerSync } from "./lib/wrangler.ts";
 import { workerdCpuMs } from "./lib/workerd-cpu.ts";
+import { profileWhile, summarize } from "./lib/cpu-profile.ts";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -189,7 +192,8 @@ async function load(name: string, target: Target, clients: number, tool: string,
   );
   const cpuAfter = workerdCpuMs(target.pid);
   latencies.sort((a, b) => a - b);
-  const cpuMs = cpuBefore !== null && cpuAfter !== null && latencies.length ? (cpuAfter - cpuBefore) / latencies.length : null;
+  // Less CPU after than before: one of its workerd processes ended (or restarted) during the load.
+  const cpuMs = cpuBefore !== null && cpuAfter !== null && cpuAfter >= cpuBefore && latencies.length ? (cpuAfter - cpuBefore) / latencies.length : null;
   return { name, clients, requests: latencies.length, errors, ...(firstError ? { firstError } : {}), p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), cpuMs };
 }
 
@@ -245,8 +249,13 @@ async function idleRate(target: Target): Promise<number> {
   return ((workerdCpuMs(target.pid) ?? 0) - before) / 3;
 }
 
-async function drive(target: Target, count: number, first: number) {
-  const idle = await idleRate(target);
+/**
+ * `count` bookings driven to `confirmed`, and the CPU they cost. Under the profiler (`profiled`)
+ * workerd never falls quiet (sampling costs CPU), so the run ends a fixed 5 s after the last
+ * confirmation instead, and no CPU figure is subtracted.
+ */
+async function drive(target: Target, count: number, first: number, profiled = false) {
+  const idle = profiled ? 0 : await idleRate(target);
   const concurrency = Math.min(5, count);
   const sessions = Array.from({ length: concurrency }, () => new RawMcp(target));
   await Promise.all(sessions.map((s) => s.initialize()));
@@ -291,7 +300,7 @@ async function drive(target: Target, count: number, first: number) {
     for (const r of records) if (r.reservation_id && wanted.has(r.reservation_id) && r.body.includes("ご予約が確定しました")) confirmed.add(r.reservation_id);
   }
   const toConfirmed = (performance.now() - started) / 1000;
-  const cpuEnd = await quiet(target);
+  const cpuEnd = profiled ? await new Promise<number>((r) => setTimeout(() => r(workerdCpuMs(target.pid) ?? 0), 5000)) : await quiet(target);
   const busySeconds = (performance.now() - started) / 1000;
   // What one poll costs (half of each kind, as above), measured on the now quiet server.
   const before = workerdCpuMs(target.pid);
@@ -309,6 +318,9 @@ async function drive(target: Target, count: number, first: number) {
 
 const f1 = (n: number | null) => (n === null || Number.isNaN(n) ? "n/a" : n.toFixed(1));
 const f0 = (n: number) => (Number.isNaN(n) ? "n/a" : n.toFixed(0));
+/** The machine's load average (1, 5, 15 minutes): on shared cores, what every figure is read against. */
+const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(", ");
+const LOAD_AT_START = loadAverage();
 
 // ---------------------------------------------------------------- --compare DIR
 
@@ -368,9 +380,48 @@ async function compare(dir: string): Promise<void> {
       const a = per(`after ${what}`);
       console.log(`${what.padEnd(22)}${f1(b).padStart(9)}${f1(a).padStart(9)}${`${(((a - b) / b) * 100).toFixed(0)} %`.padStart(9)}`);
     }
+    console.log(`load average (1, 5, 15 min): at the start ${LOAD_AT_START}, at the end ${loadAverage()}`);
   } finally {
     await Promise.all(started.map((t) => t.stop()));
   }
+}
+
+// ---------------------------------------------------------------- --profile
+
+/**
+ * A V8 CPU profile of whole bookings (request to `confirmed`, queue drained) on a QRV with its
+ * consumer on, through wrangler's inspector: written as a .cpuprofile and summed up here.
+ */
+async function profileBookings(): Promise<void> {
+  const port = await freePort();
+  const target = qrvTarget(await startServer({ args: ["--inspector-port", String(port), "--minify=false"] }));
+  try {
+    await drive(target, 3, 1000);
+    const { result, profile } = await profileWhile(port, () => drive(target, BOOKINGS, 0, true));
+    const file = join(tmpdir(), `qrv-bookings-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    const summary = summarize(profile);
+    const per = (ms: number) => `${(ms / result.bookings).toFixed(2).padStart(7)} ms`;
+    const pct = (ms: number) => `${((ms / summary.totalMs) * 100).toFixed(1).padStart(5)} %`;
+    console.log(`\n${result.confirmed}/${result.bookings} bookings confirmed; ${f1(result.cpuMs)} workerd CPU ms per booking under the profiler (/proc, nothing subtracted), ${(summary.totalMs / result.bookings).toFixed(1)} ms sampled in the Worker's isolate`);
+    console.log(`profile: ${file}\n`);
+    const top = (title: string, rows: [string, number][], n: number) => {
+      console.log(`${title} (per booking, share of the isolate's samples):`);
+      for (const [k, ms] of rows.slice(0, n)) console.log(`  ${per(ms)}  ${pct(ms)}  ${k}`);
+      console.log("");
+    };
+    top("self time by package or source file", summary.byArea, 30);
+    top("inclusive time (on the stack) by package or source file", summary.inclusive, 40);
+    top("self time by function", summary.byFunction, 40);
+  } finally {
+    await target.stop();
+  }
+}
+
+if (process.argv.includes("--profile")) {
+  console.log(`QRV: a CPU profile of ${BOOKINGS} whole bookings (load average ${LOAD_AT_START})`);
+  await profileBookings();
+  process.exit();
 }
 
 const COMPARE = arg("compare", "");
@@ -389,11 +440,12 @@ try {
     () => startFloor("echo-mcpagent"),
     () => startFloor("echo-stateless"),
     () => startFloor("write-floor", "floor"),
+    () => startFloor("write-stateless", "floor"),
     () => startServer({ config: NO_CONSUMER_CONFIG }).then(qrvTarget),
     () => startServer().then(qrvTarget),
   ];
   for (const start of starts) started.push(await start().catch(() => start()));
-  const [a, b, c, qrv, full] = started as [Target, Target, Target, Target, Target];
+  const [a, b, c, d, qrv, full] = started as [Target, Target, Target, Target, Target, Target];
   rmSync(NO_CONSUMER_CONFIG, { force: true });
 
   const rounds: Load[][] = [];
@@ -402,6 +454,7 @@ try {
     round.push(await load("A  McpAgent + echo", a, clients, "echo", () => ({ text: "hello" })));
     round.push(await load("B  stateless + echo", b, clients, "echo", () => ({ text: "hello" })));
     round.push(await load("C  write floor", c, clients, "write", (n, i) => ({ text: `write ${n} ${i}` })));
+    round.push(await load("D  stateless write floor", d, clients, "write", (n, i) => ({ text: `write ${n} ${i}` })));
     round.push(await load("QRV list_services", qrv, clients, "list_services", () => ({})));
     round.push(await load("QRV request_reservation", qrv, clients, "request_reservation", bookingArgs));
     rounds.push(round);
@@ -409,7 +462,12 @@ try {
   }
   const booking = await whole(full);
 
-  const floorOf: Record<string, string> = { "QRV list_services": "B  stateless + echo", "QRV request_reservation": "C  write floor", "C  write floor": "A  McpAgent + echo" };
+  const floorOf: Record<string, string> = {
+    "QRV list_services": "B  stateless + echo",
+    "QRV request_reservation": "D  stateless write floor",
+    "C  write floor": "A  McpAgent + echo",
+    "D  stateless write floor": "B  stateless + echo",
+  };
   const header = ["target", "clients", "requests", "errors", "p50 ms", "p95 ms", "p99 ms", "CPU ms/call", "ratio to floor"];
   const lines: string[][] = [];
   for (const round of rounds) {
@@ -433,17 +491,19 @@ try {
   const cpu = (name: string) => n.find((l) => l.name === name)?.cpuMs ?? null;
   const goal = (label: string, value: number | null, limit: number, unit: string) => {
     const ok = value !== null && value <= limit;
-    console.log(`${ok ? "✔" : "✘"} ${label}: ${f1(value)}${unit} (goal ≤ ${limit}${unit})`);
+    console.log(`${ok ? "✔" : "✘"} ${label}: ${value !== null && unit === "×" ? value.toFixed(2) : f1(value)}${unit} (goal ≤ ${limit}${unit})`);
     return ok;
   };
   const ratio = (x: string, y: string) => (cpu(x) !== null && cpu(y) ? cpu(x)! / cpu(y)! : null);
   console.log(`\ngoals at ${CLIENTS} clients:`);
   const ok = [
-    goal("request_reservation / write floor C", ratio("QRV request_reservation", "C  write floor"), RATIO_GOAL, "×"),
+    goal("request_reservation / stateless write floor D", ratio("QRV request_reservation", "D  stateless write floor"), RATIO_GOAL, "×"),
     goal("list_services / stateless echo B", ratio("QRV list_services", "B  stateless + echo"), RATIO_GOAL, "×"),
     goal("whole booking CPU", booking.cpuMs, BOOKING_GOAL_MS, " ms"),
   ];
-  console.log(`\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+  console.log(`  (request_reservation / McpAgent write floor C, for comparison with earlier runs: ${ratio("QRV request_reservation", "C  write floor")?.toFixed(2) ?? "n/a"}×)`);
+  console.log(`\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  console.log(`load average (1, 5, 15 min): at the start ${LOAD_AT_START}, at the end ${loadAverage()}\n`);
   process.exitCode = errors.length ? 1 : 0;
   void ok;
 } finally {

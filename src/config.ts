@@ -43,7 +43,36 @@ function cancellationPolicy(text: string | undefined): CancellationPolicy {
   return DEFAULT_CANCELLATION_POLICY;
 }
 
-export function config(env: Env): Config {
+/** The vars config() reads: a change to any of them (tests set some) builds it again. */
+const CONFIG_VARS = [
+  "PROVIDERS",
+  "PUBLIC_URL",
+  "PUBLIC_DEMO",
+  "CALL_ROUND_DELAY_SECONDS",
+  "SANDBOX_CALL_DELAY_SECONDS",
+  "SUPPORT_PHONE",
+  "SUPPORT_EMAIL",
+  "OTP_ALLOWED_PREFIXES",
+  "BOOKING_RATE_LIMITS",
+  "LODGING_BIRTHDAY_WINDOW_DAYS",
+  "LODGING_PAYMENT_WINDOW_MINUTES",
+  "LODGING_CANCELLATION_POLICY",
+] as const;
+
+// config() is read many times per request; it is built once per env object and set of values.
+const built = new WeakMap<object, { key: string; config: Readonly<Config> }>();
+
+export function config(env: Env): Readonly<Config> {
+  const vars = env as unknown as Record<string, unknown>;
+  const key = CONFIG_VARS.map((name) => String(vars[name] ?? "")).join("\u0000");
+  const hit = built.get(env);
+  if (hit?.key === key) return hit.config;
+  const fresh = Object.freeze(buildConfig(env));
+  built.set(env, { key, config: fresh });
+  return fresh;
+}
+
+function buildConfig(env: Env): Config {
   return {
     providers: env.PROVIDERS === "live" ? "live" : "sandbox",
     publicUrl: (env.PUBLIC_URL || "http://localhost:8787").replace(/\/+$/, ""),

@@ -49,3 +49,14 @@ export async function releaseRequest(db: Db, caller: string, key: string, reserv
 export async function pruneRequestKeys(db: Db, olderThan: number): Promise<void> {
   await db.delete(requestKeys).where(lt(requestKeys.createdAt, olderThan));
 }
+
+/** How often an isolate prunes: housekeeping, which no claim depends on (an old claim is taken over). */
+export const PRUNE_EVERY_MS = 60_000;
+let lastPruned = Number.NEGATIVE_INFINITY;
+
+/** pruneRequestKeys at most once a minute per isolate, instead of a D1 write on every booking. */
+export async function pruneRequestKeysNowAndThen(db: Db, olderThan: number, now = Date.now()): Promise<void> {
+  if (now - lastPruned < PRUNE_EVERY_MS) return;
+  lastPruned = now;
+  await pruneRequestKeys(db, olderThan);
+}

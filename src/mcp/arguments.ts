@@ -27,15 +27,21 @@ export function argumentsProblem(message: unknown): string | null {
   return key ? `unknown field ${key}` : null;
 }
 
-/** A JSON-RPC answer refusing the first bad tools/call in a POST body, or null. */
-export async function refuseBadArguments(request: Request): Promise<Response | null> {
+/**
+ * A JSON-RPC answer refusing the first bad tools/call in a POST body, or null. `parsed`: the
+ * body already parsed (null when it is not JSON); otherwise it is read from a clone.
+ */
+export async function refuseBadArguments(request: Request, parsed?: unknown): Promise<Response | null> {
   if (request.method !== "POST") return null;
-  let body: unknown;
-  try {
-    body = await request.clone().json();
-  } catch {
-    return null; // the MCP server answers a body that is not JSON
+  let body: unknown = parsed;
+  if (parsed === undefined) {
+    try {
+      body = await request.clone().json();
+    } catch {
+      return null; // the MCP server answers a body that is not JSON
+    }
   }
+  if (body === null) return null;
   for (const message of Array.isArray(body) ? body : [body]) {
     const problem = argumentsProblem(message);
     if (problem) {

@@ -13,8 +13,8 @@ function jsonRpcError(status: number, code: number, message: string, headers: Re
   return new Response(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }), { status, headers: { "Content-Type": "application/json", ...headers } });
 }
 
-/** A response refusing the request, or null to serve it. */
-export async function refuseCaller(request: Request, env: Env, ctx: ExecutionContext): Promise<Response | null> {
+/** A response refusing the request, or null to serve it. `body`: the request's JSON body when the caller has parsed it already. */
+export async function refuseCaller(request: Request, env: Env, ctx: ExecutionContext, body?: unknown): Promise<Response | null> {
   const auth = (ctx as ExecutionContext & { props?: McpAuth }).props;
   if (!auth?.kind) return jsonRpcError(401, -32001, "Unauthorized", { "WWW-Authenticate": 'Bearer error="invalid_token"' });
   // A token issued to a user id that no longer exists (ids made from phone numbers, replaced
@@ -22,5 +22,5 @@ export async function refuseCaller(request: Request, env: Env, ctx: ExecutionCon
   if (auth.kind === "user" && !(await createDb(env.DB).query.users.findFirst({ where: eq(users.id, auth.userId), columns: { id: true } }))) {
     return jsonRpcError(401, -32001, "Unauthorized: sign in again", { "WWW-Authenticate": 'Bearer error="invalid_token", error_description="sign in again"' });
   }
-  return refuseBadArguments(request);
+  return refuseBadArguments(request, body);
 }

@@ -19,15 +19,9 @@ export interface ListenRequest {
   uris: string[];
 }
 
-/** The `subscriptions/listen` request a POST carries, if any (read from a clone). */
-export async function listenRequestOf(request: Request): Promise<ListenRequest | null> {
+/** The `subscriptions/listen` request a POST carries, if any; `body` is the POST's parsed JSON body. */
+export function listenRequestOf(request: Request, body: unknown): ListenRequest | null {
   if (request.method !== "POST" || !request.headers.get("content-type")?.includes("application/json")) return null;
-  let body: unknown;
-  try {
-    body = await request.clone().json();
-  } catch {
-    return null;
-  }
   if (typeof body !== "object" || body === null || Array.isArray(body)) return null;
   const message = body as { method?: unknown; id?: unknown; params?: { notifications?: { resourceSubscriptions?: unknown } } };
   if (message.method !== "subscriptions/listen" || (typeof message.id !== "string" && typeof message.id !== "number")) return null;

@@ -17,8 +17,9 @@ import { clientLog } from "./logging.ts";
 import { conformanceFixturesServe, registerConformanceFixtures } from "./conformance-fixtures.ts";
 import { registerLodgingPrompts, registerReservationPrompts, registerSessionPrompts } from "./prompts.ts";
 import { registerReservationResources, reservationUri } from "./resources.ts";
+import { memoiseJsonSchema } from "./schema-cache.ts";
 import { registerLegacySubscriptions, serveLegacySession, sessionIdGiver } from "./subscriptions.ts";
-import { registerReservationTools } from "./tools/reservations.ts";
+import { registerReservationTools, type ToolDeps } from "./tools/reservations.ts";
 import { registerSessionTools } from "./tools/sessions.ts";
 
 // Build the SDK's protocol schemas while the isolate starts, not in its first request (the SDK's
@@ -37,23 +38,42 @@ The first time you help a person with QRV, tell them how it works in these two s
 
 export const SERVER_INFO = { name: "qrv", title: "QRV reservation concierge", version: "0.1.0", icons: QRV_ICONS };
 
+type ToolGroup = (server: McpServer, deps: ToolDeps) => void;
+const TOOL_GROUPS: readonly ToolGroup[] = [registerReservationTools, registerSessionTools, registerLodgingTools];
+/** Which group registers each tool, learned from the first full server this isolate builds. */
+let groupOfTool: ReadonlyMap<string, ToolGroup> | undefined;
+
 /**
  * One server for one request, acting for `auth`. Resource subscriptions are offered to both
  * eras: on 2026-07-28 an open `subscriptions/listen` stream carries them (live.ts); a 2025-era
  * client subscribes with resources/subscribe under the session id it was given at initialize,
  * and its GET stream carries the notifications (subscriptions.ts).
+ *
+ * `tool`: the request is a single tools/call of this tool. Such a request can reach no other
+ * tool, resource, prompt or subscription, so only that tool is built (its group's schemas and
+ * nothing else); a name this isolate does not know yet, or a name of no tool (a conformance
+ * fixture, a typo), gets the full server, whose answer is the same as always.
  */
-export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpRequestContext["era"] = "modern", request?: Request): McpServer {
+export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpRequestContext["era"] = "modern", request?: Request, tool?: string): McpServer {
   const server = new McpServer(SERVER_INFO, {
     instructions: MCP_INSTRUCTIONS,
     capabilities: { logging: {}, resources: { subscribe: true } },
   });
-  const deps = { env, auth: () => auth, era, log: clientLog(server, env, auth, era) };
+  const deps: ToolDeps = { env, auth: () => auth, era, log: clientLog(server, env, auth, era) };
+  const group = tool === undefined ? undefined : groupOfTool?.get(tool);
+  const registered = withToolRegistration(server, group ? tool : undefined);
+  if (group) {
+    group(server, deps);
+    return server;
+  }
   const fixtures = conformanceFixturesServe(env, request?.url);
   if (era === "legacy") registerLegacySubscriptions(server, deps, request, fixtures);
-  registerReservationTools(server, deps);
-  registerSessionTools(server, deps);
-  registerLodgingTools(server, deps);
+  const learned = new Map<string, ToolGroup>();
+  for (const g of TOOL_GROUPS) {
+    g(server, deps);
+    for (const name of registered.splice(0)) learned.set(name, g);
+  }
+  groupOfTool ??= learned;
   registerReservationResources(server, deps);
   registerReservationPrompts(server, deps);
   registerLodgingPrompts(server, deps);
@@ -61,6 +81,40 @@ export function createQrvServer(env: Env, auth: McpAuth | undefined, era: McpReq
   registerBookingCard(server);
   if (fixtures) registerConformanceFixtures(server);
   return server;
+}
+
+/**
+ * Wraps `server.registerTool`: every tool's schemas are converted to JSON Schema once per
+ * isolate (schema-cache.ts), and with `only`, every other tool is left out. Returns the names
+ * registered, in order.
+ */
+function withToolRegistration(server: McpServer, only: string | undefined): string[] {
+  const names: string[] = [];
+  const register = server.registerTool.bind(server) as (name: string, config: unknown, cb: unknown) => unknown;
+  server.registerTool = ((name: string, config: { inputSchema?: unknown; outputSchema?: unknown }, cb: unknown) => {
+    if (only !== undefined && name !== only) return undefined;
+    memoiseJsonSchema(config.inputSchema);
+    memoiseJsonSchema(config.outputSchema);
+    names.push(name);
+    return register(name, config, cb);
+  }) as McpServer["registerTool"];
+  return names;
+}
+
+/** The requests whose body is a single tools/call, and the tool each calls (set by serveMcp). */
+const toolCalled = new WeakMap<Request, string>();
+
+/**
+ * A POST's JSON body, parsed once from a clone (the MCP handler reads the request itself); null
+ * when there is none or it is not JSON, which the MCP server answers as usual.
+ */
+async function jsonBodyOf(request: Request): Promise<unknown> {
+  if (request.method !== "POST") return null;
+  try {
+    return await request.clone().json();
+  } catch {
+    return null;
+  }
 }
 
 type Handler = ReturnType<typeof createMcpHandler>;
@@ -79,7 +133,7 @@ function mcpHandler(env: Env): Handler {
   // The factory reads env; an isolate has one, but tests serve several configurations.
   const key = JSON.stringify([publicUrl, env.PROVIDERS, env.PUBLIC_DEMO, env.MCP_CONFORMANCE]);
   if (cached?.key === key) return cached.handler;
-  const handler = createMcpHandler((ctx) => createQrvServer(env, getMcpAuthContext()?.props as McpAuth | undefined, ctx.era, ctx.requestInfo), {
+  const handler = createMcpHandler((ctx) => createQrvServer(env, getMcpAuthContext()?.props as McpAuth | undefined, ctx.era, ctx.requestInfo, ctx.requestInfo && toolCalled.get(ctx.requestInfo)), {
     route: "/mcp",
     // Browsers may reach /mcp only from this deployment's own origin or a local tool (the
     // Inspector); server-side clients send no Origin and are unaffected.
@@ -91,14 +145,17 @@ function mcpHandler(env: Env): Handler {
 
 /** Serves one /mcp request; the provider has checked its credential and put the caller in ctx.props. */
 export async function serveMcp(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-  const refused = await refuseCaller(request, env, ctx);
+  const body = await jsonBodyOf(request);
+  const refused = await refuseCaller(request, env, ctx, body);
   if (refused) return refused;
   const session = await serveLegacySession(request, env, ctx.props as McpAuth | undefined, allowedOriginHostnames(env));
   if (session) return session;
   const handler = mcpHandler(env);
-  const listen = await listenRequestOf(request);
+  const call = body as { method?: unknown; params?: { name?: unknown } } | null;
+  if (call && call.method === "tools/call" && typeof call.params?.name === "string") toolCalled.set(request, call.params.name);
+  const listen = listenRequestOf(request, body);
   if (!listen || !listen.uris.length) {
-    const withSession = await sessionIdGiver(request);
+    const withSession = await sessionIdGiver(request, body);
     return withSession(await handler(request, env, ctx));
   }
   // A subscription may name only the caller's own reservations.

@@ -82,11 +82,11 @@ export function registerLegacySubscriptions(server: McpServer, deps: ToolDeps, r
   });
 }
 
-/** The JSON-RPC method a POST carries, if it is a single request (read from a clone). */
-async function methodOf(request: Request): Promise<string | null> {
+/** The JSON-RPC method a POST carries, if it is a single request (`parsed`: its body, when already read; else read from a clone). */
+async function methodOf(request: Request, parsed?: unknown): Promise<string | null> {
   if (request.method !== "POST" || !request.headers.get("content-type")?.includes("application/json")) return null;
   try {
-    const body: unknown = await request.clone().json();
+    const body: unknown = parsed !== undefined ? parsed : await request.clone().json();
     return typeof body === "object" && body !== null && !Array.isArray(body) && typeof (body as { method?: unknown }).method === "string" ? (body as { method: string }).method : null;
   } catch {
     return null;
@@ -98,8 +98,8 @@ async function methodOf(request: Request): Promise<string | null> {
  * a new session id to its successful answer, for the client to send back. Other requests' answers
  * pass unchanged.
  */
-export async function sessionIdGiver(request: Request): Promise<(response: Response) => Response> {
-  if (request.headers.has(SESSION_HEADER) || (await methodOf(request)) !== "initialize") return (response) => response;
+export async function sessionIdGiver(request: Request, body?: unknown): Promise<(response: Response) => Response> {
+  if (request.headers.has(SESSION_HEADER) || (await methodOf(request, body)) !== "initialize") return (response) => response;
   return (response) => {
     if (!response.ok) return response;
     const headers = new Headers(response.headers);

@@ -42,6 +42,8 @@ export interface ServerOptions {
   config?: string;
   /** More vars for this server (e.g. MCP_CONFORMANCE), on top of the sandbox's. */
   vars?: Record<string, string>;
+  /** More `wrangler dev` arguments (e.g. `--inspector-port` for a CPU profile). */
+  args?: string[];
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -61,6 +63,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.config ? ["--config", options.config] : []),
     ...["--port", String(port), "--persist-to", state, "--env-file", secrets, "--var", `PUBLIC_URL:${url}`, "--var", "SANDBOX_CALL_DELAY_SECONDS:0", "--var", "CALL_ROUND_DELAY_SECONDS:0", "--var", "BOOKING_RATE_LIMITS:off"],
     ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
+    ...(options.args ?? []),
   ]);
   return {
     url,

@@ -9,7 +9,7 @@ import { createDb } from "../../db/client.ts";
 import { listEvents, loadRecord, rowToRecord } from "../../db/reservations.ts";
 import { reservations } from "../../db/schema.ts";
 import { callList, catalog, matchName } from "../../db/shops.ts";
-import { claimRequest, pruneRequestKeys, releaseRequest, replaceClaim } from "../../db/request-keys.ts";
+import { claimRequest, pruneRequestKeysNowAndThen, releaseRequest, replaceClaim } from "../../db/request-keys.ts";
 import { RESERVATION_ID_PATTERN, newReservationId, sha256Hex } from "../../domain/ids.ts";
 import { formatJpy } from "../../domain/money.ts";
 import { describeHours, openAt } from "../../domain/opening-hours.ts";
@@ -171,6 +171,23 @@ const viewOutput = z.object({
   timeline: z.array(z.string()).describe("What has happened, oldest first, one short line each."),
 });
 
+// Built once per isolate, like the inputs above: the server is built per request, and a schema
+// built here is converted to JSON Schema once (schema-cache.ts).
+const listServicesInput = z.strictObject({});
+const listServicesOutput = z.object({
+  services: z.array(z.object({ service: z.string(), areas: z.array(z.object({ area: z.string(), shops: z.number(), from_jpy: z.number() })) })),
+  how_it_works: z.object({ ja: z.string(), en: z.string() }).describe("Two sentences to tell a person who uses QRV for the first time."),
+});
+const requestOutput = z.object({
+  reservation_id: z.string(),
+  status: statusSchema,
+  guest_url: z.string().describe("A page for the requester to follow, pay and cancel. Share it only with them."),
+  shops_to_call: z.number().describe("How many shops QRV will phone, in order."),
+  message: z.string(),
+  approval: approvalOutput.optional(),
+  repeated: z.boolean().optional().describe("True when this answers a request already received: the first reservation is returned and nothing new is booked."),
+});
+
 // ---- helpers ------------------------------------------------------------------------------
 
 export function fail(message: string): CallToolResult {
@@ -328,11 +345,8 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
     {
       title: "List services and areas",
       description: "Lists the services QRV can book and the areas where partner shops offer them, with the number of shops and the lowest price. Call this first to get exact service and area names for request_reservation.",
-      inputSchema: z.strictObject({}),
-      outputSchema: z.object({
-        services: z.array(z.object({ service: z.string(), areas: z.array(z.object({ area: z.string(), shops: z.number(), from_jpy: z.number() })) })),
-        how_it_works: z.object({ ja: z.string(), en: z.string() }).describe("Two sentences to tell a person who uses QRV for the first time."),
-      }),
+      inputSchema: listServicesInput,
+      outputSchema: listServicesOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
       icons: QRV_ICONS,
     },
@@ -354,15 +368,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       description:
         `Asks QRV to book a service for a person. The start must be at least ${policy.minLeadTimeMs / 60_000} minutes and at most ${policy.maxAdvanceMs / 86_400_000} days ahead. QRV phones partner shops in the area one after another (at most two rounds). When a shop accepts, the person gets an SMS with a payment link that must be paid within 10 minutes; the booking is confirmed on payment. Returns at once with the reservation id and a page where the person can follow the progress; check the status with get_reservation no more often than every ${policy.pollIntervalSeconds} seconds (calls take minutes). Safe to retry: the same request again (or the same idempotency_key) returns the first reservation instead of booking twice.`,
       inputSchema: requestInput,
-      outputSchema: z.object({
-        reservation_id: z.string(),
-        status: statusSchema,
-        guest_url: z.string().describe("A page for the requester to follow, pay and cancel. Share it only with them."),
-        shops_to_call: z.number().describe("How many shops QRV will phone, in order."),
-        message: z.string(),
-        approval: approvalOutput.optional(),
-        repeated: z.boolean().optional().describe("True when this answers a request already received: the first reservation is returned and nothing new is booked."),
-      }),
+      outputSchema: requestOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
       icons: QRV_ICONS,
       _meta: BOOKING_CARD_META,
@@ -437,7 +443,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       const caller = auth.kind === "api_key" ? `api_key:${auth.apiKeyId}` : `phone:${auth.phone}`;
       const fingerprint = await sha256Hex(JSON.stringify([svc, ar, startAt, args.party_size, who.name, who.phone, who.email ?? "", request.notes ?? "", lang]));
       const slot = args.idempotency_key ? { key: `key:${args.idempotency_key}`, ttlMs: policy.idempotencyKeyTtlMs } : { key: `same:${fingerprint}`, ttlMs: policy.duplicateRequestWindowMs };
-      await pruneRequestKeys(db, now - policy.idempotencyKeyTtlMs);
+      await pruneRequestKeysNowAndThen(db, now - policy.idempotencyKeyTtlMs, now);
       // A fresh id per try: a clash with an existing reservation just draws again.
       let counted = false;
       for (let tries = 0; ; tries++) {
