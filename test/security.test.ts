@@ -61,7 +61,9 @@ describe("critical: a sandbox is never public by accident", () => {
     expect(code.status).toBe(503);
     expect(await db.select().from(loginCodes).where(eq(loginCodes.phone, phone))).toEqual([]);
     expect(await db.select().from(sandboxRecords).where(eq(sandboxRecords.to, phone))).toEqual([]);
-    expect((await fetchWith(localOnly, "https://qrv.example.jp/mcp", { method: "POST", body: "{}" })).status).toBe(503);
+    const mcp = await fetchWith(localOnly, "https://qrv.example.jp/mcp", { method: "POST", body: "{}" });
+    expect(mcp.status).toBe(403);
+    expect(await mcp.json()).toMatchObject({ jsonrpc: "2.0", error: { code: -32000, message: expect.stringContaining("Invalid Host: qrv.example.jp") } });
   });
 
   it("the same configuration on localhost is the developer's sandbox", async () => {

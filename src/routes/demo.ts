@@ -6,8 +6,8 @@ import { config, SANDBOX_NOT_PUBLIC, sandboxExposure, sandboxServes } from "../c
 
 /**
  * In front of everything (OAuth endpoints and /mcp included): a sandbox reached on a public
- * host serves nothing and sends nothing. /healthz says why (503); /sandbox is not found; the
- * rest is unavailable.
+ * host serves nothing and sends nothing. /healthz says why (503); /sandbox is not found; /mcp
+ * refuses the host (403, as against DNS rebinding); the rest is unavailable.
  */
 export function refuseExposedSandbox(request: Request, env: Env): Response | null {
   if (sandboxExposure(env) !== "local_only" || sandboxServes(env, request.url)) return null;
@@ -17,6 +17,12 @@ export function refuseExposedSandbox(request: Request, env: Env): Response | nul
     return new Response(JSON.stringify({ ok: false, providers: "sandbox", demo: false, problem: SANDBOX_NOT_PUBLIC }), { status: 503, headers });
   }
   if (path === "/sandbox" || path.startsWith("/sandbox/")) return new Response(JSON.stringify({ error: "not found" }), { status: 404, headers });
+  // /mcp on a local server reached through another host name is what a DNS-rebinding page
+  // does: refused as MCP's own Host check refuses it (403, a JSON-RPC error).
+  if (path === "/mcp" || path.startsWith("/mcp/")) {
+    const message = `Invalid Host: ${new URL(request.url).host} (this local sandbox answers only on localhost)`;
+    return new Response(JSON.stringify({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }), { status: 403, headers });
+  }
   return new Response(JSON.stringify({ error: "unavailable: this server is configured as a local sandbox" }), { status: 503, headers });
 }
 
