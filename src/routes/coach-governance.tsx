@@ -30,7 +30,8 @@ import { pageLanguage } from "./language.tsx";
 import { RequesterPage } from "./requester-layout.tsx";
 import { formLimit } from "./support.tsx";
 
-type CoachEnv = { Bindings: Env; Variables: AccountVariables & { coach: CoachRow } };
+/** The coach portal's context: a signed-in account that is a coach. */
+export type CoachEnv = { Bindings: Env; Variables: AccountVariables & { coach: CoachRow } };
 type C = Context<CoachEnv>;
 
 const W = {

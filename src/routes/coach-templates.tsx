@@ -7,22 +7,19 @@
 //   POST /coach/messages/:engagementId/:messageId      approve (it leaves once) or reject a message
 import type { Context, Hono } from "hono";
 import { config } from "../config.ts";
-import type { AccountVariables } from "../auth/account.ts";
 import { createDb } from "../db/client.ts";
-import type { CoachRow } from "../db/sessions.ts";
 import { decideTemplate, messagesAwaitingCheck, proposedTemplates, templateCatalogue } from "../db/session-templates.ts";
 import type { Lang } from "../domain/reservation/types.ts";
 import { isTemplateKey, TEMPLATES, type TemplateKey } from "../domain/sessions/templates.ts";
 import { RESERVATION_ID_PATTERN } from "../domain/ids.ts";
 import { formatDateTime } from "../domain/time.ts";
 import { reservationStub } from "../durable/client.ts";
-import { FormBanners } from "./coach-governance.tsx";
-import { CSRF_FIELD, csrfToken, csrfValid } from "./csrf.ts";
+import { FormBanners, type CoachEnv } from "./coach-governance.tsx";
+import { CSRF_FIELD, csrfValid } from "./csrf.ts";
 import { pageLanguage } from "./language.tsx";
-import { RequesterPage } from "./requester-layout.tsx";
+import { Csrf, RequesterPage } from "./requester-layout.tsx";
 import { formLimit } from "./support.tsx";
 
-type CoachEnv = { Bindings: Env; Variables: AccountVariables & { coach: CoachRow } };
 type C = Context<CoachEnv>;
 
 const T = {
@@ -91,8 +88,23 @@ const ENGAGEMENT_ID = RESERVATION_ID_PATTERN;
 
 const label = (key: TemplateKey, lang: Lang) => TEMPLATES[key].label[lang];
 
-function Csrf(props: { c: C }) {
-  return <input type="hidden" name={CSRF_FIELD} value={csrfToken(props.c)} />;
+/** The coach's answer to a proposal or a message: a note, then approve or reject. */
+function Decision(props: { c: C; note: string; approve: string; reject: string }) {
+  return (
+    <>
+      <div class="field">
+        <label>{props.note}</label>
+        <textarea name="note" maxlength={500}></textarea>
+      </div>
+      <Csrf c={props.c} />
+      <button type="submit" class="block" name="decision" value="approve">
+        {props.approve}
+      </button>
+      <button type="submit" class="block secondary" name="decision" value="reject">
+        {props.reject}
+      </button>
+    </>
+  );
 }
 
 export function registerCoachTemplates(portal: Hono<CoachEnv>): void {
@@ -139,17 +151,7 @@ export function registerCoachTemplates(portal: Hono<CoachEnv>): void {
                     {w.reason}: {p.reason}
                   </p>
                 ) : null}
-                <div class="field">
-                  <label>{w.yourNote}</label>
-                  <textarea name="note" maxlength={500}></textarea>
-                </div>
-                <Csrf c={c} />
-                <button type="submit" class="block" name="decision" value="approve">
-                  {w.approve}
-                </button>
-                <button type="submit" class="block secondary" name="decision" value="reject">
-                  {w.reject}
-                </button>
+                <Decision c={c} note={w.yourNote} approve={w.approve} reject={w.reject} />
               </form>
             );
           })}
@@ -166,17 +168,7 @@ export function registerCoachTemplates(portal: Hono<CoachEnv>): void {
                 {m.template && isTemplateKey(m.template) ? w.edited(label(m.template, lang), m.templateVersion ?? 1) : w.free}・{w.writtenBy(m.writtenBy)}・{formatDateTime(m.at, lang)}
               </p>
               <div class="msg-text new">{m.body}</div>
-              <div class="field">
-                <label>{w.yourNote}</label>
-                <textarea name="note" maxlength={500}></textarea>
-              </div>
-              <Csrf c={c} />
-              <button type="submit" class="block" name="decision" value="approve">
-                {w.approveMessage}
-              </button>
-              <button type="submit" class="block secondary" name="decision" value="reject">
-                {w.rejectMessage}
-              </button>
+              <Decision c={c} note={w.yourNote} approve={w.approveMessage} reject={w.rejectMessage} />
             </form>
           ))}
         </div>

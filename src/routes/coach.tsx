@@ -12,11 +12,11 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { Child } from "hono/jsx";
-import { requireAccount, type AccountVariables } from "../auth/account.ts";
+import { requireAccount } from "../auth/account.ts";
 import { config } from "../config.ts";
 import { createDb } from "../db/client.ts";
 import { loadAnyRecord } from "../db/reservations.ts";
-import { coachClientList, coachForAccount, coachSessions, getAvailability, saveAvailability, type CoachRow } from "../db/sessions.ts";
+import { coachClientList, coachForAccount, coachSessions, getAvailability, saveAvailability } from "../db/sessions.ts";
 import type { SessionEvent } from "../domain/reservation/session-machine.ts";
 import { availabilityFromForm, exceptionsText, WEEKDAYS, type Availability } from "../domain/sessions/availability.ts";
 import type { Lang } from "../domain/reservation/types.ts";
@@ -27,10 +27,9 @@ import { CSRF_FIELD, csrfToken, csrfValid, formNonce } from "./csrf.ts";
 import { pageLanguage, rememberLanguage } from "./language.tsx";
 import { RequesterPage, privatePage } from "./requester-layout.tsx";
 import { formLimit } from "./support.tsx";
-import { FormBanners, registerCoachExceptions, registerCoachPolicy, registerCoachReport } from "./coach-governance.tsx";
+import { FormBanners, registerCoachExceptions, registerCoachPolicy, registerCoachReport, type CoachEnv } from "./coach-governance.tsx";
 import { registerCoachTemplates } from "./coach-templates.tsx";
 
-type CoachEnv = { Bindings: Env; Variables: AccountVariables & { coach: CoachRow } };
 type C = Context<CoachEnv>;
 
 export const coachPortal = new Hono<CoachEnv>();

@@ -25,9 +25,9 @@ import { bookRooms, checkStay, todayJst, type AskedLine } from "../lodging/order
 import { quoteCancellation, requestCancellation } from "../lodging/cancellation.ts";
 import { startTopUp } from "../lodging/points.ts";
 import { AccountBar } from "./account.tsx";
-import { CSRF_FIELD, csrfToken, csrfValid, formNonce } from "./csrf.ts";
+import { CSRF_FIELD, csrfValid, formNonce } from "./csrf.ts";
 import { isHttps, pageLanguage, rememberLanguage } from "./language.tsx";
-import { privatePage, RequesterPage } from "./requester-layout.tsx";
+import { Csrf, privatePage, RequesterPage } from "./requester-layout.tsx";
 
 type E = { Bindings: Env; Variables: AccountVariables };
 type C = Context<E>;
@@ -163,10 +163,6 @@ function Shell(props: { c: C; lang: Lang; title: string; path: string; children:
       {props.children}
     </RequesterPage>
   );
-}
-
-function Csrf(props: { c: C }) {
-  return <input type="hidden" name={CSRF_FIELD} value={csrfToken(props.c)} />;
 }
 
 async function memberOr(c: C): Promise<{ db: Db; m: MemberRow } | Response> {

@@ -1,12 +1,18 @@
 // The frame of every page a requester sees (guest page, cancellation, FAQ, support): the
 // shared page shell plus the language switch, the guest stylesheet and script, and links to
 // the FAQ and support at the bottom.
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Child } from "hono/jsx";
 import type { Lang } from "../domain/reservation/types.ts";
 import { copy, type Support } from "./copy.ts";
+import { CSRF_FIELD, csrfToken } from "./csrf.ts";
 import { LanguageToggle } from "./language.tsx";
 import { Page } from "./layout.tsx";
+
+/** The CSRF field of a form on these pages (the double-submit token of `csrf.ts`). */
+export function Csrf(props: { c: Context }) {
+  return <input type="hidden" name={CSRF_FIELD} value={csrfToken(props.c)} />;
+}
 
 /** Pages about one person's booking: no referrer to other sites, not indexed, not cached. */
 export const privatePage: MiddlewareHandler = async (c, next) => {
