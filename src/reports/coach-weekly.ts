@@ -10,6 +10,7 @@ import { deleteAuditPastRetention, engagementsChangedSince, lastRetentionRun, sa
 import { enqueueOpsJobs } from "../db/ops-outbox.ts";
 import { coachReports, coaches } from "../db/schema.ts";
 import type { Doc } from "../documents/model.ts";
+import { jstDate } from "../domain/metrics.ts";
 import { EXCEPTION_LABELS } from "../domain/sessions/policy.ts";
 import { weekOf, weeklyReport, type WeeklyReport } from "../domain/sessions/weekly.ts";
 import { formatDateTime } from "../domain/time.ts";
@@ -51,7 +52,7 @@ export function coachWeeklyDoc(coachName: string, r: WeeklyReport, week: Week, n
   const last = weekOf(week.end - 1);
   return {
     title: `週次レポート ${coachName} ${week.key} の週`,
-    subtitle: `${week.key} 〜 ${new Date(last.end - DAY + 9 * HOUR).toISOString().slice(0, 10)}（日本時間）・作成 ${formatDateTime(now, "ja")}・受講者とのやりとりの記録から集計`,
+    subtitle: `${week.key} 〜 ${jstDate(last.end - DAY)}（日本時間）・作成 ${formatDateTime(now, "ja")}・受講者とのやりとりの記録から集計`,
     lang: "ja",
     blocks: [
       { h2: "概要" },
