@@ -18,3 +18,11 @@ export function nameProblem(text: string): string | null {
 export function visibleText(text: string): string {
   return text.replace(new RegExp(`${CONTROL.source}|${FORMAT.source}`, "gu"), "\uFFFD");
 }
+
+/**
+ * `{{name}}` placeholders filled from `values`. A placeholder without a value stays as it is,
+ * so a check can find it and nothing leaves half-written.
+ */
+export function fillPlaceholders(text: string, values: Record<string, string | undefined>): string {
+  return text.replace(/\{\{([\w.]+)\}\}/g, (whole, name: string) => values[name] ?? whole);
+}

@@ -1,6 +1,7 @@
 // What travels on the "jobs" queue: outbox jobs (by id, with the links that are never stored
 // in D1) and, in sandbox mode, provider webhooks waiting to be delivered.
 import { z } from "zod";
+import { fillPlaceholders } from "../domain/text.ts";
 
 export const WEBHOOK_PROVIDERS = ["stripe", "twilio", "bland"] as const;
 export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
@@ -55,5 +56,5 @@ export function guestUrlOf(links: Record<string, string>): string | undefined {
 
 export function resolveLinks(text: string, links: Record<string, string> | undefined): string {
   if (!links) return text;
-  return text.replace(/\{\{([\w.]+)\}\}/g, (whole, name: string) => links[name] ?? whole);
+  return fillPlaceholders(text, links);
 }

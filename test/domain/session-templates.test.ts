@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { decideSession, sessionTimerEvent, type EngagementRecord, type SessionContext } from "../../src/domain/reservation/session-machine.ts";
 import { checkPolicy, DEFAULT_COACH_POLICY, type ExceptionEvent } from "../../src/domain/sessions/policy.ts";
 import { explainRule, hasWords } from "../../src/domain/sessions/rule-words.ts";
-import { messagesInNote, renderTemplate, TEMPLATE_KEYS, TEMPLATES, templateTextProblems } from "../../src/domain/sessions/templates.ts";
+import { messagesInNote, TEMPLATE_KEYS, TEMPLATES, templateTextProblems } from "../../src/domain/sessions/templates.ts";
+import { fillPlaceholders } from "../../src/domain/text.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -55,8 +56,8 @@ describe("templates", () => {
   });
 
   it("a variable without a value stays, so the pre-send check finds it", () => {
-    expect(renderTemplate("{{a}} と {{b}}", { a: "1" })).toBe("1 と {{b}}");
-    expect(renderTemplate("x{{resend}}y", { resend: "" })).toBe("xy");
+    expect(fillPlaceholders("{{a}} と {{b}}", { a: "1" })).toBe("1 と {{b}}");
+    expect(fillPlaceholders("x{{resend}}y", { resend: "" })).toBe("xy");
   });
 
   it("the audit note names each message's template and version", () => {

@@ -12,8 +12,9 @@
 import { sessionSms } from "../sessions/messages.ts";
 import type { ExceptionKind } from "../sessions/policy.ts";
 import { checkNeeded, messageProblems, type CheckNeeded, type MessageKind, type MessageTopic } from "../sessions/send-rules.ts";
-import { renderTemplate, standardVersion, TEMPLATES, type SessionMessaging, type TemplateKey } from "../sessions/templates.ts";
+import { standardVersion, TEMPLATES, type SessionMessaging, type TemplateKey } from "../sessions/templates.ts";
 import { formatJpy } from "../money.ts";
+import { fillPlaceholders } from "../text.ts";
 import { formatDateTime, formatShort } from "../time.ts";
 import type { Actor, Effect, Lang, Note, OpenCase, PaymentState, Requester } from "./types.ts";
 
@@ -385,7 +386,7 @@ function governed(r: EngagementRecord, ctx: SessionContext, s: Say): { next: Eng
   const rules = ctx.messaging ?? NO_RULES;
   const approved = rules.templates[s.key] ?? standardVersion(s.key);
   const lang = r.requester.language;
-  const body = renderTemplate(approved.text[lang], { client_name: r.requester.name, coach_name: r.data.coach.name, menu_name: r.data.menu.name, page_url: ctx.pageUrl, ...s.vars });
+  const body = fillPlaceholders(approved.text[lang], { client_name: r.requester.name, coach_name: r.data.coach.name, menu_name: r.data.menu.name, page_url: ctx.pageUrl, ...s.vars });
   // Unique across engagements (the weekly sample and the audit log name messages by id).
   const id = `msg_auto_${r.id}_${r.version}_${s.key}`;
   const m: ClientMessage = { id, body, kind: "standard", topic: "other", template: s.key, templateVersion: approved.version, needs: "none", writtenBy: "system", at: ctx.now, status: "sent", auto: true, ...(s.expiresAt ? { expiresAt: s.expiresAt } : {}) };
@@ -443,7 +444,7 @@ export function engagementVariables(r: EngagementRecord): Record<string, string>
  * filled in, without the page link (QRV adds the client's link to every message a person sends).
  */
 export function operatorText(text: string, r: EngagementRecord): string {
-  return renderTemplate(text.replace(/[ \t]*\{\{page_url\}\}/g, ""), engagementVariables(r)).trim();
+  return fillPlaceholders(text.replace(/[ \t]*\{\{page_url\}\}/g, ""), engagementVariables(r)).trim();
 }
 
 function withoutTimers(r: EngagementRecord, drop: (t: SessionTimer) => boolean, add: SessionTimer[] = []): SessionTimer[] {

@@ -212,17 +212,6 @@ export function standardVersion(key: TemplateKey): ApprovedTemplate {
   return { version: 1, text: TEMPLATES[key].text };
 }
 
-/**
- * Fills in the variables. A variable without a value stays as it is, so the pre-send check
- * finds it and the message does not leave half-written.
- */
-export function renderTemplate(text: string, vars: Record<string, string | undefined>): string {
-  return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
-    const value = vars[name];
-    return value !== undefined ? value : whole;
-  });
-}
-
 /** Checks a proposed text: both languages given, and only the template's own variables used. */
 export function templateTextProblems(key: TemplateKey, text: TemplateText): string[] {
   const problems: string[] = [];
