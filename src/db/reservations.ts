@@ -207,10 +207,11 @@ export function versionGuard(id: string, version: number): { sql: string; params
   return { sql: "EXISTS (SELECT 1 FROM reservations WHERE id = ? AND version = ?)", params: [id, version] };
 }
 
-/** An event that changed nothing is still part of the audit log (with the finish of the job that reported it). */
-export async function recordIgnoredEvent(d1: D1Database, record: AnyRecord, event: EventInput, finished?: FinishedJob): Promise<void> {
+/** An event that changed nothing is still part of the audit log (with the finish of the job that reported it, and `extra` statements such as its webhook receipt). */
+export async function recordIgnoredEvent(d1: D1Database, record: AnyRecord, event: EventInput, finished?: FinishedJob, extra: D1PreparedStatement[] = []): Promise<void> {
   const insert = d1.prepare(`INSERT INTO reservation_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).bind(...eventValues(record.id, record.version, event));
-  if (finished) await d1.batch([insert, finishStatement(d1, finished.jobId, finished.result, event.at)]);
+  const statements = [insert, ...(finished ? [finishStatement(d1, finished.jobId, finished.result, event.at)] : []), ...extra];
+  if (statements.length > 1) await d1.batch(statements);
   else await insert.run();
 }
 

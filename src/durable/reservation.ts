@@ -9,6 +9,7 @@ import { config, type Config } from "../config.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { clearEnqueued, getJob, markEnqueued, unenqueuedJobs } from "../db/outbox.ts";
 import { gateStatements, type CreateGate } from "../db/request-keys.ts";
+import { alreadyReceived, receiptStatement, type Receipt } from "../db/webhooks.ts";
 import { lodgingOrderStatements } from "../db/lodging-orders.ts";
 import { ledgerFailure, ledgerStatements } from "../db/members.ts";
 import { REQUEUEABLE_JOB_KINDS, VersionConflict, commitTransition, loadAnyRecord, recordIgnoredEvent, settleDeadJob, versionGuard, type EventInput, type FinishedJob, type OutboxInput } from "../db/reservations.ts";
@@ -44,6 +45,8 @@ export interface DispatchResult {
   outcome?: Outcome;
   reason?: string;
   duplicate?: boolean;
+  /** The webhook receipt given to dispatch was written with this event. */
+  receipted?: boolean;
 }
 
 /** A dispatch to a session engagement: the same, with the session machine's outcome. */
@@ -238,17 +241,21 @@ export class ReservationObject extends DurableObject<Env> {
    * Applies one event. `key` (a provider event id, a job id) makes a repeated delivery a
    * no-op even when the machine would accept the event again. `finished`: the queue job that
    * produced the event, recorded as done in the same batch (whether the event applies or not).
+   * `receipt`: the provider webhook that brought it, recorded received in that batch too
+   * (`receipted` says so; otherwise the caller records it).
    */
-  async dispatch(event: AnyEvent, actor: Actor, key?: string, finished?: FinishedJob): Promise<DispatchResult> {
+  async dispatch(event: AnyEvent, actor: Actor, key?: string, finished?: FinishedJob, receipt?: Receipt): Promise<DispatchResult> {
     return this.#serial(async () => {
       if (!(await this.ctx.storage.get("id"))) return { applied: false, status: null, version: 0, reason: "reservation not found" };
-      if (key && (await this.ctx.storage.get(`seen:${key}`))) {
+      // Its own memory of deliveries first; once that has let old keys go, the webhook receipts in D1.
+      const seen = key && ((await this.ctx.storage.get(`seen:${key}`)) || (receipt && (await this.ctx.storage.get("seenDropped")) && (await alreadyReceived(this.#db, receipt.provider, receipt.eventId))));
+      if (seen) {
         const r = await this.#load();
         return { applied: false, duplicate: true, status: r.status, version: r.version, reason: "duplicate delivery" };
       }
-      const result = await this.#apply(event, actor, undefined, finished);
+      const result = await this.#apply(event, actor, undefined, finished, receipt);
       if (key) await this.#remember(key);
-      return result;
+      return receipt ? { ...result, receipted: true } : result;
     });
   }
 
@@ -551,11 +558,11 @@ export class ReservationObject extends DurableObject<Env> {
     const seen = (await this.ctx.storage.get<string[]>("seen")) ?? [];
     seen.push(key);
     const dropped = seen.splice(0, Math.max(0, seen.length - SEEN_KEYS_LIMIT));
-    await this.ctx.storage.put({ seen, [`seen:${key}`]: 1 });
+    await this.ctx.storage.put({ seen, [`seen:${key}`]: 1, ...(dropped.length ? { seenDropped: true } : {}) });
     if (dropped.length) await this.ctx.storage.delete(dropped.map((k) => `seen:${k}`));
   }
 
-  async #apply(given: AnyEvent, actor: Actor, firedTimer?: AnyTimer, finished?: FinishedJob): Promise<DispatchResult> {
+  async #apply(given: AnyEvent, actor: Actor, firedTimer?: AnyTimer, finished?: FinishedJob, receipt?: Receipt): Promise<DispatchResult> {
     for (let attempt = 0; ; attempt++) {
       const record = await this.#load();
       const now = Date.now();
@@ -571,7 +578,7 @@ export class ReservationObject extends DurableObject<Env> {
       let decision: AnyDecision = decide(record, event, ctx);
       if (firedTimer) decision = this.#dropFiredTimer(record, decision, firedTimer, now);
       try {
-        return await this.#commit(record, event, actor, decision, now, finished);
+        return await this.#commit(record, event, actor, decision, now, finished, receipt);
       } catch (err) {
         // Only one writer exists, so a conflict means our cached copy is stale: reload once.
         // A charge the balance no longer covers (points spent meanwhile): decide again.
@@ -654,17 +661,18 @@ export class ReservationObject extends DurableObject<Env> {
     } as AnyDecision;
   }
 
-  async #commit(record: AnyRecord, event: AnyEvent, actor: Actor, decision: AnyDecision, now: number, finished?: FinishedJob): Promise<DispatchResult> {
+  async #commit(record: AnyRecord, event: AnyEvent, actor: Actor, decision: AnyDecision, now: number, finished?: FinishedJob, receipt?: Receipt): Promise<DispatchResult> {
     if (decision.kind === "ignore") {
       console.log(JSON.stringify({ msg: "event ignored", reservation: record.id, status: record.status, event: event.type, reason: decision.reason }));
-      await recordIgnoredEvent(this.env.DB, record, { type: event.type, actor, fromStatus: record.status, toStatus: record.status, ignored: true, note: { code: "ignored", params: { reason: decision.reason } }, data: event, at: now }, finished);
+      const receipted = receipt ? [receiptStatement(this.env.DB, receipt, now)] : [];
+      await recordIgnoredEvent(this.env.DB, record, { type: event.type, actor, fromStatus: record.status, toStatus: record.status, ignored: true, note: { code: "ignored", params: { reason: decision.reason } }, data: event, at: now }, finished, receipted);
       return { applied: false, status: record.status, version: record.version, reason: decision.reason, ...(decision.outcome ? { outcome: decision.outcome as Outcome } : {}) };
     }
     const next = decision.next;
     const outbox: OutboxInput[] = decision.effects.map((effect) => ({ id: newId("job", now), effect }));
     // Manual cases this transition settled: their alerts clear with it.
     const settled = (record.openCases ?? []).filter((c) => !next.openCases?.some((n) => n.case === c.case)).map((c) => caseAlertKey(c.case, record.id));
-    const extra: D1PreparedStatement[] = [];
+    const extra: D1PreparedStatement[] = receipt ? [receiptStatement(this.env.DB, receipt, now, versionGuard(next.id, next.version))] : [];
     if (next.kind === "lodging") {
       const guard = versionGuard(next.id, next.version);
       extra.push(...lodgingOrderStatements(this.env.DB, next, false, guard));

@@ -1,7 +1,8 @@
 // Provider webhooks. Each request is verified with the provider's signature scheme (400 and
 // no change when it does not verify), deduplicated by the provider's id (a verified
-// duplicate gets 200 and changes nothing), and turned into an event for the reservation's
-// object, which ignores anything that would move the reservation backwards.
+// duplicate gets 200 and changes nothing: the reservation's object knows the deliveries it
+// has had, and a receipt in D1 covers the rest), and turned into an event for the
+// reservation's object, which ignores anything that would move the reservation backwards.
 import { Hono } from "hono";
 import { config } from "../config.ts";
 import { createDb } from "../db/client.ts";
@@ -23,8 +24,12 @@ function rejected(reason: string) {
   return Response.json({ error: reason }, { status: 400 });
 }
 
+/**
+ * Hands the event to its reservation. Its object knows the deliveries it has had (`duplicate`),
+ * and records the receipt in the batch that applies or ignores the event (`receipted`).
+ */
 async function deliver(env: Env, provider: string, eventId: string, reservationId: string, event: ReservationEvent) {
-  const result = await reservationStub(env, reservationId).dispatch(event, "provider", `${provider}:${eventId}`);
+  const result = await reservationStub(env, reservationId).dispatch(event, "provider", `${provider}:${eventId}`, undefined, { provider, eventId });
   if (result.status === null) console.warn(JSON.stringify({ msg: "webhook for unknown reservation", provider, reservation: reservationId }));
   return result;
 }
@@ -43,12 +48,16 @@ webhooks.post("/stripe", async (c) => {
   // Deduplication needs the event's id: a signed body without one is not a Stripe event.
   if (typeof event.id !== "string" || !/^evt_[\w-]{1,250}$/.test(event.id) || typeof event.type !== "string") return rejected("not a Stripe event: id (evt_...) and type are required");
   const db = createDb(c.env.DB);
-  if (await alreadyReceived(db, "stripe", event.id)) return c.json({ received: true, duplicate: true });
   const mapped = reservationEventFromStripe(event);
-  if (mapped && isTopUpId(mapped.reservationId)) {
-    // A member buying points (lodging): credited once, then the orders waiting for points are told.
-    if (mapped.event.type === "payment_completed") await topUpPaid(c.env, db, mapped.reservationId, mapped.event.amountJpy, `stripe:${event.id}`);
-  } else if (mapped) await deliver(c.env, "stripe", event.id, mapped.reservationId, mapped.event);
+  if (mapped && !isTopUpId(mapped.reservationId)) {
+    const told = await deliver(c.env, "stripe", event.id, mapped.reservationId, mapped.event);
+    if (told.duplicate) return c.json({ received: true, duplicate: true });
+    if (!told.receipted) await markReceived(db, "stripe", event.id);
+    return c.json({ received: true });
+  }
+  if (await alreadyReceived(db, "stripe", event.id)) return c.json({ received: true, duplicate: true });
+  // A member buying points (lodging): credited once, then the orders waiting for points are told.
+  if (mapped?.event.type === "payment_completed") await topUpPaid(c.env, db, mapped.reservationId, mapped.event.amountJpy, `stripe:${event.id}`);
   await markReceived(db, "stripe", event.id);
   return c.json({ received: true });
 });
@@ -68,9 +77,8 @@ webhooks.post("/bland", async (c) => {
   // Progress updates and Bland's later transcript-only delivery carry no result.
   if (!outcome) return c.json({ received: true, final: false });
   const db = createDb(c.env.DB);
-  if (await alreadyReceived(db, "bland", outcome.callId)) return c.json({ received: true, duplicate: true });
   if (outcome.reservationId && outcome.attemptId) {
-    await deliver(c.env, "bland", outcome.callId, outcome.reservationId, {
+    const told = await deliver(c.env, "bland", outcome.callId, outcome.reservationId, {
       type: "call_result",
       attemptId: outcome.attemptId,
       result: outcome.result,
@@ -78,7 +86,9 @@ webhooks.post("/bland", async (c) => {
       ...(outcome.summary ? { summary: outcome.summary } : {}),
       ...(outcome.proposedChange ? { proposedChange: outcome.proposedChange } : {}),
     });
-  }
+    if (told.duplicate) return c.json({ received: true, duplicate: true });
+    if (told.receipted) return c.json({ received: true });
+  } else if (await alreadyReceived(db, "bland", outcome.callId)) return c.json({ received: true, duplicate: true });
   await markReceived(db, "bland", outcome.callId);
   return c.json({ received: true });
 });
