@@ -2,7 +2,7 @@
 import type { Db } from "../../db/client.ts";
 import { ProviderError, type AlertsPort, type EmailPort, type SmsPort } from "../types.ts";
 import { randomHex, recordSent } from "./records.ts";
-import { scheduleWebhook } from "./webhooks.ts";
+import { scheduleWebhooks } from "./webhooks.ts";
 
 /**
  * Sandbox numbers that fail the way Twilio does, to rehearse failures without a network:
@@ -21,8 +21,8 @@ export function sandboxSms(env: Env, db: Db): SmsPort {
       await recordSent(db, { channel: "sms", reservationId: msg.reservationId, to: msg.to, body: msg.body, providerRef: sid });
       // Twilio reports progress to the StatusCallback URL: sent, then delivered.
       const path = new URL(msg.statusCallback).pathname + new URL(msg.statusCallback).search;
-      for (const status of ["sent", "delivered"]) {
-        const form = new URLSearchParams({
+      const forms = ["sent", "delivered"].map((status) =>
+        new URLSearchParams({
           AccountSid: env.TWILIO_ACCOUNT_SID,
           ApiVersion: "2010-04-01",
           From: "QRV",
@@ -31,9 +31,9 @@ export function sandboxSms(env: Env, db: Db): SmsPort {
           SmsSid: sid,
           SmsStatus: status,
           To: msg.to,
-        });
-        await scheduleWebhook(env, "twilio", path, form.toString());
-      }
+        }).toString(),
+      );
+      await scheduleWebhooks(env, "twilio", path, forms);
       return { providerRef: sid };
     },
   };

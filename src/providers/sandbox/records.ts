@@ -20,11 +20,13 @@ export async function recordSent(db: Db, r: SentRecord): Promise<void> {
 /**
  * recordSent as a statement, to go in one D1 batch with the record it reports on.
  * `ifPreviousChanged`: written only if the statement before it in the batch changed a row.
+ * `readData`: one more field of `data`, read by SQL in the same batch (e.g. from that record).
  */
-export function recordStatement(db: Db, r: SentRecord, ifPreviousChanged = false): D1PreparedStatement {
+export function recordStatement(db: Db, r: SentRecord, ifPreviousChanged = false, readData?: { key: string; sql: string; params: unknown[] }): D1PreparedStatement {
+  const data = readData ? "json_set(?, '$.' || ?, " + readData.sql + ")" : "?";
   return db.$client
-    .prepare(`INSERT INTO sandbox_records (channel, reservation_id, "to", subject, body, provider_ref, data, created_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?${ifPreviousChanged ? " WHERE changes() > 0" : ""}`)
-    .bind(r.channel, r.reservationId ?? null, r.to ?? null, r.subject ?? null, r.body, r.providerRef ?? null, JSON.stringify(r.data ?? {}), Date.now());
+    .prepare(`INSERT INTO sandbox_records (channel, reservation_id, "to", subject, body, provider_ref, data, created_at) SELECT ?, ?, ?, ?, ?, ?, ${data}, ?${ifPreviousChanged ? " WHERE changes() > 0" : ""}`)
+    .bind(r.channel, r.reservationId ?? null, r.to ?? null, r.subject ?? null, r.body, r.providerRef ?? null, JSON.stringify(r.data ?? {}), ...(readData ? [readData.key, ...readData.params] : []), Date.now());
 }
 
 export function randomHex(bytes: number): string {

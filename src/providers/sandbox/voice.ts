@@ -3,7 +3,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Config } from "../../config.ts";
 import type { Db } from "../../db/client.ts";
-import { sandboxCalls, shops } from "../../db/schema.ts";
+import { sandboxCalls } from "../../db/schema.ts";
 import { CLOSING_AMBIGUOUS, CLOSING_CHANGE, FIRST_SENTENCE } from "../../domain/call-script.ts";
 import { formatDateTime } from "../../domain/time.ts";
 import { blandCallBody, outcomeFromBland, type BlandCall } from "../voice/bland.ts";
@@ -67,27 +67,27 @@ export function sandboxCallPayload(callId: string, body: CallBody, startAt: numb
 export function sandboxVoice(env: Env, db: Db, cfg: Config): VoicePort {
   return {
     async placeCall(req) {
-      const shop = await db.query.shops.findFirst({ where: eq(shops.id, req.shop.id), columns: { sandboxAnswer: true } });
-      const answer = (SANDBOX_ANSWERS as readonly string[]).includes(shop?.sandboxAnswer ?? "") ? (shop!.sandboxAnswer as SandboxAnswer) : "accepted";
       const body = blandCallBody(req);
       const callId = crypto.randomUUID();
-      const call = db.insert(sandboxCalls).values({
-        id: callId,
-        reservationId: req.reservationId,
-        shopId: req.shop.id,
-        shopName: req.shop.name,
-        phone: req.shop.phone,
-        status: answer === "manual" ? "queued" : "completed",
-        answer: answer === "manual" ? null : answer,
-        request: JSON.stringify({ ...body, start_at: req.request.startAt }),
-        createdAt: Date.now(),
-        completedAt: answer === "manual" ? null : Date.now(),
-      });
-      const { sql, params } = call.toSQL();
-      await db.$client.batch([
-        db.$client.prepare(sql).bind(...params),
-        recordStatement(db, { channel: "call", reservationId: req.reservationId, to: req.shop.phone, subject: req.shop.name, body: body.task, providerRef: callId, data: { first_sentence: body.first_sentence, answer } }),
+      const now = Date.now();
+      // One round trip: the call reads its shop's scripted answer (anything unknown is "accepted")
+      // as it is inserted, and its outbox record reads it back from the call.
+      const answerOfShop = `COALESCE((SELECT sandbox_answer FROM shops WHERE id = ? AND sandbox_answer IN (${SANDBOX_ANSWERS.map(() => "?").join(", ")})), 'accepted')`;
+      const [inserted] = await db.$client.batch<{ answer: SandboxAnswer }>([
+        db.$client
+          .prepare(
+            `INSERT INTO sandbox_calls (id, reservation_id, shop_id, shop_name, phone, status, answer, request, created_at, completed_at)
+             SELECT ?, ?, ?, ?, ?, CASE a WHEN 'manual' THEN 'queued' ELSE 'completed' END, NULLIF(a, 'manual'), ?, ?, CASE a WHEN 'manual' THEN NULL ELSE ? END FROM (SELECT ${answerOfShop} AS a)
+             RETURNING COALESCE(answer, 'manual') AS answer`,
+          )
+          .bind(callId, req.reservationId, req.shop.id, req.shop.name, req.shop.phone, JSON.stringify({ ...body, start_at: req.request.startAt }), now, now, req.shop.id, ...SANDBOX_ANSWERS),
+        recordStatement(db, { channel: "call", reservationId: req.reservationId, to: req.shop.phone, subject: req.shop.name, body: body.task, providerRef: callId, data: { first_sentence: body.first_sentence } }, false, {
+          key: "answer",
+          sql: "(SELECT COALESCE(answer, 'manual') FROM sandbox_calls WHERE id = ?)",
+          params: [callId],
+        }),
       ]);
+      const answer = inserted!.results[0]!.answer;
       if (answer !== "manual") {
         const payload = sandboxCallPayload(callId, body, req.request.startAt, answer);
         await scheduleWebhook(env, "bland", "/webhooks/bland", JSON.stringify(payload), cfg.sandboxCallDelaySeconds);

@@ -11,6 +11,11 @@ export async function scheduleWebhook(env: Env, provider: WebhookProvider, path:
   await env.JOBS.send(msg, delaySeconds > 0 ? { delaySeconds: Math.round(delaySeconds) } : undefined);
 }
 
+/** Several deliveries of one provider, in one queue send (one message's callbacks, in order). */
+export async function scheduleWebhooks(env: Env, provider: WebhookProvider, path: string, bodies: string[]): Promise<void> {
+  await env.JOBS.sendBatch(bodies.map((body) => ({ body: { type: "webhook", provider, path, body } satisfies QueueMessage })));
+}
+
 /** The request the provider would send, signed with the configured webhook secret. */
 export async function signedWebhookRequest(env: Env, cfg: Config, msg: Extract<QueueMessage, { type: "webhook" }>): Promise<Request> {
   const url = `${cfg.publicUrl}${msg.path}`;
