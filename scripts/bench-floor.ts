@@ -19,7 +19,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { jstIn } from "../test/e2e/qrv.ts";
-import { freePort, startServer, wranglerDev, type RunningServer } from "../test/e2e/server.ts";
+import { LOCAL_OBSERVABILITY, freePort, startServer, wranglerDev, type RunningServer } from "../test/e2e/server.ts";
 import { wranglerSync } from "./lib/wrangler.ts";
 import { workerdCpuMs } from "./lib/workerd-cpu.ts";
 import { profileWhile, summarize } from "./lib/cpu-profile.ts";
@@ -380,7 +380,7 @@ async function compare(dir: string): Promise<void> {
       const a = per(`after ${what}`);
       console.log(`${what.padEnd(22)}${f1(b).padStart(9)}${f1(a).padStart(9)}${`${(((a - b) / b) * 100).toFixed(0)} %`.padStart(9)}`);
     }
-    console.log(`load average (1, 5, 15 min): at the start ${LOAD_AT_START}, at the end ${loadAverage()}`);
+    console.log(`load average (1, 5, 15 min): at the start ${LOAD_AT_START}, at the end ${loadAverage()}; wrangler's local trace collector ${LOCAL_OBSERVABILITY === "false" ? "off" : "on"}`);
   } finally {
     await Promise.all(started.map((t) => t.stop()));
   }
@@ -502,7 +502,7 @@ try {
     goal("whole booking CPU", booking.cpuMs, BOOKING_GOAL_MS, " ms"),
   ];
   console.log(`  (request_reservation / McpAgent write floor C, for comparison with earlier runs: ${ratio("QRV request_reservation", "C  write floor")?.toFixed(2) ?? "n/a"}×)`);
-  console.log(`\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  console.log(`\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; wrangler's local trace collector ${LOCAL_OBSERVABILITY === "false" ? "off" : "on"} (X_LOCAL_OBSERVABILITY=${LOCAL_OBSERVABILITY})`);
   console.log(`load average (1, 5, 15 min): at the start ${LOAD_AT_START}, at the end ${loadAverage()}\n`);
   process.exitCode = errors.length ? 1 : 0;
   void ok;

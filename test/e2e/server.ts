@@ -81,8 +81,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 }
 
 /** `wrangler dev` with these arguments, once it is ready to serve. */
+/**
+ * wrangler's local trace collector (its "local explorer"): on by default, it records every
+ * span (each D1 query, RPC, fetch) and log line of the Worker into a SQLite database of its
+ * own, in the same workerd process. A deployed Worker does none of that work, and it costs
+ * more CPU than many of the calls it traces, so servers started here run without it unless
+ * X_LOCAL_OBSERVABILITY says otherwise (`npm run dev` keeps wrangler's default).
+ */
+export const LOCAL_OBSERVABILITY = process.env.X_LOCAL_OBSERVABILITY ?? "false";
+
 export async function wranglerDev(args: string[], timeoutMs = 60_000): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [WRANGLER, "dev", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } });
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", X_LOCAL_OBSERVABILITY: LOCAL_OBSERVABILITY };
+  const child = spawn(process.execPath, [WRANGLER, "dev", ...args], { stdio: ["ignore", "pipe", "pipe"], env });
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr.on("data", (d: Buffer) => (output += d.toString()));
