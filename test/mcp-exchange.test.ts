@@ -7,10 +7,12 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { CreateMessageRequestSchema, ElicitRequestSchema, type ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
+import { getOAuthApi } from "@cloudflare/workers-oauth-provider";
 import { createExecutionContext, runDurableObjectAlarm } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../src/index.ts";
+import { oauthOptions } from "../src/auth/index.ts";
 import { upsertUser } from "../src/auth/sign-in.ts";
 import { apiKeys } from "../src/db/schema.ts";
 import { newApiKey } from "../src/domain/api-key.ts";
@@ -225,6 +227,63 @@ describe("an answer POSTed to /mcp", () => {
     const late = await post(key, { jsonrpc: "2.0", id: question.id, result: { action: "accept", content: { username: "late", email: "late@example.com" } } }, session, quick);
     expect(late.status).toBe(404);
     expect(await late.json()).toMatchObject({ id: question.id, error: { code: -32602 } });
+  });
+});
+
+// ---- a person signed in through two OAuth clients
+const BASE = "https://qrv.test";
+const b64url = (bytes: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+
+/** An access token for `userId` through a newly registered OAuth client, made the way /authorize makes one. */
+async function oauthToken(userId: string, phone: string, clientName: string): Promise<string> {
+  const noHandlers = { apiHandler: { fetch: () => new Response(null, { status: 500 }) }, defaultHandler: { fetch: () => new Response(null, { status: 500 }) } };
+  const oauth = getOAuthApi(oauthOptions(env, noHandlers), env);
+  const redirect = "http://localhost:4567/callback";
+  const registered = (await (await exports.default.fetch(new Request(`${BASE}/oauth/register`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ client_name: clientName, redirect_uris: [redirect], grant_types: ["authorization_code"], token_endpoint_auth_method: "none" }) }))).json()) as { client_id: string };
+  const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)).buffer);
+  const challenge = b64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
+  const url = `${BASE}/authorize?${new URLSearchParams({ response_type: "code", client_id: registered.client_id, redirect_uri: redirect, code_challenge: challenge, code_challenge_method: "S256", scope: "reservations", resource: `${BASE}/mcp`, state: "s" })}`;
+  const request = await oauth.parseAuthRequest(new Request(url));
+  const { redirectTo } = await oauth.completeAuthorization({ request, userId, metadata: {}, scope: request.scope, props: { kind: "user", userId, phone } });
+  const code = new URL(redirectTo).searchParams.get("code")!;
+  const res = await exports.default.fetch(new Request(`${BASE}/oauth/token`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirect, client_id: registered.client_id, code_verifier: verifier, resource: `${BASE}/mcp` }) }));
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+const postQrv = (token: string, body: unknown, session?: string) =>
+  exports.default.fetch(
+    new Request(`${BASE}/mcp`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream", "MCP-Protocol-Version": "2025-06-18", ...(session ? { "Mcp-Session-Id": session } : {}) },
+      body: JSON.stringify(body),
+    }),
+  );
+
+describe("a question to a person signed in with OAuth", () => {
+  it("is answered only through the OAuth client that made the call, not another client of the same person", async () => {
+    const where = await seedShops([{ answer: "declined" }]);
+    const phone = uniqueMobile();
+    const user = await upsertUser(db, phone);
+    const appA = await oauthToken(user.id, phone, "App A");
+    const appB = await oauthToken(user.id, phone, "App B");
+    const init = await postQrv(appA, { jsonrpc: "2.0", id: 0, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: { elicitation: { form: {} } }, clientInfo: { name: "app-a", version: "1" } } });
+    const session = init.headers.get("Mcp-Session-Id")!;
+    await init.text();
+    expect(session).toMatch(/-qf$/);
+    const next = messages(await postQrv(appA, { jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "request_reservation", arguments: { service: where.service, area: where.area, start: startIn(72), party_size: 1 } } }, session));
+    const question = await next();
+    expect(question).toMatchObject({ method: "elicitation/create", id: expect.stringMatching(/^qrv-ask-/) });
+    const answer = { jsonrpc: "2.0", id: question.id, result: { action: "accept", content: { name: "高橋 花", email: "hana@example.com" } } };
+
+    const otherApp = await postQrv(appB, answer);
+    expect(otherApp.status).toBe(403);
+    expect(await otherApp.json()).toMatchObject({ id: question.id, error: { message: expect.stringContaining("another client") } });
+
+    expect((await postQrv(appA, answer, session)).status).toBe(202);
+    const result = await next();
+    expect(result).toMatchObject({ id: 9, result: { structuredContent: { reservation_id: expect.stringMatching(/^QRV-/) } } });
+    const id = (result.result!.structuredContent as Structured).reservation_id as string;
+    expect((await record(id)).requester).toMatchObject({ name: "高橋 花", phone, email: "hana@example.com" });
   });
 });
 
