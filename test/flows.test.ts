@@ -225,4 +225,17 @@ describe("shops answered by a person and shops not to call", () => {
     expect(r.data.attempts[0]).toMatchObject({ shopName: "電話しない店", result: "failed", summary: "skipped: do-not-call" });
     expect((await sentOf(id)).filter((s) => s.channel === "call").map((s) => s.subject)).toEqual(["次の店"]);
   });
+
+  it("a shop paused where this isolate's cached call list cannot see it is still never phoned", async () => {
+    const where = await seedShops([{ answer: "accepted", name: "休んだ店" }, { answer: "accepted", name: "開いている店" }]);
+    expect((await callList(db, where.service, where.area)).map((s) => s.name)).toEqual(["休んだ店", "開いている店"]);
+    // Paused outside this isolate (another isolate's console, a CSV import): the cached list still has it.
+    await env.DB.prepare("UPDATE shops SET paused = 1 WHERE area = ? AND name = ?").bind(where.area, "休んだ店").run();
+    const shops = await callList(db, where.service, where.area);
+    expect(shops.map((s) => s.name)).toEqual(["休んだ店", "開いている店"]);
+    const { id } = await createReservation(where, { shops });
+    const r = await waitForStatus(id, "payment_pending");
+    expect(r.data.attempts[0]).toMatchObject({ shopName: "休んだ店", result: "failed", summary: "skipped: paused" });
+    expect((await sentOf(id)).filter((s) => s.channel === "call").map((s) => s.subject)).toEqual(["開いている店"]);
+  });
 });

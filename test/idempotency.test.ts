@@ -1,8 +1,9 @@
 // request_reservation is safe to retry: a repeated request makes one reservation and phones
 // shops once; an idempotency_key makes that explicit for 24 hours.
+import { env } from "cloudflare:workers";
 import { count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { claimRequest } from "../src/db/request-keys.ts";
+import { claimStatement, heldClaim } from "../src/db/request-keys.ts";
 import { reservations } from "../src/db/schema.ts";
 import { createApiKey, db, mcpClient, seedShops, startIn, uniqueMobile } from "./helpers.ts";
 
@@ -99,9 +100,12 @@ describe("request_reservation, sent twice", () => {
   it("a claim older than its window is taken over by the next request", async () => {
     const caller = `api_key:test-${crypto.randomUUID()}`;
     const t0 = Date.now();
-    expect(await claimRequest(db, caller, "same:x", "fp", "QRV-AAAAAA", 600_000, t0)).toEqual({ won: true });
-    expect(await claimRequest(db, caller, "same:x", "fp", "QRV-BBBBBB", 600_000, t0 + 599_000)).toEqual({ won: false, reservationId: "QRV-AAAAAA", sameRequest: true });
-    expect(await claimRequest(db, caller, "same:x", "fp", "QRV-CCCCCC", 600_000, t0 + 601_000)).toEqual({ won: true });
+    const claim = async (reservationId: string, now: number) => (await claimStatement(env.DB, { caller, key: "same:x", fingerprint: "fp", reservationId, ttlMs: 600_000, now }).run()).meta.changes === 1;
+    expect(await claim("QRV-AAAAAA", t0)).toBe(true);
+    expect(await claim("QRV-BBBBBB", t0 + 599_000)).toBe(false);
+    expect(await heldClaim(db, caller, "same:x")).toEqual({ reservationId: "QRV-AAAAAA", fingerprint: "fp" });
+    expect(await claim("QRV-CCCCCC", t0 + 601_000)).toBe(true);
+    expect(await heldClaim(db, caller, "same:x")).toEqual({ reservationId: "QRV-CCCCCC", fingerprint: "fp" });
   });
 
   it("with an API key, name and phone are both reported when both are missing", async () => {

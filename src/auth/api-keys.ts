@@ -1,5 +1,5 @@
 // Looking up the API key a request carries (stored as its SHA-256).
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { apiKeys } from "../db/schema.ts";
 import { API_KEY_PREFIX } from "../domain/api-key.ts";
@@ -8,9 +8,13 @@ import { sha256Hex } from "../domain/ids.ts";
 /** How often "last used" is written for a key in use (not on every request). */
 const LAST_USED_RESOLUTION_MS = 60 * 60_000;
 
+const FIND_KEY = "SELECT id, name, last_used_at AS lastUsedAt, user_id AS userId FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL LIMIT 1";
+
 export async function findApiKey(db: Db, key: string, now = Date.now()): Promise<{ id: string; name: string; userId: string | null } | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
-  const row = await db.query.apiKeys.findFirst({ where: and(eq(apiKeys.keyHash, await sha256Hex(key)), isNull(apiKeys.revokedAt)), columns: { id: true, name: true, lastUsedAt: true, userId: true } });
+  // Every MCP request with a key runs this (never cached, so a revocation holds at once): one
+  // prepared statement, without the query builder.
+  const row = await db.$client.prepare(FIND_KEY).bind(await sha256Hex(key)).first<{ id: string; name: string; lastUsedAt: number | null; userId: string | null }>();
   if (!row) return null;
   if (row.lastUsedAt === null || row.lastUsedAt < now - LAST_USED_RESOLUTION_MS) {
     await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id));

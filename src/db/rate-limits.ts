@@ -16,17 +16,35 @@ export type LimitResult = { ok: true } | { ok: false; limit: Limit; retryAt: num
 /** Rows older than this are never counted again (the longest window is a day). */
 const KEEP_MS = 2 * 24 * 60 * 60_000;
 
-export async function takeAll(db: Db, limits: Limit[], now = Date.now()): Promise<LimitResult> {
+/**
+ * The one statement that counts an action against every limit when all have room, and nothing
+ * otherwise (it changes no row then). `also`: a further SQL condition, with its parameters, that
+ * must hold for anything to be counted (e.g. that the request's claim, earlier in the same batch, won).
+ */
+export function takeStatement(d1: D1Database, limits: Limit[], now: number, also?: { sql: string; params: (string | number)[] }): D1PreparedStatement | null {
   const keys = [...new Set(limits.map((l) => l.key))];
-  if (!keys.length) return { ok: true };
-  const room = sql.join(
-    limits.map((l) => sql`(SELECT count(*) FROM rate_events WHERE key = ${l.key} AND at > ${now - l.windowMs}) < ${l.max}`),
-    sql` AND `,
-  );
-  const inserted = await db.run(sql`INSERT INTO rate_events (key, at) SELECT value, ${now} FROM json_each(${JSON.stringify(keys)}) WHERE ${room}`);
-  // Now and then, forget what no window looks at any more.
-  if (Math.random() < 0.01) await db.delete(rateEvents).where(lt(rateEvents.at, now - KEEP_MS));
+  if (!keys.length) return null;
+  const room = limits.map(() => "(SELECT count(*) FROM rate_events WHERE key = ? AND at > ?) < ?").join(" AND ");
+  const params = [now, JSON.stringify(keys), ...limits.flatMap((l) => [l.key, now - l.windowMs, l.max]), ...(also?.params ?? [])];
+  return d1.prepare(`INSERT INTO rate_events (key, at) SELECT value, ? FROM json_each(?) WHERE ${room}${also ? ` AND ${also.sql}` : ""}`).bind(...params);
+}
+
+export async function takeAll(db: Db, limits: Limit[], now = Date.now()): Promise<LimitResult> {
+  const take = takeStatement(db.$client, limits, now);
+  if (!take) return { ok: true };
+  const inserted = await take.run();
+  await pruneNowAndThen(db, now);
   if (inserted.meta.changes > 0) return { ok: true };
+  return refusal(db, limits, now);
+}
+
+/** Now and then (one take in a hundred), forgets what no window looks at any more. */
+export async function pruneNowAndThen(db: Db, now = Date.now()): Promise<void> {
+  if (Math.random() < 0.01) await db.delete(rateEvents).where(lt(rateEvents.at, now - KEEP_MS));
+}
+
+/** Which limit refused a take, and when it has room again. */
+export async function refusal(db: Db, limits: Limit[], now = Date.now()): Promise<Extract<LimitResult, { ok: false }>> {
   for (const limit of limits) {
     // Full: room comes back when the oldest counted action leaves the window.
     const retryAt = await fullUntil(db, limit, now);

@@ -1,33 +1,44 @@
-// request_reservation made safe to retry: a caller's request is claimed under its key before a
-// reservation is created, so two identical requests (a retry after a timeout, a double send)
-// make one reservation. The claim is one conditional write, so racing requests agree on a winner.
+// request_reservation made safe to retry: a caller's request is claimed under its key in the
+// same D1 batch that creates its reservation, so two identical requests (a retry after a
+// timeout, a double send) make one reservation. The claim is one conditional write, so racing
+// requests agree on a winner.
 import { and, eq, lt } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import { takeStatement, type Limit } from "./rate-limits.ts";
 import { requestKeys } from "./schema.ts";
 
-export type Claim =
-  | { won: true }
-  /** Someone claimed it first: their reservation, and whether it was the same request. */
-  | { won: false; reservationId: string; sameRequest: boolean };
+/** The claim (caller, key) as it is held now, or null when nobody holds it. */
+export async function heldClaim(db: Db, caller: string, key: string): Promise<{ reservationId: string; fingerprint: string } | null> {
+  const [held] = await db.select({ reservationId: requestKeys.reservationId, fingerprint: requestKeys.fingerprint }).from(requestKeys).where(and(eq(requestKeys.caller, caller), eq(requestKeys.key, key)));
+  return held ?? null;
+}
+
+export interface ClaimInput {
+  caller: string;
+  key: string;
+  fingerprint: string;
+  reservationId: string;
+  ttlMs: number;
+  now: number;
+}
 
 /**
- * Claims (caller, key) for `reservationId` unless a claim younger than `ttlMs` holds it. An
- * older claim is taken over (its reservation is old news for a retry).
+ * Claims (caller, key) for `reservationId` unless a claim younger than `ttlMs` holds it (an
+ * older claim is taken over: its reservation is old news for a retry). One statement for the
+ * reservation's own commit batch: it changes a row only when the claim is won, so the
+ * reservation is written in the same transaction or not at all.
  */
-export async function claimRequest(db: Db, caller: string, key: string, fingerprint: string, reservationId: string, ttlMs: number, now = Date.now()): Promise<Claim> {
-  const fresh = { caller, key, fingerprint, reservationId, createdAt: now };
-  const inserted = await db.insert(requestKeys).values(fresh).onConflictDoNothing().returning({ id: requestKeys.reservationId });
-  if (inserted.length) return { won: true };
-  const takenOver = await db
-    .update(requestKeys)
-    .set({ fingerprint, reservationId, createdAt: now })
-    .where(and(eq(requestKeys.caller, caller), eq(requestKeys.key, key), lt(requestKeys.createdAt, now - ttlMs)))
-    .returning({ id: requestKeys.reservationId });
-  if (takenOver.length) return { won: true };
-  const [held] = await db.select().from(requestKeys).where(and(eq(requestKeys.caller, caller), eq(requestKeys.key, key)));
-  // Released between the two statements (a failed creation): claim again.
-  if (!held) return claimRequest(db, caller, key, fingerprint, reservationId, ttlMs, now);
-  return { won: false, reservationId: held.reservationId, sameRequest: held.fingerprint === fingerprint };
+export function claimStatement(d1: D1Database, c: ClaimInput): D1PreparedStatement {
+  return d1
+    .prepare(
+      "INSERT INTO request_keys (caller, key, fingerprint, reservation_id, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (caller, key) DO UPDATE SET fingerprint = excluded.fingerprint, reservation_id = excluded.reservation_id, created_at = excluded.created_at WHERE request_keys.created_at < ?",
+    )
+    .bind(c.caller, c.key, c.fingerprint, c.reservationId, c.now, c.now - c.ttlMs);
+}
+
+/** A condition (for `WHERE … AND`) that holds once the claim is this reservation's. */
+export function claimWonBy(c: Pick<ClaimInput, "caller" | "key" | "reservationId">): { sql: string; params: string[] } {
+  return { sql: "EXISTS (SELECT 1 FROM request_keys WHERE caller = ? AND key = ? AND reservation_id = ?)", params: [c.caller, c.key, c.reservationId] };
 }
 
 /** Moves a claim from a reservation that has ended to a new one; false if someone else moved it first. */
@@ -59,4 +70,22 @@ export async function pruneRequestKeysNowAndThen(db: Db, olderThan: number, now 
   if (now - lastPruned < PRUNE_EVERY_MS) return;
   lastPruned = now;
   await pruneRequestKeys(db, olderThan);
+}
+
+/**
+ * What a new shop reservation's creation is gated on, as plain data for its Durable Object:
+ * the request's claim (unless it already holds it) and the booking limits to count it against
+ * (when they are on). Both are decided in the reservation's own commit batch.
+ */
+export interface CreateGate {
+  claim?: Omit<ClaimInput, "reservationId">;
+  limits?: Limit[];
+  now: number;
+}
+
+/** The gate as statements for commitTransition: the claim, then the limits counted only if the claim was won. */
+export function gateStatements(d1: D1Database, reservationId: string, gate: CreateGate): D1PreparedStatement[] {
+  const claim = gate.claim ? { ...gate.claim, reservationId } : undefined;
+  const take = gate.limits?.length ? takeStatement(d1, gate.limits, gate.now, claim ? claimWonBy(claim) : undefined) : null;
+  return [...(claim ? [claimStatement(d1, claim)] : []), ...(take ? [take] : [])];
 }

@@ -134,7 +134,10 @@ function outboxValues(reservationId: string, o: OutboxInput, at: number): unknow
  * writer can never leave side effects behind. The alerts of manual cases the transition
  * settled (`settledAlertKeys`) are marked resolved in the same batch. `extra` statements (a
  * kind's own rows, a points charge) run last in the same transaction: one that fails rolls
- * everything back. For an update they must guard themselves with `versionGuard`.
+ * everything back. For an update they must guard themselves with `versionGuard`. `gate`
+ * statements (a new shop reservation's request claim and booking limits) run first, and the new
+ * reservation is written only if the last of them changed a row. Returns false when a gate held
+ * the reservation back (nothing written), true otherwise.
  */
 export async function commitTransition(
   d1: D1Database,
@@ -146,9 +149,25 @@ export async function commitTransition(
   settledAlertKeys: string[] = [],
   finished?: FinishedJob,
   extra: D1PreparedStatement[] = [],
-): Promise<void> {
+  gate: D1PreparedStatement[] = [],
+): Promise<boolean> {
   const cols = columns(next);
   const statements: D1PreparedStatement[] = [];
+  if (expectedVersion === null && gate.length) {
+    // A gated creation: the gate's statements run first, and the reservation (with its event
+    // and jobs) is written only if the last of them changed a row; otherwise nothing is.
+    if (!guestTokenHash || extra.length || next.kind === "session") throw new Error("a gated creation takes a guest token and no other statements");
+    const names = ["id", ...Object.keys(cols), "guest_token_hash", "created_at"];
+    const made = "WHERE EXISTS (SELECT 1 FROM reservations WHERE id = ? AND guest_token_hash = ?)";
+    statements.push(...gate);
+    statements.push(d1.prepare(`INSERT INTO reservations (${names.join(", ")}) SELECT ${names.map(() => "?").join(", ")} WHERE changes() > 0`).bind(next.id, ...Object.values(cols), guestTokenHash, next.createdAt));
+    statements.push(d1.prepare(`INSERT INTO reservation_events (${EVENT_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? ${made}`).bind(...eventValues(next.id, next.version, event), next.id, guestTokenHash));
+    for (const o of outbox) {
+      statements.push(d1.prepare(`INSERT INTO outbox (${OUTBOX_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? ${made}`).bind(...outboxValues(next.id, o, event.at), next.id, guestTokenHash));
+    }
+    const results = await d1.batch(statements);
+    return results[gate.length]!.meta.changes === 1;
+  }
   if (expectedVersion === null) {
     const names = ["id", ...Object.keys(cols), "guest_token_hash", "created_at"];
     statements.push(
@@ -180,6 +199,7 @@ export async function commitTransition(
   statements.push(...extra);
   const results = await d1.batch(statements);
   if (expectedVersion !== null && results[0]!.meta.changes !== 1) throw new VersionConflict(next.id, expectedVersion);
+  return true;
 }
 
 /** A condition (for `WHERE … AND`) that holds only once the reservation row reached `version`. */

@@ -22,5 +22,7 @@ export function fullRefund(paidJpy: number): number {
  * in Japanese and in English alike, as the seed writes prices.
  */
 export function formatJpy(amount: number): string {
-  return `${Math.round(amount).toLocaleString("en-US")}円`;
+  return `${GROUPED.format(Math.round(amount))}円`;
 }
+// One formatter per isolate: toLocaleString builds a new ICU formatter on every call.
+const GROUPED = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });

@@ -8,6 +8,7 @@ import { DurableObject } from "cloudflare:workers";
 import { config, type Config } from "../config.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { clearEnqueued, getJob, markEnqueued, unenqueuedJobs } from "../db/outbox.ts";
+import { gateStatements, type CreateGate } from "../db/request-keys.ts";
 import { lodgingOrderStatements } from "../db/lodging-orders.ts";
 import { ledgerFailure, ledgerStatements } from "../db/members.ts";
 import { REQUEUEABLE_JOB_KINDS, VersionConflict, commitTransition, loadAnyRecord, recordIgnoredEvent, settleDeadJob, versionGuard, type EventInput, type FinishedJob, type OutboxInput } from "../db/reservations.ts";
@@ -126,7 +127,19 @@ export class ReservationObject extends DurableObject<Env> {
 
   /** Creates the reservation this object is named after. Returns its guest page URL. */
   async create(req: ShopRequest): Promise<{ id: string; status: Status; guestUrl: string }> {
-    const created = await this.#create(req.id, "shop", req.apiKeyId, req.via, (ctx) => createShopReservation(req, ctx));
+    const created = await this.createGated(req);
+    if ("held" in created) throw new Error("an ungated creation is never held");
+    return created;
+  }
+
+  /**
+   * create, gated on the request's claim and booking limits (request_reservation), decided in the
+   * same D1 batch as the reservation: `held` when either refused it, and nothing was written.
+   */
+  async createGated(req: ShopRequest, gate?: CreateGate): Promise<{ id: string; status: Status; guestUrl: string } | { held: true }> {
+    const statements = gate ? gateStatements(this.env.DB, req.id, gate) : [];
+    const created = await this.#create(req.id, "shop", req.apiKeyId, req.via, (ctx) => createShopReservation(req, ctx), statements);
+    if ("held" in created) return created;
     return { id: created.id, status: created.status as Status, guestUrl: created.guestUrl };
   }
 
@@ -134,11 +147,12 @@ export class ReservationObject extends DurableObject<Env> {
   async createEngagement(req: SessionRequest): Promise<{ id: string; status: EngagementRecord["status"]; guestUrl: string }> {
     const messaging = await sessionMessaging(this.#db, req.coach.id, Date.now());
     const created = await this.#create(req.id, "session", req.apiKeyId, req.via, (ctx) => createEngagement(req, { now: ctx.now, pageUrl: ctx.guestUrl, messaging }));
+    if ("held" in created) throw new Error("an engagement's creation has no gate");
     return { id: created.id, status: created.status as EngagementRecord["status"], guestUrl: created.guestUrl };
   }
 
-  #create(id: string, kind: AnyRecord["kind"], apiKeyId: string | undefined, via: string | undefined, build: (ctx: DecideContext) => { record: AnyRecord; effects: Effect[]; note: Note }) {
-    return this.#serial(async () => {
+  #create(id: string, kind: AnyRecord["kind"], apiKeyId: string | undefined, via: string | undefined, build: (ctx: DecideContext) => { record: AnyRecord; effects: Effect[]; note: Note }, gate: D1PreparedStatement[] = []) {
+    return this.#serial(async (): Promise<{ id: string; status: string; guestUrl: string } | { held: true }> => {
       if (await this.ctx.storage.get("id")) throw new ReservationExists(`reservation ${id} already exists`);
       const now = Date.now();
       const token = newSecretToken();
@@ -148,11 +162,17 @@ export class ReservationObject extends DurableObject<Env> {
       const { record, effects, note } = build(this.#context(now));
       const outbox: OutboxInput[] = effects.map((effect) => ({ id: newId("job", now), effect }));
       const event: EventInput = { type: "create", actor: "requester", fromStatus: null, toStatus: record.status, ignored: false, note, data: { apiKeyId: apiKeyId ?? null, ...(via ? { via } : {}) }, at: now };
+      let written: boolean;
       try {
-        await commitTransition(this.env.DB, null, record, event, outbox, await sha256Hex(token));
+        written = await commitTransition(this.env.DB, null, record, event, outbox, await sha256Hex(token), [], undefined, [], gate);
       } catch (err) {
         await this.ctx.storage.delete(["id", "token", "kind", "linkKey"]);
         throw err;
+      }
+      if (!written) {
+        // Held back by its gate (the request was claimed by another, or a limit is full): nothing exists.
+        await this.ctx.storage.delete(["id", "token", "kind", "linkKey"]);
+        return { held: true };
       }
       this.#record = record;
       await this.#afterCommit(record, outbox);

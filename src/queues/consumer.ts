@@ -1,15 +1,15 @@
 // The "jobs" queue consumer: runs outbox jobs through the provider ports, reports results to
 // the reservation's object, retries transient failures with exponential backoff and jitter,
 // and delivers sandbox webhooks. The dead-letter consumer marks exhausted jobs dead.
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { ZodError } from "zod";
 import { config, type Config } from "../config.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { claimAlert, releaseAlert } from "../db/alerts.ts";
-import { claimJobs, failJob, finishJob, getJob, releaseJob, type OutboxRow } from "../db/outbox.ts";
+import { claimJobs, failJob, finishJob, finishStatement, getJob, releaseJob, type OutboxRow } from "../db/outbox.ts";
 import { isOpsOwner } from "../db/ops-outbox.ts";
-import { loadRecord } from "../db/reservations.ts";
-import { shops } from "../db/schema.ts";
+import { rowToRecord } from "../db/reservations.ts";
+import { reservations, shops } from "../db/schema.ts";
 import { openAt } from "../domain/opening-hours.ts";
 import { policy } from "../domain/policy.ts";
 import { effectSchema, type Effect, type EffectKind, type ReservationEvent } from "../domain/reservation/types.ts";
@@ -77,13 +77,17 @@ async function runJob(job: Effect, c: JobContext): Promise<JobResult> {
     case "call.place": {
       // A retry that arrives after the flow moved on (another shop, a cancellation, an
       // operator's decision) dials nobody: the attempt must still be the call in progress.
-      const record = await loadRecord(c.db, row.reservationId);
+      // Both read in one round trip.
+      const [row0, shop] = await c.db.batch([
+        c.db.query.reservations.findFirst({ where: and(eq(reservations.id, row.reservationId), eq(reservations.kind, "shop")) }),
+        c.db.query.shops.findFirst({ where: eq(shops.id, job.shop.id), columns: { doNotCall: true, paused: true, openingHours: true } }),
+      ]);
+      const record = row0 ? rowToRecord(row0) : null;
       const last = record?.data.attempts.at(-1);
       if (!record || record.status !== "calling" || last?.id !== job.attemptId || last.result !== undefined) {
         console.warn(JSON.stringify({ msg: "stale call not placed", job: row.id, reservation: row.reservationId, status: record?.status ?? null }));
         return {};
       }
-      const shop = await c.db.query.shops.findFirst({ where: eq(shops.id, job.shop.id), columns: { doNotCall: true, paused: true, openingHours: true } });
       // A shop closed at the (possibly changed) start time is skipped, not phoned.
       if (!shop || shop.doNotCall || shop.paused || !openAt(shop.openingHours, job.request.startAt)) {
         const why = !shop ? "shop removed" : shop.doNotCall ? "do-not-call" : shop.paused ? "paused" : "closed at that time";
@@ -143,7 +147,7 @@ async function tell(env: Env, reservationId: string, event: ReservationEvent): P
 }
 
 /** `row`: the job as this delivery claimed it (claimJobs), or null when it could not. */
-async function handleJob(msg: Message<unknown>, m: Extract<QueueMessage, { type: "job" }>, env: Env, db: Db, cfg: Config, row: OutboxRow | null): Promise<void> {
+async function handleJob(msg: Message<unknown>, m: Extract<QueueMessage, { type: "job" }>, env: Env, db: Db, cfg: Config, row: OutboxRow | null, finishes: Finishes): Promise<void> {
   if (!row) {
     // Finished (or in another delivery's hands); a finished job's result may still need to reach its object.
     const done = await getJob(db, m.id);
@@ -181,8 +185,24 @@ async function handleJob(msg: Message<unknown>, m: Extract<QueueMessage, { type:
     }
     return;
   }
-  await finish(env, row, result);
-  msg.ack();
+  if (await finish(env, row, result)) msg.ack();
+  else finishes.push({ msg, id: row.id, result });
+}
+
+/** Jobs done without a result to report, finished together once their batch has run (one D1 round trip). */
+type Finishes = { msg: Message<unknown>; id: string; result: JobResult }[];
+
+async function finishTogether(env: Env, finishes: Finishes): Promise<void> {
+  if (!finishes.length) return;
+  try {
+    const now = Date.now();
+    await env.DB.batch(finishes.map((f) => finishStatement(env.DB, f.id, f.result, now)));
+  } catch (err) {
+    console.error(JSON.stringify({ msg: "finishing jobs failed", count: finishes.length, error: describe(err) }));
+    for (const f of finishes) f.msg.retry({ delaySeconds: backoffSeconds(f.msg.attempts) });
+    return;
+  }
+  for (const f of finishes) f.msg.ack();
 }
 
 /** When a call job's attempt times out: the attempt started when its job was committed. */
@@ -191,17 +211,15 @@ export function callDeadline(row: Pick<OutboxRow, "createdAt">): number {
 }
 
 /**
- * Records a job as done. A job with a result event is finished in the same D1 batch as the
- * transition that applies the event; if the report fails, the finish is recorded alone before
+ * Records a job as done, or returns false for a job without a result event, which the batch
+ * finishes with its others (finishTogether). A job with a result event is finished in the same
+ * D1 batch as the transition that applies the event; if the report fails, the finish is recorded alone before
  * the message is retried, so the redelivered message re-sends the result instead of running the
  * job (placing the call, creating the payment link) a second time.
  */
-async function finish(env: Env, row: OutboxRow, result: JobResult): Promise<void> {
-  // Operations messages have no reservation to apply a result to.
-  if (!result.event || isOpsOwner(row.reservationId)) {
-    await finishJob(env.DB, row.id, result, Date.now());
-    return;
-  }
+async function finish(env: Env, row: OutboxRow, result: JobResult): Promise<boolean> {
+  // Operations messages have no reservation to apply a result to: finished with the batch's others.
+  if (!result.event || isOpsOwner(row.reservationId)) return false;
   try {
     const told = await reservationStub(env, row.reservationId).dispatch(result.event, "provider", undefined, { jobId: row.id, result });
     // No reservation to apply it to: the job is still done.
@@ -210,6 +228,7 @@ async function finish(env: Env, row: OutboxRow, result: JobResult): Promise<void
     await finishJob(env.DB, row.id, result, Date.now());
     throw err;
   }
+  return true;
 }
 
 /** What a reservation is told when one of its jobs cannot be done. */
@@ -252,6 +271,7 @@ export async function handleJobs(batch: MessageBatch<unknown>, env: Env, deps: Q
     console.error(JSON.stringify({ msg: "claiming jobs failed", count: jobIds.length, error: describe(err) }));
     claimed = null;
   }
+  const finishes: Finishes = [];
   await Promise.all(
     messages.map(async ({ msg, parsed }) => {
       if (!parsed.success) {
@@ -265,7 +285,7 @@ export async function handleJobs(batch: MessageBatch<unknown>, env: Env, deps: Q
           // A second message for the same job in this batch finds it taken, as a redelivery would.
           const row = claimed.get(parsed.data.id) ?? null;
           claimed.delete(parsed.data.id);
-          await handleJob(msg, parsed.data, env, db, cfg, row);
+          await handleJob(msg, parsed.data, env, db, cfg, row, finishes);
         } else if (parsed.data.type === "webhook") await handleWebhook(msg, parsed.data, env, cfg, deps);
         else msg.ack();
       } catch (err) {
@@ -274,6 +294,7 @@ export async function handleJobs(batch: MessageBatch<unknown>, env: Env, deps: Q
       }
     }),
   );
+  await finishTogether(env, finishes);
 }
 
 /** Messages that used up their retries: the job is dead, its object is told, operators are alerted. */

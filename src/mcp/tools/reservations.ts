@@ -9,7 +9,7 @@ import { createDb } from "../../db/client.ts";
 import { listEvents, loadRecord, rowToRecord } from "../../db/reservations.ts";
 import { reservations } from "../../db/schema.ts";
 import { callList, catalog, matchName } from "../../db/shops.ts";
-import { claimRequest, pruneRequestKeysNowAndThen, releaseRequest, replaceClaim } from "../../db/request-keys.ts";
+import { heldClaim, pruneRequestKeysNowAndThen, releaseRequest, replaceClaim } from "../../db/request-keys.ts";
 import { RESERVATION_ID_PATTERN, newReservationId, sha256Hex } from "../../domain/ids.ts";
 import { formatJpy } from "../../domain/money.ts";
 import { describeHours, openAt } from "../../domain/opening-hours.ts";
@@ -18,7 +18,7 @@ import { approvalHash, buildApproval } from "../../domain/approval.ts";
 import { shopBookingPrice } from "../../domain/money.ts";
 import { nameProblem } from "../../domain/text.ts";
 import { bookingLimits, policy } from "../../domain/policy.ts";
-import { takeAll } from "../../db/rate-limits.ts";
+import { pruneNowAndThen, refusal } from "../../db/rate-limits.ts";
 import { reservationView } from "../../domain/reservation/view.ts";
 import { STATUSES, type Lang, type ReservationRecord } from "../../domain/reservation/types.ts";
 import { statusLabel } from "../../domain/messages.ts";
@@ -441,47 +441,55 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
         shops,
       };
       // Safe to retry: the request is claimed under the caller's key (theirs, or the request's
-      // own hash for 10 minutes) before anything is created, so a retry or a double send
-      // returns the first reservation instead of phoning shops twice.
+      // own hash for 10 minutes), so a retry or a double send returns the first reservation
+      // instead of phoning shops twice. The claim and the booking limits are decided in the
+      // reservation's own commit (one D1 batch): either the claim is won, the limits have room
+      // and the reservation is written, or nothing is. A repeat is not counted against a limit.
       const caller = auth.kind === "api_key" ? `api_key:${auth.apiKeyId}` : `phone:${auth.phone}`;
       const fingerprint = await sha256Hex(JSON.stringify([svc, ar, startAt, args.party_size, who.name, who.phone, who.email ?? "", request.notes ?? "", lang]));
       const slot = args.idempotency_key ? { key: `key:${args.idempotency_key}`, ttlMs: policy.idempotencyKeyTtlMs } : { key: `same:${fingerprint}`, ttlMs: policy.duplicateRequestWindowMs };
+      const limits = config(deps.env).bookingRateLimits ? bookingLimits({ caller: credentialOf(auth), phone: who.phone, shopIds: shops.map((s) => s.id) }) : undefined;
       await pruneRequestKeysNowAndThen(db, now - policy.idempotencyKeyTtlMs, now);
-      // A fresh id per try: a clash with an existing reservation just draws again.
-      let counted = false;
+      if (limits) await pruneNowAndThen(db, now);
+      // The claim moved to a new reservation after the first one ended (below): create that one.
+      let claimedFor: string | undefined;
       for (let tries = 0; ; tries++) {
-        const id = newReservationId();
-        const claim = await claimRequest(db, caller, slot.key, fingerprint, id, slot.ttlMs, now);
-        if (!claim.won) {
-          if (!claim.sameRequest) return fail(`idempotency_key: already used for a different request (${claim.reservationId}); use a new key for a new booking.`);
-          // Without a key, asking again after the first one ended (cancelled, timed out) is a new booking.
-          const ended = !args.idempotency_key && ENDED.has((await loadRecord(db, claim.reservationId))?.status ?? "requested");
-          if (!ended) return replay(deps, claim.reservationId, lang);
-          if (!(await replaceClaim(db, caller, slot.key, claim.reservationId, fingerprint, id, now))) continue;
-        }
-        // Counted before anything is created, and only for a new booking (a repeat above is
-        // free): a request over a limit texts and phones nobody.
-        if (!counted && config(deps.env).bookingRateLimits) {
-          const limited = await takeAll(db, bookingLimits({ caller: credentialOf(auth), phone: who.phone, shopIds: shops.map((s) => s.id) }), now);
-          if (!limited.ok) {
-            await releaseRequest(db, caller, slot.key, id);
-            return fail(tooManyRequests(limited.limit.key, limited.retryAt, now));
-          }
-          counted = true;
-        }
+        // A fresh id per try: a clash with an existing reservation just draws again.
+        const id = claimedFor ?? newReservationId();
+        const gate = { ...(claimedFor ? {} : { claim: { caller, key: slot.key, fingerprint, ttlMs: slot.ttlMs, now } }), ...(limits ? { limits } : {}), now };
+        let created;
         try {
-          const created = await reservationStub(deps.env, id).create({ id, ...request });
+          created = await reservationStub(deps.env, id).createGated({ id, ...request }, gate);
+        } catch (err) {
+          if (claimedFor) await releaseRequest(db, caller, slot.key, id);
+          claimedFor = undefined;
+          if (tries < 3 && (err instanceof ReservationExists || /UNIQUE constraint failed: reservations\.id/.test(String(err)))) continue;
+          throw err;
+        }
+        if (!("held" in created)) {
           const when = formatDateTime(startAt, lang);
           const message =
             lang === "ja"
               ? `予約リクエスト ${id} を受け付けました（${svc}・${ar}・${when}・${args.party_size}名）。提携店${shops.length}件に順に電話します。店舗が受けると ${displayPhone(who.phone)} にSMSで決済リンクが届き、10分以内のお支払いで確定します。`
               : `Request ${id} received (${svc}, ${ar}, ${when}, party of ${args.party_size}). QRV will phone ${shops.length} partner ${shops.length === 1 ? "shop" : "shops"} in turn. When a shop accepts, a payment link is texted to ${displayPhone(who.phone)}; paying within 10 minutes confirms the booking.`;
           return ok({ reservation_id: created.id, status: created.status, guest_url: created.guestUrl, shops_to_call: shops.length, message, approval }, `${message}\n${created.guestUrl}\n${lang === "ja" ? "承認記録" : "Approval record"}: ${approval.hash}`);
-        } catch (err) {
-          await releaseRequest(db, caller, slot.key, id);
-          if (tries < 3 && (err instanceof ReservationExists || /UNIQUE constraint failed: reservations\.id/.test(String(err)))) continue;
-          throw err;
         }
+        // Held back: a limit was full (the claim is this request's), or someone holds the claim.
+        const held = await heldClaim(db, caller, slot.key);
+        if (held?.reservationId === id && limits) {
+          await releaseRequest(db, caller, slot.key, id);
+          const limited = await refusal(db, limits ?? [], now);
+          return fail(tooManyRequests(limited.limit.key, limited.retryAt, now));
+        }
+        claimedFor = undefined;
+        // Released since (a creation that failed): claim again.
+        if (!held) continue;
+        if (held.fingerprint !== fingerprint) return fail(`idempotency_key: already used for a different request (${held.reservationId}); use a new key for a new booking.`);
+        // Without a key, asking again after the first one ended (cancelled, timed out) is a new booking.
+        const ended = !args.idempotency_key && ENDED.has((await loadRecord(db, held.reservationId))?.status ?? "requested");
+        if (!ended) return replay(deps, held.reservationId, lang);
+        const next = newReservationId();
+        if (await replaceClaim(db, caller, slot.key, held.reservationId, fingerprint, next, now)) claimedFor = next;
       }
     },
   );

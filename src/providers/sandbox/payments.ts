@@ -9,7 +9,7 @@ import { sandboxCheckoutSessions, sandboxRefunds } from "../../db/schema.ts";
 import { sha256Hex } from "../../domain/ids.ts";
 import { STRIPE_API_VERSION } from "../payments/stripe.ts";
 import { ProviderError, type PaymentsPort } from "../types.ts";
-import { randomHex, recordSent } from "./records.ts";
+import { randomHex, recordSent, recordStatement } from "./records.ts";
 import { scheduleWebhook } from "./webhooks.ts";
 
 /** Stripe's minimum lifetime for a Checkout Session; QRV's own 10-minute window is enforced by expiring it. */
@@ -61,25 +61,31 @@ export function sandboxPayments(env: Env, db: Db, cfg: Config): PaymentsPort {
     async createCheckout(req) {
       // Same idempotency key, same session (as Stripe's Idempotency-Key does).
       const id = `cs_test_${(await sha256Hex(req.idempotencyKey)).slice(0, 40)}`;
-      const existing = await sessionById(db, id);
-      if (existing) return { sessionId: id, url: `${cfg.publicUrl}/sandbox/checkout/${id}` };
       const now = Date.now();
-      await db.insert(sandboxCheckoutSessions).values({
-        id,
-        reservationId: req.reservationId,
-        amountTotal: req.amountJpy,
-        currency: "jpy",
-        description: req.description,
-        status: "open",
-        paymentStatus: "unpaid",
-        paymentIntent: null,
-        successUrl: req.successUrl.replace("{CHECKOUT_SESSION_ID}", id),
-        cancelUrl: req.cancelUrl,
-        metadata: JSON.stringify({ reservation_id: req.reservationId }),
-        createdAt: now,
-        expiresAt: now + SESSION_LIFETIME_MS,
-      });
-      await recordSent(db, { channel: "payment", reservationId: req.reservationId, subject: "checkout.sessions.create", body: `${req.description} ${formatJpy(req.amountJpy)}`, providerRef: id });
+      const insert = db
+        .insert(sandboxCheckoutSessions)
+        .values({
+          id,
+          reservationId: req.reservationId,
+          amountTotal: req.amountJpy,
+          currency: "jpy",
+          description: req.description,
+          status: "open",
+          paymentStatus: "unpaid",
+          paymentIntent: null,
+          successUrl: req.successUrl.replace("{CHECKOUT_SESSION_ID}", id),
+          cancelUrl: req.cancelUrl,
+          metadata: JSON.stringify({ reservation_id: req.reservationId }),
+          createdAt: now,
+          expiresAt: now + SESSION_LIFETIME_MS,
+        })
+        .onConflictDoNothing()
+        .toSQL();
+      // One round trip; a session that exists already is left as it is, and not recorded again.
+      await db.$client.batch([
+        db.$client.prepare(insert.sql).bind(...insert.params),
+        recordStatement(db, { channel: "payment", reservationId: req.reservationId, subject: "checkout.sessions.create", body: `${req.description} ${formatJpy(req.amountJpy)}`, providerRef: id }, true),
+      ]);
       return { sessionId: id, url: `${cfg.publicUrl}/sandbox/checkout/${id}` };
     },
 

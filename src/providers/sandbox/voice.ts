@@ -8,7 +8,7 @@ import { CLOSING_AMBIGUOUS, CLOSING_CHANGE, FIRST_SENTENCE } from "../../domain/
 import { formatDateTime } from "../../domain/time.ts";
 import { blandCallBody, outcomeFromBland, type BlandCall } from "../voice/bland.ts";
 import type { VoicePort } from "../types.ts";
-import { recordSent } from "./records.ts";
+import { recordSent, recordStatement } from "./records.ts";
 import { scheduleWebhook } from "./webhooks.ts";
 
 export const SANDBOX_ANSWERS = ["accepted", "declined", "no_answer", "ambiguous", "change_requested", "manual"] as const;
@@ -71,7 +71,7 @@ export function sandboxVoice(env: Env, db: Db, cfg: Config): VoicePort {
       const answer = (SANDBOX_ANSWERS as readonly string[]).includes(shop?.sandboxAnswer ?? "") ? (shop!.sandboxAnswer as SandboxAnswer) : "accepted";
       const body = blandCallBody(req);
       const callId = crypto.randomUUID();
-      await db.insert(sandboxCalls).values({
+      const call = db.insert(sandboxCalls).values({
         id: callId,
         reservationId: req.reservationId,
         shopId: req.shop.id,
@@ -83,7 +83,11 @@ export function sandboxVoice(env: Env, db: Db, cfg: Config): VoicePort {
         createdAt: Date.now(),
         completedAt: answer === "manual" ? null : Date.now(),
       });
-      await recordSent(db, { channel: "call", reservationId: req.reservationId, to: req.shop.phone, subject: req.shop.name, body: body.task, providerRef: callId, data: { first_sentence: body.first_sentence, answer } });
+      const { sql, params } = call.toSQL();
+      await db.$client.batch([
+        db.$client.prepare(sql).bind(...params),
+        recordStatement(db, { channel: "call", reservationId: req.reservationId, to: req.shop.phone, subject: req.shop.name, body: body.task, providerRef: callId, data: { first_sentence: body.first_sentence, answer } }),
+      ]);
       if (answer !== "manual") {
         const payload = sandboxCallPayload(callId, body, req.request.startAt, answer);
         await scheduleWebhook(env, "bland", "/webhooks/bland", JSON.stringify(payload), cfg.sandboxCallDelaySeconds);
