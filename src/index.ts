@@ -35,6 +35,7 @@ import { satisfaction } from "./routes/satisfaction.tsx";
 import { webhooks } from "./routes/webhooks.ts";
 
 export { CalendarObject } from "./durable/calendar.ts";
+export { McpExchangeObject } from "./durable/mcp-exchange.ts";
 export { ReservationObject } from "./durable/reservation.ts";
 
 const app = new Hono<{ Bindings: Env }>();

@@ -317,7 +317,7 @@ describe("asking the person through the client (elicitation on 2026-07-28)", () 
     await client.close();
   });
 
-  it("a 2025-era client is never asked (it has no channel back) and gets the result", async () => {
+  it("a 2025-era client that declared no elicitation is never asked and gets the result", async () => {
     const key = await createApiKey("legacy no elicitation");
     const where = await seedShops([{ answer: "manual" }]);
     const client = await mcpClient(key.key);

@@ -72,8 +72,10 @@ export function registerConformanceFixtures(server: McpServer): void {
     }
     return text("Progress test completed.");
   });
-  // Server-to-client requests: a 2025-era client is served statelessly, where the handler
-  // refuses them at once; the tool then says so instead of hanging.
+  // Server-to-client requests. A 2025-era client that declared the capability at initialize is
+  // asked on the call's stream and its answer, POSTed separately, comes back through an exchange
+  // (src/mcp/exchange.ts); any other client's request is refused at once, and the tool says so
+  // instead of hanging.
   const asked = async (what: string, ask: () => Promise<unknown>) => {
     try {
       return text(`${what}: ${JSON.stringify(await ask())}`);

@@ -14,6 +14,7 @@ import { refuseCaller } from "./callers.ts";
 import { QRV_ICONS } from "./icons.ts";
 import { listenRequestOf, onStreamEnd, ownedIds, watchReservations } from "./live.ts";
 import { clientLog } from "./logging.ts";
+import { askedOf, exchangeAnswersOf, offerExchange, serveAnswers } from "./exchange.ts";
 import { conformanceFixturesServe, registerConformanceFixtures } from "./conformance-fixtures.ts";
 import { registerLodgingPrompts, registerReservationPrompts, registerSessionPrompts } from "./prompts.ts";
 import { registerReservationResources, reservationUri } from "./resources.ts";
@@ -131,9 +132,15 @@ let cached: { key: string; handler: Handler } | undefined;
 function mcpHandler(env: Env): Handler {
   const publicUrl = config(env).publicUrl;
   // The factory reads env; an isolate has one, but tests serve several configurations.
-  const key = JSON.stringify([publicUrl, env.PROVIDERS, env.PUBLIC_DEMO, env.MCP_CONFORMANCE]);
+  const key = JSON.stringify([publicUrl, env.PROVIDERS, env.PUBLIC_DEMO, env.MCP_CONFORMANCE, env.MCP_ASK_TIMEOUT_SECONDS]);
   if (cached?.key === key) return cached.handler;
-  const handler = createMcpHandler((ctx) => createQrvServer(env, getMcpAuthContext()?.props as McpAuth | undefined, ctx.era, ctx.requestInfo, ctx.requestInfo && toolCalled.get(ctx.requestInfo)), {
+  const handler = createMcpHandler((ctx) => {
+    const auth = getMcpAuthContext()?.props as McpAuth | undefined;
+    const server = createQrvServer(env, auth, ctx.era, ctx.requestInfo, ctx.requestInfo && toolCalled.get(ctx.requestInfo));
+    // A 2025-era client that declared elicitation or sampling can be asked mid-call (exchange.ts).
+    if (ctx.era === "legacy") offerExchange(server, env, auth, ctx.authInfo?.clientId, ctx.requestInfo);
+    return server;
+  }, {
     route: "/mcp",
     // Browsers may reach /mcp only from this deployment's own origin or a local tool (the
     // Inspector); server-side clients send no Origin and are unaffected.
@@ -148,6 +155,12 @@ export async function serveMcp(request: Request, env: Env, ctx: ExecutionContext
   const body = await jsonBodyOf(request);
   const refused = await refuseCaller(request, env, ctx, body);
   if (refused) return refused;
+  // A 2025-era client's answer to a question asked mid-call (exchange.ts).
+  const answers = exchangeAnswersOf(body);
+  if (answers) {
+    const owner = askedOf(ctx.props as McpAuth, (ctx as ExecutionContext & { auth?: { clientId?: string } }).auth?.clientId);
+    return serveAnswers(request, env, owner, answers, allowedOriginHostnames(env), Array.isArray(body));
+  }
   const session = await serveLegacySession(request, env, ctx.props as McpAuth | undefined, allowedOriginHostnames(env));
   if (session) return session;
   const handler = mcpHandler(env);

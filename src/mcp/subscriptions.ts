@@ -1,8 +1,9 @@
 // Live status for 2025-era MCP clients (2025-06-18, 2025-11-25, 2025-03-26): resources/subscribe
 // and notifications/resources/updated. Such a client is served statelessly, one request at a
 // time, so the subscription cannot live in a server instance. Instead:
-// - initialize is answered with an Mcp-Session-Id (random; QRV keeps nothing for it), which the
-//   client then sends with every request, as Streamable HTTP requires;
+// - initialize is answered with an Mcp-Session-Id (random, with the capabilities the client
+//   declared appended; QRV keeps nothing for it), which the client then sends with every request,
+//   as Streamable HTTP requires;
 // - resources/subscribe and resources/unsubscribe write and delete rows in D1
 //   (mcp_subscriptions), keyed by that session id and the credential that asked, after the same
 //   ownership check as reading the resource;
@@ -18,6 +19,7 @@ import { createDb } from "../db/client.ts";
 import { mcpSubscriptions, reservations } from "../db/schema.ts";
 import { isLoopbackHost } from "../sandbox-exposure.ts";
 import { WATCHED_FIXTURE_URI } from "./conformance-fixtures.ts";
+import { sessionIdFor } from "./exchange.ts";
 import { LIVE_CHECK_MS } from "./live.ts";
 import { reservationIdOf } from "./resources.ts";
 import { ownReservation, type ToolDeps } from "./tools/reservations.ts";
@@ -100,10 +102,12 @@ async function methodOf(request: Request, parsed?: unknown): Promise<string | nu
  */
 export async function sessionIdGiver(request: Request, body?: unknown): Promise<(response: Response) => Response> {
   if (request.headers.has(SESSION_HEADER) || (await methodOf(request, body)) !== "initialize") return (response) => response;
+  // The id also carries what the client declared it can be asked (exchange.ts).
+  const capabilities = (body as { params?: { capabilities?: unknown } } | undefined)?.params?.capabilities;
   return (response) => {
     if (!response.ok) return response;
     const headers = new Headers(response.headers);
-    headers.set(SESSION_HEADER, crypto.randomUUID());
+    headers.set(SESSION_HEADER, sessionIdFor(capabilities));
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   };
 }

@@ -29,6 +29,7 @@ import { ReservationExists } from "../../durable/reservation.ts";
 import { FLOW_IN_TWO_SENTENCES } from "../../guides/flow.ts";
 import { registerAppTool } from "@modelcontextprotocol/ext-apps/server";
 import { BOOKING_CARD_META, cardTool } from "../apps/booking-card.ts";
+import { canReachClient } from "../exchange.ts";
 import { QRV_ICONS } from "../icons.ts";
 import type { ClientLog } from "../logging.ts";
 
@@ -255,10 +256,12 @@ async function waitForChange(deps: ToolDeps, record: ReservationRecord, seconds:
   return latest;
 }
 
-// ---- asking the person through the client (elicitation, MCP 2026-07-28) ----------------------
-// Stateless serving can ask only on 2026-07-28, where the question rides the tool's result
-// (input_required) and the client retries the same call with the answer. A 2025-era request is
-// served without a session, so nothing can come back to it: those clients get the usual result.
+// ---- asking the person through the client (elicitation) ---------------------------------------
+// On 2026-07-28 the question rides the tool's result (input_required) and the client retries the
+// same call with the answer. A 2025-era client that declared elicitation gets the same question
+// as a request on the call's stream: the SDK turns the input_required result into it, and the
+// answer comes back through an exchange (src/mcp/exchange.ts). Other 2025-era clients get the
+// usual result.
 
 /** The non-sensitive details a signed-in person may be asked for when they are missing. */
 const requesterForm = z.object({
@@ -266,9 +269,9 @@ const requesterForm = z.object({
   email: z.email().max(254).optional().describe("Email for receipts and updates (optional)"),
 });
 
-/** Whether this request's client can be asked in `mode` (it declared it, on 2026-07-28). */
+/** Whether this request's client can be asked in `mode`: it declared it (on 2026-07-28, or at initialize on a 2025-era session that can be reached). */
 function canAsk(server: McpServer, deps: ToolDeps, mode: "form" | "url"): boolean {
-  if (deps.era !== "modern") return false;
+  if (deps.era !== "modern" && !canReachClient(server)) return false;
   const elicitation = server.server.getClientCapabilities()?.elicitation as { form?: unknown; url?: unknown } | undefined;
   if (!elicitation) return false;
   // A bare `elicitation: {}` means form mode (the rule from before modes existed).
