@@ -81,6 +81,8 @@ export class ReservationObject extends DurableObject<Env> {
   /** The name of this reservation's guest-link placeholder (see newGuestUrlKey). */
   #linkKey: string = GUEST_URL_KEY;
   #chain: Promise<unknown> = Promise.resolve();
+  /** This object's storage as last read or written here (the object is its only writer). */
+  readonly #stored = new Map<string, unknown>();
   readonly #db: Db;
   readonly #cfg: Config;
 
@@ -110,18 +112,45 @@ export class ReservationObject extends DurableObject<Env> {
     };
   }
 
+  // Storage reads come from memory after the first: each storage call is a round trip into the
+  // object's SQLite, and a transition reads the same few keys again and again.
+  async #get<T>(key: string): Promise<T | undefined> {
+    if (this.#stored.has(key)) return this.#stored.get(key) as T | undefined;
+    const value = await this.ctx.storage.get<T>(key);
+    this.#stored.set(key, value);
+    return value;
+  }
+
+  async #put(entries: Record<string, unknown>): Promise<void> {
+    await this.ctx.storage.put(entries);
+    for (const [key, value] of Object.entries(entries)) this.#stored.set(key, value);
+  }
+
+  async #delete(keys: string[]): Promise<void> {
+    await this.ctx.storage.delete(keys);
+    for (const key of keys) this.#stored.set(key, undefined);
+  }
+
+  /** A creation that committed nothing leaves nothing behind: its keys and its alarm. */
+  async #forgetCreation(): Promise<void> {
+    await this.#delete(["id", "token", "kind", "linkKey"]);
+    await this.ctx.storage.deleteAlarm();
+    await this.#delete(["alarmAt"]);
+  }
+
   /** The requester's page: /r/<token> for a shop booking, /s/<token> for a session engagement. */
   async #guestUrl(): Promise<string> {
-    const { token, kind } = Object.fromEntries(await this.ctx.storage.get<string>(["token", "kind"])) as { token?: string; kind?: string };
+    const token = await this.#get<string>("token");
+    const kind = await this.#get<string>("kind");
     return `${this.#cfg.publicUrl}/${kind === "session" ? "s" : "r"}/${token ?? "unknown"}`;
   }
 
   async #load(): Promise<AnyRecord> {
     if (this.#record) return this.#record;
-    const id = await this.ctx.storage.get<string>("id");
+    const id = await this.#get<string>("id");
     const record = id ? await loadAnyRecord(this.#db, id) : null;
     if (!record) throw new ReservationNotFound("reservation not found");
-    this.#linkKey = (await this.ctx.storage.get<string>("linkKey")) ?? GUEST_URL_KEY;
+    this.#linkKey = (await this.#get<string>("linkKey")) ?? GUEST_URL_KEY;
     this.#record = record;
     return record;
   }
@@ -156,25 +185,27 @@ export class ReservationObject extends DurableObject<Env> {
 
   #create(id: string, kind: AnyRecord["kind"], apiKeyId: string | undefined, via: string | undefined, build: (ctx: DecideContext) => { record: AnyRecord; effects: Effect[]; note: Note }, gate: D1PreparedStatement[] = []) {
     return this.#serial(async (): Promise<{ id: string; status: string; guestUrl: string } | { held: true }> => {
-      if (await this.ctx.storage.get("id")) throw new ReservationExists(`reservation ${id} already exists`);
+      if (await this.#get("id")) throw new ReservationExists(`reservation ${id} already exists`);
       const now = Date.now();
       const token = newSecretToken();
       this.#linkKey = newGuestUrlKey();
-      // Kept before the D1 commit so a committed reservation always has its token here.
-      await this.ctx.storage.put({ id, token, kind, linkKey: this.#linkKey });
       const { record, effects, note } = build(this.#context(now));
+      // Kept before the D1 commit so a committed reservation always has its token here; its
+      // alarm is set in the same storage transaction (and taken back if nothing is committed).
+      await this.#put({ id, token, kind, linkKey: this.#linkKey });
+      await this.#syncAlarm(record);
       const outbox: OutboxInput[] = effects.map((effect) => ({ id: newId("job", now), effect }));
       const event: EventInput = { type: "create", actor: "requester", fromStatus: null, toStatus: record.status, ignored: false, note, data: { apiKeyId: apiKeyId ?? null, ...(via ? { via } : {}) }, at: now };
       let written: boolean;
       try {
         written = await commitTransition(this.env.DB, null, record, event, outbox, await sha256Hex(token), [], undefined, [], gate);
       } catch (err) {
-        await this.ctx.storage.delete(["id", "token", "kind", "linkKey"]);
+        await this.#forgetCreation();
         throw err;
       }
       if (!written) {
         // Held back by its gate (the request was claimed by another, or a limit is full): nothing exists.
-        await this.ctx.storage.delete(["id", "token", "kind", "linkKey"]);
+        await this.#forgetCreation();
         return { held: true };
       }
       this.#record = record;
@@ -191,7 +222,7 @@ export class ReservationObject extends DurableObject<Env> {
    */
   async createLodging(input: LodgingOrderInput): Promise<LodgingCreateResult> {
     return this.#serial(async () => {
-      if (await this.ctx.storage.get("id")) {
+      if (await this.#get("id")) {
         const existing = await this.#load();
         if (existing.kind !== "lodging") throw new ReservationExists(`reservation ${input.id} already exists`);
         return { ok: true, record: existing, existing: true };
@@ -207,7 +238,7 @@ export class ReservationObject extends DurableObject<Env> {
       }
       const token = newSecretToken();
       try {
-        await this.ctx.storage.put({ id: input.id, token });
+        await this.#put({ id: input.id, token });
         const req = { id: input.id, memberId: input.memberId, requester: { name: member.name, phone: member.phone, email: member.email, language: input.language }, lines: placed.lines, ...(input.apiKeyId ? { apiKeyId: input.apiKeyId } : {}) };
         const total = lodgingTotals(placed.lines).total;
         for (let attempt = 0; ; attempt++) {
@@ -231,7 +262,7 @@ export class ReservationObject extends DurableObject<Env> {
         }
       } catch (err) {
         await releaseAll(this.env, input.id, placed.resources).catch(() => undefined);
-        await this.ctx.storage.delete(["id", "token"]);
+        await this.#delete(["id", "token"]);
         throw err;
       }
     });
@@ -246,9 +277,9 @@ export class ReservationObject extends DurableObject<Env> {
    */
   async dispatch(event: AnyEvent, actor: Actor, key?: string, finished?: FinishedJob, receipt?: Receipt): Promise<DispatchResult> {
     return this.#serial(async () => {
-      if (!(await this.ctx.storage.get("id"))) return { applied: false, status: null, version: 0, reason: "reservation not found" };
+      if (!(await this.#get("id"))) return { applied: false, status: null, version: 0, reason: "reservation not found" };
       // Its own memory of deliveries first; once that has let old keys go, the webhook receipts in D1.
-      const seen = key && ((await this.ctx.storage.get(`seen:${key}`)) || (receipt && (await this.ctx.storage.get("seenDropped")) && (await alreadyReceived(this.#db, receipt.provider, receipt.eventId))));
+      const seen = key && ((await this.#get(`seen:${key}`)) || (receipt && (await this.#get("seenDropped")) && (await alreadyReceived(this.#db, receipt.provider, receipt.eventId))));
       if (seen) {
         const r = await this.#load();
         return { applied: false, duplicate: true, status: r.status, version: r.version, reason: "duplicate delivery" };
@@ -511,7 +542,7 @@ export class ReservationObject extends DurableObject<Env> {
 
   /** Values for the placeholders in this reservation's stored messages. */
   async links(): Promise<Record<string, string>> {
-    const key = (await this.ctx.storage.get<string>("linkKey")) ?? GUEST_URL_KEY;
+    const key = (await this.#get<string>("linkKey")) ?? GUEST_URL_KEY;
     return { [key]: await this.#guestUrl() };
   }
 
@@ -555,11 +586,10 @@ export class ReservationObject extends DurableObject<Env> {
   // ------------------------------------------------------------------ internals
 
   async #remember(key: string): Promise<void> {
-    const seen = (await this.ctx.storage.get<string[]>("seen")) ?? [];
-    seen.push(key);
+    const seen = [...((await this.#get<string[]>("seen")) ?? []), key];
     const dropped = seen.splice(0, Math.max(0, seen.length - SEEN_KEYS_LIMIT));
-    await this.ctx.storage.put({ seen, [`seen:${key}`]: 1, ...(dropped.length ? { seenDropped: true } : {}) });
-    if (dropped.length) await this.ctx.storage.delete(dropped.map((k) => `seen:${k}`));
+    await this.#put({ seen, [`seen:${key}`]: 1, ...(dropped.length ? { seenDropped: true } : {}) });
+    if (dropped.length) await this.#delete(dropped.map((k) => `seen:${k}`));
   }
 
   async #apply(given: AnyEvent, actor: Actor, firedTimer?: AnyTimer, finished?: FinishedJob, receipt?: Receipt): Promise<DispatchResult> {
@@ -718,12 +748,13 @@ export class ReservationObject extends DurableObject<Env> {
   async #syncAlarm(record: AnyRecord): Promise<void> {
     const next = record.timers.length ? Math.min(...record.timers.map((t) => t.at)) : null;
     if (next === null) {
+      if ((await this.#get<number>("alarmAt")) === undefined && (await this.ctx.storage.getAlarm()) === null) return;
       await this.ctx.storage.deleteAlarm();
-      await this.ctx.storage.delete("alarmAt");
+      await this.#delete(["alarmAt"]);
       return;
     }
-    if ((await this.ctx.storage.get<number>("alarmAt")) === next && (await this.ctx.storage.getAlarm()) !== null) return;
-    await this.ctx.storage.put("alarmAt", next);
+    if ((await this.#get<number>("alarmAt")) === next && (await this.ctx.storage.getAlarm()) !== null) return;
+    await this.#put({ alarmAt: next });
     await this.ctx.storage.setAlarm(next);
   }
 
@@ -740,7 +771,7 @@ export class ReservationObject extends DurableObject<Env> {
         if (err instanceof ReservationNotFound) return;
         throw err;
       }
-      const horizon = Math.max(Date.now(), (await this.ctx.storage.get<number>("alarmAt")) ?? 0);
+      const horizon = Math.max(Date.now(), (await this.#get<number>("alarmAt")) ?? 0);
       const due = record.timers.filter((t) => t.at <= horizon).sort((a, b) => a.at - b.at);
       for (const timer of due) {
         const current = await this.#load();
@@ -748,7 +779,7 @@ export class ReservationObject extends DurableObject<Env> {
         const event = await this.#reconcile(current, timer);
         await this.#apply(event, "system", timer);
       }
-      await this.ctx.storage.delete("alarmAt");
+      await this.#delete(["alarmAt"]);
       await this.#syncAlarm(await this.#load());
     });
   }
