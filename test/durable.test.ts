@@ -12,9 +12,9 @@ describe("Reservation object", () => {
     const where = await seedShops([{ answer: "manual" }]);
     const { id } = await createReservation(where);
     const [created] = await eventsOf(id);
-    expect(created).toMatchObject({ type: "create", version: 1, toStatus: "requested", ignored: false });
+    expect(created).toMatchObject({ type: "create", version: 1, toStatus: "calling", ignored: false });
     const firstJobs = (await jobsOf(id)).filter((j) => j.createdAt === created!.createdAt);
-    expect(firstJobs.map((j) => j.kind).sort()).toEqual(["email.send", "sms.send"]);
+    expect(firstJobs.map((j) => j.kind).sort()).toEqual(["call.place", "email.send", "sms.send"]);
   });
 
   it("records an event that does not apply, without changing the reservation", async () => {

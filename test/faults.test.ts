@@ -30,7 +30,7 @@ describe("outbox", () => {
     const { id } = await createReservation(where);
     expect(send).toHaveBeenCalled();
     const stranded = (await jobsOf(id)).filter((j) => j.enqueuedAt === null);
-    expect(stranded.map((j) => j.kind).sort()).toEqual(["email.send", "sms.send"]);
+    expect(stranded.map((j) => j.kind).sort()).toEqual(["call.place", "email.send", "sms.send"]);
 
     // Not yet: the sweeper leaves fresh rows to the object that committed them.
     expect((await sweep(env)).woken).not.toContain(id);
@@ -53,6 +53,7 @@ describe("outbox", () => {
     const { id } = await createReservation(where);
     const lost = await jobsOf(id);
     expect(lost.map((j) => [j.kind, j.status, j.attempts, j.enqueuedAt !== null]).sort()).toEqual([
+      ["call.place", "pending", 0, true],
       ["email.send", "pending", 0, true],
       ["sms.send", "pending", 0, true],
     ]);

@@ -88,7 +88,7 @@ describe("tools", () => {
     expect(result.isError).toBeFalsy();
     const out = result.structuredContent as Structured;
     expect(out.reservation_id).toMatch(RESERVATION_ID_PATTERN);
-    expect(out).toMatchObject({ status: "requested", shops_to_call: 1, guest_url: expect.stringMatching(/^https:\/\/qrv\.test\/r\/[A-Za-z0-9_-]{43}$/) });
+    expect(out).toMatchObject({ status: "calling", shops_to_call: 1, guest_url: expect.stringMatching(/^https:\/\/qrv\.test\/r\/[A-Za-z0-9_-]{43}$/) });
     const id = out.reservation_id as string;
     expect((await record(id)).requester).toEqual({ name: "山田 太郎", phone: "+819012345678", email: "taro@example.com", language: "ja" });
 

@@ -128,7 +128,6 @@ function confirmedAt(startAt: number, paidAt: number): ReservationRecord {
     { id: "QRV-REM222", service: "カット", area: "渋谷", startAt, partySize: 2, requester: { name: "山田 太郎", phone: "+819012345678", language: "ja" }, shops: [shop] },
     ctxAt(paidAt - 5 * MINUTE),
   ).record;
-  r = step(r, { type: "start" }, paidAt - 4 * MINUTE).next;
   r = step(r, { type: "call_result", attemptId: r.data.attempts[0]!.id, result: "accepted" }, paidAt - 3 * MINUTE).next;
   r = step(r, { type: "payment_link_ready", sessionId: "cs_1", url: "https://pay.test/cs_1" }, paidAt - 2 * MINUTE).next;
   return step(r, { type: "payment_completed", sessionId: "cs_1", paymentIntentId: "pi_1", amountJpy: 5500 }, paidAt).next;

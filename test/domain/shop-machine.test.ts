@@ -13,7 +13,16 @@ const ctx: DecideContext = { now: NOW, publicUrl: "https://qrv.test", roundDelay
 const shopA = { id: "shp_a", name: "店A", phone: "+81360000001", email: "a@shops.test", priceJpy: 5500 };
 const shopB = { id: "shp_b", name: "店B", phone: "+81360000002", email: "b@shops.test", priceJpy: 6600 };
 
+/**
+ * A request as it stood before calling began (a record made before calling began at creation
+ * is still stored this way): `requested`, with its start timer, no call yet.
+ */
 function created(startAt = NOW + 72 * HOUR): ReservationRecord {
+  const calling = newReservation(startAt);
+  return { ...calling, status: "requested", timers: [{ type: "start", key: "start", at: NOW }], data: { ...calling.data, attempts: [] } };
+}
+
+function newReservation(startAt = NOW + 72 * HOUR): ReservationRecord {
   return createShopReservation(
     {
       id: "QRV-TEST22",
@@ -391,15 +400,26 @@ describe("cancellation policy", () => {
 });
 
 describe("creation", () => {
-  it("starts as requested, due to start calling at once, and tells the requester by SMS and email", () => {
+  it("calls the first shop at once, in the same transition that tells the requester by SMS and email", () => {
     const c = createShopReservation(
-      { id: "QRV-TEST22", service: "カット", area: "渋谷", startAt: NOW + 72 * HOUR, partySize: 2, requester: { name: "Ann", phone: "+819012345678", language: "en" }, shops: [shopA] },
+      { id: "QRV-TEST22", service: "カット", area: "渋谷", startAt: NOW + 72 * HOUR, partySize: 2, requester: { name: "Ann", phone: "+819012345678", language: "en" }, shops: [shopA, shopB] },
       ctx,
     );
-    expect(c.record).toMatchObject({ status: "requested", version: 1, timers: [{ type: "start", at: NOW }] });
-    expect(c.effects).toEqual([expect.objectContaining({ kind: "sms.send", body: expect.stringContaining("We received your カット request") })]);
+    expect(c.record).toMatchObject({ status: "calling", version: 1, timers: [{ type: "call_timeout", at: NOW + policy.callAttemptTimeoutMs }] });
+    expect(c.record.data.attempts).toEqual([{ id: "QRV-TEST22:1", shopId: "shp_a", shopName: "店A", round: 1, startedAt: NOW }]);
+    expect(c.effects).toEqual([
+      expect.objectContaining({ kind: "sms.send", body: expect.stringContaining("We received your カット request") }),
+      expect.objectContaining({ kind: "call.place", attemptId: "QRV-TEST22:1", shop: { id: "shp_a", name: "店A", phone: "+81360000001" } }),
+    ]);
     expect(c.effects[0]!.kind === "sms.send" && c.effects[0]!.body).toContain("{{guest_url}}");
-    expect(notesOf(c.note)).toEqual([{ code: "created" }]);
+    expect(notesOf(c.note)).toEqual([{ code: "created" }, { code: "calling_started" }, { code: "call_started", params: { shop: "店A", round: 1 } }]);
+  });
+
+  it("a request stored before calling began at creation still starts when its timer fires", () => {
+    const started = applied(created(), { type: "start" });
+    expect(started.next).toMatchObject({ status: "calling", version: 2 });
+    expect(started.effects).toEqual([expect.objectContaining({ kind: "call.place", attemptId: "QRV-TEST22:1" })]);
+    expect(newReservation().data.attempts).toEqual(started.next.data.attempts);
   });
 });
 

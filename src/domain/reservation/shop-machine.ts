@@ -883,9 +883,14 @@ export function decideShop(r: ReservationRecord, e: ReservationEvent, ctx: Decid
   return decision;
 }
 
-/** The record and first effects of a new shop request. */
+/**
+ * The record and first effects of a new shop request: received, and calling its first shop at
+ * once, in one transition (the texts that say it was received and the first call go out
+ * together). A record still `requested` with a `start` timer (made before calling began at
+ * creation) starts when its alarm fires.
+ */
 export function createShopReservation(req: ShopRequest, ctx: DecideContext): { record: ReservationRecord; effects: Effect[]; note: Note } {
-  const record: ReservationRecord = {
+  const received: ReservationRecord = {
     id: req.id,
     kind: "shop",
     status: "requested",
@@ -894,15 +899,17 @@ export function createShopReservation(req: ShopRequest, ctx: DecideContext): { r
     startAt: req.startAt,
     partySize: req.partySize,
     ...(req.apiKeyId ? { apiKeyId: req.apiKeyId } : {}),
-    timers: [{ type: "start", key: "start", at: ctx.now }],
+    timers: [],
     data: { service: req.service, area: req.area, ...(req.notes ? { notes: req.notes } : {}), plan: req.shops, round: 1, index: 0, attempts: [], ...(req.approval ? { approval: req.approval } : {}) },
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };
+  const calling = advance(received, ctx);
+  const notes: Note[] = [{ code: "created" }, { code: "calling_started" }, ...calling.notes];
   return {
-    record,
-    effects: [smsToRequester(record, sms.received(mc(record, ctx)), "received"), ...emailToRequester(record, requesterEmail.received(mc(record, ctx)), "requester_received")],
-    note: { code: "created" },
+    record: calling.next,
+    effects: [smsToRequester(received, sms.received(mc(received, ctx)), "received"), ...emailToRequester(received, requesterEmail.received(mc(received, ctx)), "requester_received"), ...calling.effects],
+    note: { code: "multi", params: { notes: JSON.stringify(notes) } },
   };
 }
 
