@@ -11,7 +11,7 @@ import { config, sandboxExposure } from "../src/config.ts";
 import { getOAuthApi } from "@cloudflare/workers-oauth-provider";
 import { oauthOptions } from "../src/auth/index.ts";
 import { upsertUser } from "../src/auth/sign-in.ts";
-import { apiKeys, loginCodes, sandboxRecords, users } from "../src/db/schema.ts";
+import { apiKeys, loginCodes, requestKeys, sandboxRecords, users } from "../src/db/schema.ts";
 import { sha256Hex } from "../src/domain/ids.ts";
 import { refuseCaller } from "../src/mcp/callers.ts";
 import worker from "../src/index.ts";
@@ -211,11 +211,8 @@ describe("medium: a flood of booking requests sends a bounded number of texts an
     const key = await createApiKey("flood");
     const phone = uniqueMobile();
     const clients = await Promise.all(Array.from({ length: 5 }, () => mcpClient(key.key)));
-    const results = await Promise.all(
-      Array.from({ length: 15 }, (_, i) =>
-        clients[i % 5]!.callTool({ name: "request_reservation", arguments: { service: where.service, area: where.area, start: startIn(72 + i), party_size: 2, name: "第三者", phone } }),
-      ),
-    );
+    const asks = Array.from({ length: 15 }, (_, i) => ({ service: where.service, area: where.area, start: startIn(72 + i), party_size: 2, name: "第三者", phone }));
+    const results = await Promise.all(asks.map((args, i) => clients[i % 5]!.callTool({ name: "request_reservation", arguments: args })));
     const passed = results.filter((r) => !r.isError);
     const refused = results.filter((r) => r.isError);
     expect(passed).toHaveLength(requestLimits.perPhone[0].max);
@@ -224,6 +221,12 @@ describe("medium: a flood of booking requests sends a bounded number of texts an
     for (const id of ids) await waitForJobs(id);
     const texts = await db.select().from(sandboxRecords).where(eq(sandboxRecords.to, phone));
     expect(texts).toHaveLength(ids.length);
+    // A refused request leaves no claim behind; a repeat of one that went through is answered
+    // as that booking, not refused, though the number is at its limit.
+    expect(await db.select().from(requestKeys).where(eq(requestKeys.caller, `api_key:${key.id}`))).toHaveLength(ids.length);
+    const first = results.findIndex((r) => !r.isError);
+    const again = await clients[0]!.callTool({ name: "request_reservation", arguments: asks[first]! });
+    expect(again.structuredContent).toMatchObject({ reservation_id: ids[0], repeated: true });
     await Promise.all(clients.map((c) => c.close()));
   });
 

@@ -478,7 +478,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
         const held = await heldClaim(db, caller, slot.key);
         if (held?.reservationId === id && limits) {
           await releaseRequest(db, caller, slot.key, id);
-          const limited = await refusal(db, limits ?? [], now);
+          const limited = await refusal(db, limits, now);
           return fail(tooManyRequests(limited.limit.key, limited.retryAt, now));
         }
         claimedFor = undefined;
