@@ -123,6 +123,9 @@ describe("signing in with a phone number and booking", () => {
     expect(booked.isError).toBeFalsy();
     const id = (booked.structuredContent as { reservation_id: string }).reservation_id;
     expect((await record(id)).requester).toEqual({ name: "佐藤 花子", phone: e164(phone), email: "hanako@example.com", language: "ja" });
+    // What the person approved names the OAuth client the token was issued to.
+    const snapshot = (booked.structuredContent as { approval: { snapshot: { client?: { oauth_client_id?: string } } } }).approval.snapshot;
+    expect(snapshot.client?.oauth_client_id).toBe(app.clientInformation()!.client_id);
 
     const mine = await client.callTool({ name: "list_my_reservations", arguments: {} });
     expect((mine.structuredContent as { reservations: { reservation_id: string }[] }).reservations.map((r) => r.reservation_id)).toEqual([id]);

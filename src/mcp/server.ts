@@ -3,8 +3,8 @@
 // Nothing lives between requests: every request acts for the credential it carries (the OAuth
 // provider in front has checked it and set the caller's props), and whatever must survive
 // between calls is a reservation id passed back as a tool argument or resource URI.
-import { localhostAllowedOrigins, McpServer, preloadSchemas, type McpRequestContext } from "@modelcontextprotocol/server";
-import { createMcpHandler, getMcpAuthContext } from "agents/mcp/server";
+import { localhostAllowedOrigins, McpServer, preloadSchemas, type AuthInfo, type McpRequestContext } from "@modelcontextprotocol/server";
+import { createMcpHandler } from "agents/mcp/server";
 import type { McpAuth } from "../auth/index.ts";
 import { config } from "../config.ts";
 import { FLOW_IN_TWO_SENTENCES } from "../guides/flow.ts";
@@ -120,14 +120,46 @@ async function jsonBodyOf(request: Request): Promise<unknown> {
 
 type Handler = ReturnType<typeof createMcpHandler>;
 
+let origins: { publicUrl: string; hostnames: string[] } | undefined;
+
+/** Browsers' origins /mcp answers: local tools and this deployment (kept per public URL). */
 function allowedOriginHostnames(env: Env): string[] {
-  return [...localhostAllowedOrigins(), new URL(config(env).publicUrl).hostname];
+  const publicUrl = config(env).publicUrl;
+  if (origins?.publicUrl !== publicUrl) origins = { publicUrl, hostnames: [...localhostAllowedOrigins(), new URL(publicUrl).hostname] };
+  return origins.hostnames;
 }
 let cached: { key: string; handler: Handler } | undefined;
 
+/** Each request's caller (the provider's props, for OAuth tokens and API keys alike), set by serveMcp. */
+const callers = new WeakMap<Request, McpAuth>();
+
 /**
- * The /mcp handler for this deployment (one per isolate). The factory reads the caller from the
- * request's auth context, which the provider's props fill for OAuth tokens and API keys alike.
+ * What the SDK passes its tools as `ctx.http.authInfo`: the OAuth token the provider checked, as
+ * the Agents SDK maps it (`extra.props` included); none for an API key, which has no OAuth client.
+ */
+function authInfoOf(ctx: ExecutionContext): AuthInfo | undefined {
+  const auth = (ctx as ExecutionContext & { auth?: { token?: unknown; audience?: unknown; expiresAt?: unknown; scope?: unknown; clientId?: unknown } }).auth;
+  if (!auth || typeof auth.token !== "string" || typeof auth.clientId !== "string" || !auth.clientId || !Array.isArray(auth.scope)) return undefined;
+  let resource: URL | undefined;
+  try {
+    resource = typeof auth.audience === "string" ? new URL(auth.audience) : undefined;
+  } catch {
+    resource = undefined;
+  }
+  return {
+    token: auth.token,
+    clientId: auth.clientId,
+    scopes: auth.scope.filter((s): s is string => typeof s === "string"),
+    ...(typeof auth.expiresAt === "number" ? { expiresAt: auth.expiresAt } : {}),
+    ...(resource ? { resource } : {}),
+    extra: { props: ctx.props },
+  };
+}
+
+/**
+ * The /mcp handler for this deployment (one per isolate). serveMcp hands it the body it has
+ * already parsed (so the SDK neither clones nor reads the request again) and the caller, which
+ * the factory reads from `callers`.
  */
 function mcpHandler(env: Env): Handler {
   const publicUrl = config(env).publicUrl;
@@ -135,7 +167,7 @@ function mcpHandler(env: Env): Handler {
   const key = JSON.stringify([publicUrl, env.PROVIDERS, env.PUBLIC_DEMO, env.MCP_CONFORMANCE, env.MCP_ASK_TIMEOUT_SECONDS]);
   if (cached?.key === key) return cached.handler;
   const handler = createMcpHandler((ctx) => {
-    const auth = getMcpAuthContext()?.props as McpAuth | undefined;
+    const auth = ctx.requestInfo && callers.get(ctx.requestInfo);
     const server = createQrvServer(env, auth, ctx.era, ctx.requestInfo, ctx.requestInfo && toolCalled.get(ctx.requestInfo));
     // A 2025-era client that declared elicitation or sampling can be asked mid-call (exchange.ts).
     if (ctx.era === "legacy") offerExchange(server, env, auth, ctx.authInfo?.clientId, ctx.requestInfo);
@@ -164,19 +196,22 @@ export async function serveMcp(request: Request, env: Env, ctx: ExecutionContext
   const session = await serveLegacySession(request, env, ctx.props as McpAuth | undefined, allowedOriginHostnames(env));
   if (session) return session;
   const handler = mcpHandler(env);
+  if (ctx.props) callers.set(request, ctx.props as McpAuth);
+  const authInfo = authInfoOf(ctx);
+  const options = { ...(body !== null ? { parsedBody: body } : {}), ...(authInfo ? { authInfo } : {}) };
   const call = body as { method?: unknown; params?: { name?: unknown } } | null;
   if (call && call.method === "tools/call" && typeof call.params?.name === "string") toolCalled.set(request, call.params.name);
   const listen = listenRequestOf(request, body);
   if (!listen || !listen.uris.length) {
     const withSession = await sessionIdGiver(request, body);
-    return withSession(await handler(request, env, ctx));
+    return withSession(await handler.fetch(request, options));
   }
   // A subscription may name only the caller's own reservations.
   const owned = await ownedIds(env, ctx.props as McpAuth | undefined, listen.uris);
   if ("refused" in owned) {
     return Response.json({ jsonrpc: "2.0", id: listen.id, error: { code: -32002, message: `${owned.refused}: no such reservation for this client`, data: { uri: owned.refused } } });
   }
-  const response = await handler(request, env, ctx);
+  const response = await handler.fetch(request, options);
   if (!response.ok || !response.headers.get("content-type")?.includes("text/event-stream")) return response;
   const stop = watchReservations(env, owned.ids, (id) => handler.notify.resourceUpdated(reservationUri(id)));
   return onStreamEnd(response, stop);

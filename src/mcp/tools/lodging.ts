@@ -85,6 +85,73 @@ async function orderView(deps: ToolDeps, row: LodgingOrderRow, member: MemberRow
   };
 }
 
+// ---- tool schemas (built once per isolate; a request builds none) --------------------------
+
+const searchRoomsInput = z.strictObject({
+  check_in: checkIn,
+  check_out: checkOut,
+  guests: z.number().int("guests: a whole number").min(1, "guests: at least 1").max(20, "guests: at most 20").optional().describe("Guests in one room; room types that cannot take them are left out."),
+  room_type: roomType.optional(),
+});
+const searchRoomsOutput = z.object({
+  room_types: z.array(
+    z.object({
+      room_type: z.string(),
+      room_type_en: z.string().optional(),
+      available: z.number().describe("Rooms free on every night of the stay."),
+      max_guests: z.number(),
+      nightly: z.array(z.object({ date: z.string(), points: z.number() })),
+      total_points: z.number().describe("For one room, after the discount."),
+      discount_points: z.number().describe("The birthday discount for one room (0 when none)."),
+    }),
+  ),
+});
+const bookRoomsInput = z.strictObject({
+  check_in: checkIn,
+  check_out: checkOut,
+  rooms: z.array(z.strictObject({ room_type: roomType, quantity })).min(1, "rooms: at least one line").max(lodgingPolicy.maxLines, `rooms: at most ${lodgingPolicy.maxLines} lines`).describe("Room types and how many of each."),
+  idempotency_key: z.string().trim().min(1).max(100, "idempotency_key: at most 100 characters").optional().describe("Any string; the same key returns the same order instead of booking twice."),
+});
+const bookRoomsOutput = z.object({
+  order_id: z.string(),
+  status: z.enum(["confirmed", "awaiting_payment"]),
+  rooms: z.array(z.object({ room_number: z.string(), room_type: z.string() })),
+  total_points: z.number(),
+  discount_points: z.number(),
+  points_charged: z.number().optional(),
+  points_missing: z.number().optional(),
+  topup_url: z.string().optional(),
+  payment_deadline: z.string().optional(),
+});
+const getPointsInput = z.strictObject({ limit: z.number().int().min(1).max(100).default(20).describe("How many ledger entries (1 to 100, default 20).") });
+const getPointsOutput = z.object({
+  balance: z.number(),
+  ledger: z.array(z.object({ at: z.string(), kind: z.string(), points: z.number(), balance_after: z.number(), order_id: z.string().optional() })),
+});
+const topUpPointsInput = z.strictObject({ amount: z.number({ error: "amount: a whole number of points is required" }).describe(`Points to buy, ${lodgingPolicy.minTopUpPoints} to ${lodgingPolicy.maxTopUpPoints}.`) });
+const topUpPointsOutput = z.object({ payment_url: z.string(), amount: z.number(), top_up_id: z.string() });
+const getLodgingOrderInput = z.strictObject({ order_id: orderId });
+const listMyOrdersInput = z.strictObject({
+  check_in: checkIn.optional(),
+  order_id: orderId.optional(),
+  limit: z.number().int().min(1).max(50).default(20).describe("How many (1 to 50, default 20)."),
+});
+const listMyOrdersOutput = z.object({ orders: z.array(orderOutput) });
+const cancelLodgingOrderInput = z.strictObject({
+  order_id: orderId,
+  rooms: z.array(z.string().trim().min(1).max(20)).max(lodgingPolicy.maxLines * lodgingPolicy.maxRoomsPerLine).optional().describe("Room numbers to cancel, as the order lists them; all remaining rooms when absent."),
+  confirm: z.boolean().default(false).describe("false: quote only; true: file the cancellation request (it then waits for approval)."),
+});
+const cancelLodgingOrderOutput = z.object({
+  order_id: z.string(),
+  status: z.enum(["quote", "pending_approval"]),
+  rooms: z.array(z.object({ room_number: z.string(), paid_points: z.number(), refund_points: z.number() })),
+  refund_points: z.number(),
+  refund_percent: z.number(),
+  policy: z.string().describe("The cancellation policy row that applies."),
+  whole_order: z.boolean(),
+});
+
 // ---- registration -------------------------------------------------------------------------
 
 export function registerLodgingTools(server: McpServer, deps: ToolDeps): void {
@@ -93,25 +160,8 @@ export function registerLodgingTools(server: McpServer, deps: ToolDeps): void {
     {
       title: "Search rooms",
       description: "Lists room types with how many rooms are free for every night of a stay, each night's price in points (1 point = 1 yen) and the total for one room, with the caller's birthday discount (5 % on nights within a few days of their birthday) applied as its own line.",
-      inputSchema: z.strictObject({
-        check_in: checkIn,
-        check_out: checkOut,
-        guests: z.number().int("guests: a whole number").min(1, "guests: at least 1").max(20, "guests: at most 20").optional().describe("Guests in one room; room types that cannot take them are left out."),
-        room_type: roomType.optional(),
-      }),
-      outputSchema: z.object({
-        room_types: z.array(
-          z.object({
-            room_type: z.string(),
-            room_type_en: z.string().optional(),
-            available: z.number().describe("Rooms free on every night of the stay."),
-            max_guests: z.number(),
-            nightly: z.array(z.object({ date: z.string(), points: z.number() })),
-            total_points: z.number().describe("For one room, after the discount."),
-            discount_points: z.number().describe("The birthday discount for one room (0 when none)."),
-          }),
-        ),
-      }),
+      inputSchema: searchRoomsInput,
+      outputSchema: searchRoomsOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     async (args) => {
@@ -144,23 +194,8 @@ export function registerLodgingTools(server: McpServer, deps: ToolDeps): void {
       title: "Book rooms",
       description:
         "Books rooms for the signed-in member for one stay: QRV picks rooms free for every night (one room per guest party for the whole stay). When the member's points cover the total, the order is paid at once and confirmed; otherwise it waits for a top-up (awaiting_payment) with the rooms held for 30 minutes, and returns the points missing and a top-up link. Give the same idempotency_key to retry safely.",
-      inputSchema: z.strictObject({
-        check_in: checkIn,
-        check_out: checkOut,
-        rooms: z.array(z.strictObject({ room_type: roomType, quantity })).min(1, "rooms: at least one line").max(lodgingPolicy.maxLines, `rooms: at most ${lodgingPolicy.maxLines} lines`).describe("Room types and how many of each."),
-        idempotency_key: z.string().trim().min(1).max(100, "idempotency_key: at most 100 characters").optional().describe("Any string; the same key returns the same order instead of booking twice."),
-      }),
-      outputSchema: z.object({
-        order_id: z.string(),
-        status: z.enum(["confirmed", "awaiting_payment"]),
-        rooms: z.array(z.object({ room_number: z.string(), room_type: z.string() })),
-        total_points: z.number(),
-        discount_points: z.number(),
-        points_charged: z.number().optional(),
-        points_missing: z.number().optional(),
-        topup_url: z.string().optional(),
-        payment_deadline: z.string().optional(),
-      }),
+      inputSchema: bookRoomsInput,
+      outputSchema: bookRoomsOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     async (args) => {
@@ -198,11 +233,8 @@ export function registerLodgingTools(server: McpServer, deps: ToolDeps): void {
     {
       title: "Get my points",
       description: "Returns the member's points balance and the most recent ledger entries (top-ups, order payments, refunds, adjustments).",
-      inputSchema: z.strictObject({ limit: z.number().int().min(1).max(100).default(20).describe("How many ledger entries (1 to 100, default 20).") }),
-      outputSchema: z.object({
-        balance: z.number(),
-        ledger: z.array(z.object({ at: z.string(), kind: z.string(), points: z.number(), balance_after: z.number(), order_id: z.string().optional() })),
-      }),
+      inputSchema: getPointsInput,
+      outputSchema: getPointsOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     async (args) => {
@@ -219,8 +251,8 @@ export function registerLodgingTools(server: McpServer, deps: ToolDeps): void {
     {
       title: "Top up points",
       description: `Starts buying points (1 point = 1 yen) by card: returns a payment page for the member to open. Points are credited once the payment completes, and an order waiting for points is then paid automatically. ${lodgingPolicy.minTopUpPoints} to ${lodgingPolicy.maxTopUpPoints} points.`,
-      inputSchema: z.strictObject({ amount: z.number({ error: "amount: a whole number of points is required" }).describe(`Points to buy, ${lodgingPolicy.minTopUpPoints} to ${lodgingPolicy.maxTopUpPoints}.`) }),
-      outputSchema: z.object({ payment_url: z.string(), amount: z.number(), top_up_id: z.string() }),
+      inputSchema: topUpPointsInput,
+      outputSchema: topUpPointsOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     async (args) => {
@@ -238,7 +270,7 @@ export function registerLodgingTools(server: McpServer, deps: ToolDeps): void {
     {
       title: "Get a lodging order",
       description: "Returns one of the member's lodging orders: dates, rooms (number and type), the nightly breakdown, the birthday discount, total points and payment status.",
-      inputSchema: z.strictObject({ order_id: orderId }),
+      inputSchema: getLodgingOrderInput,
       outputSchema: orderOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
@@ -257,12 +289,8 @@ export function registerLodgingTools(server: McpServer, deps: ToolDeps): void {
     {
       title: "List my lodging orders",
       description: "Lists the member's lodging orders, newest first, optionally only those with a given check-in date or order number.",
-      inputSchema: z.strictObject({
-        check_in: checkIn.optional(),
-        order_id: orderId.optional(),
-        limit: z.number().int().min(1).max(50).default(20).describe("How many (1 to 50, default 20)."),
-      }),
-      outputSchema: z.object({ orders: z.array(orderOutput) }),
+      inputSchema: listMyOrdersInput,
+      outputSchema: listMyOrdersOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     async (args) => {
@@ -280,20 +308,8 @@ export function registerLodgingTools(server: McpServer, deps: ToolDeps): void {
       title: "Cancel a lodging order (all rooms or some)",
       description:
         "Cancels a confirmed lodging order, or only some of its rooms. Without confirm (or with confirm false) it only returns the quote: the points that would come back and the cancellation policy row that applies (by days before check-in at 15:00 Japan time). Show the quote to the member; with confirm true the request is filed and waits for the front desk to approve it, after which the points return and the member is told by SMS and email.",
-      inputSchema: z.strictObject({
-        order_id: orderId,
-        rooms: z.array(z.string().trim().min(1).max(20)).max(lodgingPolicy.maxLines * lodgingPolicy.maxRoomsPerLine).optional().describe("Room numbers to cancel, as the order lists them; all remaining rooms when absent."),
-        confirm: z.boolean().default(false).describe("false: quote only; true: file the cancellation request (it then waits for approval)."),
-      }),
-      outputSchema: z.object({
-        order_id: z.string(),
-        status: z.enum(["quote", "pending_approval"]),
-        rooms: z.array(z.object({ room_number: z.string(), paid_points: z.number(), refund_points: z.number() })),
-        refund_points: z.number(),
-        refund_percent: z.number(),
-        policy: z.string().describe("The cancellation policy row that applies."),
-        whole_order: z.boolean(),
-      }),
+      inputSchema: cancelLodgingOrderInput,
+      outputSchema: cancelLodgingOrderOutput,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     },
     async (args) => {

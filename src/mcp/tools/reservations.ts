@@ -340,6 +340,39 @@ async function replay(deps: ToolDeps, id: string, lang: Lang): Promise<CallToolR
   return ok({ reservation_id: id, status: record.status, guest_url, shops_to_call: shopsToCall, message, repeated: true, ...approval }, `${message}\n${guest_url}`);
 }
 
+// ---- tool schemas (built once per isolate; a request builds none) --------------------------
+
+const listMyReservationsInput = z.strictObject({
+  status: statusSchema.optional().describe("Only reservations in this status."),
+  limit: z.number().int("limit: a whole number").min(1, "limit: at least 1").max(50, "limit: at most 50").default(20).describe("How many to return (1 to 50, default 20)."),
+});
+const listMyReservationsOutput = z.object({
+  reservations: z.array(
+    z.object({ reservation_id: z.string(), status: statusSchema, status_label: z.string(), service: z.string(), area: z.string(), start: z.string(), party_size: z.number(), shop: z.string().optional(), amount_jpy: z.number().optional() }),
+  ),
+});
+const getReservationInput = z.strictObject({
+  reservation_id: reservationId,
+  wait_seconds: z
+    .number({ error: "wait_seconds: a whole number of seconds" })
+    .int("wait_seconds: a whole number of seconds")
+    .min(0, "wait_seconds: at least 0")
+    .max(MAX_WAIT_SECONDS, `wait_seconds: at most ${MAX_WAIT_SECONDS}`)
+    .optional()
+    .describe(`Optional: wait up to this many seconds (at most ${MAX_WAIT_SECONDS}) for the status to change before answering, with progress notifications while waiting. Leave out to answer at once.`),
+});
+const cancelReservationInput = z.strictObject({
+  reservation_id: reservationId,
+  reason: z.string().max(300, "reason: at most 300 characters").optional().describe("Optional reason, kept in the audit log."),
+});
+const cancelReservationOutput = z.object({
+  reservation_id: z.string(),
+  outcome: z.enum(["cancelled_free", "cancelled_refund", "refused_deadline", "already_cancelled", "not_cancellable"]),
+  status: statusSchema,
+  message: z.string(),
+  refund_jpy: z.number().optional(),
+});
+
 // ---- registration -------------------------------------------------------------------------
 
 export function registerReservationTools(server: McpServer, deps: ToolDeps): void {
@@ -499,15 +532,8 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
     {
       title: "List my reservations",
       description: "Lists the caller's reservations, newest first: for a signed-in person those for their verified phone number, for an API key those made with it. Optionally filtered by status.",
-      inputSchema: z.strictObject({
-        status: statusSchema.optional().describe("Only reservations in this status."),
-        limit: z.number().int("limit: a whole number").min(1, "limit: at least 1").max(50, "limit: at most 50").default(20).describe("How many to return (1 to 50, default 20)."),
-      }),
-      outputSchema: z.object({
-        reservations: z.array(
-          z.object({ reservation_id: z.string(), status: statusSchema, status_label: z.string(), service: z.string(), area: z.string(), start: z.string(), party_size: z.number(), shop: z.string().optional(), amount_jpy: z.number().optional() }),
-        ),
-      }),
+      inputSchema: listMyReservationsInput,
+      outputSchema: listMyReservationsOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
       icons: QRV_ICONS,
     },
@@ -538,16 +564,7 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
     cardTool({
       title: "Get a reservation",
       description: `Returns a reservation's status, the shop once one accepted, the amount, the payment link while payment is pending, what cancelling now would do, and a short timeline. When a shop asked for a change and an operator accepted it, change_approval shows the new terms (hashed) waiting for the requester to approve or decline them on their page, linked in the SMS: no payment link goes out before they approve, and the payment never exceeds what they approve. Rather than polling, subscribe to the resource qrv://reservations/{id} where the client supports it (you are told when the status changes). Otherwise poll at most every ${POLL_SECONDS} seconds while QRV is calling shops or payment is pending, and stop once the status is final (confirmed, cancelled, no_shop_available, payment_timeout, completed); or pass wait_seconds to wait for the next change in one call (a client that supports URL elicitation is then asked to open the payment link as soon as a shop accepts).`,
-      inputSchema: z.strictObject({
-        reservation_id: reservationId,
-        wait_seconds: z
-          .number({ error: "wait_seconds: a whole number of seconds" })
-          .int("wait_seconds: a whole number of seconds")
-          .min(0, "wait_seconds: at least 0")
-          .max(MAX_WAIT_SECONDS, `wait_seconds: at most ${MAX_WAIT_SECONDS}`)
-          .optional()
-          .describe(`Optional: wait up to this many seconds (at most ${MAX_WAIT_SECONDS}) for the status to change before answering, with progress notifications while waiting. Leave out to answer at once.`),
-      }),
+      inputSchema: getReservationInput,
       outputSchema: viewOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
       icons: QRV_ICONS,
@@ -591,17 +608,8 @@ export function registerReservationTools(server: McpServer, deps: ToolDeps): voi
       title: "Cancel a reservation",
       description:
         "Cancels a reservation under QRV's policy: before payment it is free; a confirmed booking 48 hours or more before the start is cancelled with a full refund; less than 48 hours before, it is refused and the person is asked to contact customer support. Calling it again does not cancel or refund twice.",
-      inputSchema: z.strictObject({
-        reservation_id: reservationId,
-        reason: z.string().max(300, "reason: at most 300 characters").optional().describe("Optional reason, kept in the audit log."),
-      }),
-      outputSchema: z.object({
-        reservation_id: z.string(),
-        outcome: z.enum(["cancelled_free", "cancelled_refund", "refused_deadline", "already_cancelled", "not_cancellable"]),
-        status: statusSchema,
-        message: z.string(),
-        refund_jpy: z.number().optional(),
-      }),
+      inputSchema: cancelReservationInput,
+      outputSchema: cancelReservationOutput,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
       icons: QRV_ICONS,
     },

@@ -122,6 +122,28 @@ function bookFailure(result: Extract<BookResult, { ok: false }>) {
   return { isError: true, content: [{ type: "text" as const, text: textLines.join("\n") }], structuredContent: { error: result.reason, message: result.message, next_slots: next } };
 }
 
+// ---- tool schemas (built once per isolate; a request builds none) --------------------------
+
+const listCoachesInput = z.strictObject({});
+const listCoachesOutput = z.object({
+  coaches: z.array(
+    z.object({
+      coach_id: z.string(),
+      name: z.string(),
+      about: z.string().optional(),
+      menus: z.array(z.object({ menu_id: z.string(), name: z.string(), price_jpy: z.number(), minutes: z.number(), trial: z.boolean(), sessions: z.number().optional(), out_of_scope: z.string().optional() })),
+    }),
+  ),
+});
+const findSessionSlotsInput = z.strictObject({ coach_id: coachId, menu_id: menuId, from: isoTime("from", "Earliest start"), to: isoTime("to", "Latest start (exclusive)") });
+const findSessionSlotsOutput = z.object({ slots: z.array(slotSchema) });
+const requestSessionOutput = z.object({ engagement_id: z.string(), status: statusSchema, client: z.enum(["new", "existing"]), page_url: z.string(), next_step: z.string(), message: z.string() });
+const bookSessionSlotInput = z.strictObject({ engagement_id: engagementId, start: isoTime("start", "Session start") });
+const getSessionInput = z.strictObject({ engagement_id: engagementId });
+const rescheduleSessionInput = z.strictObject({ engagement_id: engagementId, start: isoTime("start", "New session start") });
+const cancelSessionInput = z.strictObject({ engagement_id: engagementId, reason: z.string().max(300, "reason: at most 300 characters").optional().describe("Optional reason, kept in the audit log.") });
+const cancelSessionOutput = z.object({ engagement_id: z.string(), outcome: z.enum(["session_cancelled", "engagement_cancelled"]), status: statusSchema, message: z.string() });
+
 // ---- registration -------------------------------------------------------------------------
 
 export function registerSessionTools(server: McpServer, deps: ToolDeps): void {
@@ -130,17 +152,8 @@ export function registerSessionTools(server: McpServer, deps: ToolDeps): void {
     {
       title: "List coaches",
       description: "Lists the coaches who take 1-on-1 online sessions (coaching, consulting, lessons) through QRV, with their menus: price, length, and whether a free trial is offered. Call this first to get coach_id and menu_id.",
-      inputSchema: z.strictObject({}),
-      outputSchema: z.object({
-        coaches: z.array(
-          z.object({
-            coach_id: z.string(),
-            name: z.string(),
-            about: z.string().optional(),
-            menus: z.array(z.object({ menu_id: z.string(), name: z.string(), price_jpy: z.number(), minutes: z.number(), trial: z.boolean(), sessions: z.number().optional(), out_of_scope: z.string().optional() })),
-          }),
-        ),
-      }),
+      inputSchema: listCoachesInput,
+      outputSchema: listCoachesOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     async () => {
@@ -161,8 +174,8 @@ export function registerSessionTools(server: McpServer, deps: ToolDeps): void {
     {
       title: "Find session slots",
       description: "Lists a coach's free start times for a menu between from and to (at most 31 days apart), from the coach's weekly hours, days off, buffer and minimum notice. Times are Japan time.",
-      inputSchema: z.strictObject({ coach_id: coachId, menu_id: menuId, from: isoTime("from", "Earliest start"), to: isoTime("to", "Latest start (exclusive)") }),
-      outputSchema: z.object({ slots: z.array(slotSchema) }),
+      inputSchema: findSessionSlotsInput,
+      outputSchema: findSessionSlotsOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     async (args) => {
@@ -185,7 +198,7 @@ export function registerSessionTools(server: McpServer, deps: ToolDeps): void {
       description:
         "Makes an inquiry to a coach for the client. QRV texts the client a link to their own page: missing details are asked for there; then the coach's terms and contract are agreed on the page, payment follows (a card checkout link), and the client picks a time (or use book_session_slot once paid). With trial: true a free trial comes first. Returns the engagement id, its status and what happens next.",
       inputSchema: requestInput,
-      outputSchema: z.object({ engagement_id: z.string(), status: statusSchema, client: z.enum(["new", "existing"]), page_url: z.string(), next_step: z.string(), message: z.string() }),
+      outputSchema: requestSessionOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     async (args) => {
@@ -228,7 +241,7 @@ export function registerSessionTools(server: McpServer, deps: ToolDeps): void {
       title: "Book a session slot",
       description:
         "Books the engagement's next session at start (a start from find_session_slots). Refused with the reason until the terms and contract are agreed and payment is confirmed (a free trial can be booked at once). If the coach is already booked, the error is 'slot taken' with the next free slots. The client's agreement to the time is recorded.",
-      inputSchema: z.strictObject({ engagement_id: engagementId, start: isoTime("start", "Session start") }),
+      inputSchema: bookSessionSlotInput,
       outputSchema: sessionView,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
@@ -247,7 +260,7 @@ export function registerSessionTools(server: McpServer, deps: ToolDeps): void {
     {
       title: "Get a session engagement",
       description: "Returns an engagement's status, what happens next, the booked session with its meeting link, the sessions left in the package, the payment link while pending, and the client's page.",
-      inputSchema: z.strictObject({ engagement_id: engagementId }),
+      inputSchema: getSessionInput,
       outputSchema: sessionView,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
@@ -264,7 +277,7 @@ export function registerSessionTools(server: McpServer, deps: ToolDeps): void {
     {
       title: "Reschedule a session",
       description: "Moves the booked session to a new start (from find_session_slots). The reminders move with it. Refused with the reason when nothing is booked or the session has started; 'slot taken' with the next free slots when the coach is busy.",
-      inputSchema: z.strictObject({ engagement_id: engagementId, start: isoTime("start", "New session start") }),
+      inputSchema: rescheduleSessionInput,
       outputSchema: sessionView,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
@@ -284,8 +297,8 @@ export function registerSessionTools(server: McpServer, deps: ToolDeps): void {
       title: "Cancel a session",
       description:
         "Cancels the booked session (its reminders stop, the coach's time is freed and the client can pick another time), or, before payment, withdraws the whole inquiry free of charge. A paid engagement with no session booked is refunded by the operators: the client is told to contact support.",
-      inputSchema: z.strictObject({ engagement_id: engagementId, reason: z.string().max(300, "reason: at most 300 characters").optional().describe("Optional reason, kept in the audit log.") }),
-      outputSchema: z.object({ engagement_id: z.string(), outcome: z.enum(["session_cancelled", "engagement_cancelled"]), status: statusSchema, message: z.string() }),
+      inputSchema: cancelSessionInput,
+      outputSchema: cancelSessionOutput,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
     async (args) => {
