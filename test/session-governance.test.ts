@@ -607,7 +607,9 @@ describe("未払い継続: the unpaid rule acts by itself", () => {
 
   it("unpaid on the coach's cancel day: the engagement is cancelled by the system under the edited rule's version", async () => {
     const { coach, id, stub } = await agreed();
-    await saveCoachPolicy(db, coach.coachId, { ...DEFAULT_COACH_POLICY, version: 2, unpaid: { remindAfterDays: 2, cancelAfterDays: 4 } }, "test");
+    // No quiet hours, as seedCoach sets: the default's (21:00-09:00) would hold the reminder back
+    // when the test runs at night in Japan.
+    await saveCoachPolicy(db, coach.coachId, { ...DEFAULT_COACH_POLICY, version: 2, quietHours: { start: "00:00", end: "00:00" }, unpaid: { remindAfterDays: 2, cancelAfterDays: 4 } }, "test");
     const due = (await engagement(id)).data.payment!.deadlineAt!;
     await runDurableObjectAlarm(stub); // deadline: the case opens
     expect((await engagement(id)).timers.map((t) => t.at)).toEqual([due + 2 * 86_400_000]);
