@@ -1,4 +1,4 @@
-// npm run bench -- --floor [--clients 20 --seconds 10 --rounds 3 --bookings 30] [--compare DIR]
+// npm run bench -- --floor [--clients 20 --seconds 10 --rounds 3 --bookings 30] [--no-races] [--compare DIR]
 // QRV against the stack's own floor, in one run on one machine: the same load, as raw JSON-RPC
 // over HTTP (no MCP SDK on the client side, so it measures servers, not a client), against
 //   A. McpAgent + one echo tool              (bench/floor/echo-mcpagent)
@@ -13,6 +13,8 @@
 // request_reservation to D, as QRV's MCP server is stateless; C to A and D to B for scale). Then the whole
 // booking on a QRV with its consumer on: CPU from the request to `confirmed` with all its
 // queue work (calls, texts, the payment link, the payment webhook), until the queue is quiet.
+// Then, on that QRV, the slot race and the lodging race as rows of the same table, with their
+// orders per second (--no-races leaves them out).
 // With --compare DIR (another checkout with its node_modules, e.g. an older commit), no floor:
 // QRV from DIR and from here, loads alternating between them, CPU before and after.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -23,6 +25,8 @@ import { LOCAL_OBSERVABILITY, freePort, startServer, wranglerDev, type RunningSe
 import { wranglerSync } from "./lib/wrangler.ts";
 import { workerdCpuMs } from "./lib/workerd-cpu.ts";
 import { profileWhile, summarize } from "./lib/cpu-profile.ts";
+import { lodgingRace } from "./lib/bench-lodging.ts";
+import { slotRace } from "./lib/slot-race.ts";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -49,6 +53,9 @@ interface Target {
   pid: number;
   headers: Record<string, string>;
   stop(): Promise<void>;
+  /** QRV's: its API key and local state (the races write their members and engagements there). */
+  apiKey?: string;
+  persistTo?: string;
 }
 
 /** A floor Worker under `wrangler dev`, with fresh local state. */
@@ -86,7 +93,7 @@ function writeNoConsumerConfig(): void {
 }
 
 function qrvTarget(server: RunningServer): Target {
-  return { url: server.url, pid: server.pid, headers: { Authorization: `Bearer ${server.apiKey}` }, stop: () => server.stop() };
+  return { url: server.url, pid: server.pid, headers: { Authorization: `Bearer ${server.apiKey}` }, stop: () => server.stop(), apiKey: server.apiKey, persistTo: server.persistTo };
 }
 
 // ---------------------------------------------------------------- raw JSON-RPC
@@ -459,6 +466,42 @@ if (process.argv.includes("--profile")) {
   process.exit();
 }
 
+// ---------------------------------------------------------------- the races
+
+const NO_RACES = process.argv.includes("--no-races");
+
+/**
+ * The slot race (50 paid engagements book one coach slot at once) and the lodging race (100
+ * members book the last rooms of a type at once) on the whole-booking QRV, as rows of the same
+ * table: orders per second over the race's wall time and its latencies. Their CPU is not split
+ * out (each race prepares its engagements or members first, on the same server).
+ */
+async function raceRows(target: Target): Promise<{ cells: string[]; ok: boolean; summary: string }[]> {
+  const rows: { cells: string[]; ok: boolean; summary: string }[] = [];
+  try {
+    const slot = await slotRace(target.url, target.apiKey!, 50);
+    rows.push({
+      cells: ["QRV slot race (book_session_slot)", String(slot.n), String(slot.n), String(slot.other), f1(slot.n / (slot.elapsed / 1000)), f0(slot.p50), f0(slot.p95), "", "", ""],
+      ok: slot.ok,
+      summary: `slot race: ${slot.booked} booked, ${slot.taken} told the slot was taken (${slot.withNext} with next free slots), ${slot.other} other; the slot ${slot.stillOffered ? "is still" : "is no longer"} offered`,
+    });
+  } catch (err) {
+    rows.push({ cells: ["QRV slot race (book_session_slot)", "50", "", "", "", "", "", "", "", ""], ok: false, summary: `slot race failed: ${err instanceof Error ? err.message : String(err)}` });
+  }
+  try {
+    const lodging = await lodgingRace(target.url, { persistTo: target.persistTo! }, 100);
+    const ok = lodging.confirmed === lodging.free && lodging.noAvailability === lodging.requests - lodging.free && lodging.otherErrors.length === 0 && lodging.doubleBooked === 0 && lodging.ledgerMismatches === 0;
+    rows.push({
+      cells: ["QRV lodging race (book_rooms)", String(lodging.requests), String(lodging.requests), String(lodging.otherErrors.length), f1(lodging.rate), f0(lodging.p50), "", f0(lodging.p99), "", ""],
+      ok,
+      summary: `lodging race: ${lodging.confirmed} confirmed for ${lodging.free} free room(s), ${lodging.noAvailability} no availability, ${lodging.otherErrors.length} other; ${lodging.doubleBooked} room-nights booked twice, ${lodging.ledgerMismatches} ledgers off`,
+    });
+  } catch (err) {
+    rows.push({ cells: ["QRV lodging race (book_rooms)", "100", "", "", "", "", "", "", "", ""], ok: false, summary: `lodging race failed: ${err instanceof Error ? err.message : String(err)}` });
+  }
+  return rows;
+}
+
 const COMPARE = arg("compare", "");
 if (COMPARE) {
   console.log(`QRV in ${COMPARE} (before) against this checkout (after)`);
@@ -510,6 +553,7 @@ try {
   // whole bookings (CPU time per booking rose by a third with them running).
   await Promise.all(started.filter((t) => t !== full).map((t) => t.stop()));
   const booking = await whole(full);
+  const races = NO_RACES ? [] : await raceRows(full);
 
   const floorOf: Record<string, string> = {
     "QRV list_services": "B  stateless + echo",
@@ -517,15 +561,16 @@ try {
     "C  write floor": "A  McpAgent + echo",
     "D  stateless write floor": "B  stateless + echo",
   };
-  const header = ["target", "clients", "requests", "errors", "p50 ms", "p95 ms", "p99 ms", "CPU ms/call", "ratio to floor"];
+  const header = ["target", "clients", "requests", "errors", "calls/s", "p50 ms", "p95 ms", "p99 ms", "CPU ms/call", "ratio to floor"];
   const lines: string[][] = [];
   for (const round of rounds) {
     for (const l of round) {
       const floor = round.find((f) => f.name === floorOf[l.name]);
       const ratio = floor?.cpuMs && l.cpuMs !== null ? `${(l.cpuMs / floor.cpuMs).toFixed(2)}× ${floor.name.slice(0, 1)}` : "";
-      lines.push([l.name, String(l.clients), String(l.requests), String(l.errors), f0(l.p50), f0(l.p95), f0(l.p99), f1(l.cpuMs), ratio]);
+      lines.push([l.name, String(l.clients), String(l.requests), String(l.errors), f1(l.requests / SECONDS), f0(l.p50), f0(l.p95), f0(l.p99), f1(l.cpuMs), ratio]);
     }
   }
+  for (const r of races) lines.push(r.cells);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   console.log(`\n${row(header)}\n${lines.map(row).join("\n")}\n`);
@@ -535,6 +580,7 @@ try {
   );
   const errors = rounds.flat().filter((l) => l.errors);
   for (const l of errors) console.log(`  ${l.name} (${l.clients}): first error: ${l.firstError}`);
+  for (const r of races) console.log(`${r.ok ? "✔" : "✘"} ${r.summary}`);
 
   const n = rounds[1]!;
   const cpu = (name: string) => n.find((l) => l.name === name)?.cpuMs ?? null;
@@ -553,7 +599,7 @@ try {
   console.log(`  (request_reservation / McpAgent write floor C, for comparison with earlier runs: ${ratio("QRV request_reservation", "C  write floor")?.toFixed(2) ?? "n/a"}×)`);
   console.log(`\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; wrangler's local trace collector ${LOCAL_OBSERVABILITY === "false" ? "off" : "on"} (X_LOCAL_OBSERVABILITY=${LOCAL_OBSERVABILITY})`);
   console.log(`load average (1, 5, 15 min): at the start ${LOAD_AT_START}, at the end ${loadAverage()}\n`);
-  process.exitCode = errors.length ? 1 : 0;
+  process.exitCode = errors.length || races.some((r) => !r.ok) ? 1 : 0;
   void ok;
 } finally {
   rmSync(NO_CONSUMER_CONFIG, { force: true });
