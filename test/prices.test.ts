@@ -41,7 +41,9 @@ describe("prices in English", () => {
     // The card's bundled script carries formatJpy itself (its source is bundled in), and no yen sign.
     const card = await client.readResource({ uri: "ui://qrv/booking-card.html" });
     const html = (card.contents[0] as { text: string }).text;
-    expect(html).toMatch(/`\$\{Math\.round\(\w+\)\.toLocaleString\("en-US"\)\}\\u5186`/);
+    const formatter = /(\w+)=new Intl\.NumberFormat\("en-US",\{maximumFractionDigits:0\}\)/.exec(html)?.[1];
+    expect(formatter).toBeDefined();
+    expect(html).toMatch(new RegExp(`\\$\\{${formatter}\\.format\\(Math\\.round\\(\\w+\\)\\)\\}\\\\u5186\``));
     expect(html).not.toMatch(/¥|\\xA5/);
     await client.close();
   });
