@@ -17,6 +17,7 @@ import { newId, newReservationId } from "../src/domain/ids.ts";
 import type { ReservationRecord, ShopRequest, Status } from "../src/domain/reservation/types.ts";
 import type { SandboxAnswerValue } from "../src/domain/shops-csv.ts";
 import { reservationStub } from "../src/durable/client.ts";
+import { randomMobile } from "./mobile.ts";
 
 export const db = createDb(env.DB);
 
@@ -35,7 +36,7 @@ export function uniquePhone(): string {
 /** A mobile number (E.164) no other test texts, so each test reads only its own SMS. */
 export function uniqueMobile(): string {
   // 090-1xxx to 090-9xxx: 090-0xxx is not a mobile range, and booking refuses it.
-  return `+8190${1 + Math.floor(Math.random() * 9)}${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+  return randomMobile("+8190");
 }
 
 /** A client address (IPv6 documentation range) of its own, so per-address limits never see another test. */

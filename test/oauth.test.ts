@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { loginCodes } from "../src/db/schema.ts";
 import { Browser, field, smsCode } from "./browser-client.ts";
 import { createApiKey, db, mcpClient, record, seedShops, startIn } from "./helpers.ts";
+import { randomMobile } from "./mobile.ts";
 
 const BASE = "https://qrv.test";
 const workerFetch = (url: string | URL, init?: RequestInit) => exports.default.fetch(new Request(url, init));
@@ -86,7 +87,7 @@ async function connectAsPerson(phone: string, details: { name?: string; email?: 
 }
 
 function uniqueMobile(): string {
-  return `090${1 + Math.floor(Math.random() * 9)}${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+  return randomMobile("090");
 }
 const e164 = (national: string) => `+81${national.slice(1)}`;
 

@@ -9,6 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { desktop, launch, phone, screenshot } from "./browser.ts";
 import { enterPhoneAndCode, jstDateIn, until } from "./qrv.ts";
+import { randomMobile } from "../mobile.ts";
 
 const url = inject("qrvUrl");
 const password = inject("qrvAdminPassword");
@@ -45,7 +46,7 @@ describe("a front-desk day", () => {
     const mobileContext = await phone(browser);
     const member = await mobileContext.newPage();
     await member.goto(`${url}/member`);
-    const mobile = `080${1 + Math.floor(Math.random() * 9)}${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+    const mobile = randomMobile("080");
     await enterPhoneAndCode(member, url, mobile);
     await member.waitForURL(/\/member\/register$/);
     await member.getByLabel("お名前").fill("中村 陽子");

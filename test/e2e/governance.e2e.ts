@@ -8,6 +8,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { desktop, launch, phone, screenshot } from "./browser.ts";
 import { agreeOnClientPage, callOnce, payCheckout, sent, until, type SandboxRecord } from "./qrv.ts";
+import { randomMobile } from "../mobile.ts";
 
 const url = inject("qrvUrl");
 const apiKey = inject("qrvApiKey");
@@ -23,7 +24,7 @@ afterAll(async () => {
 
 const call = <T>(name: string, args: Record<string, unknown>) => callOnce<T>(url, apiKey, name, args);
 
-const mobile = () => `080${1 + Math.floor(Math.random() * 9)}${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+const mobile = () => randomMobile("080");
 const SATO_PHONE = "09011110001";
 
 async function smsTo(phone: string, pattern: RegExp): Promise<SandboxRecord> {

@@ -5,6 +5,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launch, phone, screenshot } from "./browser.ts";
 import { enterPhoneAndCode, jstDateIn, until } from "./qrv.ts";
+import { randomMobile } from "../mobile.ts";
 
 const url = inject("qrvUrl");
 let browser: Browser;
@@ -23,7 +24,7 @@ describe("a lodging member", () => {
     const page = await context.newPage();
     await page.goto(`${url}/member`);
     expect(page.url()).toContain("/account/sign-in");
-    const mobile = `070${1 + Math.floor(Math.random() * 9)}${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+    const mobile = randomMobile("070");
     await enterPhoneAndCode(page, url, mobile);
 
     // Registration.

@@ -6,6 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { desktop, launch, phone, screenshot } from "./browser.ts";
 import { agreeOnClientPage, callOnce, payCheckout, until, type SandboxRecord } from "./qrv.ts";
+import { randomMobile } from "../mobile.ts";
 
 const url = inject("qrvUrl");
 const apiKey = inject("qrvApiKey");
@@ -33,7 +34,7 @@ async function reloadUntil(page: Page, selector: string, timeoutMs = 20_000): Pr
   }
 }
 
-const mobile = () => `080${1 + Math.floor(Math.random() * 9)}${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+const mobile = () => randomMobile("080");
 
 describe("a client on a phone", () => {
   it("agrees to the terms and contract, pays and picks a time, then sees the meeting information", async () => {

@@ -9,6 +9,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launch, phone, screenshot } from "./browser.ts";
 import { enterPhoneAndCode, jstIn, until } from "./qrv.ts";
+import { randomMobile } from "../mobile.ts";
 
 const url = inject("qrvUrl");
 const CALLBACK = "http://127.0.0.1:45678/callback";
@@ -55,7 +56,7 @@ describe("signing in with a phone number", () => {
     await page.route(`${CALLBACK}**`, (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<p>signed in</p>" }));
     await page.goto(app.authorizationUrl!.toString());
     await screenshot(page, "sign-in-phone");
-    const mobile = `080${1 + Math.floor(Math.random() * 9)}${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+    const mobile = randomMobile("080");
     await enterPhoneAndCode(page, url, mobile, () => screenshot(page, "sign-in-code"));
     await page.getByRole("button", { name: "許可する" }).waitFor();
     expect(await page.content()).toContain("E2E Assistant");

@@ -2,15 +2,8 @@
 import type { Db } from "../../db/client.ts";
 import { ProviderError, type AlertsPort, type EmailPort, type SmsPort } from "../types.ts";
 import { randomHex, recordSent } from "./records.ts";
+import { SANDBOX_SMS_INVALID_SUFFIX, SANDBOX_SMS_UNAVAILABLE_SUFFIX } from "./numbers.ts";
 import { scheduleWebhooks } from "./webhooks.ts";
-
-/**
- * Sandbox numbers that fail the way Twilio does, to rehearse failures without a network:
- * a number ending in 0000 is rejected as invalid (permanent, Twilio error 21211); one
- * ending in 0503 finds the service unavailable (transient, retried).
- */
-export const SANDBOX_SMS_INVALID_SUFFIX = "0000";
-export const SANDBOX_SMS_UNAVAILABLE_SUFFIX = "0503";
 
 export function sandboxSms(env: Env, db: Db): SmsPort {
   return {
