@@ -102,12 +102,17 @@ function withToolRegistration(server: McpServer, only: string | undefined): stri
   return names;
 }
 
-/** The requests whose body is a single tools/call, and the tool each calls (set by serveMcp). */
-const toolCalled = new WeakMap<Request, string>();
+/**
+ * What serveMcp learned of a request before the SDK serves it, for the server factory: the caller
+ * (the provider's props, for OAuth tokens and API keys alike) and, when the body is a single
+ * tools/call, the tool it calls.
+ */
+const requestFacts = new WeakMap<Request, { auth?: McpAuth; tool?: string }>();
 
 /**
- * A POST's JSON body, parsed once from a clone (the MCP handler reads the request itself); null
- * when there is none or it is not JSON, which the MCP server answers as usual.
+ * A POST's JSON body, parsed once from a clone; null when there is none or it is not JSON. The
+ * SDK is handed the parsed body; for a null one it reads the untouched request itself and
+ * answers as usual (a parse error, an empty body).
  */
 async function jsonBodyOf(request: Request): Promise<unknown> {
   if (request.method !== "POST") return null;
@@ -130,15 +135,17 @@ function allowedOriginHostnames(env: Env): string[] {
 }
 let cached: { key: string; handler: Handler } | undefined;
 
-/** Each request's caller (the provider's props, for OAuth tokens and API keys alike), set by serveMcp. */
-const callers = new WeakMap<Request, McpAuth>();
+/** The token the OAuth provider checked for this request (`ctx.auth`, Workers OAuth Provider 1.x). */
+function tokenOf(ctx: ExecutionContext): { token?: unknown; audience?: unknown; expiresAt?: unknown; scope?: unknown; clientId?: unknown } | undefined {
+  return (ctx as ExecutionContext & { auth?: ReturnType<typeof tokenOf> }).auth;
+}
 
 /**
  * What the SDK passes its tools as `ctx.http.authInfo`: the OAuth token the provider checked, as
  * the Agents SDK maps it (`extra.props` included); none for an API key, which has no OAuth client.
  */
 function authInfoOf(ctx: ExecutionContext): AuthInfo | undefined {
-  const auth = (ctx as ExecutionContext & { auth?: { token?: unknown; audience?: unknown; expiresAt?: unknown; scope?: unknown; clientId?: unknown } }).auth;
+  const auth = tokenOf(ctx);
   if (!auth || typeof auth.token !== "string" || typeof auth.clientId !== "string" || !auth.clientId || !Array.isArray(auth.scope)) return undefined;
   let resource: URL | undefined;
   try {
@@ -158,8 +165,8 @@ function authInfoOf(ctx: ExecutionContext): AuthInfo | undefined {
 
 /**
  * The /mcp handler for this deployment (one per isolate). serveMcp hands it the body it has
- * already parsed (so the SDK neither clones nor reads the request again) and the caller, which
- * the factory reads from `callers`.
+ * already parsed (so the SDK neither clones nor reads the request again); the factory reads the
+ * caller and the tool called from `requestFacts`.
  */
 function mcpHandler(env: Env): Handler {
   const publicUrl = config(env).publicUrl;
@@ -167,8 +174,8 @@ function mcpHandler(env: Env): Handler {
   const key = JSON.stringify([publicUrl, env.PROVIDERS, env.PUBLIC_DEMO, env.MCP_CONFORMANCE, env.MCP_ASK_TIMEOUT_SECONDS]);
   if (cached?.key === key) return cached.handler;
   const handler = createMcpHandler((ctx) => {
-    const auth = ctx.requestInfo && callers.get(ctx.requestInfo);
-    const server = createQrvServer(env, auth, ctx.era, ctx.requestInfo, ctx.requestInfo && toolCalled.get(ctx.requestInfo));
+    const { auth, tool } = (ctx.requestInfo && requestFacts.get(ctx.requestInfo)) ?? {};
+    const server = createQrvServer(env, auth, ctx.era, ctx.requestInfo, tool);
     // A 2025-era client that declared elicitation or sampling can be asked mid-call (exchange.ts).
     if (ctx.era === "legacy") offerExchange(server, env, auth, ctx.authInfo?.clientId, ctx.requestInfo);
     return server;
@@ -190,17 +197,18 @@ export async function serveMcp(request: Request, env: Env, ctx: ExecutionContext
   // A 2025-era client's answer to a question asked mid-call (exchange.ts).
   const answers = exchangeAnswersOf(body);
   if (answers) {
-    const owner = askedOf(ctx.props as McpAuth, (ctx as ExecutionContext & { auth?: { clientId?: string } }).auth?.clientId);
+    const clientId = tokenOf(ctx)?.clientId;
+    const owner = askedOf(ctx.props as McpAuth, typeof clientId === "string" ? clientId : undefined);
     return serveAnswers(request, env, owner, answers, allowedOriginHostnames(env), Array.isArray(body));
   }
   const session = await serveLegacySession(request, env, ctx.props as McpAuth | undefined, allowedOriginHostnames(env));
   if (session) return session;
   const handler = mcpHandler(env);
-  if (ctx.props) callers.set(request, ctx.props as McpAuth);
+  const call = body as { method?: unknown; params?: { name?: unknown } } | null;
+  const tool = call && call.method === "tools/call" && typeof call.params?.name === "string" ? call.params.name : undefined;
+  requestFacts.set(request, { ...(ctx.props ? { auth: ctx.props as McpAuth } : {}), ...(tool ? { tool } : {}) });
   const authInfo = authInfoOf(ctx);
   const options = { ...(body !== null ? { parsedBody: body } : {}), ...(authInfo ? { authInfo } : {}) };
-  const call = body as { method?: unknown; params?: { name?: unknown } } | null;
-  if (call && call.method === "tools/call" && typeof call.params?.name === "string") toolCalled.set(request, call.params.name);
   const listen = listenRequestOf(request, body);
   if (!listen || !listen.uris.length) {
     const withSession = await sessionIdGiver(request, body);
