@@ -476,30 +476,36 @@ const NO_RACES = process.argv.includes("--no-races");
  * table: orders per second over the race's wall time and its latencies. Their CPU is not split
  * out (each race prepares its engagements or members first, on the same server).
  */
-async function raceRows(target: Target): Promise<{ cells: string[]; ok: boolean; summary: string }[]> {
-  const rows: { cells: string[]; ok: boolean; summary: string }[] = [];
-  try {
-    const slot = await slotRace(target.url, target.apiKey!, 50);
-    rows.push({
-      cells: ["QRV slot race (book_session_slot)", String(slot.n), String(slot.n), String(slot.other), f1(slot.n / (slot.elapsed / 1000)), f0(slot.p50), f0(slot.p95), "", "", ""],
-      ok: slot.ok,
-      summary: `slot race: ${slot.booked} booked, ${slot.taken} told the slot was taken (${slot.withNext} with next free slots), ${slot.other} other; the slot ${slot.stillOffered ? "is still" : "is no longer"} offered`,
-    });
-  } catch (err) {
-    rows.push({ cells: ["QRV slot race (book_session_slot)", "50", "", "", "", "", "", "", "", ""], ok: false, summary: `slot race failed: ${err instanceof Error ? err.message : String(err)}` });
-  }
-  try {
-    const lodging = await lodgingRace(target.url, { persistTo: target.persistTo! }, 100);
-    const ok = lodging.confirmed === lodging.free && lodging.noAvailability === lodging.requests - lodging.free && lodging.otherErrors.length === 0 && lodging.doubleBooked === 0 && lodging.ledgerMismatches === 0;
-    rows.push({
-      cells: ["QRV lodging race (book_rooms)", String(lodging.requests), String(lodging.requests), String(lodging.otherErrors.length), f1(lodging.rate), f0(lodging.p50), "", f0(lodging.p99), "", ""],
-      ok,
-      summary: `lodging race: ${lodging.confirmed} confirmed for ${lodging.free} free room(s), ${lodging.noAvailability} no availability, ${lodging.otherErrors.length} other; ${lodging.doubleBooked} room-nights booked twice, ${lodging.ledgerMismatches} ledgers off`,
-    });
-  } catch (err) {
-    rows.push({ cells: ["QRV lodging race (book_rooms)", "100", "", "", "", "", "", "", "", ""], ok: false, summary: `lodging race failed: ${err instanceof Error ? err.message : String(err)}` });
-  }
-  return rows;
+interface RaceRow {
+  cells: string[];
+  ok: boolean;
+  summary: string;
+}
+
+async function raceRows(target: Target): Promise<RaceRow[]> {
+  // A race that throws is a failed row (its name and size), not a lost table.
+  const row = async (name: string, racers: number, run: () => Promise<RaceRow>): Promise<RaceRow> =>
+    run().catch((err: unknown) => ({ cells: [name, String(racers), "", "", "", "", "", "", "", ""], ok: false, summary: `${name} failed: ${err instanceof Error ? err.message : String(err)}` }));
+  const slotName = "QRV slot race (book_session_slot)";
+  const lodgingName = "QRV lodging race (book_rooms)";
+  return [
+    await row(slotName, 50, async () => {
+      const slot = await slotRace(target.url, target.apiKey!, 50);
+      return {
+        cells: [slotName, String(slot.n), String(slot.n), String(slot.other), f1(slot.n / (slot.elapsed / 1000)), f0(slot.p50), f0(slot.p95), "", "", ""],
+        ok: slot.ok,
+        summary: `slot race: ${slot.booked} booked, ${slot.taken} told the slot was taken (${slot.withNext} with next free slots), ${slot.other} other; the slot ${slot.stillOffered ? "is still" : "is no longer"} offered`,
+      };
+    }),
+    await row(lodgingName, 100, async () => {
+      const lodging = await lodgingRace(target.url, { persistTo: target.persistTo! }, 100);
+      return {
+        cells: [lodgingName, String(lodging.requests), String(lodging.requests), String(lodging.otherErrors.length), f1(lodging.rate), f0(lodging.p50), "", f0(lodging.p99), "", ""],
+        ok: lodging.ok,
+        summary: `lodging race: ${lodging.confirmed} confirmed for ${lodging.free} free room(s), ${lodging.noAvailability} no availability, ${lodging.otherErrors.length} other; ${lodging.doubleBooked} room-nights booked twice, ${lodging.ledgerMismatches} ledgers off`,
+      };
+    }),
+  ];
 }
 
 const COMPARE = arg("compare", "");

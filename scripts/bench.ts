@@ -325,9 +325,6 @@ function lodgingRaceRows(race: RaceResult): [string, string][] {
   ];
 }
 
-function lodgingRaceFailed(race: RaceResult): boolean {
-  return race.confirmed !== race.free || race.noAvailability !== race.requests - race.free || race.otherErrors.length > 0 || race.doubleBooked !== 0 || race.ledgerMismatches !== 0;
-}
 
 if (ONLY === "lodging") {
   try {
@@ -338,7 +335,7 @@ if (ONLY === "lodging") {
     const width = Math.max(...rows.map(([k]) => k.length));
     console.log(`\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n")}\n`);
     if (race.otherErrors.length) console.log(`other errors:\n${race.otherErrors.slice(0, 5).join("\n")}`);
-    process.exitCode = lodgingRaceFailed(race) ? 1 : 0;
+    process.exitCode = race.ok ? 0 : 1;
   } finally {
     await server?.stop();
   }
@@ -385,7 +382,7 @@ try {
         ...raceRows(race),
         ...(lodging ? lodgingRaceRows(lodging) : []),
       );
-      failed = storm.applied !== storm.distinct || storm.confirmationSms !== storm.distinct || !race.ok || (lodging !== null && lodgingRaceFailed(lodging)) || ("gzip" in bundle && (bundle.gzip ?? 0) > BUDGET_GZIP);
+      failed = storm.applied !== storm.distinct || storm.confirmationSms !== storm.distinct || !race.ok || (lodging !== null && !lodging.ok) || ("gzip" in bundle && (bundle.gzip ?? 0) > BUDGET_GZIP);
     }
     rows.push(["machine", `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`]);
     const width = Math.max(...rows.map(([k]) => k.length));

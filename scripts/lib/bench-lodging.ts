@@ -20,6 +20,8 @@ export interface RaceResult {
   p99: number;
   doubleBooked: number;
   ledgerMismatches: number;
+  /** As many confirmed as rooms were free, every other request refused as no availability, no room-night twice, every ledger right. */
+  ok: boolean;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -101,6 +103,8 @@ export async function lodgingRace(url: string, opts: LocalOptions, racers = 100)
     opts,
   );
   const ledger = query<{ n: number }>("local", "SELECT count(*) AS n FROM members m WHERE m.points_balance <> (SELECT coalesce(sum(amount), 0) FROM point_ledger l WHERE l.member_id = m.id)", opts);
+  const doubleBooked = twice[0]?.n ?? -1;
+  const ledgerMismatches = ledger[0]?.n ?? -1;
   return {
     requests: racers,
     free,
@@ -111,7 +115,8 @@ export async function lodgingRace(url: string, opts: LocalOptions, racers = 100)
     rate: racers / elapsed,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
-    doubleBooked: twice[0]?.n ?? -1,
-    ledgerMismatches: ledger[0]?.n ?? -1,
+    doubleBooked,
+    ledgerMismatches,
+    ok: confirmed === free && noAvailability === racers - free && otherErrors.length === 0 && doubleBooked === 0 && ledgerMismatches === 0,
   };
 }
